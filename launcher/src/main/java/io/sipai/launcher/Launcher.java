@@ -1,0 +1,118 @@
+package io.sipai.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+import io.sipai.schemas.TopicCreator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar launcher.jar up [--wipe]}: the whole platform on one machine until Ctrl-C.
+ * {@code java -jar launcher.jar create-topics}: create every topic on {@code KAFKA_BOOTSTRAP_SERVERS} and exit
+ * (the topic-init job of container deployments).
+ */
+public final class Launcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        List<String> arguments = Arrays.asList(args);
+        String command = arguments.isEmpty() ? "up" : arguments.getFirst();
+        int status;
+        try {
+            status = switch (command) {
+                case "up" -> up(arguments.contains("--wipe"));
+                case "create-topics" -> createTopics();
+                default -> usage("unknown command '" + command + "'");
+            };
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("sipai: " + e.getMessage());
+            status = 2;
+        } catch (Exception e) {
+            System.err.println("sipai: " + e);
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private static int usage(String problem) {
+        System.err.println("sipai: " + problem + "\nusage: launcher.jar up [--wipe] | create-topics");
+        return 2;
+    }
+
+    private static int createTopics() {
+        String servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        if (servers == null || servers.isBlank()) {
+            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS is not set");
+        }
+        String rf = System.getenv().getOrDefault("KAFKA_REPLICATION_FACTOR", "1");
+        TopicCreator.Result result = TopicSetup.createAll(servers, Integer.parseInt(rf.strip()));
+        System.out.println("created " + result.created() + ", already present " + result.existing().size());
+        return result.partitionMismatches().isEmpty() ? 0 : 3;
+    }
+
+    private static int up(boolean wipe) throws Exception {
+        PlatformConfig config = PlatformConfig.fromEnvironment(Path.of(System.getProperty("sipai.home", "."))
+                .toAbsolutePath().normalize(), System.getenv());
+        if (wipe) {
+            wipe(config.dataDir());
+        }
+        long started = System.nanoTime();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Platform platform = new Platform(config);
+        Thread hook = new Thread(() -> {
+            LOG.info("stopping ...");
+            platform.close();
+            stopped.countDown();
+        }, "sipai-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        platform.startInfrastructure();
+        platform.startServices();
+        printUrls(config, (System.nanoTime() - started) / 1_000_000);
+        stopped.await();
+        return 0;
+    }
+
+    private static void printUrls(PlatformConfig config, long millis) {
+        String text = String.format(Locale.ROOT, """
+
+                sipai is up (all services ready in %.1f s). Data: %s
+                  REST API          http://127.0.0.1:%d/v1   (health: /v1/health)
+                  realtime voice    ws://127.0.0.1:%d/realtime/voice
+                  Twilio stream     ws://127.0.0.1:%d/telephony/twilio/stream
+                  jambonz listen    ws://127.0.0.1:%d/telephony/jambonz/listen
+                  webhooks          http://127.0.0.1:%d
+                  stream processors http://127.0.0.1:%d   (/admission/counters)
+                  every service     /health  /health/ready  /metrics
+                  logs              %s
+                Press Ctrl-C to stop.
+                """, millis / 1000.0, config.dataDir(), config.servicePorts().get("api-gateway"),
+                config.servicePorts().get("realtime-edge"), config.servicePorts().get("realtime-edge"),
+                config.servicePorts().get("realtime-edge"), config.servicePorts().get("webhook-dispatcher"),
+                config.servicePorts().get("stream-processors"), config.dataDir().resolve("logs"));
+        System.out.println(text);
+    }
+
+    private static void wipe(Path dataDir) throws IOException {
+        if (!Files.exists(dataDir)) {
+            return;
+        }
+        LOG.info("wiping {}", dataDir);
+        try (Stream<Path> paths = Files.walk(dataDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

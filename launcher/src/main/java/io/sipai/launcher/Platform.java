@@ -1,0 +1,150 @@
+package io.sipai.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform on one machine: the embedded broker and PostgreSQL (unless external ones are configured),
+ * every topic, then the four services. {@link #close()} stops them in the reverse order: realtime-edge first so
+ * live calls drain and their CallEnded events reach Kafka, Kafka last.
+ */
+final class Platform implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+    /** Start order; stop order is the reverse. */
+    static final List<String> SERVICES = List.of("stream-processors", "webhook-dispatcher", "api-gateway",
+            "realtime-edge");
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final PlatformConfig config;
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private LocalKafka kafka;
+    private LocalPostgres postgres;
+    private String bootstrapServers;
+    private String dbUrl;
+
+    Platform(PlatformConfig config) {
+        this.config = config;
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    List<ServiceProcess> services() {
+        return List.copyOf(services);
+    }
+
+    /** Starts the infrastructure and creates the topics. */
+    void startInfrastructure() throws Exception {
+        if (config.externalKafka()) {
+            bootstrapServers = config.environment().get("KAFKA_BOOTSTRAP_SERVERS");
+        } else {
+            kafka = new LocalKafka(config.dataDir().resolve("kafka"), config.kafkaPort(), config.controllerPort());
+            kafka.start();
+            bootstrapServers = kafka.bootstrapServers();
+        }
+        LOG.info("kafka      {}", bootstrapServers);
+        if (config.externalPostgres()) {
+            dbUrl = config.environment().get("DB_URL");
+        } else {
+            postgres = new LocalPostgres(config.dataDir().resolve("postgres"), config.postgresPort());
+            postgres.start();
+            dbUrl = postgres.jdbcUrl();
+        }
+        LOG.info("postgresql {}", dbUrl);
+        TopicSetup.createAll(bootstrapServers, 1);
+    }
+
+    /** Starts every service and waits until each answers ready. */
+    void startServices() throws Exception {
+        Map<String, String> environment = serviceEnvironment();
+        for (String name : SERVICES) {
+            Path jar = config.home().resolve(name).resolve("target").resolve(name + ".jar");
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests install)");
+            }
+            ServiceProcess service = new ServiceProcess(name, config.servicePorts().get(name), jar,
+                    config.dataDir().resolve("logs").resolve(name + ".log"));
+            service.start(environment);
+            services.add(service);
+        }
+        awaitReady();
+    }
+
+    private Map<String, String> serviceEnvironment() {
+        Map<String, String> environment = new HashMap<>(config.environment());
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        environment.putIfAbsent("DB_URL", dbUrl);
+        if (postgres != null) {
+            environment.putIfAbsent("DB_USER", LocalPostgres.USER);
+            environment.putIfAbsent("DB_PASSWORD", "");
+        }
+        environment.putIfAbsent("KAFKA_REPLICATION_FACTOR", "1");
+        environment.putIfAbsent("SIPAI_DATA_DIR", config.dataDir().toString());
+        return environment;
+    }
+
+    private void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        List<ServiceProcess> pending = new ArrayList<>(services);
+        while (!pending.isEmpty()) {
+            for (ServiceProcess service : List.copyOf(pending)) {
+                if (!service.alive()) {
+                    throw new IllegalStateException(service.name() + " exited with status " + service.exitValue()
+                            + "; see " + service.logFile());
+                }
+                if (service.ready()) {
+                    LOG.info("ready      {} http://127.0.0.1:{}", service.name(), service.port());
+                    pending.remove(service);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not ready after " + READY_TIMEOUT.toSeconds() + " s: "
+                        + pending.stream().map(ServiceProcess::name).toList());
+            }
+            if (!pending.isEmpty()) {
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ServiceProcess> reverse = new ArrayList<>(services);
+        java.util.Collections.reverse(reverse);
+        for (ServiceProcess service : reverse) {
+            try {
+                service.stop(Duration.ofSeconds(45));
+                LOG.info("stopped    {}", service.name());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        services.clear();
+        closeQuietly("postgresql", postgres);
+        postgres = null;
+        closeQuietly("kafka", kafka);
+        kafka = null;
+    }
+
+    private static void closeQuietly(String name, AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+            LOG.info("stopped    {}", name);
+        } catch (Exception e) {
+            LOG.warn("stopping {} failed: {}", name, e.toString());
+        }
+    }
+}
