@@ -68,7 +68,7 @@ final class Platform implements AutoCloseable {
     void startServices() throws Exception {
         Map<String, String> environment = serviceEnvironment();
         for (String name : SERVICES) {
-            Path jar = config.home().resolve(name).resolve("target").resolve(name + ".jar");
+            Path jar = config.home().resolve(name).resolve("target").resolve(name + "-exec.jar");
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests install)");
             }
