@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1.7
+# sipai webhook-dispatcher: signed webhook delivery /webhooks/*
+# Build from the repository root (the build context must hold the whole Maven reactor):
+#   docker build -f infra/docker/webhook-dispatcher.Dockerfile -t sipai/webhook-dispatcher:$(git rev-parse HEAD) .
+# No secret is baked in: every credential arrives at run time from the orchestrator
+# (ECS task-definition "secrets", Kubernetes Secret, or compose environment).
+
+FROM eclipse-temurin:21.0.8_9-jdk-noble AS build
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q -pl webhook-dispatcher -am package -DskipTests \
+    && cp webhook-dispatcher/target/webhook-dispatcher.jar /tmp/app.jar
+
+FROM eclipse-temurin:21.0.8_9-jre-noble
+LABEL org.opencontainers.image.title="sipai-webhook-dispatcher" \
+      org.opencontainers.image.description="sipai webhook-dispatcher" \
+      org.opencontainers.image.licenses="Apache-2.0"
+# tini is PID 1 so SIGTERM reaches the JVM and zombies are reaped (graceful drain);
+# curl serves the HEALTHCHECK.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tini curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 10001 sipai \
+    && useradd --system --uid 10001 --gid sipai --home-dir /app --no-create-home --shell /usr/sbin/nologin sipai
+WORKDIR /app
+COPY --from=build --chown=10001:10001 /tmp/app.jar /app/app.jar
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+EXPOSE 8082
+USER 10001:10001
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8082/health"]
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/bin/tini", "--", "java", "-jar", "/app/app.jar"]

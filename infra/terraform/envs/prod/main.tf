@@ -1,0 +1,29 @@
+module "sipai" {
+  source = "../../modules/sipai"
+
+  env_name                       = "prod"
+  domain_name                    = var.domain_name
+  route53_zone_name              = var.route53_zone_name
+  image_tag                      = var.image_tag
+  vpc_cidr_block                 = var.vpc_cidr_block
+  single_nat_gateway             = false
+  service_sizes                  = var.service_sizes
+  realtime_drain_window_seconds  = var.realtime_drain_window_seconds
+  realtime_drain_timeout_seconds = var.realtime_drain_timeout_seconds
+  active_calls_target_per_task   = var.active_calls_target_per_task
+  msk_mode                       = var.msk_mode
+  db_instance_class              = var.db_instance_class
+  db_multi_az                    = true
+  deletion_protection            = var.deletion_protection
+  openai_base_url                = var.openai_base_url
+  jambonz_outcall_url            = var.jambonz_outcall_url
+  alarm_emails                   = var.alarm_emails
+  create_github_oidc_provider    = var.create_github_oidc_provider
+  github_repository              = var.github_repository
+  github_branches                = ["main"]
+  github_allow_tags              = true
+  state_bucket                   = var.state_bucket
+  state_key                      = "sipai/prod/terraform.tfstate"
+  state_lock_table               = var.state_lock_table
+  state_kms_key_arns             = var.state_kms_key_arns
+}
