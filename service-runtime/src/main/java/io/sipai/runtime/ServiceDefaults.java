@@ -28,7 +28,12 @@ public class ServiceDefaults implements EnvironmentPostProcessor {
         defaults.put("logging.structured.format.console", "${LOG_FORMAT:ecs}");
         defaults.put("logging.level.root", "${LOG_LEVEL:INFO}");
         defaults.put("logging.level.org.apache.kafka", "WARN");
+        // A startup failure is reported once, as one line, by OneLineFailureReporter: silence the loggers that
+        // would repeat it as a multi-line report.
         defaults.put("logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter", "OFF");
+        defaults.put("logging.level.org.springframework.boot.autoconfigure.logging.ConditionEvaluationReportLogger",
+                "OFF");
+        defaults.put("logging.level.org.springframework.boot.web.server.servlet.context", "ERROR");
         defaults.put("server.shutdown", "graceful");
         defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "${DRAIN_TIMEOUT_SEC:30}s");
         defaults.put("spring.main.banner-mode", "off");
