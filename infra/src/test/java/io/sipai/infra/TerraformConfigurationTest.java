@@ -41,7 +41,7 @@ class TerraformConfigurationTest {
         for (Path tf : Repo.files(dir, p -> p.getParent().equals(dir) && p.toString().endsWith(".tf"))) {
             Map<String, Object> parsed;
             try {
-                parsed = new HCLParser().parse(tf.toFile(), "UTF-8");
+                parsed = quietly(tf);
             } catch (Exception e) {
                 errors.add(tf + ": " + e);
                 continue;
@@ -62,6 +62,17 @@ class TerraformConfigurationTest {
             }
         }
         return new Module(dir, variables, calls, referenced, errors);
+    }
+
+    /** hcl4j prints evaluation traces on System.out; keep the build log readable. */
+    static synchronized Map<String, Object> quietly(Path tf) throws Exception {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            return new HCLParser().parse(tf.toFile(), "UTF-8");
+        } finally {
+            System.setOut(out);
+        }
     }
 
     static List<Path> moduleDirs(Path root) {
@@ -234,7 +245,7 @@ class TerraformConfigurationTest {
         for (String env : List.of("prod", "staging")) {
             Path outputs = terraform().resolve("envs").resolve(env).resolve("outputs.tf");
             @SuppressWarnings("unchecked")
-            Map<String, Object> declared = (Map<String, Object>) new HCLParser().parse(outputs.toFile(), "UTF-8").get("output");
+            Map<String, Object> declared = (Map<String, Object>) quietly(outputs).get("output");
             assertThat(declared).containsKeys("alb_dns_name", "service_names", "ecs_cluster_name");
         }
         Set<String> roots = moduleDirs(terraform()).stream().map(p -> terraform().relativize(p).toString())
