@@ -10,7 +10,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -pl api-gateway -am package -DskipTests \
-    && cp api-gateway/target/api-gateway.jar /tmp/app.jar
+    && cp api-gateway/target/api-gateway-exec.jar /tmp/app.jar
 
 FROM eclipse-temurin:21.0.8_9-jre-noble
 LABEL org.opencontainers.image.title="sipai-api-gateway" \

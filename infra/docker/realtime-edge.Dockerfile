@@ -10,7 +10,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -pl realtime-edge -am package -DskipTests \
-    && cp realtime-edge/target/realtime-edge.jar /tmp/app.jar
+    && cp realtime-edge/target/realtime-edge-exec.jar /tmp/app.jar
 
 FROM eclipse-temurin:21.0.8_9-jre-noble
 LABEL org.opencontainers.image.title="sipai-realtime-edge" \

@@ -10,7 +10,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -pl stream-processors -am package -DskipTests \
-    && cp stream-processors/target/stream-processors.jar /tmp/app.jar
+    && cp stream-processors/target/stream-processors-exec.jar /tmp/app.jar
 
 FROM eclipse-temurin:21.0.8_9-jre-noble
 LABEL org.opencontainers.image.title="sipai-stream-processors" \

@@ -10,7 +10,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -pl webhook-dispatcher -am package -DskipTests \
-    && cp webhook-dispatcher/target/webhook-dispatcher.jar /tmp/app.jar
+    && cp webhook-dispatcher/target/webhook-dispatcher-exec.jar /tmp/app.jar
 
 FROM eclipse-temurin:21.0.8_9-jre-noble
 LABEL org.opencontainers.image.title="sipai-webhook-dispatcher" \
