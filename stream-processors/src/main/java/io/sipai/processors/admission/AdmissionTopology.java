@@ -1,0 +1,85 @@
+package io.sipai.processors.admission;
+
+import io.sipai.processors.admission.internal.AdmissionProcessor;
+import io.sipai.processors.admission.internal.CallEndedReleaser;
+import io.sipai.processors.admission.internal.CampaignLimitUpdater;
+import io.sipai.processors.admission.internal.SlotSerde;
+import io.sipai.processors.internal.Quarantine;
+import io.sipai.schemas.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The admission application: exact call-concurrency limits.
+ *
+ * <ul>
+ *   <li>Sub-topology 1 (one task): {@code call.admission.v1} (key {@link Topics#ADMISSION_KEY}) -> admission
+ *       processor with stores {@value #SLOTS_STORE}, {@value #COUNTERS_STORE}, {@value #EXPIRY_STORE} ->
+ *       {@code call.admission-decisions.v1} (key callId), {@code call.events.v1} (CallAdmitted, CallRejected,
+ *       SlotReclaimed; key callId), {@code call.quarantine.v1}.</li>
+ *   <li>Sub-topology 2 (twelve tasks): {@code call.events.v1} -> CallEnded becomes a ReleaseSlot command ->
+ *       {@code call.admission.v1}. Releasing through the command topic, rather than reading the 12-partition event
+ *       topic in the admission task, keeps one total order of acquires and releases on one partition, so the
+ *       counters are a pure function of that log; each hop is exactly-once, and releases are idempotent.</li>
+ *   <li>Global store {@value #CAMPAIGN_LIMITS_STORE} from {@code campaign.config.v1}: per-campaign overrides.</li>
+ * </ul>
+ * Run with {@code processing.guarantee=exactly_once_v2}; the commit interval bounds decision latency.
+ */
+public final class AdmissionTopology {
+
+    /** callId -> what admission knows about the call (held slot, decision, release marker). */
+    public static final String SLOTS_STORE = "admission-slots";
+    /** "global" / "tenant:&lt;id&gt;" / "campaign:&lt;id&gt;" -> active slots. */
+    public static final String COUNTERS_STORE = "admission-counters";
+    /** (expiry time, callId) -> present: leases and remembered decisions ordered by when they fall due. */
+    public static final String EXPIRY_STORE = "admission-expiry";
+    /** campaignId -> its own maxConcurrency (global store). */
+    public static final String CAMPAIGN_LIMITS_STORE = "admission-campaign-limits";
+
+    public static final String COMMANDS_SOURCE = "admission-commands";
+    public static final String PROCESSOR = "admission";
+    public static final String DECISIONS_SINK = "admission-decisions-sink";
+    public static final String EVENTS_SINK = "admission-events-sink";
+    public static final String CALL_EVENTS_SOURCE = "admission-call-events";
+    public static final String RELEASER = "call-ended-releaser";
+    public static final String RELEASE_SINK = "release-commands-sink";
+    public static final String CAMPAIGN_SOURCE = "campaign-config-source";
+    public static final String CAMPAIGN_UPDATER = "campaign-limits-updater";
+
+    private AdmissionTopology() {
+    }
+
+    /** The admission topology with the given limits. */
+    public static Topology build(AdmissionSettings settings) {
+        Topology topology = new Topology();
+        topology.addSource(COMMANDS_SOURCE, Topics.CALL_ADMISSION.keySerde().deserializer(),
+                Serdes.ByteArray().deserializer(), Topics.CALL_ADMISSION.name());
+        topology.addProcessor(PROCESSOR, () -> new AdmissionProcessor(settings), COMMANDS_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SLOTS_STORE),
+                Serdes.String(), new SlotSerde()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTERS_STORE),
+                Serdes.String(), Serdes.Integer()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        topology.addSink(DECISIONS_SINK, Topics.CALL_ADMISSION_DECISIONS.name(),
+                Topics.CALL_ADMISSION_DECISIONS.keySerde().serializer(),
+                Topics.CALL_ADMISSION_DECISIONS.valueSerde().serializer(), PROCESSOR);
+        topology.addSink(EVENTS_SINK, Topics.CALL_EVENTS.name(), Topics.CALL_EVENTS.keySerde().serializer(),
+                Topics.CALL_EVENTS.valueSerde().serializer(), PROCESSOR);
+        topology.addSink(Quarantine.SINK, Topics.CALL_QUARANTINE.name(), Topics.CALL_QUARANTINE.keySerde().serializer(),
+                Topics.CALL_QUARANTINE.valueSerde().serializer(), PROCESSOR);
+
+        topology.addSource(CALL_EVENTS_SOURCE, Topics.CALL_EVENTS.keySerde().deserializer(),
+                Serdes.ByteArray().deserializer(), Topics.CALL_EVENTS.name());
+        topology.addProcessor(RELEASER, CallEndedReleaser::new, CALL_EVENTS_SOURCE);
+        topology.addSink(RELEASE_SINK, Topics.CALL_ADMISSION.name(), Topics.CALL_ADMISSION.keySerde().serializer(),
+                Topics.CALL_ADMISSION.valueSerde().serializer(), RELEASER);
+
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CAMPAIGN_LIMITS_STORE),
+                        Serdes.String(), Serdes.Integer()).withLoggingDisabled(), CAMPAIGN_SOURCE,
+                Topics.CAMPAIGN_CONFIG.keySerde().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.CAMPAIGN_CONFIG.name(), CAMPAIGN_UPDATER, CampaignLimitUpdater::new);
+        return topology;
+    }
+}

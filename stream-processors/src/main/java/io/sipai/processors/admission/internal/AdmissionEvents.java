@@ -1,0 +1,59 @@
+package io.sipai.processors.admission.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.sipai.admission.AdmissionDecision;
+import io.sipai.admission.Granted;
+import io.sipai.admission.Rejected;
+import io.sipai.common.AdmissionCounters;
+import io.sipai.common.EventSource;
+import io.sipai.events.CallAdmitted;
+import io.sipai.events.CallEvent;
+import io.sipai.events.CallRejected;
+import io.sipai.events.SlotReclaimed;
+
+/**
+ * Builds the call events admission writes to {@code call.events.v1}. Their eventIds are derived from the callId and
+ * the kind of fact, so a reprocessed command (after a crash before commit) yields the very same event, and a
+ * consumer that dedupes on eventId sees it once.
+ */
+final class AdmissionEvents {
+
+    private AdmissionEvents() {
+    }
+
+    static CallEvent fromDecision(Slot slot, AdmissionDecision decision) {
+        Object payload = switch (decision.getOutcome()) {
+            case Granted granted -> CallAdmitted.newBuilder().setCounters(granted.getCounters())
+                    .setLeaseExpiresAt(granted.getLeaseExpiresAt()).build();
+            case Rejected rejected -> CallRejected.newBuilder().setLimit(rejected.getLimit())
+                    .setDetail(rejected.getDetail()).setCounters(rejected.getCounters()).build();
+            default -> throw new IllegalStateException("unknown outcome " + decision.getOutcome());
+        };
+        String kind = payload instanceof CallAdmitted ? "admitted" : "rejected";
+        return envelope(slot, kind, decision.getDecidedAt(), payload);
+    }
+
+    static CallEvent reclaimed(Slot slot, long leaseExpiredAt, long now, AdmissionCounters counters) {
+        return envelope(slot, "reclaimed", Instant.ofEpochMilli(now), SlotReclaimed.newBuilder()
+                .setLastHeartbeatAt(Instant.ofEpochMilli(slot.lastSeenAt()))
+                .setLeaseExpiredAt(Instant.ofEpochMilli(leaseExpiredAt)).setCounters(counters).build());
+    }
+
+    private static CallEvent envelope(Slot slot, String kind, Instant at, Object payload) {
+        String eventId = UUID.nameUUIDFromBytes(("admission/" + slot.callId() + "/" + kind)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        return CallEvent.newBuilder()
+                .setEventId(eventId)
+                .setCallId(slot.callId())
+                .setTenantId(slot.tenantId())
+                .setCampaignId(slot.campaignId())
+                .setAgentId(slot.agentId())
+                .setOccurredAt(at)
+                .setSource(EventSource.STREAM_PROCESSORS)
+                .setPayload(payload)
+                .build();
+    }
+}

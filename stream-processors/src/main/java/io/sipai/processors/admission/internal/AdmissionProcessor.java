@@ -1,0 +1,248 @@
+package io.sipai.processors.admission.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.sipai.admission.AcquireSlot;
+import io.sipai.admission.AdmissionCommand;
+import io.sipai.admission.AdmissionDecision;
+import io.sipai.admission.Granted;
+import io.sipai.admission.Heartbeat;
+import io.sipai.admission.Rejected;
+import io.sipai.admission.ReleaseSlot;
+import io.sipai.common.AdmissionCounters;
+import io.sipai.common.AdmissionLimit;
+import io.sipai.processors.admission.AdmissionSettings;
+import io.sipai.processors.admission.AdmissionTopology;
+import io.sipai.processors.internal.Quarantine;
+import io.sipai.quarantine.QuarantineReason;
+import io.sipai.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Decides AcquireSlot commands and applies Heartbeat and ReleaseSlot commands from {@code call.admission.v1}
+ * (key {@link Topics#ADMISSION_KEY}, one partition, so this one task sees every command in one total order).
+ * Writes {@link AdmissionDecision}s to {@code call.admission-decisions.v1} (key callId), CallAdmitted,
+ * CallRejected and SlotReclaimed to {@code call.events.v1} (key callId), and commands it cannot apply to
+ * {@code call.quarantine.v1} with their original bytes (values arrive as bytes and are decoded here, so an
+ * undecodable command is quarantined in the same transaction as the rest).
+ *
+ * <p>Guarantees: the check of all three limits and the increment of all three counters happen inside the
+ * processing of one record on one task, and under exactly-once the store changes, the outputs and the input offset
+ * commit together, so counters never drift from what the command log implies. Decisions are remembered per callId
+ * (for {@code TELEPHONY_SEMAPHORE_TTL_SEC} after the call stops holding a slot), so a retried AcquireSlot gets the
+ * same answer; a ReleaseSlot for an unknown call leaves a marker for the same time so a late AcquireSlot is refused.
+ * Leases expire by a wall-clock punctuator over the expiry index ({@link ExpiryIndex}), at most
+ * {@value #REAP_BATCH} entries per tick, so reclamation works with no input traffic at all.
+ */
+public final class AdmissionProcessor extends ContextualProcessor<String, byte[], String, SpecificRecord> {
+
+    /** How often the punctuator looks for expired leases. */
+    public static final Duration REAP_INTERVAL = Duration.ofSeconds(1);
+    /** Most expiry entries handled per punctuation, so one tick never stalls the task. */
+    public static final int REAP_BATCH = 500;
+
+    private final AdmissionSettings settings;
+    private KeyValueStore<String, Slot> slots;
+    private ExpiryIndex expiry;
+    private Limits limits;
+
+    public AdmissionProcessor(AdmissionSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        super.init(context);
+        slots = context.getStateStore(AdmissionTopology.SLOTS_STORE);
+        KeyValueStore<Bytes, byte[]> expiryStore = context.getStateStore(AdmissionTopology.EXPIRY_STORE);
+        expiry = new ExpiryIndex(expiryStore);
+        KeyValueStore<String, Integer> counters = context.getStateStore(AdmissionTopology.COUNTERS_STORE);
+        ReadOnlyKeyValueStore<String, Integer> campaignLimits =
+                context.getStateStore(AdmissionTopology.CAMPAIGN_LIMITS_STORE);
+        limits = new Limits(counters, campaignLimits, settings);
+        context.schedule(REAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::reap);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        AdmissionCommand command;
+        try {
+            command = Topics.CALL_ADMISSION.valueSerde().deserializer().deserialize(Topics.CALL_ADMISSION.name(),
+                    record.value());
+        } catch (SerializationException e) {
+            quarantine(record, QuarantineReason.UNDECODABLE, e.getMessage());
+            return;
+        }
+        String problem = malformed(command);
+        if (problem != null) {
+            quarantine(record, QuarantineReason.MALFORMED, problem);
+            return;
+        }
+        long now = context().currentSystemTimeMs();
+        switch (command.getCommand()) {
+            case AcquireSlot ignored -> acquire(command, now);
+            case Heartbeat ignored -> heartbeat(command, now);
+            case ReleaseSlot ignored -> release(command, now);
+            default -> quarantine(record, QuarantineReason.MALFORMED, "unknown command " + command.getCommand().getClass().getSimpleName());
+        }
+    }
+
+    private void acquire(AdmissionCommand command, long now) {
+        String callId = command.getCallId();
+        Slot known = slots.get(callId);
+        if (known != null && known.decision() != null) {
+            AdmissionDecision again = AdmissionDecision.newBuilder(known.decision())
+                    .setCommandId(command.getCommandId()).build();
+            forwardDecision(again, now);
+            return;
+        }
+        if (known != null) {
+            // A release came first: refuse, and keep the marker's original forget time. No CallRejected event:
+            // the call already ended, and an event after its end would contradict the timeline.
+            AdmissionCounters counters = limits.snapshot(known.tenantId(), known.campaignId());
+            AdmissionDecision decision = rejected(command, now, AdmissionLimit.ALREADY_RELEASED, counters);
+            slots.put(callId, known.with(SlotStatus.REJECTED, now, known.expiresAt()).withDecision(decision));
+            forwardDecision(decision, now);
+            return;
+        }
+        String tenantId = command.getTenantId();
+        String campaignId = command.getCampaignId();
+        AdmissionLimit hit = limits.exceeded(tenantId, campaignId);
+        long ttl = settings.ttl().toMillis();
+        Slot slot;
+        if (hit == null) {
+            limits.add(tenantId, campaignId, 1);
+            long lease = now + ttl;
+            AdmissionDecision decision = decision(command, now, Granted.newBuilder()
+                    .setCounters(limits.snapshot(tenantId, campaignId)).setLeaseExpiresAt(Instant.ofEpochMilli(lease)).build());
+            slot = newSlot(command, SlotStatus.HELD, now, lease, decision);
+        } else {
+            AdmissionDecision decision = rejected(command, now, hit, limits.snapshot(tenantId, campaignId));
+            slot = newSlot(command, SlotStatus.REJECTED, now, now + ttl, decision);
+        }
+        slots.put(callId, slot);
+        expiry.add(slot.expiresAt(), callId);
+        forwardDecision(slot.decision(), now);
+        forwardEvent(AdmissionEvents.fromDecision(slot, slot.decision()), now);
+    }
+
+    private void heartbeat(AdmissionCommand command, long now) {
+        Slot slot = slots.get(command.getCallId());
+        if (slot == null || slot.status() != SlotStatus.HELD) {
+            return;
+        }
+        long lease = now + settings.ttl().toMillis();
+        expiry.remove(slot.expiresAt(), slot.callId());
+        expiry.add(lease, slot.callId());
+        slots.put(slot.callId(), slot.with(SlotStatus.HELD, now, lease));
+    }
+
+    private void release(AdmissionCommand command, long now) {
+        String callId = command.getCallId();
+        Slot slot = slots.get(callId);
+        long forgetAt = now + settings.ttl().toMillis();
+        if (slot == null) {
+            Slot marker = newSlot(command, SlotStatus.RELEASED_BEFORE_ACQUIRE, now, forgetAt, null);
+            slots.put(callId, marker);
+            expiry.add(forgetAt, callId);
+        } else if (slot.status() == SlotStatus.HELD) {
+            limits.add(slot.tenantId(), slot.campaignId(), -1);
+            expiry.remove(slot.expiresAt(), callId);
+            expiry.add(forgetAt, callId);
+            slots.put(callId, slot.with(SlotStatus.RELEASED, now, forgetAt));
+        }
+        // Any other state: already free; a repeated release changes nothing.
+    }
+
+    private void reap(long now) {
+        for (ExpiryIndex.Due due : expiry.due(now, REAP_BATCH)) {
+            expiry.remove(due.expiresAt(), due.callId());
+            Slot slot = slots.get(due.callId());
+            if (slot == null || slot.expiresAt() != due.expiresAt()) {
+                continue;
+            }
+            if (slot.status() == SlotStatus.HELD) {
+                limits.add(slot.tenantId(), slot.campaignId(), -1);
+                long forgetAt = now + settings.ttl().toMillis();
+                Slot reclaimed = slot.with(SlotStatus.RECLAIMED, slot.lastSeenAt(), forgetAt);
+                slots.put(slot.callId(), reclaimed);
+                expiry.add(forgetAt, slot.callId());
+                forwardEvent(AdmissionEvents.reclaimed(slot, due.expiresAt(), now,
+                        limits.snapshot(slot.tenantId(), slot.campaignId())), now);
+            } else {
+                slots.delete(slot.callId());
+            }
+        }
+    }
+
+    private static Slot newSlot(AdmissionCommand command, SlotStatus status, long now, long expiresAt,
+                                AdmissionDecision decision) {
+        return new Slot(command.getCallId(), command.getTenantId(), command.getCampaignId(), command.getAgentId(),
+                status, now, expiresAt, decision);
+    }
+
+    private static AdmissionDecision rejected(AdmissionCommand command, long now, AdmissionLimit limit,
+                                              AdmissionCounters counters) {
+        return decision(command, now, Rejected.newBuilder().setLimit(limit)
+                .setDetail(Limits.describe(limit, counters)).setCounters(counters).build());
+    }
+
+    private static AdmissionDecision decision(AdmissionCommand command, long now, Object outcome) {
+        return AdmissionDecision.newBuilder()
+                .setCallId(command.getCallId())
+                .setCommandId(command.getCommandId())
+                .setTenantId(command.getTenantId())
+                .setCampaignId(command.getCampaignId())
+                .setDecidedAt(Instant.ofEpochMilli(now))
+                .setOutcome(outcome)
+                .build();
+    }
+
+    private void forwardDecision(AdmissionDecision decision, long now) {
+        context().forward(new Record<>(decision.getCallId(), decision, now), AdmissionTopology.DECISIONS_SINK);
+    }
+
+    private void forwardEvent(io.sipai.events.CallEvent event, long now) {
+        context().forward(new Record<>(event.getCallId(), event, now), AdmissionTopology.EVENTS_SINK);
+    }
+
+    private static String malformed(AdmissionCommand command) {
+        if (command == null) {
+            return "empty command";
+        }
+        if (blank(command.getCommandId())) {
+            return "commandId is blank";
+        }
+        if (blank(command.getCallId())) {
+            return "callId is blank";
+        }
+        if (blank(command.getTenantId())) {
+            return "tenantId is blank";
+        }
+        if (command.getCampaignId() != null && command.getCampaignId().isBlank()) {
+            return "campaignId is blank (use null for no campaign)";
+        }
+        return null;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private void quarantine(Record<String, byte[]> record, QuarantineReason reasonCode, String reason) {
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        long now = context().currentSystemTimeMs();
+        context().forward(new Record<>(record.key(), Quarantine.of(context(), reasonCode, reason, key,
+                record.value()), now), Quarantine.SINK);
+    }
+}

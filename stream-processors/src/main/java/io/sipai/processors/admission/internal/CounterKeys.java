@@ -1,0 +1,23 @@
+package io.sipai.processors.admission.internal;
+
+/** Keys of the {@code admission-counters} store: one global counter, one per tenant, one per campaign. */
+public final class CounterKeys {
+
+    /** Key of the global counter. */
+    public static final String GLOBAL = "global";
+    /** Prefix of a tenant's counter key. */
+    public static final String TENANT_PREFIX = "tenant:";
+    /** Prefix of a campaign's counter key. */
+    public static final String CAMPAIGN_PREFIX = "campaign:";
+
+    private CounterKeys() {
+    }
+
+    public static String tenant(String tenantId) {
+        return TENANT_PREFIX + tenantId;
+    }
+
+    public static String campaign(String campaignId) {
+        return CAMPAIGN_PREFIX + campaignId;
+    }
+}
