@@ -1,5 +1,6 @@
 package io.sipai.runtime;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -15,11 +16,11 @@ public final class KafkaReadinessCheck implements ReadinessCheck, AutoCloseable 
     private final Admin admin;
 
     public KafkaReadinessCheck(KafkaSettings settings) {
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, ServiceMain.serviceName() + "-readiness",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS));
+        Map<String, Object> config = new HashMap<>(settings.clientConfig());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, ServiceMain.serviceName() + "-readiness");
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+        this.admin = Admin.create(config);
     }
 
     @Override

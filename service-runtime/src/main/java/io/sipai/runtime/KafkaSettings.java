@@ -1,21 +1,88 @@
 package io.sipai.runtime;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * How a service reaches Kafka.
+ * How a service reaches Kafka. Every Kafka client a service builds starts from {@link #clientConfig()}, so the
+ * security settings apply to all of them.
  *
- * @param bootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}: comma-separated {@code host:port} list (required)
- * @param replicationFactor {@code KAFKA_REPLICATION_FACTOR}: replication of topics this service creates; 1 on a
+ * @param bootstrapServers  {@code KAFKA_BOOTSTRAP_SERVERS}: comma-separated {@code host:port} list (required)
+ * @param replicationFactor {@code KAFKA_REPLICATION_FACTOR}: replication of topics a service creates; 1 on a
  *                          single local broker, 3 in production (default 1)
+ * @param securityProtocol  {@code KAFKA_SECURITY_PROTOCOL}: PLAINTEXT (default), SSL, SASL_SSL or SASL_PLAINTEXT
+ * @param saslMechanism     {@code KAFKA_SASL_MECHANISM}: AWS_MSK_IAM (Amazon MSK with IAM auth; credentials from
+ *                          the task role), SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN
+ * @param saslUsername      {@code KAFKA_SASL_USERNAME} for SCRAM and PLAIN
+ * @param saslPassword      {@code KAFKA_SASL_PASSWORD} for SCRAM and PLAIN
  */
 @ConfigurationProperties("kafka")
-public record KafkaSettings(String bootstrapServers, Integer replicationFactor) {
+public record KafkaSettings(String bootstrapServers, Integer replicationFactor, String securityProtocol,
+                            String saslMechanism, String saslUsername, String saslPassword) {
+
+    private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_SSL", "SASL_PLAINTEXT");
+    private static final Set<String> MECHANISMS = Set.of("AWS_MSK_IAM", "SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN");
 
     public KafkaSettings {
+        validateServers(bootstrapServers);
+        replicationFactor = replicationFactor == null ? 1 : replicationFactor;
+        if (replicationFactor < 1 || replicationFactor > 7) {
+            throw new InvalidSettingException("KAFKA_REPLICATION_FACTOR", "must be between 1 and 7, was "
+                    + replicationFactor);
+        }
+        securityProtocol = blankToNull(securityProtocol) == null ? "PLAINTEXT"
+                : securityProtocol.strip().toUpperCase(Locale.ROOT);
+        if (!PROTOCOLS.contains(securityProtocol)) {
+            throw new InvalidSettingException("KAFKA_SECURITY_PROTOCOL", "must be one of " + PROTOCOLS);
+        }
+        saslMechanism = blankToNull(saslMechanism) == null ? null : saslMechanism.strip().toUpperCase(Locale.ROOT);
+        validateSasl(securityProtocol, saslMechanism, saslUsername, saslPassword);
+    }
+
+    /** Plaintext settings with replication 1, for tests and tools. */
+    public static KafkaSettings plaintext(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, null, null, null, null, null);
+    }
+
+    /** The servers as a list, trimmed. */
+    public List<String> servers() {
+        return Arrays.stream(bootstrapServers.split(",")).map(String::strip).toList();
+    }
+
+    /** Connection and security configs common to producers, consumers, admin clients and Streams. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("security.protocol", securityProtocol);
+        if ("AWS_MSK_IAM".equals(saslMechanism)) {
+            config.put("sasl.mechanism", "AWS_MSK_IAM");
+            config.put("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;");
+            config.put("sasl.client.callback.handler.class",
+                    "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+        } else if (saslMechanism != null) {
+            String module = "PLAIN".equals(saslMechanism)
+                    ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
+            config.put("sasl.mechanism", saslMechanism);
+            config.put("sasl.jaas.config", module + " required username=\"" + saslUsername + "\" password=\""
+                    + saslPassword + "\";");
+        }
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", securityProtocol=" + securityProtocol
+                + ", saslMechanism=" + saslMechanism + ", replicationFactor=" + replicationFactor + "]";
+    }
+
+    private static void validateServers(String bootstrapServers) {
         if (bootstrapServers == null) {
             throw new InvalidSettingException("KAFKA_BOOTSTRAP_SERVERS", "is not set; expected host:port[,host:port]");
         }
@@ -28,15 +95,30 @@ public record KafkaSettings(String bootstrapServers, Integer replicationFactor) 
                         "'" + server.strip() + "' is not host:port");
             }
         }
-        replicationFactor = replicationFactor == null ? 1 : replicationFactor;
-        if (replicationFactor < 1 || replicationFactor > 7) {
-            throw new InvalidSettingException("KAFKA_REPLICATION_FACTOR", "must be between 1 and 7, was "
-                    + replicationFactor);
+    }
+
+    private static void validateSasl(String protocol, String mechanism, String username, String password) {
+        boolean sasl = protocol.startsWith("SASL_");
+        if (sasl && mechanism == null) {
+            throw new InvalidSettingException("KAFKA_SASL_MECHANISM", "is required with " + protocol);
+        }
+        if (mechanism == null) {
+            return;
+        }
+        if (!sasl) {
+            throw new InvalidSettingException("KAFKA_SASL_MECHANISM", "needs KAFKA_SECURITY_PROTOCOL SASL_SSL or "
+                    + "SASL_PLAINTEXT, not " + protocol);
+        }
+        if (!MECHANISMS.contains(mechanism)) {
+            throw new InvalidSettingException("KAFKA_SASL_MECHANISM", "must be one of " + MECHANISMS);
+        }
+        if (!"AWS_MSK_IAM".equals(mechanism) && (blankToNull(username) == null || blankToNull(password) == null)) {
+            throw new InvalidSettingException("KAFKA_SASL_USERNAME", "and KAFKA_SASL_PASSWORD are required with "
+                    + mechanism);
         }
     }
 
-    /** The servers as a list, trimmed. */
-    public List<String> servers() {
-        return Arrays.stream(bootstrapServers.split(",")).map(String::strip).toList();
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 }

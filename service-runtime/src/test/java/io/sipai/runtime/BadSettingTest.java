@@ -35,9 +35,32 @@ class BadSettingTest {
 
     @Test
     void aValidSettingIsAccepted() {
-        KafkaSettings settings = new KafkaSettings("127.0.0.1:9092, kafka-2.internal:19092", null);
+        KafkaSettings settings = KafkaSettings.plaintext("127.0.0.1:9092, kafka-2.internal:19092");
 
         assertThat(settings.servers()).containsExactly("127.0.0.1:9092", "kafka-2.internal:19092");
         assertThat(settings.replicationFactor()).isEqualTo(1);
+    }
+
+    @Test
+    void mskIamAuthenticationConfiguresEveryClientForIam() {
+        KafkaSettings settings = new KafkaSettings("b-1.msk.internal:9098", 3, "sasl_ssl", "aws_msk_iam", null, null);
+
+        assertThat(settings.clientConfig())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "AWS_MSK_IAM")
+                .containsEntry("sasl.client.callback.handler.class",
+                        "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+    }
+
+    @Test
+    void aSaslProtocolWithoutMechanismNamesTheMissingVariable() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new KafkaSettings("b-1:9096", null, "SASL_SSL", null, null, null))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("KAFKA_SASL_MECHANISM");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new KafkaSettings("b-1:9096", null, "SASL_SSL", "SCRAM-SHA-512", "svc", null))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("KAFKA_SASL_USERNAME");
     }
 }
