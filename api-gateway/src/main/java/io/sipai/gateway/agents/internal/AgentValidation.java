@@ -1,0 +1,130 @@
+package io.sipai.gateway.agents.internal;
+
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.sipai.gateway.agents.AgentSpec;
+import io.sipai.gateway.problems.ApiException;
+
+/** Checks an {@link AgentSpec} before anything is written; the first problem is answered as 422 with its field. */
+final class AgentValidation {
+
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
+    private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Set<String> ASR = Set.of("offline", "deepgram", "sphinx", "vosk");
+    private static final Set<String> LLM = Set.of("offline", "openai", "scripted");
+    private static final Set<String> TTS = Set.of("offline", "deepgram", "marytts");
+
+    private AgentValidation() {
+    }
+
+    static void check(AgentSpec spec) {
+        if (spec.name() == null || spec.name().isBlank()) {
+            throw ApiException.invalid("name", "is required");
+        }
+        length("name", spec.name(), 200);
+        length("greeting", spec.greeting(), 2_000);
+        length("systemPrompt", spec.systemPrompt(), 32_000);
+        length("voice", spec.voice(), 100);
+        length("script", spec.script(), 32_000);
+        if (spec.language() != null && !LANGUAGE.matcher(spec.language()).matches()) {
+            throw ApiException.invalid("language", "must be a BCP 47 tag such as en-US");
+        }
+        provider("asr", spec.asr(), ASR);
+        provider("llm", spec.llm(), LLM);
+        provider("tts", spec.tts(), TTS);
+        tools(spec.tools());
+        if (spec.bargeIn() != null) {
+            range("bargeIn.minSpeechMs", spec.bargeIn().minSpeechMs(), 0, 5_000);
+        }
+        if (spec.endpointing() != null) {
+            range("endpointing.silenceMs", spec.endpointing().silenceMs(), 100, 5_000);
+            Float db = spec.endpointing().vadThresholdDb();
+            if (db != null && (db < -90 || db > 0)) {
+                throw ApiException.invalid("endpointing.vadThresholdDb", "must be between -90 and 0");
+            }
+        }
+        range("silencePromptMs", spec.silencePromptMs(), 1_000, 120_000);
+        range("silenceHangupMs", spec.silenceHangupMs(), 1_000, 120_000);
+        range("maxDurationSec", spec.maxDurationSec(), 10, 14_400);
+    }
+
+    private static void tools(List<AgentSpec.Tool> tools) {
+        if (tools == null) {
+            return;
+        }
+        if (tools.size() > 32) {
+            throw ApiException.invalid("tools", "at most 32 tools");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < tools.size(); i++) {
+            AgentSpec.Tool tool = tools.get(i);
+            String at = "tools[" + i + "]";
+            if (tool == null) {
+                throw ApiException.invalid(at, "must be an object");
+            }
+            if (tool.name() == null || !TOOL_NAME.matcher(tool.name()).matches()) {
+                throw ApiException.invalid(at + ".name", "1-64 letters, digits, _ or -");
+            }
+            if (!names.add(tool.name())) {
+                throw ApiException.invalid(at + ".name", "duplicate tool name " + tool.name());
+            }
+            if (tool.description() == null || tool.description().isBlank()) {
+                throw ApiException.invalid(at + ".description", "is required");
+            }
+            length(at + ".description", tool.description(), 1_000);
+            if (tool.type() == null) {
+                throw ApiException.invalid(at + ".type", "is required: http, end_call, transfer_call or send_dtmf");
+            }
+            if (tool.parameters() != null && !tool.parameters().isObject()) {
+                throw ApiException.invalid(at + ".parameters", "must be a JSON Schema object");
+            }
+            if (tool.type() == AgentSpec.ToolType.HTTP) {
+                httpsUrl(at + ".url", tool.url());
+            } else if (tool.url() != null) {
+                throw ApiException.invalid(at + ".url", "only http tools have a url");
+            }
+            range(at + ".timeoutMs", tool.timeoutMs(), 100, 30_000);
+        }
+    }
+
+    static void httpsUrl(String field, String url) {
+        if (url == null || url.isBlank()) {
+            throw ApiException.invalid(field, "is required");
+        }
+        try {
+            URI uri = new URI(url);
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null || url.length() > 2_048) {
+                throw ApiException.invalid(field, "must be an absolute https URL");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw ApiException.invalid(field, "is not a URL");
+        }
+    }
+
+    private static void provider(String field, AgentSpec.Provider provider, Set<String> allowed) {
+        if (provider == null) {
+            return;
+        }
+        if (provider.provider() == null || !allowed.contains(provider.provider())) {
+            throw ApiException.invalid(field + ".provider", "must be one of " + String.join(", ",
+                    allowed.stream().sorted().toList()));
+        }
+        length(field + ".model", provider.model(), 200);
+    }
+
+    private static void length(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw ApiException.invalid(field, "must be at most " + max + " characters");
+        }
+    }
+
+    private static void range(String field, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            throw ApiException.invalid(field, "must be between " + min + " and " + max);
+        }
+    }
+}

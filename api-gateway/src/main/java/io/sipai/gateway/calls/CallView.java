@@ -1,0 +1,12 @@
+package io.sipai.gateway.calls;
+
+import java.time.OffsetDateTime;
+
+/** A call as the API shows it: the latest projected timeline summary plus how it was placed. */
+public record CallView(String id, String tenantId, String campaignId, String agentId, String status,
+                       String direction, String transport, String from, String to, String provider,
+                       String providerCallSid, OffsetDateTime requestedAt, OffsetDateTime admittedAt,
+                       OffsetDateTime startedAt, OffsetDateTime answeredAt, OffsetDateTime endedAt, String endReason,
+                       Long durationMs, int turns, int agentUtterances, int toolCalls, int bargeIns, int dtmfCount,
+                       long entryCount, OffsetDateTime lastEventAt, long version, OffsetDateTime createdAt) {
+}

@@ -1,0 +1,73 @@
+package io.sipai.gateway.internal.kafka;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.schemas.Topic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's one Kafka producer (acks=all, idempotent). Records are serialized with their topic's serdes from
+ * {@link io.sipai.schemas.Topics}, so one producer serves every topic.
+ */
+@Component
+public class RecordPublisher implements AutoCloseable {
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Producer<byte[], byte[]> producer;
+
+    public RecordPublisher(KafkaSettings kafka) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 1,
+                ProducerConfig.CLIENT_ID_CONFIG, "api-gateway",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends a record (a null value is a tombstone); the future completes when the broker acknowledged it. */
+    public <V> CompletableFuture<RecordMetadata> send(Topic<String, V> topic, String key, V value) {
+        byte[] keyBytes = topic.keySerde().serializer().serialize(topic.name(), key);
+        byte[] valueBytes = value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value);
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topic.name(), keyBytes, valueBytes), (metadata, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(metadata);
+            }
+        });
+        return result;
+    }
+
+    /** Sends and waits for the acknowledgement; throws when the broker does not take the record. */
+    public <V> RecordMetadata sendAndWait(Topic<String, V> topic, String key, V value) {
+        try {
+            return send(topic, key, value).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing to " + topic.name(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot publish to " + topic.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

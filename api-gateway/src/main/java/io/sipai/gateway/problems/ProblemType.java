@@ -1,0 +1,59 @@
+package io.sipai.gateway.problems;
+
+import java.net.URI;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every kind of error the API answers, each with a stable {@code type} URI (RFC 9457) that clients can switch on.
+ * The URIs identify the error; they are documented in docs/api.md.
+ */
+public enum ProblemType {
+    UNAUTHENTICATED("unauthenticated", HttpStatus.UNAUTHORIZED, "Missing, unknown or revoked API key"),
+    INSUFFICIENT_SCOPE("insufficient-scope", HttpStatus.FORBIDDEN, "The API key lacks the scope this needs"),
+    NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "No such resource"),
+    MALFORMED_BODY("malformed-body", HttpStatus.BAD_REQUEST, "The request body is not valid JSON"),
+    UNKNOWN_FIELD("unknown-field", HttpStatus.BAD_REQUEST, "The request body has a field this resource lacks"),
+    INVALID_FIELD_TYPE("invalid-field-type", HttpStatus.BAD_REQUEST, "A field has the wrong type or value"),
+    INVALID_PARAMETER("invalid-parameter", HttpStatus.BAD_REQUEST, "A query or path parameter is not valid"),
+    VALIDATION_FAILED("validation-failed", HttpStatus.UNPROCESSABLE_CONTENT, "A field value is not acceptable"),
+    PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+            "The request body must be application/json"),
+    METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed here"),
+    RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests for this API key"),
+    ADMISSION_REJECTED("admission-rejected", HttpStatus.TOO_MANY_REQUESTS, "A concurrency limit is reached"),
+    ADMISSION_UNAVAILABLE("admission-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
+            "Admission did not answer in time"),
+    CONFLICT("conflict", HttpStatus.CONFLICT, "The resource is not in a state that allows this"),
+    PROVIDER_NOT_CONFIGURED("provider-not-configured", HttpStatus.SERVICE_UNAVAILABLE,
+            "The telephony provider is not configured"),
+    ORIGINATION_FAILED("origination-failed", HttpStatus.BAD_GATEWAY, "The telephony provider refused the call"),
+    INVALID_SIGNATURE("invalid-signature", HttpStatus.FORBIDDEN, "Missing or invalid webhook signature"),
+    INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+    /** Prefix of every problem type URI. */
+    public static final String BASE = "https://sipai.dev/problems/";
+
+    private final String slug;
+    private final HttpStatus status;
+    private final String title;
+
+    ProblemType(String slug, HttpStatus status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    public URI uri() {
+        return URI.create(BASE + slug);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

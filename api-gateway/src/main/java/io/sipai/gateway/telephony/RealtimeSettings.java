@@ -1,0 +1,23 @@
+package io.sipai.gateway.telephony;
+
+import java.net.URI;
+
+import io.sipai.runtime.InvalidSettingException;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where realtime-edge takes media WebSockets.
+ *
+ * @param wsUrl {@code REALTIME_WS_URL}: ws(s) base URL of realtime-edge (default ws://127.0.0.1:8081)
+ */
+@ConfigurationProperties("realtime")
+public record RealtimeSettings(String wsUrl) {
+
+    public RealtimeSettings {
+        wsUrl = wsUrl == null || wsUrl.isBlank() ? "ws://127.0.0.1:8081" : wsUrl.strip().replaceAll("/+$", "");
+        String scheme = URI.create(wsUrl).getScheme();
+        if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+            throw new InvalidSettingException("REALTIME_WS_URL", "must start with ws:// or wss://");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.sipai.gateway.telephony;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import io.sipai.runtime.InvalidSettingException;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Telephony ingress settings.
+ *
+ * @param webhookBaseUrl {@code TELEPHONY_WEBHOOK_BASE_URL}: public base URL of /telephony/* as the providers call
+ *                       it (Twilio signs the full URL); when unset, the URL is rebuilt from the request
+ * @param tokenSecret    {@code TELEPHONY_TOKEN_SECRET}: HMAC key of the per-call media tokens realtime-edge checks
+ *                       (32+ characters); when unset a random one is used and realtime-edge cannot verify them
+ * @param tokenTtlSec    {@code TELEPHONY_TOKEN_TTL_SEC}: how long a media token is valid (default 300)
+ * @param defaultTenant  {@code TELEPHONY_DEFAULT_TENANT}: tenant of inbound calls whose webhook URL names none
+ * @param defaultAgent   {@code TELEPHONY_DEFAULT_AGENT}: agent of inbound calls whose webhook URL names none
+ */
+@ConfigurationProperties("telephony")
+public record TelephonySettings(String webhookBaseUrl, String tokenSecret, Integer tokenTtlSec, String defaultTenant,
+                                String defaultAgent) {
+
+    public TelephonySettings {
+        if (webhookBaseUrl != null && !webhookBaseUrl.isBlank()) {
+            try {
+                URI uri = URI.create(webhookBaseUrl.strip());
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("not absolute");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("TELEPHONY_WEBHOOK_BASE_URL", "must be an absolute http(s) URL");
+            }
+            webhookBaseUrl = webhookBaseUrl.strip().replaceAll("/+$", "");
+        } else {
+            webhookBaseUrl = null;
+        }
+        if (tokenSecret == null || tokenSecret.isBlank()) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            tokenSecret = Base64.getEncoder().encodeToString(random);
+        } else if (tokenSecret.length() < 32) {
+            throw new InvalidSettingException("TELEPHONY_TOKEN_SECRET", "must be at least 32 characters");
+        }
+        tokenTtlSec = tokenTtlSec == null ? 300 : tokenTtlSec;
+        if (tokenTtlSec < 10 || tokenTtlSec > 86_400) {
+            throw new InvalidSettingException("TELEPHONY_TOKEN_TTL_SEC", "must be between 10 and 86400");
+        }
+        defaultTenant = defaultTenant == null || defaultTenant.isBlank() ? "default" : defaultTenant.strip();
+        defaultAgent = defaultAgent == null || defaultAgent.isBlank() ? null : defaultAgent.strip();
+    }
+
+    @Override
+    public String toString() {
+        return "TelephonySettings[webhookBaseUrl=" + webhookBaseUrl + ", tokenTtlSec=" + tokenTtlSec + "]";
+    }
+}

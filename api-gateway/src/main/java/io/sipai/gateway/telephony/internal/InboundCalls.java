@@ -1,0 +1,145 @@
+package io.sipai.gateway.telephony.internal;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.sipai.admission.AdmissionDecision;
+import io.sipai.admission.Rejected;
+import io.sipai.common.CallDirection;
+import io.sipai.common.EndReason;
+import io.sipai.common.EventSource;
+import io.sipai.common.Transport;
+import io.sipai.events.CallAnswered;
+import io.sipai.events.CallEnded;
+import io.sipai.events.CallRequested;
+import io.sipai.gateway.calls.AdmissionClient;
+import io.sipai.gateway.calls.CallEvents;
+import io.sipai.gateway.calls.CallStore;
+import io.sipai.gateway.calls.CallView;
+import io.sipai.gateway.problems.ApiException;
+import io.sipai.gateway.telephony.TelephonySettings;
+import io.sipai.gateway.telephony.TelephonyToken;
+import io.sipai.gateway.tenants.internal.ApiKeyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * What both providers' webhooks share once their signature is checked: admit an inbound call (or recognise an
+ * outbound one the API placed), mint its media token, and turn provider status callbacks into call events.
+ */
+@Service
+public class InboundCalls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundCalls.class);
+
+    private final CallStore calls;
+    private final CallEvents events;
+    private final AdmissionClient admission;
+    private final ApiKeyStore tenants;
+    private final TelephonySettings settings;
+    private final Clock clock;
+
+    public InboundCalls(CallStore calls, CallEvents events, AdmissionClient admission, ApiKeyStore tenants,
+                        TelephonySettings settings, Clock clock) {
+        this.calls = calls;
+        this.events = events;
+        this.admission = admission;
+        this.tenants = tenants;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** A call the provider announced. */
+    public record Inbound(String providerCallSid, String knownCallId, String tenantId, String agentId, String from,
+                          String to, Transport transport, EventSource source, Map<String, String> metadata) {
+    }
+
+    /** Connect the audio (with token) or decline. */
+    public sealed interface Outcome permits Admitted, Declined {
+    }
+
+    public record Admitted(String callId, String tenantId, String agentId, String token) implements Outcome {
+    }
+
+    public record Declined(String callId, String limit, String detail) implements Outcome {
+    }
+
+    public Outcome admit(Inbound inbound) {
+        Optional<CallView> placed = Optional.ofNullable(inbound.knownCallId()).flatMap(calls::byId)
+                .filter(call -> "OUTBOUND".equals(call.direction()));
+        if (placed.isPresent()) {
+            CallView call = placed.get();
+            if ("REJECTED".equals(call.status()) || "ENDED".equals(call.status())) {
+                return new Declined(call.id(), "ALREADY_RELEASED", "call " + call.id() + " is over");
+            }
+            return new Admitted(call.id(), call.tenantId(), call.agentId(), token(call.id()));
+        }
+        String tenantId = inbound.tenantId() == null ? settings.defaultTenant() : inbound.tenantId();
+        String agentId = inbound.agentId() == null ? settings.defaultAgent() : inbound.agentId();
+        String callId = CallEvents.stableId(inbound.source().name(), inbound.providerCallSid());
+        if (!tenants.tenantExists(tenantId)) {
+            LOG.warn("inbound {} call {} names unknown tenant {}", inbound.source(), callId, tenantId);
+            return new Declined(callId, "UNKNOWN", "unknown tenant");
+        }
+        if (calls.insertRequested(new CallStore.NewCall(callId, tenantId, null, agentId, "INBOUND",
+                inbound.transport().name(), inbound.from(), inbound.to(), inbound.source().name()
+                        .toLowerCase(Locale.ROOT)))) {
+            calls.setProviderCallSid(callId, inbound.providerCallSid());
+        }
+        CallEvents.CallRef ref = new CallEvents.CallRef(callId, tenantId, null, agentId);
+        events.publish(ref, inbound.source(), CallEvents.stableId(callId, "requested"), new CallRequested(
+                CallDirection.INBOUND, inbound.transport(), inbound.from(), inbound.to(), inbound.metadata()));
+        AdmissionDecision decision;
+        try {
+            decision = admission.acquire(callId, tenantId, null, agentId, CallDirection.INBOUND,
+                    inbound.transport(), inbound.source());
+        } catch (ApiException e) {
+            return new Declined(callId, "UNKNOWN", e.getMessage());
+        }
+        if (decision.getOutcome() instanceof Rejected rejected) {
+            calls.markStatus(callId, "REJECTED");
+            return new Declined(callId, rejected.getLimit().name(), rejected.getDetail());
+        }
+        return new Admitted(callId, tenantId, agentId, token(callId));
+    }
+
+    /** The call a status callback is about: the API's id when the provider carries it, else the derived one. */
+    public String callIdFor(EventSource source, String knownCallId, String providerCallSid) {
+        if (knownCallId != null && calls.byId(knownCallId).isPresent()) {
+            return knownCallId;
+        }
+        return CallEvents.stableId(source.name(), providerCallSid);
+    }
+
+    /** Publishes the call event a provider status means, if any; false when the call is unknown. */
+    public boolean status(EventSource source, String callId, String providerCallSid, String status,
+                          Long durationSec) {
+        Optional<CallView> call = calls.byId(callId);
+        if (call.isEmpty()) {
+            return false;
+        }
+        Object payload = switch (status == null ? "" : status) {
+            case "in-progress" -> new CallAnswered(null);
+            case "completed" -> new CallEnded(EndReason.CALLER_HANGUP, "provider status completed",
+                    durationSec == null ? 0L : durationSec * 1_000);
+            case "busy" -> new CallEnded(EndReason.BUSY, "provider status busy", 0L);
+            case "no-answer" -> new CallEnded(EndReason.NO_ANSWER, "provider status no-answer", 0L);
+            case "failed", "canceled" -> new CallEnded(EndReason.FAILED, "provider status " + status, 0L);
+            default -> null;
+        };
+        if (payload != null) {
+            CallView view = call.get();
+            events.publish(new CallEvents.CallRef(callId, view.tenantId(), view.campaignId(), view.agentId()),
+                    source, CallEvents.stableId(source.name(), providerCallSid, status), payload);
+        }
+        return true;
+    }
+
+    private String token(String callId) {
+        return TelephonyToken.mint(settings.tokenSecret(), callId,
+                clock.instant().plusSeconds(settings.tokenTtlSec()));
+    }
+}

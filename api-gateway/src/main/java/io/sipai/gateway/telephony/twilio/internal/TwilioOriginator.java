@@ -1,0 +1,112 @@
+package io.sipai.gateway.telephony.twilio.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.sipai.gateway.calls.CallOriginator;
+import io.sipai.gateway.telephony.TelephonySettings;
+import io.sipai.gateway.telephony.twilio.TwilioSettings;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Places calls with Twilio's REST API ({@code POST /2010-04-01/Accounts/{sid}/Calls.json}, Basic auth), pointing
+ * the call's voice and status URLs at this gateway with the sipai call id in the query; hangs up with
+ * {@code Status=completed}. Needs {@code TELEPHONY_WEBHOOK_BASE_URL} so Twilio can reach the gateway.
+ */
+@Component
+public class TwilioOriginator implements CallOriginator {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final TwilioSettings settings;
+    private final TelephonySettings telephony;
+    private final ObjectMapper mapper;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public TwilioOriginator(TwilioSettings settings, TelephonySettings telephony, ObjectMapper mapper) {
+        this.settings = settings;
+        this.telephony = telephony;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public String provider() {
+        return "twilio";
+    }
+
+    @Override
+    public boolean configured() {
+        return settings.canOriginate() && telephony.webhookBaseUrl() != null;
+    }
+
+    @Override
+    public String originate(Origination call) {
+        String query = "?callId=" + URLEncoder.encode(call.callId(), StandardCharsets.UTF_8);
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("To", call.to());
+        form.put("From", call.from());
+        form.put("Url", telephony.webhookBaseUrl() + "/telephony/twilio/voice" + query);
+        form.put("StatusCallback", telephony.webhookBaseUrl() + "/telephony/twilio/status" + query);
+        form.put("StatusCallbackEvent", "initiated ringing answered completed");
+        HttpResponse<String> response = post(callsUrl() + ".json", form);
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
+            throw new OriginationException("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
+        }
+        try {
+            String sid = mapper.readTree(response.body()).path("sid").stringValue(null);
+            if (sid == null) {
+                throw new OriginationException("Calls.json answer has no sid");
+            }
+            return sid;
+        } catch (JacksonException e) {
+            throw new OriginationException("Calls.json answer is not JSON", e);
+        }
+    }
+
+    @Override
+    public void hangup(String providerCallSid) {
+        HttpResponse<String> response = post(callsUrl() + "/" + providerCallSid + ".json",
+                Map.of("Status", "completed"));
+        if (response.statusCode() != 200) {
+            throw new OriginationException("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
+        }
+    }
+
+    private String callsUrl() {
+        return settings.apiBaseUrl() + "/2010-04-01/Accounts/" + settings.accountSid() + "/Calls";
+    }
+
+    private HttpResponse<String> post(String url, Map<String, String> form) {
+        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        String basic = Base64.getEncoder().encodeToString((settings.accountSid() + ":" + settings.authToken())
+                .getBytes(StandardCharsets.UTF_8));
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                    .header("Authorization", "Basic " + basic)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new OriginationException("Twilio unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OriginationException("interrupted", e);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text == null ? "" : text.length() > 200 ? text.substring(0, 200) : text;
+    }
+}

@@ -1,0 +1,83 @@
+package io.sipai.gateway.tenants.internal;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.sipai.gateway.problems.ProblemType;
+import io.sipai.gateway.problems.ProblemWriter;
+import io.sipai.gateway.tenants.Caller;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates every {@code /v1/*} request (except the public health and OpenAPI paths) by its API key, from
+ * {@code X-API-Key} or {@code Authorization: Bearer}, applies the key's rate limit (429 with Retry-After), and
+ * stores the {@link Caller} as a request attribute.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+public class ApiKeyFilter extends OncePerRequestFilter {
+
+    private static final Set<String> PUBLIC = Set.of("/v1/health", "/v1/openapi.json");
+
+    private final ApiKeyStore keys;
+    private final RateLimiter limiter;
+    private final ProblemWriter problems;
+
+    public ApiKeyFilter(ApiKeyStore keys, RateLimiter limiter, ProblemWriter problems) {
+        this.keys = keys;
+        this.limiter = limiter;
+        this.problems = problems;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !(path.equals("/v1") || path.startsWith("/v1/")) || PUBLIC.contains(path);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String key = presentedKey(request);
+        Optional<Caller> caller = key == null ? Optional.empty() : keys.authenticate(key);
+        if (caller.isEmpty()) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+            problems.write(request, response, ProblemType.UNAUTHENTICATED, key == null
+                    ? "send an API key in X-API-Key or Authorization: Bearer" : "the API key is unknown or revoked",
+                    Map.of());
+            return;
+        }
+        long retryAfter = limiter.acquire(caller.get().keyId(), System.nanoTime());
+        if (retryAfter > 0) {
+            response.setHeader("Retry-After", Long.toString(retryAfter));
+            problems.write(request, response, ProblemType.RATE_LIMITED,
+                    "rate limit of this API key exceeded; retry after " + retryAfter + " s",
+                    Map.of("retryAfterSeconds", retryAfter));
+            return;
+        }
+        request.setAttribute(Caller.ATTRIBUTE, caller.get());
+        chain.doFilter(request, response);
+    }
+
+    private static String presentedKey(HttpServletRequest request) {
+        String header = request.getHeader("X-API-Key");
+        if (header != null && !header.isBlank()) {
+            return header.strip();
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = authorization.substring(7).strip();
+            return token.isEmpty() ? null : token;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,137 @@
+package io.sipai.gateway.tenants.internal;
+
+import static io.sipai.gateway.internal.db.jooq.Tables.API_KEYS;
+import static io.sipai.gateway.internal.db.jooq.Tables.TENANTS;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.sipai.gateway.internal.db.jooq.tables.records.ApiKeysRecord;
+import io.sipai.gateway.tenants.Caller;
+import io.sipai.gateway.tenants.Scope;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Tenants and API keys in PostgreSQL. Keys are kept only as SHA-256 hashes: a key is random (256 bits), so a fast
+ * hash is enough, and a lookup is one primary-key-like probe per request.
+ */
+@Repository
+public class ApiKeyStore {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DSLContext db;
+
+    public ApiKeyStore(DSLContext db) {
+        this.db = db;
+    }
+
+    /** A key as listed (never the secret). */
+    public record KeyInfo(String id, String tenantId, String name, String prefix, List<String> scopes,
+                          OffsetDateTime createdAt, OffsetDateTime revokedAt) {
+    }
+
+    /** A newly created key: the only time the secret is visible. */
+    public record NewKey(KeyInfo info, String key) {
+    }
+
+    /** The caller holding {@code key}, unless unknown or revoked. */
+    public Optional<Caller> authenticate(String key) {
+        ApiKeysRecord row = db.selectFrom(API_KEYS).where(API_KEYS.KEY_HASH.eq(hash(key))).fetchOne();
+        if (row == null || row.getRevokedAt() != null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Caller(row.getTenantId(), row.getKeyId(), parseScopes(row.getScopes())));
+    }
+
+    public boolean tenantExists(String tenantId) {
+        return db.fetchExists(TENANTS, TENANTS.TENANT_ID.eq(tenantId));
+    }
+
+    /** Creates the tenant unless it exists. */
+    public void ensureTenant(String tenantId, String name) {
+        db.insertInto(TENANTS).set(TENANTS.TENANT_ID, tenantId).set(TENANTS.NAME, name)
+                .set(TENANTS.CREATED_AT, now()).onConflictDoNothing().execute();
+    }
+
+    public List<KeyInfo> list(String tenantId) {
+        return db.selectFrom(API_KEYS).where(API_KEYS.TENANT_ID.eq(tenantId)).orderBy(API_KEYS.CREATED_AT)
+                .fetch(ApiKeyStore::info);
+    }
+
+    /** Creates a random key for the tenant. */
+    public NewKey create(String tenantId, String name, Set<Scope> scopes) {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return insert(tenantId, name, scopes, "sk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    }
+
+    /** Stores a key whose text the operator chose (SIPAI_ADMIN_API_KEY), unless it is stored already. */
+    public void ensureKey(String tenantId, String name, Set<Scope> scopes, String key) {
+        if (!db.fetchExists(API_KEYS, API_KEYS.KEY_HASH.eq(hash(key)))) {
+            insert(tenantId, name, scopes, key);
+        }
+    }
+
+    public boolean hasKeys(String tenantId) {
+        return db.fetchExists(API_KEYS, API_KEYS.TENANT_ID.eq(tenantId));
+    }
+
+    /** Revokes a key of the tenant; false when the tenant has no such key. */
+    public boolean revoke(String tenantId, String keyId) {
+        return db.update(API_KEYS).set(API_KEYS.REVOKED_AT, now())
+                .where(API_KEYS.KEY_ID.eq(keyId), API_KEYS.TENANT_ID.eq(tenantId), API_KEYS.REVOKED_AT.isNull())
+                .execute() == 1
+                || db.fetchExists(API_KEYS, API_KEYS.KEY_ID.eq(keyId), API_KEYS.TENANT_ID.eq(tenantId));
+    }
+
+    private NewKey insert(String tenantId, String name, Set<Scope> scopes, String key) {
+        ApiKeysRecord row = db.newRecord(API_KEYS);
+        row.setKeyId("key_" + UUID.randomUUID().toString().replace("-", ""));
+        row.setTenantId(tenantId);
+        row.setName(name);
+        row.setKeyHash(hash(key));
+        row.setKeyPrefix(key.substring(0, Math.min(10, key.length())));
+        row.setScopes(EnumSet.copyOf(scopes).stream().map(Scope::wireName).collect(Collectors.joining(",")));
+        row.setCreatedAt(now());
+        row.store();
+        return new NewKey(info(row), key);
+    }
+
+    private static KeyInfo info(ApiKeysRecord row) {
+        return new KeyInfo(row.getKeyId(), row.getTenantId(), row.getName(), row.getKeyPrefix(),
+                Arrays.asList(row.getScopes().split(",")), row.getCreatedAt(), row.getRevokedAt());
+    }
+
+    private static Set<Scope> parseScopes(String text) {
+        return Arrays.stream(text.split(",")).map(Scope::parse).filter(s -> s != null)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Scope.class)));
+    }
+
+    static String hash(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}
