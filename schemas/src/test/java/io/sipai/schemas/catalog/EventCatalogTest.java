@@ -6,7 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import io.sipai.events.CallEvent;
@@ -95,7 +100,39 @@ class EventCatalogTest {
                 out.append("\n### ").append(schema.getName()).append("\n\n").append(schema.getDoc()).append("\n\n");
                 fields(out, schema);
             }
+            out.append("\n## Enumerations\n\nEvery enumeration has a default symbol (`UNKNOWN`): a reader that meets a "
+                    + "symbol added after it was built reads the default instead of failing.\n");
+            for (Schema schema : enums()) {
+                out.append("\n### ").append(schema.getName()).append("\n\n").append(schema.getDoc())
+                        .append("\n\nSymbols: `").append(String.join("`, `", schema.getEnumSymbols())).append("`.\n");
+            }
             return out.toString();
+        }
+
+        private static Collection<Schema> enums() {
+            Map<String, Schema> found = new TreeMap<>();
+            Set<String> seen = new HashSet<>();
+            for (Topic<?, ?> topic : Topics.ALL) {
+                collectEnums(SpecificData.get().getSchema(valueType(topic)), found, seen);
+            }
+            return found.values();
+        }
+
+        private static void collectEnums(Schema schema, Map<String, Schema> found,
+                                         Set<String> seen) {
+            switch (schema.getType()) {
+                case ENUM -> found.put(schema.getFullName(), schema);
+                case RECORD -> {
+                    if (seen.add(schema.getFullName())) {
+                        schema.getFields().forEach(field -> collectEnums(field.schema(), found, seen));
+                    }
+                }
+                case UNION -> schema.getTypes().forEach(type -> collectEnums(type, found, seen));
+                case ARRAY -> collectEnums(schema.getElementType(), found, seen);
+                case MAP -> collectEnums(schema.getValueType(), found, seen);
+                default -> {
+                }
+            }
         }
 
         private static void fields(StringBuilder out, Schema record) {
