@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The webhook-dispatcher context starts against the module's one in-JVM broker and turns ready. */
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = DispatcherApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
 class ServiceContextTest {

@@ -1,0 +1,135 @@
+package io.sipai.dispatcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import io.sipai.config.WebhookSubscription;
+import io.sipai.dispatcher.delivery.DeliveryWorker;
+import io.sipai.dispatcher.fanout.WebhookPayloads;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.ReadinessCheck;
+import io.sipai.schemas.Topic;
+import io.sipai.schemas.TopicCreator;
+import io.sipai.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the dispatcher's Kafka Streams application ({@link DispatcherTopology}): creates the contract topics it
+ * uses if missing, starts with exactly-once v2, reports readiness when RUNNING and closes on shutdown. Stopping
+ * and starting again (what a restart does) resumes from the committed state: queued deliveries and retry timers
+ * are in changelogged stores.
+ */
+public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
+
+    /** Topics of the contract this service reads or writes. */
+    public static final List<Topic<?, ?>> TOPICS = List.of(Topics.CALL_EVENTS, Topics.WEBHOOK_SUBSCRIPTIONS,
+            Topics.WEBHOOK_OUTBOX, Topics.WEBHOOK_ATTEMPTS, Topics.WEBHOOK_DEAD_LETTER, Topics.WEBHOOK_REPLAY);
+
+    private final KafkaSettings kafka;
+    private final DispatcherSettings settings;
+    private final DeliveryWorker worker;
+    private final WebhookPayloads payloads;
+    private final Clock clock;
+    private final String stateDir;
+    private volatile KafkaStreams streams;
+
+    public DispatcherStreams(KafkaSettings kafka, DispatcherSettings settings, DeliveryWorker worker,
+                             WebhookPayloads payloads, Clock clock) {
+        this.kafka = kafka;
+        this.settings = settings;
+        this.worker = worker;
+        this.payloads = payloads;
+        this.clock = clock;
+        this.stateDir = settings.stateDir() != null ? settings.stateDir() : temporaryStateDir();
+    }
+
+    @Override
+    public synchronized void start() {
+        if (streams != null) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()))) {
+            new TopicCreator(admin, kafka.replicationFactor().shortValue(), Duration.ofSeconds(30)).createAll(TOPICS);
+        }
+        KafkaStreams created = new KafkaStreams(DispatcherTopology.build(payloads, worker, clock, settings.tick(),
+                settings.inFlightTimeout()), properties());
+        created.start();
+        streams = created;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            streams = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return streams != null;
+    }
+
+    @Override
+    public String name() {
+        return "webhook-streams";
+    }
+
+    @Override
+    public boolean ready() {
+        KafkaStreams current = streams;
+        return current != null && current.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** The subscription as the dispatcher currently sees it (global store), if any. */
+    public Optional<WebhookSubscription> subscription(String subscriptionId) {
+        KafkaStreams current = streams;
+        if (current == null || current.state() != KafkaStreams.State.RUNNING) {
+            return Optional.empty();
+        }
+        ReadOnlyKeyValueStore<String, WebhookSubscription> store = current.store(StoreQueryParameters.fromNameAndType(
+                DispatcherNames.SUBSCRIPTIONS_STORE, QueryableStoreTypes.keyValueStore()));
+        return Optional.ofNullable(store.get(subscriptionId));
+    }
+
+    private Properties properties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, kafka.replicationFactor());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        // Bad bytes on an input topic are logged and skipped: the timeline processor quarantines bad call events.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+        props.put(StreamsConfig.consumerPrefix("max.poll.records"), 500);
+        return props;
+    }
+
+    private static String temporaryStateDir() {
+        try {
+            return Files.createTempDirectory("sipai-webhook-dispatcher").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a Kafka Streams state directory", e);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.sipai.dispatcher.delivery;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+import io.sipai.config.WebhookSubscription;
+import io.sipai.dispatcher.delivery.internal.EndpointHealthProcessor;
+import io.sipai.dispatcher.delivery.internal.HttpPoster;
+import io.sipai.dispatcher.delivery.internal.HttpResult;
+import io.sipai.dispatcher.retry.RetryPolicy;
+import io.sipai.dispatcher.signing.WebhookSigner;
+import io.sipai.dispatcher.ssrf.CheckedTarget;
+import io.sipai.dispatcher.ssrf.SsrfGuard;
+import io.sipai.dispatcher.ssrf.SsrfRefusedException;
+import io.sipai.schemas.Topics;
+import io.sipai.webhook.AttemptOutcome;
+import io.sipai.webhook.WebhookAttempt;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes delivery attempts off the stream thread: checks the URL with the SSRF guard, signs, POSTs to the checked
+ * address and writes the outcome to webhook.attempts.v1 (key subscriptionId/callId), where the scheduler picks it
+ * up. Each attempt runs on a virtual thread; at most {@code maxPerEndpoint} requests per subscription are open at
+ * once, so a hanging endpoint ties up only its own requests.
+ */
+public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final String USER_AGENT = "sipai-webhooks/1";
+
+    private final SsrfGuard guard;
+    private final HttpPoster poster;
+    private final RetryPolicy retries;
+    private final Clock clock;
+    private final Producer<String, WebhookAttempt> attempts;
+    private final int maxPerEndpoint;
+    private final Map<String, Semaphore> endpointPermits = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    public DeliveryWorker(SsrfGuard guard, HttpPoster poster, RetryPolicy retries, Clock clock,
+                          Producer<String, WebhookAttempt> attempts, int maxPerEndpoint) {
+        this.guard = guard;
+        this.poster = poster;
+        this.retries = retries;
+        this.clock = clock;
+        this.attempts = attempts;
+        this.maxPerEndpoint = maxPerEndpoint;
+    }
+
+    @Override
+    public void accept(DeliveryJob job) {
+        executor.execute(() -> run(job));
+    }
+
+    private void run(DeliveryJob job) {
+        Semaphore permits = endpointPermits.computeIfAbsent(job.delivery().getSubscriptionId(),
+                id -> new Semaphore(maxPerEndpoint));
+        WebhookAttempt attempt;
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            attempt = attempt(job);
+        } catch (RuntimeException e) {
+            LOG.error("attempt {} of {} failed unexpectedly", job.attempt(), job.delivery().getWebhookId(), e);
+            attempt = failure(job, clock.instant(), 0, null, null, "internal error: " + e.getMessage());
+        } finally {
+            permits.release();
+        }
+        attempts.send(new ProducerRecord<>(Topics.WEBHOOK_ATTEMPTS.name(), job.key(), attempt), (meta, error) -> {
+            if (error != null) {
+                // The scheduler re-sends after its in-flight timeout, so nothing is lost.
+                LOG.warn("attempt record for {} not written: {}", job.delivery().getWebhookId(), error.toString());
+            }
+        });
+    }
+
+    private WebhookAttempt attempt(DeliveryJob job) {
+        Instant now = clock.instant();
+        WebhookSubscription subscription = job.subscription();
+        if (subscription == null || subscription.getDeleted() || !subscription.getEnabled()) {
+            return record(job, now, AttemptOutcome.DEAD_LETTERED, null, 0,
+                    EndpointHealthProcessor.ENDPOINT_UNAVAILABLE, null, null);
+        }
+        CheckedTarget target;
+        try {
+            target = guard.resolve(subscription.getUrl());
+        } catch (SsrfRefusedException e) {
+            return record(job, now, AttemptOutcome.REFUSED, null, 0, "refused: " + e.getMessage(), null, null);
+        }
+        String body = job.delivery().getPayloadJson();
+        String signature;
+        try {
+            signature = WebhookSigner.signatureHeader(job.delivery().getWebhookId(), now.getEpochSecond(), body,
+                    subscription.getSecrets(), now);
+        } catch (IllegalArgumentException e) {
+            return record(job, now, AttemptOutcome.DEAD_LETTERED, null, 0, e.getMessage(), null, null);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", USER_AGENT);
+        headers.put("webhook-id", job.delivery().getWebhookId());
+        headers.put("webhook-timestamp", Long.toString(now.getEpochSecond()));
+        headers.put("webhook-signature", signature);
+        long started = System.nanoTime();
+        try {
+            HttpResult result = poster.post(target, headers, body.getBytes(StandardCharsets.UTF_8));
+            long latency = (System.nanoTime() - started) / 1_000_000;
+            return classify(job, now, result, latency);
+        } catch (IOException e) {
+            long latency = (System.nanoTime() - started) / 1_000_000;
+            return failure(job, now, latency, null, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private WebhookAttempt classify(DeliveryJob job, Instant at, HttpResult result, long latency) {
+        int status = result.status();
+        if (status >= 200 && status < 300) {
+            return record(job, at, AttemptOutcome.DELIVERED, status, latency, null, result.bodyPrefix(), null);
+        }
+        if (status == 410) {
+            return record(job, at, AttemptOutcome.ENDPOINT_DISABLED, status, latency,
+                    "410 Gone: endpoint disabled", result.bodyPrefix(), null);
+        }
+        String retryAfter = status == 429 || status == 503 ? result.headers().get("retry-after") : null;
+        return failure(job, at, latency, status, result, "HTTP " + status, retryAfter);
+    }
+
+    private WebhookAttempt failure(DeliveryJob job, Instant at, long latency, Integer status, HttpResult result,
+                                   String error) {
+        return failure(job, at, latency, status, result, error, null);
+    }
+
+    private WebhookAttempt failure(DeliveryJob job, Instant at, long latency, Integer status, HttpResult result,
+                                   String error, String retryAfter) {
+        Optional<Instant> next = retries.nextAttemptAt(job.attempt(), clock.instant(), retryAfter);
+        String body = result == null ? null : result.bodyPrefix();
+        return next.map(when -> record(job, at, AttemptOutcome.RETRYING, status, latency, error, body, when))
+                .orElseGet(() -> record(job, at, AttemptOutcome.DEAD_LETTERED, status, latency, error, body, null));
+    }
+
+    private static WebhookAttempt record(DeliveryJob job, Instant at, AttemptOutcome outcome, Integer status,
+                                         long latency, String error, String body, Instant next) {
+        return WebhookAttempt.newBuilder().setAttemptId(job.attemptId() == null ? UUID.randomUUID().toString()
+                        : job.attemptId())
+                .setWebhookId(job.delivery().getWebhookId()).setSubscriptionId(job.delivery().getSubscriptionId())
+                .setTenantId(job.delivery().getTenantId()).setCallId(job.delivery().getCallId())
+                .setEventType(job.delivery().getEventType()).setAttempt(job.attempt()).setAttemptedAt(at)
+                .setOutcome(outcome).setStatusCode(status).setLatencyMs(latency).setError(error)
+                .setResponseBody(body).setNextAttemptAt(next).build();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        poster.close();
+    }
+}

@@ -1,0 +1,163 @@
+package io.sipai.dispatcher.delivery.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import io.sipai.config.WebhookSubscription;
+import io.sipai.dispatcher.DispatcherNames;
+import io.sipai.dispatcher.delivery.DeliveryJob;
+import io.sipai.webhook.WebhookAttempt;
+import io.sipai.webhook.WebhookDelivery;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The delivery scheduler. Input: webhook.outbox.v1 and webhook.attempts.v1, both keyed subscriptionId/callId and
+ * co-partitioned, so one task owns every delivery of one call to one endpoint. It keeps a FIFO per key (store
+ * {@link DispatcherNames#QUEUE_STORE}) and hands only the head to the worker; a later delivery of the same key
+ * waits until the head is delivered or dead-lettered, other keys are never held back. Retry timers are data in
+ * {@link DispatcherNames#DUE_STORE} (both stores have changelogs), found by a wall-clock punctuation that does at
+ * most {@code maxPerTick} keys per run. Output: exhausted deliveries, to webhook.dead-letter.v1 (key unchanged).
+ * Guarantees: exactly-once state and dead letters; the HTTP side effect is at-least-once (an attempt whose result
+ * never arrives is re-sent after the in-flight timeout; receivers dedupe on webhook-id).
+ */
+public final class DispatchProcessor implements Processor<String, DispatchInput, String, WebhookDelivery> {
+
+    private final Consumer<DeliveryJob> worker;
+    private final Clock clock;
+    private final Duration tick;
+    private final Duration inFlightTimeout;
+    private final int maxPerTick;
+    private ProcessorContext<String, WebhookDelivery> context;
+    private KeyValueStore<String, DeliveryQueue> queues;
+    private KeyValueStore<String, String> due;
+    private KeyValueStore<String, WebhookSubscription> subscriptions;
+
+    /**
+     * @param worker          receives the attempts to make
+     * @param clock           decides what is due (injectable so tests move time)
+     * @param tick            how often due timers are looked for
+     * @param inFlightTimeout after this, an attempt without a result is sent again
+     * @param maxPerTick      bound on the timers handled by one punctuation
+     */
+    public DispatchProcessor(Consumer<DeliveryJob> worker, Clock clock, Duration tick, Duration inFlightTimeout,
+                             int maxPerTick) {
+        this.worker = worker;
+        this.clock = clock;
+        this.tick = tick;
+        this.inFlightTimeout = inFlightTimeout;
+        this.maxPerTick = maxPerTick;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, WebhookDelivery> context) {
+        this.context = context;
+        this.queues = context.getStateStore(DispatcherNames.QUEUE_STORE);
+        this.due = context.getStateStore(DispatcherNames.DUE_STORE);
+        this.subscriptions = context.getStateStore(DispatcherNames.SUBSCRIPTIONS_STORE);
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, ignored -> fireDue());
+    }
+
+    @Override
+    public void process(Record<String, DispatchInput> record) {
+        switch (record.value()) {
+            case DispatchInput.NewDelivery delivery -> enqueue(record.key(), delivery.delivery());
+            case DispatchInput.AttemptResult result -> applyResult(record.key(), result.attempt());
+            case null -> { }
+        }
+    }
+
+    private void enqueue(String key, WebhookDelivery delivery) {
+        DeliveryQueue queue = queues.get(key);
+        if (queue == null) {
+            queue = new DeliveryQueue();
+        }
+        queue.add(delivery);
+        if (queue.size() == 1) {
+            dispatchHead(key, queue);
+        }
+        queues.put(key, queue);
+    }
+
+    private void applyResult(String key, WebhookAttempt attempt) {
+        DeliveryQueue queue = queues.get(key);
+        if (queue == null || queue.inFlightId() == null || !queue.inFlightId().equals(attempt.getAttemptId())) {
+            return;
+        }
+        long now = clock.millis();
+        switch (attempt.getOutcome()) {
+            case DELIVERED -> queue.pop(now);
+            case RETRYING -> {
+                long at = attempt.getNextAttemptAt() == null ? now : attempt.getNextAttemptAt().toEpochMilli();
+                queue.waitUntil(at, attempt.getAttempt(), attempt.getError());
+                index(at, key);
+            }
+            default -> {
+                WebhookDelivery dead = queue.pop(now);
+                dead.setAttempts(attempt.getAttempt());
+                dead.setLastError(attempt.getError() != null ? attempt.getError()
+                        : attempt.getOutcome().name().toLowerCase(Locale.ROOT));
+                context.forward(new Record<>(key, dead, context.currentSystemTimeMs()));
+            }
+        }
+        if (queue.isEmpty()) {
+            queues.delete(key);
+            return;
+        }
+        if (queue.inFlightId() == null && queue.dueAt() <= now) {
+            dispatchHead(key, queue);
+        }
+        queues.put(key, queue);
+    }
+
+    private void dispatchHead(String key, DeliveryQueue queue) {
+        WebhookDelivery head = queue.head();
+        String attemptId = UUID.randomUUID().toString();
+        long deadline = clock.millis() + inFlightTimeout.toMillis();
+        queue.inFlight(attemptId, deadline);
+        index(deadline, key);
+        worker.accept(new DeliveryJob(key, head, head.getAttempts() + 1, attemptId,
+                subscriptions.get(head.getSubscriptionId())));
+    }
+
+    private void fireDue() {
+        long now = clock.millis();
+        List<KeyValue<String, String>> fired = new ArrayList<>();
+        try (KeyValueIterator<String, String> timers = due.range(dueKey(0, ""), dueKey(now, "\uffff"))) {
+            while (timers.hasNext() && fired.size() < maxPerTick) {
+                fired.add(timers.next());
+            }
+        }
+        for (KeyValue<String, String> timer : fired) {
+            due.delete(timer.key);
+            DeliveryQueue queue = queues.get(timer.value);
+            if (queue == null || queue.isEmpty()) {
+                continue;
+            }
+            boolean lost = queue.inFlightId() != null && queue.inFlightDeadline() <= now;
+            boolean retryDue = queue.inFlightId() == null && queue.dueAt() <= now;
+            if (lost || retryDue) {
+                dispatchHead(timer.value, queue);
+                queues.put(timer.value, queue);
+            }
+        }
+    }
+
+    private void index(long at, String key) {
+        due.put(dueKey(at, key), key);
+    }
+
+    static String dueKey(long at, String key) {
+        return String.format(Locale.ROOT, "%013d|%s", at, key);
+    }
+}

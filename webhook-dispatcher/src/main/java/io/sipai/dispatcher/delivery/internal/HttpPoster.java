@@ -1,0 +1,81 @@
+package io.sipai.dispatcher.delivery.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+import io.sipai.dispatcher.ssrf.CheckedTarget;
+
+/**
+ * POSTs webhook bodies to checked addresses over HTTP/1.1, keeping idle connections per (address, port, host,
+ * scheme) so a busy endpoint is not paying a TCP (and TLS) handshake per delivery. Redirects are never followed:
+ * a 3xx is just a failed attempt.
+ */
+public final class HttpPoster implements AutoCloseable {
+
+    private static final int MAX_IDLE_PER_KEY = 16;
+
+    private record PoolKey(InetAddress address, int port, String host, boolean tls) {
+    }
+
+    private final Map<PoolKey, ConcurrentLinkedDeque<HttpConnection>> idle = new ConcurrentHashMap<>();
+    private final Duration connectTimeout;
+    private final Duration totalTimeout;
+
+    /**
+     * @param connectTimeout TCP (and TLS) connect timeout
+     * @param totalTimeout   connect to the last response byte
+     */
+    public HttpPoster(Duration connectTimeout, Duration totalTimeout) {
+        this.connectTimeout = connectTimeout;
+        this.totalTimeout = totalTimeout;
+    }
+
+    /** Sends {@code body} with {@code headers}; any I/O failure or timeout is thrown. */
+    public HttpResult post(CheckedTarget target, Map<String, String> headers, byte[] body) throws IOException {
+        long deadline = System.nanoTime() + totalTimeout.toNanos();
+        PoolKey key = new PoolKey(target.address(), target.port(), target.host(), target.tls());
+        HttpConnection pooled = idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).pollFirst();
+        if (pooled != null) {
+            try {
+                return finish(key, pooled, pooled.post(target, headers, body, deadline));
+            } catch (IOException e) {
+                // The server may have closed the idle connection; a fresh one gets a fair try.
+                pooled.close();
+            }
+        }
+        HttpConnection fresh = HttpConnection.open(target, (int) connectTimeout.toMillis());
+        try {
+            return finish(key, fresh, fresh.post(target, headers, body, deadline));
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+    }
+
+    private HttpResult finish(PoolKey key, HttpConnection connection, HttpResult result) throws IOException {
+        ConcurrentLinkedDeque<HttpConnection> queue = idle.get(key);
+        if (connection.reusable() && queue.size() < MAX_IDLE_PER_KEY) {
+            queue.offerFirst(connection);
+        } else {
+            connection.close();
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        idle.values().forEach(queue -> {
+            for (HttpConnection connection = queue.poll(); connection != null; connection = queue.poll()) {
+                try {
+                    connection.close();
+                } catch (IOException e) {
+                    // Closing idle sockets at shutdown; nothing to recover.
+                }
+            }
+        });
+    }
+}
