@@ -40,9 +40,14 @@ public final class StreamsApp implements ReadinessCheck, AutoCloseable {
      */
     public StreamsApp(String applicationId, Topology topology, String bootstrapServers, Path stateDir,
                       long commitIntervalMs, int threads, int replicationFactor) {
+        this(applicationId, topology, properties(applicationId, bootstrapServers, stateDir, commitIntervalMs, threads,
+                replicationFactor));
+    }
+
+    /** An application with a complete configuration, e.g. {@link #properties} with test or benchmark overrides. */
+    public StreamsApp(String applicationId, Topology topology, Properties properties) {
         this.applicationId = applicationId;
-        this.streams = new KafkaStreams(topology, properties(applicationId, bootstrapServers, stateDir,
-                commitIntervalMs, threads, replicationFactor));
+        this.streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("{}: stream thread failed, replacing it", applicationId, exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
