@@ -1,0 +1,77 @@
+package io.sipai.gateway.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import io.sipai.config.WebhookSubscription;
+import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.gateway.testing.TestKafka;
+import io.sipai.schemas.Topics;
+import io.sipai.webhook.WebhookReplay;
+import org.junit.jupiter.api.Test;
+
+/** /v1/webhooks: secrets shown once, rotation overlap, replay commands, URL validation. */
+class WebhooksApiTest extends GatewayTest {
+
+    @Test
+    void secretIsShownOnceAndRotationKeepsTheOldOneFor24Hours() {
+        // given
+        String key = newTenant("hooks");
+        Answer created = call("POST", "/v1/webhooks", key, Map.of("url", "https://example.com/hook",
+                "eventTypes", List.of("call.ended")));
+        String id = created.json().get("id").stringValue();
+        String first = created.json().get("secret").stringValue();
+        // when
+        Answer rotated = call("POST", "/v1/webhooks/" + id + "/rotate-secret", key, null);
+        // then
+        assertThat(first).startsWith("whsec_");
+        assertThat(Base64.getDecoder().decode(first.substring(6))).hasSizeBetween(24, 32);
+        assertThat(call("GET", "/v1/webhooks/" + id, key, null).json().get("secret")).isNull();
+        String second = rotated.json().get("secret").stringValue();
+        assertThat(second).startsWith("whsec_").isNotEqualTo(first);
+        WebhookSubscription latest = TestKafka.readAll(Topics.WEBHOOK_SUBSCRIPTIONS).stream()
+                .filter(r -> r.getKey().equals(id)).map(Map.Entry::getValue).reduce((a, b) -> b).orElseThrow();
+        assertThat(latest.getVersion()).isEqualTo(2);
+        assertThat(latest.getSecrets()).hasSize(2);
+        assertThat(latest.getSecrets().get(0).getSecret()).isEqualTo(second);
+        assertThat(latest.getSecrets().get(0).getNotAfter()).isNull();
+        assertThat(latest.getSecrets().get(1).getSecret()).isEqualTo(first);
+        assertThat(Duration.between(Instant.now(), latest.getSecrets().get(1).getNotAfter()))
+                .isBetween(Duration.ofHours(23), Duration.ofHours(24));
+    }
+
+    @Test
+    void replayOfOneEventIsPublishedAndAHalfRangeIs422() {
+        String key = newTenant("replay");
+        String id = call("POST", "/v1/webhooks", key, Map.of("url", "https://example.com/hook",
+                "eventTypes", List.of("*"))).json().get("id").stringValue();
+        Answer replay = call("POST", "/v1/webhooks/" + id + "/replay", key, Map.of("eventId", "evt-1"));
+        Answer half = call("POST", "/v1/webhooks/" + id + "/replay", key, Map.of("from", "2026-01-01T00:00:00Z"));
+        assertThat(replay.status()).isEqualTo(202);
+        List<WebhookReplay> replays = TestKafka.readAll(Topics.WEBHOOK_REPLAY).stream()
+                .filter(r -> r.getKey().equals(id)).map(Map.Entry::getValue).toList();
+        assertThat(replays).singleElement().satisfies(r -> {
+            assertThat(r.getEventId()).isEqualTo("evt-1");
+            assertThat(r.getReplayId()).isEqualTo(replay.json().get("replayId").stringValue());
+        });
+        assertThat(half.status()).isEqualTo(422);
+    }
+
+    @Test
+    void badUrlAndEventTypeAre422() {
+        String key = newTenant("badhooks");
+        Answer url = call("POST", "/v1/webhooks", key, Map.of("url", "ftp://example.com", "eventTypes",
+                List.of("call.ended")));
+        Answer type = call("POST", "/v1/webhooks", key, Map.of("url", "https://example.com", "eventTypes",
+                List.of("Call Ended")));
+        assertThat(url.status()).isEqualTo(422);
+        assertThat(url.json().get("field").stringValue()).isEqualTo("url");
+        assertThat(type.json().get("field").stringValue()).isEqualTo("eventTypes[0]");
+        assertThat(call("GET", "/v1/webhooks", key, null).json().get("data")).isEmpty();
+    }
+}
