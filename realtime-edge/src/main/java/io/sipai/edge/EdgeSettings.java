@@ -1,0 +1,76 @@
+package io.sipai.edge;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+import io.sipai.runtime.InvalidSettingException;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Tuning of the realtime edge; every field has a default, so none is required.
+ *
+ * @param admissionTimeoutMs  {@code EDGE_ADMISSION_TIMEOUT_MS}: how long a {@code /realtime/voice} start waits for
+ *                            the admission decision before the call fails with a timeout error (default 5000)
+ * @param heartbeatIntervalSec {@code EDGE_HEARTBEAT_INTERVAL_SEC}: admission slot heartbeat period (default 60)
+ * @param eventQueueCapacity  {@code EDGE_EVENT_QUEUE_CAPACITY}: events buffered for Kafka before overflow (10000)
+ * @param outboundBufferMs    {@code EDGE_OUTBOUND_BUFFER_MS}: audio queued per connection towards a client (1000)
+ * @param slowReaderTimeoutMs {@code EDGE_SLOW_READER_TIMEOUT_MS}: how long the outbound buffer may stay full, or one
+ *                            send may stay pending, before the client is closed with 1008 (default 3000)
+ * @param maxFrameBytes       {@code EDGE_MAX_FRAME_BYTES}: largest accepted WebSocket message (default 65536)
+ * @param socketBufferBytes   {@code EDGE_SOCKET_BUFFER_BYTES}: per-connection read buffer; larger messages are
+ *                            assembled from parts up to maxFrameBytes (default 8192)
+ * @param inboundBurstMs      {@code EDGE_INBOUND_BURST_MS}: audio a client may send ahead of real time before the
+ *                            excess is dropped (default 1000)
+ * @param vadThresholdDb      {@code EDGE_VAD_THRESHOLD_DB}: default speech energy threshold in dBFS (default -45)
+ * @param vadStartMs          {@code EDGE_VAD_START_MS}: speech needed to report a start (default 60)
+ * @param vadHangoverMs       {@code EDGE_VAD_HANGOVER_MS}: default silence that ends speech (default 700)
+ * @param jitterSlots         {@code EDGE_JITTER_SLOTS}: reorder window in frames (default 8)
+ * @param nodeName            {@code EDGE_NODE_NAME}: name put in CallStarted.edgeNode (default: host name)
+ */
+@ConfigurationProperties("edge")
+public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatIntervalSec, Integer eventQueueCapacity,
+                           Integer outboundBufferMs, Integer slowReaderTimeoutMs, Integer maxFrameBytes,
+                           Integer socketBufferBytes, Integer inboundBurstMs, Double vadThresholdDb,
+                           Integer vadStartMs, Integer vadHangoverMs, Integer jitterSlots, String nodeName) {
+
+    public EdgeSettings {
+        admissionTimeoutMs = range("EDGE_ADMISSION_TIMEOUT_MS", admissionTimeoutMs, 5000, 100, 120_000);
+        heartbeatIntervalSec = range("EDGE_HEARTBEAT_INTERVAL_SEC", heartbeatIntervalSec, 60, 1, 3600);
+        eventQueueCapacity = range("EDGE_EVENT_QUEUE_CAPACITY", eventQueueCapacity, 10_000, 10, 10_000_000);
+        outboundBufferMs = range("EDGE_OUTBOUND_BUFFER_MS", outboundBufferMs, 1000, 100, 60_000);
+        slowReaderTimeoutMs = range("EDGE_SLOW_READER_TIMEOUT_MS", slowReaderTimeoutMs, 3000, 100, 600_000);
+        maxFrameBytes = range("EDGE_MAX_FRAME_BYTES", maxFrameBytes, 65_536, 1024, 16 * 1024 * 1024);
+        socketBufferBytes = range("EDGE_SOCKET_BUFFER_BYTES", socketBufferBytes, 8192, 1024, maxFrameBytes);
+        inboundBurstMs = range("EDGE_INBOUND_BURST_MS", inboundBurstMs, 1000, 100, 60_000);
+        vadThresholdDb = vadThresholdDb == null ? -45.0 : vadThresholdDb;
+        if (vadThresholdDb > 0 || vadThresholdDb < -96) {
+            throw new InvalidSettingException("EDGE_VAD_THRESHOLD_DB", "must be between -96 and 0 dBFS, was "
+                    + vadThresholdDb);
+        }
+        vadStartMs = range("EDGE_VAD_START_MS", vadStartMs, 60, 20, 5000);
+        vadHangoverMs = range("EDGE_VAD_HANGOVER_MS", vadHangoverMs, 700, 20, 10_000);
+        jitterSlots = range("EDGE_JITTER_SLOTS", jitterSlots, 8, 1, 100);
+        nodeName = nodeName == null || nodeName.isBlank() ? hostName() : nodeName.strip();
+    }
+
+    /** All defaults; for tests and tools. */
+    public static EdgeSettings defaults() {
+        return new EdgeSettings(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static int range(String variable, Integer value, int fallback, int min, int max) {
+        int v = value == null ? fallback : value;
+        if (v < min || v > max) {
+            throw new InvalidSettingException(variable, "must be between " + min + " and " + max + ", was " + v);
+        }
+        return v;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "realtime-edge";
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.sipai.edge.jambonz;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.sipai.common.CallDirection;
+import io.sipai.common.Transport;
+import io.sipai.edge.auth.internal.TelephonyHandshake;
+import io.sipai.edge.codec.AudioFormat;
+import io.sipai.edge.codec.Resampler;
+import io.sipai.edge.internal.EdgeConnection;
+import io.sipai.edge.internal.EdgeServices;
+import io.sipai.edge.internal.Json;
+import io.sipai.edge.internal.ProtocolViolation;
+import io.sipai.edge.session.CallContext;
+import io.sipai.edge.session.CallSession;
+import org.springframework.web.socket.WebSocketSession;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One jambonz {@code listen} socket. The upgrade carried the call's ids and per-call token in the query
+ * ({@code callId, tenantId, token}, optional {@code agentId, campaignId, from, to, direction}, {@code mode} =
+ * {@code stream} (default, for {@code bidirectionalAudio.streaming=true}) or {@code play}, {@code outRate} = the
+ * {@code bidirectionalAudio.sampleRate}). The first text frame is the call metadata with {@code sampleRate}; then
+ * binary L16 little-endian mono audio. Text frames after it: {@code dtmf} (passDtmf), {@code mark} events
+ * (playout/cleared) and {@code playDone}. Outbound: streaming mode sends binary L16 at outRate with {@code mark} and
+ * {@code killAudio} commands; play mode sends {@code playAudio} (raw, base64, queued) per mark or second of audio.
+ */
+final class JambonzConnection extends EdgeConnection {
+
+    private static final int PLAY_CHUNK_MS = 1000;
+
+    private final Map<String, String> query = new LinkedHashMap<>();
+    private final boolean streaming;
+    private final AudioFormat outFormat;
+    private byte[] pending = new byte[0];
+    private int pendingLength;
+
+    JambonzConnection(WebSocketSession ws, EdgeServices services) {
+        super(ws, services);
+        ws.getAttributes().forEach((key, value) -> {
+            if (key.startsWith(TelephonyHandshake.QUERY_PREFIX)) {
+                query.put(key.substring(TelephonyHandshake.QUERY_PREFIX.length()), (String) value);
+            }
+        });
+        this.streaming = !"play".equals(query.get("mode"));
+        int rate = parseRate(query.get("outRate"), 8000);
+        this.outFormat = new AudioFormat(AudioFormat.Encoding.PCM16, rate);
+    }
+
+    private static int parseRate(String value, int fallback) {
+        try {
+            int rate = value == null ? fallback : Integer.parseInt(value);
+            return Resampler.supported(rate) ? rate : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    @Override
+    public void onText(String text, long receivedNanos) {
+        JsonNode msg = services.json().readTree(text);
+        if (call() == null) {
+            start(msg);
+            return;
+        }
+        String type = Json.text(msg, "type");
+        String event = Json.text(msg, "event");
+        if ("dtmf".equals(event)) {
+            String duration = Json.text(msg, "duration");
+            call().dtmf(Json.text(msg, "dtmf"), duration != null && duration.matches("\\d{1,9}")
+                    ? Integer.parseInt(duration) / 8 : null);
+        } else if ("mark".equals(type)) {
+            call().markPlayed(Json.text(msg.path("data"), "name"));
+        } else if ("playDone".equals(type)) {
+            String id = Json.text(msg.path("data"), "id");
+            if (id != null) {
+                call().markPlayed(id);
+            }
+        } else if (!"transcription".equals(type) && !"error".equals(type) && !"json".equals(type)) {
+            throw ProtocolViolation.policy("unknown message " + (type != null ? "type '" + type + "'"
+                    : "event '" + event + "'"));
+        }
+    }
+
+    @Override
+    public void onBinary(byte[] data, int length, long receivedNanos) {
+        CallSession call = call();
+        if (call == null) {
+            throw ProtocolViolation.policy("audio before the metadata frame");
+        }
+        call.audioIn(-1, data, length, receivedNanos);
+    }
+
+    private void start(JsonNode metadata) {
+        if (!metadata.isObject()) {
+            throw ProtocolViolation.policy("first frame must be the JSON metadata object");
+        }
+        String mixType = Json.text(metadata, "mixType");
+        if ("stereo".equals(mixType)) {
+            throw ProtocolViolation.policy("mixType stereo is not supported; use mono or mixed");
+        }
+        int inRate = parseRate(Json.text(metadata, "sampleRate"), 8000);
+        Map<String, String> meta = Json.stringMap(metadata);
+        String direction = query.getOrDefault("direction", Json.text(metadata, "direction"));
+        String agentId = query.get("agentId");
+        CallContext context = new CallContext(query.get("callId"), query.get("tenantId"), query.get("campaignId"),
+                agentId, "outbound".equalsIgnoreCase(direction) ? CallDirection.OUTBOUND : CallDirection.INBOUND,
+                Transport.JAMBONZ, query.getOrDefault("from", meta.get("from")), query.getOrDefault("to",
+                meta.get("to")), meta, services.agents().find(agentId).orElse(null));
+        try {
+            call(services.sessions().start(context, this, new AudioFormat(AudioFormat.Encoding.PCM16, inRate),
+                    false, true));
+        } catch (IllegalStateException e) {
+            throw ProtocolViolation.policy("call already connected");
+        }
+    }
+
+    @Override
+    public AudioFormat outboundFormat() {
+        return outFormat;
+    }
+
+    @Override
+    public void sendAudio(byte[] encoded, int length) {
+        if (streaming) {
+            out.binary(ByteBuffer.wrap(Arrays.copyOf(encoded, length)), true);
+            return;
+        }
+        synchronized (this) {
+            if (pendingLength + length > pending.length) {
+                pending = Arrays.copyOf(pending, Math.max(pendingLength + length, outFormat.bytesFor(PLAY_CHUNK_MS)));
+            }
+            System.arraycopy(encoded, 0, pending, pendingLength, length);
+            pendingLength += length;
+            if (pendingLength >= outFormat.bytesFor(PLAY_CHUNK_MS)) {
+                flushPlay(null);
+            }
+        }
+    }
+
+    private void flushPlay(String id) {
+        if (pendingLength == 0 && id == null) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("audioContent", Base64.getEncoder().encodeToString(Arrays.copyOf(pending, pendingLength)));
+        data.put("audioContentType", "raw");
+        data.put("sampleRate", outFormat.sampleRate());
+        data.put("queuePlay", true);
+        if (id != null) {
+            data.put("id", id);
+        }
+        pendingLength = 0;
+        command("playAudio", data);
+    }
+
+    @Override
+    public void sendMark(String name) {
+        if (streaming) {
+            command("mark", Map.of("name", name));
+        } else {
+            synchronized (this) {
+                flushPlay(name);
+            }
+        }
+    }
+
+    @Override
+    public void sendClear() {
+        synchronized (this) {
+            pendingLength = 0;
+        }
+        out.text(services.json().writeValueAsString(Map.of("type", "killAudio")), false);
+    }
+
+    private void command(String type, Map<String, Object> data) {
+        out.text(services.json().writeValueAsString(Map.of("type", type, "data", data)), false);
+    }
+
+    @Override
+    protected String protocol() {
+        return "jambonz";
+    }
+}

@@ -1,0 +1,52 @@
+package io.sipai.edge.vad;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class EnergyVadTest {
+
+    private static short[] tone(int amplitude) {
+        short[] frame = new short[320];
+        for (int i = 0; i < frame.length; i++) {
+            frame[i] = (short) (amplitude * Math.sin(2 * Math.PI * 440 * i / 16000.0));
+        }
+        return frame;
+    }
+
+    @Test
+    void speechStartsAfterTheStartTimeAboveThresholdAndEndsAfterTheHangover() {
+        EnergyVad vad = new EnergyVad(-45, 60, 200, 20);
+        short[] loud = tone(8000);
+        short[] quiet = new short[320];
+        assertThat(vad.accept(loud, 320)).isEqualTo(EnergyVad.Transition.NONE);
+        assertThat(vad.accept(loud, 320)).isEqualTo(EnergyVad.Transition.NONE);
+        assertThat(vad.accept(loud, 320)).isEqualTo(EnergyVad.Transition.SPEECH_STARTED);
+        for (int i = 0; i < 9; i++) {
+            assertThat(vad.accept(quiet, 320)).isEqualTo(EnergyVad.Transition.NONE);
+        }
+        assertThat(vad.accept(quiet, 320)).isEqualTo(EnergyVad.Transition.SPEECH_ENDED);
+    }
+
+    @Test
+    void quietNoiseBelowTheThresholdIsNotSpeech() {
+        EnergyVad vad = new EnergyVad(-45, 20, 200, 20);
+        short[] hiss = tone(50);
+        assertThat(EnergyVad.levelDb(hiss, 320)).isLessThan(-45);
+        for (int i = 0; i < 20; i++) {
+            assertThat(vad.accept(hiss, 320)).isEqualTo(EnergyVad.Transition.NONE);
+        }
+    }
+
+    @Test
+    void aShortPauseInsideSpeechDoesNotEndIt() {
+        EnergyVad vad = new EnergyVad(-45, 20, 200, 20);
+        vad.accept(tone(8000), 320);
+        assertThat(vad.speaking()).isTrue();
+        for (int i = 0; i < 5; i++) {
+            vad.accept(new short[320], 320);
+        }
+        vad.accept(tone(8000), 320);
+        assertThat(vad.speaking()).isTrue();
+    }
+}
