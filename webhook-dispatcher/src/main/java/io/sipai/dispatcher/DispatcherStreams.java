@@ -65,7 +65,13 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers()))) {
-            new TopicCreator(admin, kafka.replicationFactor().shortValue(), Duration.ofSeconds(30)).createAll(TOPICS);
+            TopicCreator.Result result = new TopicCreator(admin, kafka.replicationFactor().shortValue(),
+                    Duration.ofSeconds(30)).createAll(TOPICS);
+            if (!result.partitionMismatches().isEmpty()) {
+                // The scheduler reads outbox and attempts as one co-partitioned stream: a mismatch misroutes results.
+                throw new IllegalStateException("webhook topics have the wrong partition counts: "
+                        + result.partitionMismatches());
+            }
         }
         KafkaStreams created = new KafkaStreams(DispatcherTopology.build(payloads, worker, clock, settings.tick(),
                 settings.inFlightTimeout()), properties());

@@ -97,6 +97,8 @@ public final class ReplayService implements SmartLifecycle {
             // Shutdown.
         } catch (RuntimeException e) {
             LOG.error("replay reader stopped", e);
+        } finally {
+            outbox.close(Duration.ofSeconds(5));
         }
     }
 

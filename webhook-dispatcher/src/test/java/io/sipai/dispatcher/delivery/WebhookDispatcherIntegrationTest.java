@@ -30,11 +30,14 @@ import io.sipai.dispatcher.testing.Receiver.Answer;
 import io.sipai.dispatcher.testing.TopicRecorder;
 import io.sipai.events.CallEvent;
 import io.sipai.schemas.Topic;
+import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.AttemptOutcome;
 import io.sipai.webhook.WebhookAttempt;
 import io.sipai.webhook.WebhookDelivery;
 import io.sipai.webhook.WebhookReplay;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -97,6 +100,9 @@ class WebhookDispatcherIntegrationTest {
     @BeforeAll
     static void clients() {
         String bootstrap = System.getProperty("spring.embedded.kafka.brokers");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicCreator(admin, (short) 1, Duration.ofSeconds(30)).createAll(DispatcherStreams.TOPICS);
+        }
         attempts = new TopicRecorder<>(bootstrap, Topics.WEBHOOK_ATTEMPTS);
         deadLetters = new TopicRecorder<>(bootstrap, Topics.WEBHOOK_DEAD_LETTER);
         subscriptions = new TopicRecorder<>(bootstrap, Topics.WEBHOOK_SUBSCRIPTIONS);
