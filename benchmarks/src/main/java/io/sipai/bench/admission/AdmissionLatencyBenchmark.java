@@ -1,0 +1,137 @@
+package io.sipai.bench.admission;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.sipai.admission.AcquireSlot;
+import io.sipai.admission.AdmissionCommand;
+import io.sipai.admission.AdmissionDecision;
+import io.sipai.admission.ReleaseSlot;
+import io.sipai.common.CallDirection;
+import io.sipai.common.EventSource;
+import io.sipai.common.Transport;
+import io.sipai.processors.admission.AdmissionSettings;
+import io.sipai.processors.admission.AdmissionTopology;
+import io.sipai.processors.internal.StreamsApp;
+import io.sipai.schemas.Topics;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Load generator: AcquireSlot produced -> AdmissionDecision consumed (read_committed), at a fixed rate, against the
+ * admission topology running exactly_once_v2 in this JVM. Each acquire is followed by its release, so the limits
+ * never bind. Usage: {@code <bootstrap|embedded> <requests/s> <seconds> <commit.interval.ms>}.
+ */
+public final class AdmissionLatencyBenchmark {
+
+    private AdmissionLatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args.length > 0 ? args[0] : "embedded";
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        long commitMs = args.length > 3 ? Long.parseLong(args[3]) : 10;
+        try (LocalStack stack = new LocalStack(bootstrap)) {
+            String id = "bench-admission-" + UUID.randomUUID().toString().substring(0, 8);
+            StreamsApp app = new StreamsApp(id, AdmissionTopology.build(AdmissionSettings.of(10_000, 10_000, 10_000,
+                    Duration.ofMinutes(10))), stack.servers(), Files.createTempDirectory("bench-streams-"),
+                    commitMs, 1, 1);
+            app.start();
+            while (app.state() != KafkaStreams.State.RUNNING) {
+                Thread.sleep(100);
+            }
+            Result warm = run(stack, Math.min(rate, 500), 5);
+            Result result = run(stack, rate, seconds);
+            app.close();
+            System.out.printf(Locale.ROOT, "warm-up: %s%nadmission rate=%d/s commit.interval.ms=%d: %s%n", warm,
+                    rate, commitMs, result);
+        }
+    }
+
+    record Result(long sent, long decided, double decisionsPerSec, double p50Ms, double p99Ms, double maxMs) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "sent=%d decided=%d throughput=%.0f decisions/s p50=%.1f ms "
+                    + "p99=%.1f ms max=%.1f ms", sent, decided, decisionsPerSec, p50Ms, p99Ms, maxMs);
+        }
+    }
+
+    static Result run(LocalStack stack, int rate, int seconds) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Histogram latency = new Histogram(60_000_000L, 3);
+        AtomicLong decided = new AtomicLong();
+        String run = UUID.randomUUID().toString().substring(0, 8) + "-";
+        try (KafkaProducer<String, AdmissionCommand> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.servers(), ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.ACKS_CONFIG, "all"), Topics.CALL_ADMISSION.keySerde().serializer(),
+                Topics.CALL_ADMISSION.valueSerde().serializer());
+             KafkaConsumer<String, AdmissionDecision> consumer = decisionsConsumer(stack)) {
+            long total = (long) rate * seconds;
+            long start = System.nanoTime();
+            long lastDecision = start;
+            long next = start;
+            long interval = 1_000_000_000L / rate;
+            long sent = 0;
+            while (decided.get() < total && System.nanoTime() - start < (seconds + 30) * 1_000_000_000L) {
+                while (sent < total && System.nanoTime() >= next) {
+                    String callId = run + sent;
+                    sentAt.put(callId, System.nanoTime());
+                    producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
+                            command(callId, AcquireSlot.newBuilder().setDirection(CallDirection.INBOUND)
+                                    .setTransport(Transport.WEBSOCKET).build())));
+                    producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
+                            command(callId, ReleaseSlot.newBuilder().build())));
+                    sent++;
+                    next += interval;
+                }
+                for (ConsumerRecord<String, AdmissionDecision> record : consumer.poll(Duration.ofMillis(1))) {
+                    Long at = sentAt.remove(record.key());
+                    if (at != null) {
+                        long now = System.nanoTime();
+                        latency.recordValue(Math.max(1, (now - at) / 1_000));
+                        decided.incrementAndGet();
+                        lastDecision = now;
+                    }
+                }
+            }
+            double elapsed = (lastDecision - start) / 1e9;
+            return new Result(sent, decided.get(), decided.get() / elapsed, latency.getValueAtPercentile(50) / 1e3,
+                    latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3);
+        }
+    }
+
+    private static AdmissionCommand command(String callId, Object command) {
+        return AdmissionCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setCallId(callId)
+                .setTenantId("bench").setIssuedAt(Instant.now()).setSource(EventSource.API_GATEWAY)
+                .setCommand(command).build();
+    }
+
+    static KafkaConsumer<String, AdmissionDecision> decisionsConsumer(LocalStack stack) {
+        KafkaConsumer<String, AdmissionDecision> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.servers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5),
+                Topics.CALL_ADMISSION_DECISIONS.keySerde().deserializer(),
+                Topics.CALL_ADMISSION_DECISIONS.valueSerde().deserializer());
+        List<TopicPartition> partitions = java.util.stream.IntStream.range(0, Topics.CALL_ADMISSION_DECISIONS
+                .partitions()).mapToObj(p -> new TopicPartition(Topics.CALL_ADMISSION_DECISIONS.name(), p)).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+}
