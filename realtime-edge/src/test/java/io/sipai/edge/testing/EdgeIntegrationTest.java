@@ -1,0 +1,51 @@
+package io.sipai.edge.testing;
+
+import java.net.URI;
+import java.time.Instant;
+
+import io.sipai.edge.EdgeApplication;
+import io.sipai.edge.auth.TelephonyTokens;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Base of the edge's integration tests: one shared realtime-edge context on a random port against the JVM's real
+ * broker, with known credentials, and the admission stand-in running.
+ */
+@SpringBootTest(classes = EdgeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+                "realtime.api-key=" + EdgeIntegrationTest.DEFAULT_KEY + ",acme:" + EdgeIntegrationTest.ACME_KEY
+                        + ",full:full-key-0001,silent:silent-key-0001",
+                "realtime.ws-secret=" + EdgeIntegrationTest.WS_SECRET,
+                "realtime.allowed-origins=https://app.example.com",
+                "telephony.token-secret=" + EdgeIntegrationTest.TOKEN_SECRET,
+                "twilio.auth-token=" + EdgeIntegrationTest.TWILIO_TOKEN,
+                "edge.admission-timeout-ms=1500", "edge.heartbeat-interval-sec=1",
+                "edge.slow-reader-timeout-ms=1000", "edge.node-name=edge-test-1"})
+public abstract class EdgeIntegrationTest {
+
+    public static final String DEFAULT_KEY = "default-key-0001";
+    public static final String ACME_KEY = "acme-key-0001";
+    public static final String WS_SECRET = "ws-secret-0123456789";
+    public static final String TOKEN_SECRET = "telephony-secret-0123456789";
+    public static final String TWILIO_TOKEN = "twilio-auth-token-test";
+
+    protected static final TelephonyTokens MINTER = new TelephonyTokens(TOKEN_SECRET, 10);
+
+    @LocalServerPort
+    protected int port;
+
+    @BeforeAll
+    static void admissionStandIn() {
+        AdmissionResponder.start();
+    }
+
+    protected URI ws(String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    protected static String token(String callId, String tenantId) {
+        return MINTER.mint(callId, tenantId, Instant.now().plusSeconds(60));
+    }
+}
