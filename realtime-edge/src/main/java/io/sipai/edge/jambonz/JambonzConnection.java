@@ -27,11 +27,11 @@ import tools.jackson.databind.JsonNode;
  * {@code bidirectionalAudio.sampleRate}). The first text frame is the call metadata with {@code sampleRate}; then
  * binary L16 little-endian mono audio. Text frames after it: {@code dtmf} (passDtmf), {@code mark} events
  * (playout/cleared) and {@code playDone}. Outbound: streaming mode sends binary L16 at outRate with {@code mark} and
- * {@code killAudio} commands; play mode sends {@code playAudio} (raw, base64, queued) per mark or second of audio.
+ * {@code killAudio} commands; play mode sends {@code playAudio} (raw, base64, queued) per mark or half second of audio.
  */
 final class JambonzConnection extends EdgeConnection {
 
-    private static final int PLAY_CHUNK_MS = 1000;
+    private static final int PLAY_CHUNK_MS = 500;
 
     private final Map<String, String> query = new LinkedHashMap<>();
     private final boolean streaming;
