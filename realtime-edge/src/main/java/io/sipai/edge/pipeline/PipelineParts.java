@@ -1,0 +1,67 @@
+package io.sipai.edge.pipeline;
+
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.sipai.config.AgentConfig;
+import io.sipai.edge.asr.SpeechToText;
+import io.sipai.edge.brain.AgentBrain;
+import io.sipai.edge.session.CallContext;
+import io.sipai.edge.tools.ToolRunner;
+import io.sipai.edge.tts.TextToSpeech;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Everything one call's pipeline is made of: the providers chosen for its agent, the tools, the shared timers, and
+ * the agent's conversation settings (with defaults when the call has no agent).
+ */
+public record PipelineParts(CallContext context, SpeechToText stt, AgentBrain brain, TextToSpeech tts,
+                            ToolRunner tools, ScheduledExecutorService timers, VoiceSettings settings,
+                            int vadStartMs, int defaultSilenceMs) {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private AgentConfig agent() {
+        return context.agent();
+    }
+
+    String voice() {
+        return agent() == null ? null : agent().getVoice();
+    }
+
+    boolean bargeInEnabled() {
+        return agent() == null || agent().getBargeIn().getEnabled();
+    }
+
+    int bargeInMinMs() {
+        return agent() == null ? 200 : agent().getBargeIn().getMinSpeechMs();
+    }
+
+    int silenceMs() {
+        return agent() == null ? defaultSilenceMs : agent().getEndpointing().getSilenceMs();
+    }
+
+    int silencePromptMs() {
+        return agent() == null ? 8000 : agent().getSilencePromptMs();
+    }
+
+    int silenceHangupMs() {
+        return agent() == null ? 8000 : agent().getSilenceHangupMs();
+    }
+
+    int maxDurationSec() {
+        return agent() == null ? 3600 : agent().getMaxDurationSec();
+    }
+
+    /** A string field of a tool's JSON arguments, or null. */
+    static String argument(String json, String field) {
+        try {
+            JsonNode node = JSON.readTree(json == null ? "{}" : json);
+            JsonNode value = node.get(field);
+            return value == null || value.isNull() ? null : value.asString();
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+}

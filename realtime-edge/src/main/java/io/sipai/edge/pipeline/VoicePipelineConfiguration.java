@@ -1,0 +1,89 @@
+package io.sipai.edge.pipeline;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.sipai.edge.EdgeSettings;
+import io.sipai.edge.asr.SphinxEngine;
+import io.sipai.edge.brain.AgentBrain;
+import io.sipai.edge.pipeline.internal.CallActor;
+import io.sipai.edge.session.EchoPipeline;
+import io.sipai.edge.session.VoicePipelineFactory;
+import io.sipai.edge.tools.ToolRunner;
+import io.sipai.edge.tools.WebhookSigner;
+import io.sipai.edge.tts.MaryEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Contributes the edge's {@link VoicePipelineFactory}: per call, the providers chosen for the agent
+ * ({@link Providers}) assembled into a {@link ConversationPipeline}. Calls without an agent and without an
+ * OpenAI-compatible endpoint keep the echo pipeline. Shared resources: the offline engines, one timer pool, one
+ * virtual-thread executor for the per-call actors, one HTTP client.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({VoiceSettings.class, DeepgramSettings.class, OpenAiSettings.class})
+public class VoicePipelineConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VoicePipelineConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    SphinxEngine sphinxEngine(VoiceSettings settings) {
+        return new SphinxEngine(settings.sphinxDecoders());
+    }
+
+    @Bean(destroyMethod = "close")
+    MaryEngine maryEngine(VoiceSettings settings) {
+        MaryEngine mary = new MaryEngine(settings.maryWorkers());
+        if (settings.warmUp()) {
+            mary.warmUp();
+        }
+        return mary;
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService voiceTimers() {
+        return Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("voice-timer-", 1).factory());
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService voiceActors() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("voice-call-", 1).factory());
+    }
+
+    @Bean
+    HttpClient voiceHttpClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    @Bean
+    Providers voiceProviders(SphinxEngine sphinx, MaryEngine mary, DeepgramSettings deepgram, OpenAiSettings openAi,
+                             HttpClient http) {
+        return OnlineProviders.providers(sphinx, mary, deepgram, openAi, http);
+    }
+
+    @Bean
+    VoicePipelineFactory voicePipelineFactory(Providers providers, VoiceSettings settings, EdgeSettings edge,
+                                              ScheduledExecutorService voiceTimers, ExecutorService voiceActors,
+                                              HttpClient http) {
+        ToolRunner tools = new ToolRunner(http, new WebhookSigner(settings.toolSigningSecret()));
+        return (context, output) -> {
+            AgentBrain brain = providers.brain(context.agent());
+            if (brain == null) {
+                LOG.info("call {} has no agent script and no OpenAI endpoint: echo pipeline", context.callId());
+                return new EchoPipeline(context, output);
+            }
+            PipelineParts parts = new PipelineParts(context, providers.speechToText(context.agent()), brain,
+                    providers.textToSpeech(context.agent()), tools, voiceTimers, settings, edge.vadStartMs(),
+                    edge.vadHangoverMs());
+            return new ConversationPipeline(parts, output, new CallActor(voiceActors, voiceTimers));
+        };
+    }
+}

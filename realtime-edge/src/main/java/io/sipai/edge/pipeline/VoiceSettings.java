@@ -1,0 +1,56 @@
+package io.sipai.edge.pipeline;
+
+import io.sipai.runtime.InvalidSettingException;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Tuning of the voice pipeline; every field has a default.
+ *
+ * @param playbackLeadMs    {@code VOICE_PLAYBACK_LEAD_MS}: agent audio sent ahead of real time (default 100)
+ * @param asrTimeoutMs      {@code VOICE_ASR_TIMEOUT_MS}: end of turn to final transcript before the call fails
+ *                          (default 5000)
+ * @param brainTimeoutMs    {@code VOICE_BRAIN_TIMEOUT_MS}: request to first token, and longest pause inside a
+ *                          streamed reply, before the call fails (default 15000)
+ * @param ttsTimeoutMs      {@code VOICE_TTS_TIMEOUT_MS}: sentence queued to its first audio before the call fails
+ *                          (default 10000)
+ * @param silencePrompt     {@code VOICE_SILENCE_PROMPT}: what the agent says after the caller was silent for the
+ *                          agent's silencePromptMs (default "Are you still there?")
+ * @param toolSigningSecret {@code VOICE_TOOL_SIGNING_SECRET}: Standard Webhooks secret ({@code whsec_<base64>}) that
+ *                          signs HTTP tool requests; unsigned when absent
+ * @param sphinxDecoders    {@code VOICE_SPHINX_DECODERS}: offline recognizers per grammar, ~90 MB each (default 1)
+ * @param maryWorkers       {@code VOICE_MARY_WORKERS}: offline synthesis threads (default 1)
+ * @param warmUp            {@code VOICE_WARM_UP}: load the offline TTS engine at startup instead of
+ *                          on the first call that needs it (default false)
+ */
+@ConfigurationProperties("voice")
+public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Integer brainTimeoutMs,
+                            Integer ttsTimeoutMs, String silencePrompt, String toolSigningSecret,
+                            Integer sphinxDecoders, Integer maryWorkers, Boolean warmUp) {
+
+    public VoiceSettings {
+        playbackLeadMs = range("VOICE_PLAYBACK_LEAD_MS", playbackLeadMs, 100, 0, 5000);
+        asrTimeoutMs = range("VOICE_ASR_TIMEOUT_MS", asrTimeoutMs, 5000, 100, 120_000);
+        brainTimeoutMs = range("VOICE_BRAIN_TIMEOUT_MS", brainTimeoutMs, 15_000, 100, 600_000);
+        ttsTimeoutMs = range("VOICE_TTS_TIMEOUT_MS", ttsTimeoutMs, 10_000, 100, 120_000);
+        silencePrompt = silencePrompt == null || silencePrompt.isBlank() ? "Are you still there?" : silencePrompt;
+        if (toolSigningSecret != null && !toolSigningSecret.isBlank() && !toolSigningSecret.startsWith("whsec_")) {
+            throw new InvalidSettingException("VOICE_TOOL_SIGNING_SECRET", "must look like whsec_<base64>");
+        }
+        sphinxDecoders = range("VOICE_SPHINX_DECODERS", sphinxDecoders, 1, 1, 64);
+        maryWorkers = range("VOICE_MARY_WORKERS", maryWorkers, 1, 1, 64);
+        warmUp = warmUp != null && warmUp;
+    }
+
+    /** All defaults; for tests and benchmarks. */
+    public static VoiceSettings defaults() {
+        return new VoiceSettings(null, null, null, null, null, null, null, null, false);
+    }
+
+    static int range(String env, Integer value, int fallback, int min, int max) {
+        int v = value == null ? fallback : value;
+        if (v < min || v > max) {
+            throw new InvalidSettingException(env, "must be between " + min + " and " + max + ", was " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,123 @@
+package io.sipai.edge.tools;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+import io.sipai.config.AgentConfig;
+import io.sipai.config.ToolDefinition;
+import io.sipai.config.ToolKind;
+import io.sipai.edge.brain.AgentBrain.ToolCall;
+import io.sipai.edge.brain.AgentBrain.ToolResult;
+import io.sipai.edge.session.CallContext;
+
+/**
+ * Runs the tools an agent's brain asks for. Built-ins ({@code end_call}, {@code transfer_call}, {@code send_dtmf})
+ * are answered at once and leave the effect to the pipeline ({@link Effect}); HTTP tools POST the arguments object
+ * as JSON to the tool's URL, signed like webhooks ({@link WebhookSigner}), with the tool's timeout, and return the
+ * response body (a 2xx) as the result. Never blocks the caller.
+ */
+public final class ToolRunner {
+
+    /** What a built-in asks the pipeline to do. */
+    public enum Effect { NONE, END_CALL, TRANSFER_CALL, SEND_DTMF }
+
+    /** A finished tool call and its effect on the call. */
+    public record Outcome(ToolResult result, Effect effect, long durationMs, String error) {
+    }
+
+    private static final int MAX_RESULT_CHARS = 16_384;
+
+    private final HttpClient http;
+    private final WebhookSigner signer;
+
+    public ToolRunner(HttpClient http, WebhookSigner signer) {
+        this.http = http;
+        this.signer = signer;
+    }
+
+    /** Runs {@code call} for the call's agent. */
+    public CompletableFuture<Outcome> run(CallContext context, ToolCall call) {
+        long start = System.nanoTime();
+        ToolDefinition definition = find(context.agent(), call.name());
+        ToolKind kind = definition != null ? definition.getKind() : builtIn(call.name());
+        return switch (kind) {
+            case END_CALL -> done(call, start, Effect.END_CALL, "{\"ended\":true}");
+            case TRANSFER_CALL -> done(call, start, Effect.TRANSFER_CALL, "{\"transferring\":true}");
+            case SEND_DTMF -> done(call, start, Effect.SEND_DTMF, "{\"sent\":true}");
+            case HTTP -> http(context, definition, call, start);
+            default -> CompletableFuture.completedFuture(failed(call, start, "unknown tool '" + call.name() + "'"));
+        };
+    }
+
+    private CompletableFuture<Outcome> http(CallContext context, ToolDefinition tool, ToolCall call, long start) {
+        if (tool.getUrl() == null) {
+            return CompletableFuture.completedFuture(failed(call, start, "tool has no url"));
+        }
+        String body = call.argumentsJson() == null || call.argumentsJson().isBlank() ? "{}" : call.argumentsJson();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tool.getUrl()))
+                .timeout(Duration.ofMillis(tool.getTimeoutMs()))
+                .header("Content-Type", "application/json")
+                .header("X-Sipai-Call-Id", context.callId())
+                .header("X-Sipai-Tool", call.name())
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        signer.sign(call.id(), body, request);
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .orTimeout(tool.getTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .handle((response, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException c
+                                && c.getCause() != null ? c.getCause() : error;
+                        boolean timeout = cause instanceof TimeoutException
+                                || cause instanceof java.net.http.HttpTimeoutException;
+                        return failed(call, start, timeout ? "timeout after " + tool.getTimeoutMs() + " ms"
+                                : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                    }
+                    if (response.statusCode() / 100 != 2) {
+                        return failed(call, start, "HTTP " + response.statusCode());
+                    }
+                    String result = response.body().length() > MAX_RESULT_CHARS
+                            ? response.body().substring(0, MAX_RESULT_CHARS) : response.body();
+                    return new Outcome(new ToolResult(call, true, result.isBlank() ? "{}" : result), Effect.NONE,
+                            elapsed(start), null);
+                });
+    }
+
+    private static ToolDefinition find(AgentConfig agent, String name) {
+        List<ToolDefinition> tools = agent == null ? List.of() : agent.getTools();
+        return tools.stream().filter(t -> t.getName().equals(name)).findFirst().orElse(null);
+    }
+
+    private static ToolKind builtIn(String name) {
+        return switch (name) {
+            case "end_call" -> ToolKind.END_CALL;
+            case "transfer_call" -> ToolKind.TRANSFER_CALL;
+            case "send_dtmf" -> ToolKind.SEND_DTMF;
+            default -> ToolKind.UNKNOWN;
+        };
+    }
+
+    private static CompletableFuture<Outcome> done(ToolCall call, long start, Effect effect, String result) {
+        return CompletableFuture.completedFuture(new Outcome(new ToolResult(call, true, result), effect,
+                elapsed(start), null));
+    }
+
+    private static Outcome failed(ToolCall call, long start, String error) {
+        String json = "{\"error\":" + quote(error) + "}";
+        return new Outcome(new ToolResult(call, false, json), Effect.NONE, elapsed(start), error);
+    }
+
+    private static long elapsed(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ") + "\"";
+    }
+}

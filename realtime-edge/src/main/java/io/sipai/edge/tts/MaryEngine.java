@@ -1,0 +1,226 @@
+package io.sipai.edge.tts;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sound.sampled.AudioInputStream;
+
+import io.sipai.edge.codec.Resampler;
+import marytts.LocalMaryInterface;
+import marytts.MaryInterface;
+import marytts.exceptions.MaryConfigurationException;
+import marytts.exceptions.SynthesisException;
+
+/**
+ * The offline text-to-speech: MaryTTS 5.2.1 in-process (about 64 MB of heap for the engine and the cmu-slt-hsmm
+ * voice). Synthesis is CPU-bound, so it runs on a fixed pool of {@code workers} threads shared by every call; each
+ * call's sentences are synthesized one after another, in order. The 48 kHz output is decimated to 16 kHz. The
+ * engine starts once (about 4 s), on first use or from {@link #warmUp}.
+ */
+public final class MaryEngine implements TextToSpeech, AutoCloseable {
+
+    private static final int CHUNK = 1600;
+
+    private final ExecutorService workers;
+    private volatile MaryInterface mary;
+
+    public MaryEngine(int workers) {
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(workers, r -> Thread.ofPlatform().daemon()
+                .name("marytts-" + n.incrementAndGet()).unstarted(r));
+    }
+
+    @Override
+    public String name() {
+        return "marytts";
+    }
+
+    /** Starts the engine in the background so the first call does not wait for it. */
+    public void warmUp() {
+        workers.execute(() -> {
+            try {
+                engine();
+            } catch (MaryConfigurationException e) {
+                // Reported again, with the call, when a call needs it.
+            }
+        });
+    }
+
+    /** Synthesizes a whole text to PCM16 16 kHz (for tests and tools). */
+    public short[] synthesize(String text, String voice) throws MaryConfigurationException, SynthesisException,
+            IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        generate(text, voice, (pcm, n) -> {
+            for (int i = 0; i < n; i++) {
+                out.write(pcm[i] & 0xff);
+                out.write(pcm[i] >> 8 & 0xff);
+            }
+        }, () -> false);
+        byte[] bytes = out.toByteArray();
+        short[] samples = new short[bytes.length / 2];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (short) ((bytes[2 * i] & 0xff) | bytes[2 * i + 1] << 8);
+        }
+        return samples;
+    }
+
+    @Override
+    public Stream open(String callId, String voice, AudioListener listener) {
+        return new MaryStream(voice, listener);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    private synchronized MaryInterface engine() throws MaryConfigurationException {
+        if (mary == null) {
+            mary = new LocalMaryInterface();
+        }
+        return mary;
+    }
+
+    private interface Sink {
+        void accept(short[] pcm, int length);
+    }
+
+    private void generate(String text, String voice, Sink sink, java.util.function.BooleanSupplier cancelled)
+            throws MaryConfigurationException, SynthesisException, IOException {
+        MaryInterface engine = engine();
+        AudioInputStream audio;
+        synchronized (engine) {
+            Set<String> voices = engine.getAvailableVoices();
+            if (voice != null && voices.contains(voice)) {
+                engine.setVoice(voice);
+            }
+            audio = engine.generateAudio(text);
+        }
+        int rate = (int) audio.getFormat().getSampleRate();
+        boolean bigEndian = audio.getFormat().isBigEndian();
+        Resampler resampler = rate == 48_000 ? null : new Resampler(rate, 16_000);
+        byte[] bytes = new byte[CHUNK * 6];
+        short[] in = new short[CHUNK * 3];
+        short[] out = new short[Math.max(CHUNK + 2, resampler == null ? 0 : resampler.maxOutput(in.length))];
+        int carry = 0;
+        int read;
+        // generateAudio's stream hands back less than asked on each read; loop until its end.
+        while ((read = audio.read(bytes, carry, bytes.length - carry)) != -1) {
+            if (cancelled.getAsBoolean()) {
+                return;
+            }
+            int total = carry + read;
+            int count = total / 2;
+            for (int i = 0; i < count; i++) {
+                int lo = bytes[2 * i + (bigEndian ? 1 : 0)] & 0xff;
+                int hi = bytes[2 * i + (bigEndian ? 0 : 1)];
+                in[i] = (short) (hi << 8 | lo);
+            }
+            carry = total - count * 2;
+            if (carry > 0) {
+                bytes[0] = bytes[count * 2];
+            }
+            int usable = resampler != null ? count : count - count % 3;
+            int n = resampler != null ? resampler.resample(in, usable, out) : decimate(in, usable, out);
+            if (resampler == null && usable < count) {
+                // Keep the samples of an incomplete group of three for the next read.
+                int rest = count - usable;
+                for (int i = 0; i < rest; i++) {
+                    bytes[2 * i] = (byte) in[usable + i];
+                    bytes[2 * i + 1] = (byte) (in[usable + i] >> 8);
+                }
+                if (carry > 0) {
+                    bytes[rest * 2] = bytes[count * 2];
+                }
+                carry += rest * 2;
+            }
+            sink.accept(out, n);
+        }
+    }
+
+    /** 48 kHz to 16 kHz: averages each group of three samples, a cheap low-pass against aliasing. */
+    private static int decimate(short[] in, int count, short[] out) {
+        int n = count / 3;
+        for (int i = 0; i < n; i++) {
+            out[i] = (short) ((in[3 * i] + in[3 * i + 1] + in[3 * i + 2]) / 3);
+        }
+        return n;
+    }
+
+    /** One call's sentence queue. */
+    private final class MaryStream implements Stream {
+
+        private final String voice;
+        private final AudioListener listener;
+        private final Deque<String[]> queue = new ArrayDeque<>();
+        private final AtomicInteger generation = new AtomicInteger();
+        private boolean running;
+        private volatile boolean closed;
+
+        MaryStream(String voice, AudioListener listener) {
+            this.voice = voice;
+            this.listener = listener;
+        }
+
+        @Override
+        public synchronized void speak(String sentenceId, String text) {
+            queue.add(new String[]{sentenceId, text});
+            if (!running) {
+                running = true;
+                submit(generation.get());
+            }
+        }
+
+        @Override
+        public synchronized void clear() {
+            queue.clear();
+            generation.incrementAndGet();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            clear();
+        }
+
+        private void submit(int gen) {
+            try {
+                workers.execute(() -> next(gen));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                listener.failed("marytts stopped");
+            }
+        }
+
+        private void next(int ignored) {
+            String[] item;
+            int gen;
+            synchronized (this) {
+                item = queue.poll();
+                gen = generation.get();
+                if (item == null || closed) {
+                    running = false;
+                    return;
+                }
+            }
+            try {
+                generate(item[1], voice, (pcm, n) -> {
+                    if (generation.get() == gen) {
+                        listener.audio(item[0], pcm, n);
+                    }
+                }, () -> generation.get() != gen || closed);
+                if (generation.get() == gen && !closed) {
+                    listener.done(item[0]);
+                }
+            } catch (MaryConfigurationException | SynthesisException | IOException | RuntimeException e) {
+                listener.failed("marytts: " + e.getMessage());
+                return;
+            }
+            submit(gen);
+        }
+    }
+}
