@@ -29,6 +29,7 @@ final class TwilioCaller implements AutoCloseable {
     final WsClient ws;
     final List<String> clears = new CopyOnWriteArrayList<>();
     final AtomicInteger mediaReceived = new AtomicInteger();
+    final AtomicInteger marksPlayed = new AtomicInteger();
     volatile long lastClearNanos;
     private final ConcurrentLinkedQueue<byte[]> outgoing = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
@@ -96,8 +97,11 @@ final class TwilioCaller implements AutoCloseable {
             JsonNode msg = JSON.readTree(text);
             switch (msg.path("event").asString()) {
                 case "media" -> mediaReceived.incrementAndGet();
-                case "mark" -> send(JSON.writeValueAsString(Map.of("event", "mark", "streamSid", STREAM_SID,
-                        "sequenceNumber", "0", "mark", Map.of("name", msg.path("mark").path("name").asString()))));
+                case "mark" -> {
+                    send(JSON.writeValueAsString(Map.of("event", "mark", "streamSid", STREAM_SID,
+                            "sequenceNumber", "0", "mark", Map.of("name", msg.path("mark").path("name").asString()))));
+                    marksPlayed.incrementAndGet();
+                }
                 case "clear" -> {
                     lastClearNanos = System.nanoTime();
                     clears.add(text);

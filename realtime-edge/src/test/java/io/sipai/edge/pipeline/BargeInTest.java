@@ -1,0 +1,74 @@
+package io.sipai.edge.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.sipai.edge.agents.AgentDirectory;
+import io.sipai.edge.auth.TwilioSignature;
+import io.sipai.edge.testing.EdgeIntegrationTest;
+import io.sipai.edge.testing.TestKafka;
+import io.sipai.edge.testing.WsClient;
+import io.sipai.edge.tts.MaryEngine;
+import io.sipai.events.AgentUtterance;
+import io.sipai.events.BargeIn;
+import io.sipai.events.CallEvent;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The caller talks over a long agent reply: playback is cleared at once, the brain and synthesis are cancelled,
+ * the agent's utterance records only what was heard, and the caller's new turn is answered.
+ */
+@TestPropertySource(properties = {"voice.tool-signing-secret=" + VoiceTestSupport.SIGNING_SECRET})
+class BargeInTest extends EdgeIntegrationTest {
+
+    private static final String LONG_GREETING = "Hello, this is the clinic. We are open every day from nine to five."
+            + " We can book, move or cancel your appointments. We can also answer questions about your bills."
+            + " Please tell me what you would like to do today.";
+
+    @Autowired
+    MaryEngine mary;
+
+    @Autowired
+    AgentDirectory agents;
+
+    @Test
+    void callerSpeechDuringALongReplyClearsPlaybackAndGetsANewAnswer() throws Exception {
+        String agentId = "bargein-" + UUID.randomUUID();
+        VoiceTestSupport.publish(VoiceTestSupport.agent(agentId, "http://127.0.0.1:9/unused",
+                VoiceTestSupport.SCRIPT.replace("Hello, this is the clinic. How can I help you?", LONG_GREETING)));
+        short[] book = mary.synthesize("I would like to book an appointment", null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> agents.find(agentId).isPresent());
+
+        String callId = "bargein-" + UUID.randomUUID();
+        String url = "ws://127.0.0.1:" + port + "/telephony/twilio/stream";
+        try (TwilioCaller caller = new TwilioCaller(WsClient.connect(ws("/telephony/twilio/stream"),
+                Map.of("X-Twilio-Signature", new TwilioSignature(TWILIO_TOKEN).sign(url)), List.of()),
+                callId, "acme", token(callId, "acme"), agentId)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> caller.marksPlayed.get() >= 1);
+            caller.say(book, 1200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !caller.clears.isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> OfflineCallTest.utterances(TestKafka.events(callId))
+                    .contains("Sure. What day and time would suit you?"));
+        }
+
+        List<CallEvent> events = TestKafka.events(callId);
+        BargeIn bargeIn = OfflineCallTest.payload(events, BargeIn.class).getFirst();
+        assertThat(bargeIn.getReactionMs()).isLessThanOrEqualTo(100);
+        AgentUtterance cut = OfflineCallTest.payload(events, AgentUtterance.class).getFirst();
+        assertThat(cut.getInterrupted()).isTrue();
+        assertThat(cut.getText()).isEqualTo(LONG_GREETING);
+        assertThat(cut.getHeardText()).startsWith("Hello, this is the clinic.").isNotEqualTo(LONG_GREETING);
+        assertThat(LONG_GREETING).startsWith(cut.getHeardText());
+        assertThat(bargeIn.getUtteranceId()).isEqualTo(cut.getUtteranceId());
+        assertThat(OfflineCallTest.finals(events)).contains("i would like to book an appointment");
+        assertThat(TestKafka.eventTypes(callId)).containsSubsequence("CallStarted", "UserSpeechStarted",
+                "BargeIn", "AgentUtterance", "TranscriptChunk", "AgentUtterance");
+    }
+}
