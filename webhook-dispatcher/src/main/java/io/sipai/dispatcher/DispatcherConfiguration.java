@@ -1,6 +1,7 @@
 package io.sipai.dispatcher;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
@@ -64,14 +65,15 @@ public class DispatcherConfiguration {
     @Bean
     ReplayService replayService(KafkaSettings kafka, DispatcherSettings settings, WebhookPayloads payloads,
                                 DispatcherStreams streams) {
-        Map<String, Object> commandConfig = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        Map<String, Object> commandConfig = new HashMap<>(kafka.clientConfig());
+        commandConfig.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, settings.applicationId() + DispatcherNames.REPLAY_GROUP_SUFFIX,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<String, Object> scanConfig = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        Map<String, Object> scanConfig = new HashMap<>(kafka.clientConfig());
+        scanConfig.putAll(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         EventScanner scanner = new EventScanner(() -> new KafkaConsumer<>(scanConfig,
                 Topics.CALL_EVENTS.keySerde().deserializer(), Topics.CALL_EVENTS.valueSerde().deserializer()));
         Producer<String, WebhookDelivery> outbox = new KafkaProducer<>(producerConfig(kafka, "replay"),
@@ -81,10 +83,12 @@ public class DispatcherConfiguration {
                 streams::subscription);
     }
 
-    private static Map<String, Object> producerConfig(KafkaSettings kafka, String purpose) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, "webhook-dispatcher-" + purpose,
+    /** Producer configs for the dispatcher's own (non-Streams) producers. */
+    public static Map<String, Object> producerConfig(KafkaSettings kafka, String purpose) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.putAll(Map.of(ProducerConfig.CLIENT_ID_CONFIG, "webhook-dispatcher-" + purpose,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1);
+                ProducerConfig.LINGER_MS_CONFIG, 1));
+        return config;
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -19,7 +18,6 @@ import io.sipai.schemas.Topic;
 import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -63,8 +61,7 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
         if (streams != null) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
             TopicCreator.Result result = new TopicCreator(admin, kafka.replicationFactor().shortValue(),
                     Duration.ofSeconds(30)).createAll(TOPICS);
             if (!result.partitionMismatches().isEmpty()) {
@@ -116,6 +113,7 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
 
     private Properties properties() {
         Properties props = new Properties();
+        props.putAll(kafka.clientConfig());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
