@@ -1,5 +1,8 @@
 package io.sipai.processors;
 
+import java.time.Duration;
+
+import io.sipai.processors.timeline.TimelineOptions;
 import io.sipai.runtime.InvalidSettingException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -16,10 +19,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                                   app; bounds event-to-timeline visibility (default 100)
  * @param timelineThreads            {@code PROCESSORS_TIMELINE_THREADS}: stream threads of the timeline app
  *                                   (default 1)
+ * @param timelineRetention          {@code PROCESSORS_TIMELINE_RETENTION}: how long an ended call stays in the
+ *                                   timeline stores, so late events are still recognised as AFTER_END (default 24h)
+ * @param timelineDedupeRetention    {@code PROCESSORS_TIMELINE_DEDUPE_RETENTION}: how long an ended call's eventIds
+ *                                   are kept for dedupe (default 1h, at most the retention)
  */
 @ConfigurationProperties("processors")
 public record StreamsSettings(String applicationIdPrefix, String dataDir, Long admissionCommitIntervalMs,
-                              Long timelineCommitIntervalMs, Integer timelineThreads) {
+                              Long timelineCommitIntervalMs, Integer timelineThreads, Duration timelineRetention,
+                              Duration timelineDedupeRetention) {
 
     public StreamsSettings {
         applicationIdPrefix = applicationIdPrefix == null || applicationIdPrefix.isBlank() ? "sipai"
@@ -36,6 +44,24 @@ public record StreamsSettings(String applicationIdPrefix, String dataDir, Long a
             throw new InvalidSettingException("PROCESSORS_TIMELINE_THREADS", "must be between 1 and 64, was "
                     + timelineThreads);
         }
+        TimelineOptions defaults = TimelineOptions.defaults();
+        timelineRetention = timelineRetention == null ? defaults.retention() : timelineRetention;
+        timelineDedupeRetention = timelineDedupeRetention == null ? defaults.dedupeRetention()
+                : timelineDedupeRetention;
+        if (timelineRetention.isNegative() || timelineRetention.isZero()) {
+            throw new InvalidSettingException("PROCESSORS_TIMELINE_RETENTION", "must be positive, was "
+                    + timelineRetention);
+        }
+        if (timelineDedupeRetention.isNegative() || timelineDedupeRetention.compareTo(timelineRetention) > 0) {
+            throw new InvalidSettingException("PROCESSORS_TIMELINE_DEDUPE_RETENTION", "must be between 0 and "
+                    + "PROCESSORS_TIMELINE_RETENTION (" + timelineRetention + "), was " + timelineDedupeRetention);
+        }
+    }
+
+    /** The timeline's retention and publication options. */
+    public TimelineOptions timelineOptions() {
+        return new TimelineOptions(timelineRetention, timelineDedupeRetention,
+                TimelineOptions.defaults().summaryInterval());
     }
 
     /** Application id of the admission app. */

@@ -50,8 +50,8 @@ public class StreamsAppsConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     StreamsApp timelineApp(TopicsReady topics, KafkaSettings kafka, StreamsSettings streams) {
-        return new StreamsApp(streams.timelineApplicationId(), TimelineTopology.build(), kafka.bootstrapServers(),
-                StateDirectories.choose(streams.dataDir()), streams.timelineCommitIntervalMs(),
+        return new StreamsApp(streams.timelineApplicationId(), TimelineTopology.build(streams.timelineOptions()),
+                kafka.bootstrapServers(), StateDirectories.choose(streams.dataDir()), streams.timelineCommitIntervalMs(),
                 streams.timelineThreads(), kafka.replicationFactor());
     }
 }

@@ -70,7 +70,9 @@ class TimelineTopologyTest {
         send(Events.answered());
     }
 
+    /** The last published summary, after the summary interval has passed on the wall clock. */
     private CallTimeline latest() {
+        driver.advanceWallClockTime(TimelineOptions.defaults().summaryInterval());
         List<CallTimeline> all = timelines.readValuesToList();
         return all.getLast();
     }
