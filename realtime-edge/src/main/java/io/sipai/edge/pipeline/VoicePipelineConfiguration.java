@@ -65,8 +65,9 @@ public class VoicePipelineConfiguration {
 
     @Bean
     Providers voiceProviders(SphinxEngine sphinx, MaryEngine mary, DeepgramSettings deepgram, OpenAiSettings openAi,
+                             VoiceSettings settings,
                              HttpClient http) {
-        return OnlineProviders.providers(sphinx, mary, deepgram, openAi, http);
+        return OnlineProviders.providers(sphinx, mary, deepgram, openAi, settings, http);
     }
 
     @Bean

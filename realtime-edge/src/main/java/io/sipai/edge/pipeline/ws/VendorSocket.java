@@ -1,0 +1,146 @@
+package io.sipai.edge.pipeline.ws;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A client WebSocket to a vendor (Deepgram) with the JDK client: connects asynchronously, queues sends made before
+ * the handshake finished, keeps sends in order (the JDK allows one outstanding send), bounds what may be queued,
+ * and assembles fragmented messages for its {@link Handler}.
+ */
+public final class VendorSocket implements WebSocket.Listener {
+
+    /** Receives what the vendor sends; called from the client's threads, in order. */
+    public interface Handler {
+        void text(String message);
+
+        default void binary(byte[] data) {
+        }
+
+        /** The socket closed, or could not open ({@code code} -1 with the reason). */
+        void closed(int code, String reason);
+    }
+
+    private static final int MAX_QUEUED = 500;
+
+    private final Handler handler;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final StringBuilder text = new StringBuilder();
+    private ByteBuffer binary = ByteBuffer.allocate(0);
+    private CompletableFuture<WebSocket> chain;
+    private volatile WebSocket socket;
+    private volatile boolean closed;
+
+    private VendorSocket(Handler handler) {
+        this.handler = handler;
+    }
+
+    /** Opens a socket; failures reach {@link Handler#closed} with code -1. */
+    public static VendorSocket open(HttpClient http, URI uri, Map<String, String> headers, Duration timeout,
+                                    Handler handler) {
+        VendorSocket vendor = new VendorSocket(handler);
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(timeout);
+        headers.forEach(builder::header);
+        vendor.chain = builder.buildAsync(uri, vendor).whenComplete((ws, error) -> {
+            if (error != null) {
+                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                String reason = cause instanceof WebSocketHandshakeException refused
+                        ? "handshake refused with HTTP " + refused.getResponse().statusCode()
+                        : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                vendor.finish(-1, reason);
+            } else {
+                vendor.socket = ws;
+            }
+        });
+        return vendor;
+    }
+
+    public synchronized void sendText(String message) {
+        enqueue(ws -> ws.sendText(message, true));
+    }
+
+    public synchronized void sendBinary(byte[] data) {
+        enqueue(ws -> ws.sendBinary(ByteBuffer.wrap(data), true));
+    }
+
+    /** Sends a normal close after what is queued. */
+    public synchronized void close() {
+        if (!closed) {
+            enqueue(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+        }
+        closed = true;
+    }
+
+    /** Drops the connection now. */
+    public void abort() {
+        closed = true;
+        WebSocket current = socket;
+        if (current != null) {
+            current.abort();
+        }
+    }
+
+    private void enqueue(java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> send) {
+        if (closed) {
+            return;
+        }
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
+            abort();
+            finish(-1, "vendor is not reading: more than " + MAX_QUEUED + " messages queued");
+            return;
+        }
+        chain = chain.thenCompose(ws -> send.apply(ws).whenComplete((r, e) -> queued.decrementAndGet()));
+    }
+
+    private void finish(int code, String reason) {
+        closed = true;
+        handler.closed(code, reason);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        text.append(data);
+        if (last) {
+            String message = text.toString();
+            text.setLength(0);
+            handler.text(message);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
+        joined.put(binary).put(data).flip();
+        binary = joined;
+        if (last) {
+            byte[] bytes = new byte[binary.remaining()];
+            binary.get(bytes);
+            binary = ByteBuffer.allocate(0);
+            handler.binary(bytes);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        finish(statusCode, reason);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        finish(-1, error.getClass().getSimpleName() + ": " + error.getMessage());
+    }
+}
