@@ -19,13 +19,11 @@ import io.sipai.events.BargeIn;
 import io.sipai.events.CallEvent;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * The caller talks over a long agent reply: playback is cleared at once, the brain and synthesis are cancelled,
  * the agent's utterance records only what was heard, and the caller's new turn is answered.
  */
-@TestPropertySource(properties = {"voice.tool-signing-secret=" + VoiceTestSupport.SIGNING_SECRET})
 class BargeInTest extends EdgeIntegrationTest {
 
     private static final String LONG_GREETING = "Hello, this is the clinic. We are open every day from nine to five."

@@ -20,8 +20,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** The booking agent the voice tests call, and how to publish it on {@code agent.config.v1}. */
 final class VoiceTestSupport {
 
-    static final String SIGNING_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
     static final String SCRIPT = """
             {
               "greeting": "Hello, this is the clinic. How can I help you?",
