@@ -1,0 +1,242 @@
+package io.sipai.runtime.admission;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.sipai.admission.AcquireSlot;
+import io.sipai.admission.AdmissionCommand;
+import io.sipai.admission.AdmissionDecision;
+import io.sipai.admission.Heartbeat;
+import io.sipai.admission.ReleaseSlot;
+import io.sipai.common.CallDirection;
+import io.sipai.common.EventSource;
+import io.sipai.common.Transport;
+import io.sipai.runtime.ReadinessCheck;
+import io.sipai.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Request-reply client of the admission processor, shared by every service that takes call slots (api-gateway for
+ * outbound and provider-announced calls, realtime-edge for its own-protocol calls and the heartbeats of live
+ * calls). Input: {@link io.sipai.admission.AdmissionDecision}s on {@code call.admission-decisions.v1} (key callId),
+ * read from the end, read_committed, every partition assigned, no consumer group, so any instance can ask. Output:
+ * {@link AdmissionCommand}s (AcquireSlot, Heartbeat, ReleaseSlot) on {@code call.admission.v1} under
+ * {@link Topics#ADMISSION_KEY} with an idempotent, acks=all producer. A decision is matched to its request by
+ * commandId and callId. A request without a decision within the timeout fails with
+ * {@link AdmissionUnavailableException} and sends a ReleaseSlot, so a grant that arrives late does not hold a slot.
+ */
+public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionClient.class);
+
+    /** Who holds (or asks for) a slot, and which service speaks for it. */
+    public record CallSlot(String callId, String tenantId, String campaignId, String agentId, EventSource source) {
+    }
+
+    private final KafkaProducer<String, AdmissionCommand> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, CompletableFuture<AdmissionDecision>> pending = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> positioned = new CompletableFuture<>();
+    private final Duration timeout;
+    private final Clock clock;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param clientConfig the service's Kafka connection and security config
+     *                     ({@code io.sipai.runtime.KafkaSettings#clientConfig()})
+     * @param clientId     prefix of the producer's and consumer's client ids
+     * @param timeout      how long {@link #acquire} waits for a decision, positioning on the topic included
+     */
+    public AdmissionClient(Map<String, Object> clientConfig, String clientId, Duration timeout, Clock clock) {
+        this.timeout = timeout;
+        this.clock = clock;
+        Map<String, Object> producerConfig = new HashMap<>(clientConfig);
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-admission");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
+                Topics.CALL_ADMISSION.valueSerde().serializer());
+        Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
+        consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-admission-decisions-" + UUID.randomUUID());
+        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        this.thread = Thread.ofPlatform().name(clientId + "-admission-decisions").daemon().start(this::run);
+    }
+
+    /**
+     * Asks for a slot. Completes with the decision (Granted or Rejected), or exceptionally with an
+     * {@link AdmissionUnavailableException} when the command cannot be written or no decision arrives in time.
+     */
+    public CompletableFuture<AdmissionDecision> acquire(CallSlot slot, CallDirection direction, Transport transport) {
+        String commandId = UUID.randomUUID().toString();
+        CompletableFuture<AdmissionDecision> decision = new CompletableFuture<>();
+        String key = slot.callId() + "|" + commandId;
+        pending.put(key, decision);
+        AdmissionCommand command = command(slot, commandId, new AcquireSlot(direction, transport));
+        positioned.thenRun(() -> producer.send(record(command), (metadata, error) -> {
+            if (error != null) {
+                decision.completeExceptionally(new AdmissionUnavailableException("admission request for call "
+                        + slot.callId() + " not written: " + error.getMessage()));
+            }
+        }));
+        return decision.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((result, error) -> {
+            pending.remove(key);
+            if (error == null) {
+                return result;
+            }
+            release(slot, "no admission decision in time");
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            throw cause instanceof AdmissionUnavailableException unavailable ? unavailable
+                    : new AdmissionUnavailableException("no admission decision for call " + slot.callId()
+                    + " within " + timeout.toMillis() + " ms");
+        });
+    }
+
+    /** {@link #acquire} for callers on a request thread: waits for the decision. */
+    public AdmissionDecision acquireAndWait(CallSlot slot, CallDirection direction, Transport transport) {
+        try {
+            return acquire(slot, direction, transport).get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof AdmissionUnavailableException unavailable ? unavailable
+                    : new AdmissionUnavailableException("admission request failed: " + e.getCause());
+        } catch (TimeoutException e) {
+            throw new AdmissionUnavailableException("no admission decision for call " + slot.callId() + " in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdmissionUnavailableException("interrupted while waiting for admission");
+        }
+    }
+
+    /** Extends the call's slot lease. Fire and forget. */
+    public void heartbeat(CallSlot slot) {
+        send(command(slot, UUID.randomUUID().toString(), new Heartbeat()));
+    }
+
+    /** Frees the call's slot (harmless when it holds none). Fire and forget. */
+    public void release(CallSlot slot, String reason) {
+        send(command(slot, UUID.randomUUID().toString(), new ReleaseSlot(reason)));
+    }
+
+    @Override
+    public String name() {
+        return "admission";
+    }
+
+    @Override
+    public boolean ready() {
+        return positioned.isDone() && thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    private AdmissionCommand command(CallSlot slot, String commandId, Object command) {
+        return AdmissionCommand.newBuilder().setCommandId(commandId).setCallId(slot.callId())
+                .setTenantId(slot.tenantId()).setCampaignId(slot.campaignId()).setAgentId(slot.agentId())
+                .setIssuedAt(clock.instant()).setSource(slot.source()).setCommand(command).build();
+    }
+
+    private static ProducerRecord<String, AdmissionCommand> record(AdmissionCommand command) {
+        return new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY, command);
+    }
+
+    private void send(AdmissionCommand command) {
+        producer.send(record(command), (metadata, error) -> {
+            if (error != null) {
+                LOG.warn("admission command for call {} not written: {}", command.getCallId(), error.toString());
+            }
+        });
+    }
+
+    private void run() {
+        try {
+            assignFromEnd();
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    complete(record);
+                }
+            }
+        } catch (WakeupException e) {
+            LOG.debug("admission decision reader stopped");
+        } catch (RuntimeException e) {
+            LOG.error("admission decision reader failed: {}", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void assignFromEnd() {
+        String topic = Topics.CALL_ADMISSION_DECISIONS.name();
+        List<TopicPartition> partitions = List.of();
+        while (running && partitions.isEmpty()) {
+            try {
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                        .map(info -> new TopicPartition(topic, info.partition())).toList();
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.info("waiting for topic {}: {}", topic, e.getMessage());
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        positioned.complete(null);
+    }
+
+    private void complete(ConsumerRecord<byte[], byte[]> record) {
+        // Most decisions are for other instances' requests: only decode while something is waiting.
+        if (pending.isEmpty() || record.value() == null) {
+            return;
+        }
+        try {
+            AdmissionDecision decision = Topics.CALL_ADMISSION_DECISIONS.valueSerde().deserializer()
+                    .deserialize(record.topic(), record.value());
+            CompletableFuture<AdmissionDecision> waiting =
+                    pending.get(decision.getCallId() + "|" + decision.getCommandId());
+            if (waiting != null) {
+                waiting.complete(decision);
+            }
+        } catch (SerializationException e) {
+            // Not ours to quarantine (the processor owns the topic); skip it so later decisions still arrive.
+            LOG.warn("skipping undecodable admission decision at {}-{}@{}", record.topic(), record.partition(),
+                    record.offset());
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.sipai.runtime.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.sipai.admission.AcquireSlot;
+import io.sipai.admission.AdmissionCommand;
+import io.sipai.admission.AdmissionDecision;
+import io.sipai.admission.Granted;
+import io.sipai.admission.Rejected;
+import io.sipai.admission.ReleaseSlot;
+import io.sipai.common.AdmissionCounters;
+import io.sipai.common.AdmissionLimit;
+import io.sipai.common.CallDirection;
+import io.sipai.common.EventSource;
+import io.sipai.common.Transport;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.admission.AdmissionClient.CallSlot;
+import io.sipai.schemas.TopicCreator;
+import io.sipai.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admission request-reply client on the JVM's real broker, against an in-test responder standing in for the
+ * admission processor: tenant {@code full} is rejected, tenant {@code silent} gets no answer, others are granted.
+ */
+class AdmissionClientTest {
+
+    private static final List<AdmissionCommand> SEEN = new CopyOnWriteArrayList<>();
+    private static KafkaSettings kafka;
+    private static KafkaConsumer<String, AdmissionCommand> commands;
+    private static KafkaProducer<String, AdmissionDecision> decisions;
+    private static Thread responder;
+    private static AdmissionClient client;
+
+    @BeforeAll
+    static void broker() {
+        kafka = KafkaSettings.plaintext(System.getProperty("spring.embedded.kafka.brokers"));
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            new TopicCreator(admin, (short) 1, Duration.ofSeconds(30)).createAll(List.of(Topics.CALL_ADMISSION,
+                    Topics.CALL_ADMISSION_DECISIONS));
+        }
+        commands = new KafkaConsumer<>(kafka.clientConfig(), new StringDeserializer(),
+                Topics.CALL_ADMISSION.valueSerde().deserializer());
+        TopicPartition partition = new TopicPartition(Topics.CALL_ADMISSION.name(), 0);
+        commands.assign(List.of(partition));
+        commands.seekToEnd(List.of(partition));
+        commands.position(partition);
+        decisions = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(),
+                Topics.CALL_ADMISSION_DECISIONS.valueSerde().serializer());
+        responder = Thread.ofPlatform().daemon().name("test-admission-responder").start(AdmissionClientTest::respond);
+        client = new AdmissionClient(kafka.clientConfig(), "test", Duration.ofMillis(1500), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        client.close();
+        commands.wakeup();
+        responder.join(5_000);
+        decisions.close();
+    }
+
+    @Test
+    void aGrantedRequestCompletesWithTheMatchingDecision() {
+        // given
+        await().until(client::ready);
+        CallSlot slot = slot("acme");
+        // when
+        AdmissionDecision decision = client.acquireAndWait(slot, CallDirection.OUTBOUND, Transport.JAMBONZ);
+        // then
+        assertThat(decision.getCallId()).isEqualTo(slot.callId());
+        assertThat(decision.getOutcome()).isInstanceOf(Granted.class);
+        assertThat(commandsOf(slot)).singleElement().satisfies(command -> {
+            assertThat(command.getCommand()).isEqualTo(new AcquireSlot(CallDirection.OUTBOUND, Transport.JAMBONZ));
+            assertThat(command.getSource()).isEqualTo(EventSource.API_GATEWAY);
+            assertThat(command.getTenantId()).isEqualTo("acme");
+            assertThat(command.getCommandId()).isEqualTo(decision.getCommandId());
+        });
+    }
+
+    @Test
+    void aRejectedRequestCompletesWithTheRejection() {
+        CallSlot slot = slot("full");
+        AdmissionDecision decision = client.acquire(slot, CallDirection.INBOUND, Transport.WEBSOCKET).join();
+        assertThat(decision.getOutcome()).isInstanceOfSatisfying(Rejected.class,
+                rejected -> assertThat(rejected.getLimit()).isEqualTo(AdmissionLimit.TENANT));
+    }
+
+    @Test
+    void noDecisionInTimeFailsWithUnavailableAndReleasesTheSlot() {
+        // given
+        CallSlot slot = slot("silent");
+        long started = System.nanoTime();
+        // when / then
+        assertThatThrownBy(() -> client.acquireAndWait(slot, CallDirection.INBOUND, Transport.TWILIO))
+                .isInstanceOf(AdmissionUnavailableException.class).hasMessageContaining(slot.callId());
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1400),
+                Duration.ofMillis(3000));
+        await().untilAsserted(() -> assertThat(commandsOf(slot)).extracting(c -> c.getCommand().getClass().getSimpleName())
+                .containsExactly("AcquireSlot", "ReleaseSlot"));
+    }
+
+    @Test
+    void heartbeatAndReleaseAreWrittenForTheSlot() {
+        CallSlot slot = slot("acme");
+        client.heartbeat(slot);
+        client.release(slot, "CALLER_HANGUP");
+        await().untilAsserted(() -> assertThat(commandsOf(slot)).extracting(c -> c.getCommand().getClass().getSimpleName())
+                .containsExactly("Heartbeat", "ReleaseSlot"));
+        assertThat(((ReleaseSlot) commandsOf(slot).get(1).getCommand()).getReason()).isEqualTo("CALLER_HANGUP");
+    }
+
+    @Test
+    void concurrentRequestsEachGetTheirOwnDecision() {
+        List<CallSlot> slots = java.util.stream.IntStream.range(0, 20).mapToObj(i -> slot(i % 2 == 0 ? "a" : "full"))
+                .toList();
+        List<AdmissionDecision> answers = slots.stream()
+                .map(s -> client.acquire(s, CallDirection.OUTBOUND, Transport.TWILIO)).toList().stream()
+                .map(java.util.concurrent.CompletableFuture::join).toList();
+        for (int i = 0; i < slots.size(); i++) {
+            assertThat(answers.get(i).getCallId()).isEqualTo(slots.get(i).callId());
+            assertThat(answers.get(i).getOutcome()).isInstanceOf(i % 2 == 0 ? Granted.class : Rejected.class);
+        }
+    }
+
+    private static CallSlot slot(String tenant) {
+        return new CallSlot("call-" + UUID.randomUUID(), tenant, null, "agent-1", EventSource.API_GATEWAY);
+    }
+
+    private static List<AdmissionCommand> commandsOf(CallSlot slot) {
+        return SEEN.stream().filter(c -> c.getCallId().equals(slot.callId())).toList();
+    }
+
+    private static void respond() {
+        try {
+            while (true) {
+                for (ConsumerRecord<String, AdmissionCommand> record : commands.poll(Duration.ofMillis(100))) {
+                    AdmissionCommand command = record.value();
+                    SEEN.add(command);
+                    if (command.getCommand() instanceof AcquireSlot && !"silent".equals(command.getTenantId())) {
+                        decisions.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(),
+                                command.getCallId(), decide(command)));
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            commands.close();
+        }
+    }
+
+    private static AdmissionDecision decide(AdmissionCommand command) {
+        AdmissionCounters counters = new AdmissionCounters(1, 10_000, 1, 2, null, null);
+        Object outcome = "full".equals(command.getTenantId())
+                ? new Rejected(AdmissionLimit.TENANT, "tenant limit 2 reached (2 active)", counters)
+                : new Granted(counters, Instant.now().plusSeconds(600));
+        return new AdmissionDecision(command.getCallId(), command.getCommandId(), command.getTenantId(),
+                command.getCampaignId(), Instant.now(), outcome);
+    }
+}
