@@ -66,18 +66,29 @@ public final class TimelineBenchmark {
             long start = System.nanoTime();
             app.start();
             long received = 0;
+            long first = 0;
+            long firstCount = 0;
             while (received < backlog && System.nanoTime() - start < 600_000_000_000L) {
-                received += entries.poll(Duration.ofMillis(100)).count();
+                int count = entries.poll(Duration.ofMillis(100)).count();
+                if (first == 0 && count > 0) {
+                    first = System.nanoTime();
+                    firstCount = count;
+                }
+                received += count;
             }
-            double throughput = received / ((System.nanoTime() - start) / 1e9);
+            long end = System.nanoTime();
+            double throughput = received / ((end - start) / 1e9);
+            // Steady state: from the first committed entries to the last, i.e. without startup and rebalance.
+            double steady = (received - firstCount) / ((end - first) / 1e9);
             while (app.state() != KafkaStreams.State.RUNNING) {
                 Thread.sleep(10);
             }
             Histogram visibility = visibility(producer, entries, run + "v-", rate, seconds);
             app.close();
-            System.out.printf(Locale.ROOT, "timeline backlog=%d entries=%d throughput=%.0f events/s "
-                            + "(start to last entry, incl. startup)%nvisibility at %d events/s: p50=%d ms p99=%d ms "
-                            + "max=%d ms (n=%d)%n", backlog, received, throughput, rate,
+            System.out.printf(Locale.ROOT, "timeline backlog=%d entries=%d threads=%d commit.interval.ms=%d: "
+                            + "%.0f events/s first to last entry, %.0f events/s incl. startup%n"
+                            + "visibility at %d events/s: p50=%d ms p99=%d ms max=%d ms (n=%d)%n", backlog, received,
+                    threads, commitMs, steady, throughput, rate,
                     visibility.getValueAtPercentile(50), visibility.getValueAtPercentile(99),
                     visibility.getMaxValue(), visibility.getTotalCount());
         }

@@ -68,8 +68,18 @@ public final class StreamsApp implements ReadinessCheck, AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 QuarantiningDeserializationHandler.class.getName());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
-        // Output is flushed at every commit anyway; a shorter linger only matters between commits.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) Math.min(commitIntervalMs, 20));
+        // Output is flushed at every commit anyway; with one request in flight (below) records batch up while a
+        // request is out, so a long linger only adds latency.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) Math.min(commitIntervalMs / 2, 5));
+        // A thread commits only between polls: a poll that blocks longer than the commit interval when input is
+        // idle would hold back the commit (and the visibility) of what was already processed.
+        props.put(StreamsConfig.POLL_MS_CONFIG, Math.min(commitIntervalMs, 100));
+        // Transactions v2 start every transaction with an epoch bump, and a broker rejects (retriably, after
+        // retry.backoff.ms) any batch of a partition that arrives while the transaction's first batch to that
+        // partition is still being verified. With pipelined requests that happened in nearly every transaction and
+        // cost 100+ ms; one request in flight (carrying every partition's batch) avoids it.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
         return props;
     }
