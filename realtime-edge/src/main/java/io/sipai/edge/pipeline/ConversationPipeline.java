@@ -50,7 +50,7 @@ public final class ConversationPipeline implements VoicePipeline {
     private boolean closed;
     private volatile boolean speaking;
 
-    ConversationPipeline(PipelineParts parts, SessionOutput output, CallActor actor) {
+    public ConversationPipeline(PipelineParts parts, SessionOutput output, CallActor actor) {
         this.parts = parts;
         this.output = output;
         this.actor = actor;

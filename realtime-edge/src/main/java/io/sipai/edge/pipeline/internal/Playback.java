@@ -88,13 +88,19 @@ public final class Playback {
     }
 
     private void pump() {
-        if (tick == null && !queue.isEmpty()) {
-            clockStartNanos = System.nanoTime();
+        if (tick != null || queue.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if ((now - clockStartNanos) / 1_000_000 >= sentMs) {
+            // The client has played everything sent: restart the clock. Otherwise keep it, so chunks that arrive
+            // one by one are still paced against what is already playing.
+            clockStartNanos = now;
             sentMs = 0;
-            sendDue();
-            if (!queue.isEmpty()) {
-                tick = ticker.scheduleAtFixedRate(this::onTick, 20, 20, TimeUnit.MILLISECONDS);
-            }
+        }
+        sendDue();
+        if (!queue.isEmpty()) {
+            tick = ticker.scheduleAtFixedRate(this::onTick, 20, 20, TimeUnit.MILLISECONDS);
         }
     }
 

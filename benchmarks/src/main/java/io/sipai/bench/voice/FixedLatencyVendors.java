@@ -1,0 +1,138 @@
+package io.sipai.bench.voice;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.sipai.edge.asr.SpeechToText;
+import io.sipai.edge.asr.TranscriptListener;
+import io.sipai.edge.brain.AgentBrain;
+import io.sipai.edge.session.CallContext;
+import io.sipai.edge.tts.TextToSpeech;
+
+/**
+ * Vendor stand-ins with fixed latencies for the pipeline benchmark: a recognizer that answers a turn end with a
+ * final transcript after {@code asrMs}, a brain that streams a two-sentence reply whose first token comes after
+ * {@code llmMs}, and a synthesizer that delivers one second of audio per sentence, the first chunk after
+ * {@code ttsMs}. Everything else in the measured path is the real pipeline.
+ */
+final class FixedLatencyVendors {
+
+    static final String REPLY_1 = "Sure, I can help with that.";
+    static final String REPLY_2 = "What day and time would suit you best?";
+
+    private final ScheduledExecutorService timers;
+    private final int asrMs;
+    private final int llmMs;
+    private final int ttsMs;
+
+    FixedLatencyVendors(ScheduledExecutorService timers, int asrMs, int llmMs, int ttsMs) {
+        this.timers = timers;
+        this.asrMs = asrMs;
+        this.llmMs = llmMs;
+        this.ttsMs = ttsMs;
+    }
+
+    int totalMs() {
+        return asrMs + llmMs + ttsMs;
+    }
+
+    SpeechToText stt() {
+        return new SpeechToText() {
+            @Override
+            public String engine() {
+                return "fixed";
+            }
+
+            @Override
+            public Stream open(String callId, TranscriptListener listener) {
+                return new Stream() {
+                    @Override
+                    public void audio(short[] frame, int length, long offsetMs) {
+                        // The stand-in ignores audio; the pipeline still receives every frame.
+                    }
+
+                    @Override
+                    public void endOfTurn(long startMs, long endMs) {
+                        timers.schedule(() -> listener.fin("i would like to book an appointment", 0.9f, startMs,
+                                endMs, true), asrMs, TimeUnit.MILLISECONDS);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+    }
+
+    AgentBrain brain() {
+        return new AgentBrain() {
+            @Override
+            public String name() {
+                return "fixed";
+            }
+
+            @Override
+            public Conversation start(CallContext context) {
+                return (input, listener) -> {
+                    AtomicBoolean cancelled = new AtomicBoolean();
+                    if (input instanceof BrainInput.Start) {
+                        listener.done(false);
+                        return () -> cancelled.set(true);
+                    }
+                    timers.schedule(() -> {
+                        if (!cancelled.get()) {
+                            listener.text(REPLY_1 + " ");
+                            listener.text(REPLY_2);
+                            listener.done(false);
+                        }
+                    }, llmMs, TimeUnit.MILLISECONDS);
+                    return () -> cancelled.set(true);
+                };
+            }
+        };
+    }
+
+    TextToSpeech tts() {
+        return new TextToSpeech() {
+            @Override
+            public String name() {
+                return "fixed";
+            }
+
+            @Override
+            public Stream open(String callId, String voice, AudioListener listener) {
+                short[] chunk = new short[1600];
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = (short) (3000 * Math.sin(i * 0.1));
+                }
+                AtomicBoolean cleared = new AtomicBoolean();
+                return new Stream() {
+                    @Override
+                    public void speak(String sentenceId, String text) {
+                        cleared.set(false);
+                        timers.schedule(() -> {
+                            for (int i = 0; i < 10 && !cleared.get(); i++) {
+                                listener.audio(sentenceId, chunk, chunk.length);
+                            }
+                            if (!cleared.get()) {
+                                listener.done(sentenceId);
+                            }
+                        }, ttsMs, TimeUnit.MILLISECONDS);
+                    }
+
+                    @Override
+                    public void clear() {
+                        cleared.set(true);
+                    }
+
+                    @Override
+                    public void close() {
+                        cleared.set(true);
+                    }
+                };
+            }
+        };
+    }
+}
