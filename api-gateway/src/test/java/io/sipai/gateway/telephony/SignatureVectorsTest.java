@@ -60,15 +60,6 @@ class SignatureVectorsTest {
                 "IK+Dwps556ElfBT0I3Rgjkr1wJU=")).isTrue();
     }
 
-    @Test
-    void telephonyTokenExpiresAndIsBoundToTheCall() {
-        String token = TelephonyToken.mint("s".repeat(32), "call-1", Instant.ofEpochSecond(1_000));
-        assertThat(token).startsWith("1000.");
-        assertThat(TelephonyToken.verify("s".repeat(32), "call-1", token, Instant.ofEpochSecond(1_000))).isTrue();
-        assertThat(TelephonyToken.verify("s".repeat(32), "call-1", token, Instant.ofEpochSecond(1_001))).isFalse();
-        assertThat(TelephonyToken.verify("s".repeat(32), "call-2", token, Instant.ofEpochSecond(999))).isFalse();
-    }
-
     private static Map<String, List<String>> multi(Map<String, String> params) {
         return params.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
                 e -> List.of(e.getValue())));

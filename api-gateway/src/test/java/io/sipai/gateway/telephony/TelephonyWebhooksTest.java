@@ -42,8 +42,7 @@ class TelephonyWebhooksTest extends GatewayTest {
         assertThat(listen.get("bidirectionalAudio").get("streaming").booleanValue()).isTrue();
         String callId = listen.get("metadata").get("callId").stringValue();
         assertThat(callId).isEqualTo(CallEvents.stableId("JAMBONZ", callSid));
-        assertThat(TelephonyToken.verify(TOKEN_SECRET, callId, listen.get("metadata").get("token").stringValue(),
-                Instant.now())).isTrue();
+        assertThat(listen.get("metadata").has("token")).isFalse();
         // and a status callback becomes a call event
         String status = "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"in-progress\",\"sip_status\":200}";
         assertThat(jambonz("/telephony/jambonz/status", status, sign(status)).status()).isEqualTo(204);
@@ -89,7 +88,7 @@ class TelephonyWebhooksTest extends GatewayTest {
         params.put("From", "+14155550100");
         params.put("To", "+14155550199");
         params.put("AccountSid", "ACtest");
-        String url = "http://127.0.0.1:" + port + "/telephony/twilio/voice?agent=a1";
+        String url = PUBLIC_BASE_URL + "/telephony/twilio/voice?agent=a1";
         String signature = io.sipai.gateway.telephony.twilio.internal.TwilioSignature.sign(TWILIO_TOKEN, url,
                 params.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> java.util.List.of(
                         e.getValue()))));
@@ -124,7 +123,7 @@ class TelephonyWebhooksTest extends GatewayTest {
     private Answer twilio(String url, Map<String, String> params, String signature) {
         String form = params.entrySet().stream().map(e -> e.getKey() + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(java.net.URI.create(url))
+        return send(HttpRequest.newBuilder(uri(url.substring(PUBLIC_BASE_URL.length())))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("X-Twilio-Signature", signature)
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
     }

@@ -28,13 +28,18 @@ import tools.jackson.databind.json.JsonMapper;
                 "jambonz.token=" + FakeJambonz.TOKEN, "jambonz.app-sid=app-1",
                 "twilio.account-sid=ACtest", "twilio.auth-token=" + GatewayTest.TWILIO_TOKEN,
                 "telephony.token-secret=" + GatewayTest.TOKEN_SECRET,
-                "api.admission-timeout-ms=1500", "api.max-body-bytes=4096"})
+                "telephony.webhook-base-url=" + GatewayTest.PUBLIC_BASE_URL,
+                "api.admission-timeout-ms=1500", "api.max-body-bytes=4096",
+                // The SSRF guard resolves subscription hosts; example.com stands for a public host without DNS.
+                "webhook.allowed-hosts=example.com"})
 public abstract class GatewayTest {
 
     public static final String ADMIN_KEY = "sk_test_admin_key_0123456789abcdef";
     public static final String JAMBONZ_SECRET = "my-webhook-secret";
     public static final String TWILIO_TOKEN = "12345";
     public static final String TOKEN_SECRET = "0123456789abcdef0123456789abcdef";
+    /** TELEPHONY_WEBHOOK_BASE_URL: the gateway as the providers see it (behind a proxy); Twilio signs this URL. */
+    public static final String PUBLIC_BASE_URL = "https://gw.example.com";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -47,6 +52,7 @@ public abstract class GatewayTest {
         TestKafka.ensureTopics();
         AdmissionResponder.start();
         registry.add("jambonz.outcall-url", FakeJambonz::url);
+        registry.add("twilio.api-base-url", FakeTwilio::baseUrl);
     }
 
     /** An HTTP answer with its body parsed when it is JSON. */
@@ -96,6 +102,33 @@ public abstract class GatewayTest {
 
     protected URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** A jambonz webhook with a valid {@code Jambonz-Signature} over the body. */
+    protected Answer signedJambonz(String path, String body) {
+        long t = java.time.Instant.now().getEpochSecond();
+        String signature = "t=" + t + ",v1=" + io.sipai.gateway.telephony.jambonz.internal.JambonzSignature.sign(
+                JAMBONZ_SECRET, t, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("Jambonz-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** A Twilio webhook, form-encoded, signed over {@link #PUBLIC_BASE_URL} + path as Twilio would sign it. */
+    protected Answer signedTwilio(String pathAndQuery, Map<String, String> params) {
+        Map<String, List<String>> form = new java.util.LinkedHashMap<>();
+        params.forEach((name, value) -> form.put(name, List.of(value)));
+        String signature = io.sipai.gateway.telephony.twilio.internal.TwilioSignature.sign(TWILIO_TOKEN,
+                PUBLIC_BASE_URL + pathAndQuery, form);
+        String body = params.entrySet().stream().map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(),
+                java.nio.charset.StandardCharsets.UTF_8)).collect(java.util.stream.Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(uri(pathAndQuery))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Twilio-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** The tenant id of a key. */
+    protected String tenantOf(String key) {
+        return call("GET", "/v1/api-keys", key, null).json().get("data").get(0).get("tenantId").stringValue();
     }
 
     /** A new tenant; returns its admin key. */

@@ -15,7 +15,6 @@ import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallRequested;
-import io.sipai.gateway.calls.AdmissionClient;
 import io.sipai.gateway.calls.CallEvents;
 import io.sipai.gateway.calls.CallOriginator;
 import io.sipai.gateway.calls.CallStore;
@@ -23,6 +22,8 @@ import io.sipai.gateway.calls.CallView;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.tenants.Caller;
+import io.sipai.runtime.admission.AdmissionClient;
+import io.sipai.runtime.admission.AdmissionUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -70,8 +71,7 @@ public class OutboundCalls {
         CallEvents.CallRef ref = new CallEvents.CallRef(callId, tenantId, body.campaignId(), agentId);
         events.publish(ref, EventSource.API_GATEWAY, null,
                 new CallRequested(CallDirection.OUTBOUND, transport, from, to, metadata));
-        AdmissionDecision decision = admission.acquire(callId, tenantId, body.campaignId(), agentId,
-                CallDirection.OUTBOUND, transport, EventSource.API_GATEWAY);
+        AdmissionDecision decision = admit(ref, transport);
         if (decision.getOutcome() instanceof Rejected rejected) {
             calls.markStatus(callId, "REJECTED");
             throw new ApiException(ProblemType.ADMISSION_REJECTED, rejected.getDetail(), Map.of(
@@ -90,6 +90,16 @@ public class OutboundCalls {
                     + e.getMessage(), Map.of("callId", callId));
         }
         return calls.get(tenantId, callId);
+    }
+
+    private AdmissionDecision admit(CallEvents.CallRef call, Transport transport) {
+        try {
+            return admission.acquireAndWait(new AdmissionClient.CallSlot(call.callId(), call.tenantId(),
+                    call.campaignId(), call.agentId(), EventSource.API_GATEWAY), CallDirection.OUTBOUND, transport);
+        } catch (AdmissionUnavailableException e) {
+            throw new ApiException(ProblemType.ADMISSION_UNAVAILABLE, "admission did not decide on call "
+                    + call.callId() + " in time; try again", Map.of("callId", call.callId()));
+        }
     }
 
     /** Ends a call: through its provider when it has one, else by publishing CallEnded (API_HANGUP). */

@@ -1,6 +1,7 @@
 package io.sipai.gateway.internal.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,14 +30,14 @@ public class RecordPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
 
     public RecordPublisher(KafkaSettings kafka) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.putAll(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.CLIENT_ID_CONFIG, "api-gateway",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000),
-                new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000));
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Sends a record (a null value is a tombstone); the future completes when the broker acknowledged it. */

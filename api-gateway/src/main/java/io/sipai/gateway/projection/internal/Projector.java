@@ -3,6 +3,7 @@ package io.sipai.gateway.projection.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,16 +55,16 @@ public class Projector implements ReadinessCheck, AutoCloseable {
     public Projector(KafkaSettings kafka, ProjectionWriter writer, MeterRegistry registry, Clock clock) {
         this.writer = writer;
         this.clock = clock;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000));
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Gauge.builder("sipai.projection.lag.records", lagRecords, AtomicLong::get)
                 .description("Records on the projected topics not yet in PostgreSQL").register(registry);
         Gauge.builder("sipai.projection.lag.ms", this, Projector::lagMillis)

@@ -1,6 +1,7 @@
 package io.sipai.gateway.telephony.internal;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -14,21 +15,22 @@ import io.sipai.common.Transport;
 import io.sipai.events.CallAnswered;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallRequested;
-import io.sipai.gateway.calls.AdmissionClient;
 import io.sipai.gateway.calls.CallEvents;
 import io.sipai.gateway.calls.CallStore;
 import io.sipai.gateway.calls.CallView;
-import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.telephony.TelephonySettings;
-import io.sipai.gateway.telephony.TelephonyToken;
 import io.sipai.gateway.tenants.internal.ApiKeyStore;
+import io.sipai.runtime.admission.AdmissionClient;
+import io.sipai.runtime.admission.AdmissionUnavailableException;
+import io.sipai.schemas.telephony.TelephonyToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
  * What both providers' webhooks share once their signature is checked: admit an inbound call (or recognise an
- * outbound one the API placed), mint its media token, and turn provider status callbacks into call events.
+ * outbound one the API placed), mint its media token ({@link TelephonyToken}, the contract realtime-edge verifies),
+ * and turn provider status callbacks into call events.
  */
 @Service
 public class InboundCalls {
@@ -40,6 +42,7 @@ public class InboundCalls {
     private final AdmissionClient admission;
     private final ApiKeyStore tenants;
     private final TelephonySettings settings;
+    private final TelephonyToken tokens;
     private final Clock clock;
 
     public InboundCalls(CallStore calls, CallEvents events, AdmissionClient admission, ApiKeyStore tenants,
@@ -49,6 +52,7 @@ public class InboundCalls {
         this.admission = admission;
         this.tenants = tenants;
         this.settings = settings;
+        this.tokens = new TelephonyToken(settings.tokenSecret());
         this.clock = clock;
     }
 
@@ -61,7 +65,27 @@ public class InboundCalls {
     public sealed interface Outcome permits Admitted, Declined {
     }
 
-    public record Admitted(String callId, String tenantId, String agentId, String token) implements Outcome {
+    /** An admitted call with what realtime-edge needs to let its media connection in. */
+    public record Admitted(String callId, String tenantId, String agentId, String campaignId, CallDirection direction,
+                           String from, String to, String token) implements Outcome {
+
+        /**
+         * The parameters of the media connection (Twilio {@code <Parameter>}s, jambonz {@code listen} query) in
+         * the order of {@link TelephonyToken#PARAMS}; absent values are left out.
+         */
+        public Map<String, String> mediaParameters() {
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put(TelephonyToken.PARAM_CALL_ID, callId);
+            values.put(TelephonyToken.PARAM_TENANT_ID, tenantId);
+            values.put(TelephonyToken.PARAM_TOKEN, token);
+            values.put(TelephonyToken.PARAM_AGENT_ID, agentId);
+            values.put(TelephonyToken.PARAM_CAMPAIGN_ID, campaignId);
+            values.put(TelephonyToken.PARAM_FROM, from);
+            values.put(TelephonyToken.PARAM_TO, to);
+            values.put(TelephonyToken.PARAM_DIRECTION, direction.name().toLowerCase(Locale.ROOT));
+            values.values().removeIf(java.util.Objects::isNull);
+            return values;
+        }
     }
 
     public record Declined(String callId, String limit, String detail) implements Outcome {
@@ -75,7 +99,8 @@ public class InboundCalls {
             if ("REJECTED".equals(call.status()) || "ENDED".equals(call.status())) {
                 return new Declined(call.id(), "ALREADY_RELEASED", "call " + call.id() + " is over");
             }
-            return new Admitted(call.id(), call.tenantId(), call.agentId(), token(call.id()));
+            return new Admitted(call.id(), call.tenantId(), call.agentId(), call.campaignId(), CallDirection.OUTBOUND,
+                    call.from(), call.to(), token(call.id(), call.tenantId()));
         }
         String tenantId = inbound.tenantId() == null ? settings.defaultTenant() : inbound.tenantId();
         String agentId = inbound.agentId() == null ? settings.defaultAgent() : inbound.agentId();
@@ -94,16 +119,17 @@ public class InboundCalls {
                 CallDirection.INBOUND, inbound.transport(), inbound.from(), inbound.to(), inbound.metadata()));
         AdmissionDecision decision;
         try {
-            decision = admission.acquire(callId, tenantId, null, agentId, CallDirection.INBOUND,
-                    inbound.transport(), inbound.source());
-        } catch (ApiException e) {
+            decision = admission.acquireAndWait(new AdmissionClient.CallSlot(callId, tenantId, null, agentId,
+                    inbound.source()), CallDirection.INBOUND, inbound.transport());
+        } catch (AdmissionUnavailableException e) {
             return new Declined(callId, "UNKNOWN", e.getMessage());
         }
         if (decision.getOutcome() instanceof Rejected rejected) {
             calls.markStatus(callId, "REJECTED");
             return new Declined(callId, rejected.getLimit().name(), rejected.getDetail());
         }
-        return new Admitted(callId, tenantId, agentId, token(callId));
+        return new Admitted(callId, tenantId, agentId, null, CallDirection.INBOUND, inbound.from(), inbound.to(),
+                token(callId, tenantId));
     }
 
     /** The call a status callback is about: the API's id when the provider carries it, else the derived one. */
@@ -138,8 +164,7 @@ public class InboundCalls {
         return true;
     }
 
-    private String token(String callId) {
-        return TelephonyToken.mint(settings.tokenSecret(), callId,
-                clock.instant().plusSeconds(settings.tokenTtlSec()));
+    private String token(String callId, String tenantId) {
+        return tokens.mint(callId, tenantId, clock.instant().plusSeconds(settings.tokenTtlSec()));
     }
 }

@@ -15,6 +15,7 @@ import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.telephony.RealtimeSettings;
 import io.sipai.gateway.telephony.internal.InboundCalls;
 import io.sipai.gateway.telephony.jambonz.internal.JambonzSignature;
+import io.sipai.schemas.telephony.TelephonyToken;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -37,6 +38,8 @@ public class JambonzController {
 
     /** Path realtime-edge takes jambonz listen sockets on. */
     public static final String LISTEN_PATH = "/telephony/jambonz/listen";
+    /** Caller and agent audio rate; realtime-edge's default {@code outRate} is the same. */
+    private static final int SAMPLE_RATE = 8000;
     static final String DECLINE_TEXT = "Sorry, we cannot take your call right now. Please try again later.";
 
     private final JambonzSettings settings;
@@ -83,22 +86,23 @@ public class JambonzController {
         return ResponseEntity.noContent().build();
     }
 
+    /**
+     * {@code answer} + a bidirectional {@code listen} to realtime-edge. The URL carries the call's ids and token as
+     * the edge checks them before the upgrade; the metadata repeats the ids (not the token) for jambonz's own logs.
+     */
     private List<Map<String, Object>> listenVerbs(InboundCalls.Admitted call) {
-        String url = realtime.wsUrl() + LISTEN_PATH + "?callId=" + encode(call.callId()) + "&token="
-                + encode(call.token());
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("callId", call.callId());
-        metadata.put("tenantId", call.tenantId());
-        if (call.agentId() != null) {
-            metadata.put("agentId", call.agentId());
-        }
-        metadata.put("token", call.token());
+        Map<String, String> params = call.mediaParameters();
+        String url = realtime.wsUrl() + LISTEN_PATH + "?" + params.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(java.util.stream.Collectors.joining("&"));
+        Map<String, Object> metadata = new LinkedHashMap<>(params);
+        metadata.remove(TelephonyToken.PARAM_TOKEN);
         Map<String, Object> listen = new LinkedHashMap<>();
         listen.put("verb", "listen");
         listen.put("url", url);
-        listen.put("sampleRate", 8000);
+        listen.put("sampleRate", SAMPLE_RATE);
         listen.put("mixType", "mono");
-        listen.put("bidirectionalAudio", Map.of("enabled", true, "streaming", true, "sampleRate", 8000));
+        listen.put("bidirectionalAudio", Map.of("enabled", true, "streaming", true, "sampleRate", SAMPLE_RATE));
         listen.put("metadata", metadata);
         return List.of(Map.of("verb", "answer"), listen);
     }

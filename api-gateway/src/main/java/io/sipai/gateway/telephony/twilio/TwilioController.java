@@ -25,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Twilio webhooks. {@code POST /telephony/twilio/voice} (the number's voice URL; optional query {@code tenant},
  * {@code agent}; {@code callId} on calls the API placed) answers admitted calls with {@code <Connect><Stream>} to
- * realtime-edge, the call id and a short-lived token as {@code <Parameter>}s, and refused ones with
+ * realtime-edge, the call's ids and short-lived token as {@code <Parameter>}s (exactly what realtime-edge reads from
+ * {@code start.customParameters}), and refused ones with
  * {@code <Reject>}. {@code POST /telephony/twilio/status} turns CallStatus callbacks into call events. Both check
  * {@code X-Twilio-Signature} over the URL as Twilio called it and the form parameters of the body.
  */
@@ -59,12 +60,7 @@ public class TwilioController {
         if (outcome instanceof InboundCalls.Admitted call) {
             StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect>")
                     .append("<Stream url=\"").append(xml(realtime.wsUrl() + STREAM_PATH)).append("\">");
-            parameter(xml, "callId", call.callId());
-            parameter(xml, "tenantId", call.tenantId());
-            if (call.agentId() != null) {
-                parameter(xml, "agentId", call.agentId());
-            }
-            parameter(xml, "token", call.token());
+            call.mediaParameters().forEach((name, value) -> parameter(xml, name, value));
             return xml.append("</Stream></Connect></Response>").toString();
         }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Reject reason=\"busy\"/></Response>";

@@ -9,7 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -29,6 +30,7 @@ import tools.jackson.databind.ObjectMapper;
 public class TwilioOriginator implements CallOriginator {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final List<String> STATUS_EVENTS = List.of("initiated", "ringing", "answered", "completed");
 
     private final TwilioSettings settings;
     private final TelephonySettings telephony;
@@ -54,12 +56,12 @@ public class TwilioOriginator implements CallOriginator {
     @Override
     public String originate(Origination call) {
         String query = "?callId=" + URLEncoder.encode(call.callId(), StandardCharsets.UTF_8);
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("To", call.to());
-        form.put("From", call.from());
-        form.put("Url", telephony.webhookBaseUrl() + "/telephony/twilio/voice" + query);
-        form.put("StatusCallback", telephony.webhookBaseUrl() + "/telephony/twilio/status" + query);
-        form.put("StatusCallbackEvent", "initiated ringing answered completed");
+        List<Map.Entry<String, String>> form = new ArrayList<>(List.of(Map.entry("To", call.to()),
+                Map.entry("From", call.from()),
+                Map.entry("Url", telephony.webhookBaseUrl() + "/telephony/twilio/voice" + query),
+                Map.entry("StatusCallback", telephony.webhookBaseUrl() + "/telephony/twilio/status" + query)));
+        // A list parameter is repeated, one value each (as Twilio's own helper library sends it).
+        STATUS_EVENTS.forEach(event -> form.add(Map.entry("StatusCallbackEvent", event)));
         HttpResponse<String> response = post(callsUrl() + ".json", form);
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw new OriginationException("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
@@ -78,7 +80,7 @@ public class TwilioOriginator implements CallOriginator {
     @Override
     public void hangup(String providerCallSid) {
         HttpResponse<String> response = post(callsUrl() + "/" + providerCallSid + ".json",
-                Map.of("Status", "completed"));
+                List.of(Map.entry("Status", "completed")));
         if (response.statusCode() != 200) {
             throw new OriginationException("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
         }
@@ -88,8 +90,8 @@ public class TwilioOriginator implements CallOriginator {
         return settings.apiBaseUrl() + "/2010-04-01/Accounts/" + settings.accountSid() + "/Calls";
     }
 
-    private HttpResponse<String> post(String url, Map<String, String> form) {
-        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+    private HttpResponse<String> post(String url, List<Map.Entry<String, String>> form) {
+        String body = form.stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         String basic = Base64.getEncoder().encodeToString((settings.accountSid() + ":" + settings.authToken())
                 .getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,182 @@
+package io.sipai.gateway.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.sipai.common.AdmissionLimit;
+import io.sipai.common.EndReason;
+import io.sipai.events.CallAnswered;
+import io.sipai.events.CallEnded;
+import io.sipai.events.CallEvent;
+import io.sipai.gateway.testing.AdmissionResponder;
+import io.sipai.gateway.testing.FakeJambonz;
+import io.sipai.gateway.testing.FakeTwilio;
+import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.gateway.testing.TestKafka;
+import io.sipai.schemas.Topics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Calls through the providers' REST APIs (local fakes speaking Twilio's Call resource and jambonz's create-call
+ * protocol), {@code POST /v1/calls/{id}/hangup}, and provider status callbacks turned into call events.
+ */
+class ProviderCallsTest extends GatewayTest {
+
+    @Test
+    void twilioOriginationPostsTheCallResourceAsAFormWithBasicAuth() {
+        // given
+        String key = newTenant("twilio-out");
+        String agent = newAgent(key);
+        // when
+        Answer placed = call("POST", "/v1/calls", key, Map.of("to", "+14155550100", "from", "+14155550199",
+                "agentId", agent, "provider", "twilio"));
+        // then
+        assertThat(placed.status()).as(placed.response().body()).isEqualTo(202);
+        String callId = placed.json().get("id").stringValue();
+        String sid = placed.json().get("providerCallSid").stringValue();
+        assertThat(sid).matches("CA[0-9a-f]{32}");
+        FakeTwilio.Seen create = FakeTwilio.REQUESTS.stream().filter(r -> r.body().contains(callId)).findFirst()
+                .orElseThrow();
+        assertThat(create.method()).isEqualTo("POST");
+        assertThat(create.path()).isEqualTo("/2010-04-01/Accounts/ACtest/Calls.json");
+        assertThat(create.contentType()).startsWith("application/x-www-form-urlencoded");
+        assertThat(create.authorization()).isEqualTo("Basic QUN0ZXN0OjEyMzQ1"); // base64("ACtest:12345")
+        List<Map.Entry<String, String>> form = form(create.body());
+        assertThat(form).contains(Map.entry("To", "+14155550100"), Map.entry("From", "+14155550199"),
+                Map.entry("Url", PUBLIC_BASE_URL + "/telephony/twilio/voice?callId=" + callId),
+                Map.entry("StatusCallback", PUBLIC_BASE_URL + "/telephony/twilio/status?callId=" + callId));
+        assertThat(form).filteredOn(e -> e.getKey().equals("StatusCallbackEvent")).extracting(Map.Entry::getValue)
+                .containsExactly("initiated", "ringing", "answered", "completed");
+    }
+
+    @Test
+    void hangupOfATwilioCallUpdatesTheCallResourceToCompleted() {
+        // given
+        String key = newTenant("twilio-hangup");
+        Answer placed = call("POST", "/v1/calls", key, Map.of("to", "+14155550100", "from", "+14155550199",
+                "agentId", newAgent(key), "provider", "twilio"));
+        String sid = placed.json().get("providerCallSid").stringValue();
+        // when
+        Answer hangup = call("POST", "/v1/calls/" + placed.json().get("id").stringValue() + "/hangup", key, null);
+        // then
+        assertThat(hangup.status()).as(hangup.response().body()).isEqualTo(202);
+        assertThat(FakeTwilio.REQUESTS).anySatisfy(seen -> {
+            assertThat(seen.path()).isEqualTo("/2010-04-01/Accounts/ACtest/Calls/" + sid + ".json");
+            assertThat(form(seen.body())).containsExactly(Map.entry("Status", "completed"));
+        });
+    }
+
+    @Test
+    void hangupOfAJambonzCallPutsCompletedOnTheCall() {
+        // given
+        String key = newTenant("jambonz-hangup");
+        Answer placed = call("POST", "/v1/calls", key, Map.of("to", "+14155550100", "from", "+14155550199",
+                "agentId", newAgent(key), "provider", "jambonz"));
+        String sid = placed.json().get("providerCallSid").stringValue();
+        // when
+        Answer hangup = call("POST", "/v1/calls/" + placed.json().get("id").stringValue() + "/hangup", key, null);
+        // then
+        assertThat(hangup.status()).isEqualTo(202);
+        assertThat(hangup.json().get("id").stringValue()).isEqualTo(placed.json().get("id").stringValue());
+        assertThat(FakeJambonz.REQUESTS).anySatisfy(seen -> {
+            assertThat(seen.method()).isEqualTo("PUT");
+            assertThat(seen.path()).isEqualTo("/v1/Accounts/acct-1/Calls/" + sid);
+            assertThat(seen.body()).isEqualTo("{\"call_status\":\"completed\"}");
+        });
+    }
+
+    @Test
+    void hangupOfARejectedCallIs409AndOfAnotherTenantsCall404AndNeedsWriteScope() {
+        // given
+        String key = newTenant("hangup-refused");
+        String agent = newAgent(key);
+        String callId = call("POST", "/v1/calls", key, Map.of("to", "+14155550100", "from", "+14155550199",
+                "agentId", agent)).json().get("id").stringValue();
+        AdmissionResponder.REJECT.put(tenantOf(key), AdmissionLimit.TENANT);
+        String rejectedId = call("POST", "/v1/calls", key, Map.of("to", "+14155550100", "from", "+14155550199",
+                "agentId", agent)).json().get("callId").stringValue();
+        // when
+        Answer over = call("POST", "/v1/calls/" + rejectedId + "/hangup", key, null);
+        Answer foreign = call("POST", "/v1/calls/" + callId + "/hangup", newTenant("hangup-stranger"), null);
+        Answer readOnly = call("POST", "/v1/calls/" + callId + "/hangup", newKey(key, List.of("read")), null);
+        // then
+        assertThat(over.status()).isEqualTo(409);
+        assertThat(over.json().get("type").stringValue()).endsWith("/conflict");
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(readOnly.status()).isEqualTo(403);
+    }
+
+    @ParameterizedTest(name = "Twilio CallStatus {0} -> CallEnded {1}")
+    @CsvSource({"completed, CALLER_HANGUP, 42000", "busy, BUSY, 0", "no-answer, NO_ANSWER, 0", "failed, FAILED, 0",
+            "canceled, FAILED, 0"})
+    void twilioFinalStatusesBecomeCallEndedWithTheMatchingReason(String status, EndReason reason, long durationMs) {
+        // given: an inbound call Twilio announced
+        String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
+        assertThat(signedTwilio("/telephony/twilio/voice", Map.of("CallSid", callSid, "From", "+1415555"
+                + "0100", "To", "+14155550199")).status()).isEqualTo(200);
+        // when
+        Answer callback = signedTwilio("/telephony/twilio/status", Map.of("CallSid", callSid, "CallStatus", status,
+                "CallDuration", "42"));
+        // then
+        assertThat(callback.status()).isEqualTo(204);
+        assertThat(events(CallEvents.stableId("TWILIO", callSid))).filteredOn(e -> e.getPayload() instanceof CallEnded)
+                .singleElement().satisfies(event -> {
+                    CallEnded ended = (CallEnded) event.getPayload();
+                    assertThat(ended.getReason()).isEqualTo(reason);
+                    assertThat(ended.getDurationMs()).isEqualTo(durationMs);
+                });
+    }
+
+    @Test
+    void jambonzInProgressIsAnsweredAndCompletedEndsOnceEvenWhenRetried() {
+        // given
+        String callSid = UUID.randomUUID().toString();
+        signedJambonz("/telephony/jambonz/call", "{\"call_sid\":\"" + callSid + "\",\"from\":\"+1\",\"to\":\"+2\"}");
+        String callId = CallEvents.stableId("JAMBONZ", callSid);
+        String completed = "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"completed\",\"duration\":7}";
+        // when
+        signedJambonz("/telephony/jambonz/status", "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"ringing\"}");
+        signedJambonz("/telephony/jambonz/status", "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"in-progress\"}");
+        signedJambonz("/telephony/jambonz/status", completed);
+        signedJambonz("/telephony/jambonz/status", completed);
+        // then: ringing means nothing; a retried callback keeps its eventId, so downstream dedupes it
+        List<CallEvent> events = events(callId);
+        assertThat(events).filteredOn(e -> e.getPayload() instanceof CallAnswered).hasSize(1);
+        List<CallEvent> ended = events.stream().filter(e -> e.getPayload() instanceof CallEnded).toList();
+        assertThat(ended).hasSize(2).extracting(CallEvent::getEventId).containsOnly(ended.getFirst().getEventId());
+        assertThat(((CallEnded) ended.getFirst().getPayload()).getDurationMs()).isEqualTo(7_000L);
+        assertThat(((CallEnded) ended.getFirst().getPayload()).getReason()).isEqualTo(EndReason.CALLER_HANGUP);
+    }
+
+    @Test
+    void aStatusCallbackForAnUnknownCallPublishesNothing() {
+        String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
+        Answer callback = signedTwilio("/telephony/twilio/status", Map.of("CallSid", callSid,
+                "CallStatus", "completed"));
+        assertThat(callback.status()).isEqualTo(204);
+        assertThat(events(CallEvents.stableId("TWILIO", callSid))).isEmpty();
+    }
+
+    private static List<CallEvent> events(String callId) {
+        return TestKafka.readAll(Topics.CALL_EVENTS).stream().filter(r -> callId.equals(r.getKey()))
+                .map(Map.Entry::getValue).toList();
+    }
+
+    private static List<Map.Entry<String, String>> form(String body) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            out.add(Map.entry(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+}
