@@ -148,7 +148,7 @@ public final class TimelineBenchmark {
         KafkaConsumer<String, TimelineEntry> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.servers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                10_000), Topics.CALL_TIMELINE_ENTRIES.keySerde().deserializer(),
+                10_000, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5), Topics.CALL_TIMELINE_ENTRIES.keySerde().deserializer(),
                 Topics.CALL_TIMELINE_ENTRIES.valueSerde().deserializer());
         List<TopicPartition> partitions = IntStream.range(0, Topics.CALL_TIMELINE_ENTRIES.partitions())
                 .mapToObj(p -> new TopicPartition(Topics.CALL_TIMELINE_ENTRIES.name(), p)).toList();
