@@ -69,6 +69,8 @@ public final class DrainController implements SmartLifecycle, ReadinessCheck {
 
     @Override
     public void start() {
+        // A lifecycle restart (Spring pauses and resumes cached contexts) takes traffic again.
+        draining = false;
         running = true;
     }
 
