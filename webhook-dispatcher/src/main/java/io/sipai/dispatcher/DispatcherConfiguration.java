@@ -11,7 +11,8 @@ import io.sipai.dispatcher.fanout.WebhookPayloads;
 import io.sipai.dispatcher.replay.ReplayService;
 import io.sipai.dispatcher.replay.internal.EventScanner;
 import io.sipai.dispatcher.retry.RetryPolicy;
-import io.sipai.dispatcher.ssrf.SsrfGuard;
+import io.sipai.runtime.ssrf.SsrfGuard;
+import io.sipai.runtime.ssrf.SsrfSettings;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.WebhookAttempt;
@@ -28,7 +29,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Wires the dispatcher: SSRF guard, HTTP poster, retry policy, worker, Kafka Streams app and replay reader. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DispatcherSettings.class)
+@EnableConfigurationProperties({DispatcherSettings.class, SsrfSettings.class})
 public class DispatcherConfiguration {
 
     @Bean
@@ -38,8 +39,8 @@ public class DispatcherConfiguration {
     }
 
     @Bean
-    SsrfGuard ssrfGuard(DispatcherSettings settings) {
-        return new SsrfGuard(settings.allowedHosts());
+    SsrfGuard ssrfGuard(SsrfSettings settings) {
+        return settings.guard();
     }
 
     @Bean
@@ -51,7 +52,8 @@ public class DispatcherConfiguration {
     DeliveryWorker deliveryWorker(DispatcherSettings settings, SsrfGuard guard, Clock clock, KafkaSettings kafka) {
         Producer<String, WebhookAttempt> attempts = new KafkaProducer<>(producerConfig(kafka, "attempts"),
                 Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
-        return new DeliveryWorker(guard, new HttpPoster(settings.connectTimeout(), settings.requestTimeout()),
+        return new DeliveryWorker(guard, new HttpPoster(settings.connectTimeout(), settings.requestTimeout(),
+                settings.maxConcurrencyPerEndpoint()),
                 new RetryPolicy(RandomGenerator.getDefault()), clock, attempts,
                 settings.maxConcurrencyPerEndpoint());
     }

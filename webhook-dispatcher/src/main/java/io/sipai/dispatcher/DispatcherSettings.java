@@ -1,7 +1,6 @@
 package io.sipai.dispatcher;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.sipai.runtime.InvalidSettingException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -9,9 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Settings of the webhook dispatcher (prefix {@code webhook}, environment variables {@code WEBHOOK_*}).
  *
- * @param allowedHosts              {@code WEBHOOK_ALLOWED_HOSTS}: hosts ({@code host} or {@code host:port}) the
- *                                  SSRF guard lets through although they are internal; for development and tests
- *                                  only (default none)
+ * The SSRF allow-list ({@code WEBHOOK_ALLOWED_HOSTS}) is {@link io.sipai.runtime.ssrf.SsrfSettings}, shared with
+ * the other services that check customer URLs.
+ *
  * @param connectTimeout            {@code WEBHOOK_CONNECT_TIMEOUT}: TCP/TLS connect timeout (default 5s)
  * @param requestTimeout            {@code WEBHOOK_REQUEST_TIMEOUT}: whole-request timeout (default 15s)
  * @param maxConcurrencyPerEndpoint {@code WEBHOOK_MAX_CONCURRENCY_PER_ENDPOINT}: open requests per subscription
@@ -20,28 +19,28 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                                  webhook-dispatcher)
  * @param tick                      {@code WEBHOOK_TICK}: how often retry timers are checked (default 100ms)
  * @param apiBaseUrl                {@code WEBHOOK_API_BASE_URL}: public API base URL for thin events' links
- *                                  (default http://localhost:8080)
+ *                                  (default: the one-machine api-gateway)
  * @param stateDir                  {@code WEBHOOK_STATE_DIR}: Kafka Streams state directory (default: a new
  *                                  temporary directory; state is rebuilt from changelogs)
  * @param streamThreads             {@code WEBHOOK_STREAM_THREADS}: Kafka Streams threads (default 1)
+ * @param commitInterval            {@code WEBHOOK_COMMIT_INTERVAL}: Kafka Streams commit interval; a new delivery
+ *                                  waits for the fan-out's commit, so this bounds part of the latency, and each
+ *                                  commit is a transaction round trip (default 100ms)
  */
 @ConfigurationProperties("webhook")
-public record DispatcherSettings(List<String> allowedHosts, Duration connectTimeout, Duration requestTimeout,
+public record DispatcherSettings(Duration connectTimeout, Duration requestTimeout,
                                  Integer maxConcurrencyPerEndpoint, String applicationId, Duration tick,
-                                 String apiBaseUrl, String stateDir, Integer streamThreads) {
+                                 String apiBaseUrl, String stateDir, Integer streamThreads,
+                                 Duration commitInterval) {
+
+    /** The API of the one-machine run (bin/sipai up). */
+    static final String LOCAL_API = "http://localhost:8080"; // dev-url-guard: allow
 
     public DispatcherSettings {
-        allowedHosts = allowedHosts == null ? List.of() : allowedHosts.stream().map(String::strip)
-                .filter(host -> !host.isEmpty()).toList();
-        for (String host : allowedHosts) {
-            if (!host.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?")) {
-                throw new InvalidSettingException("WEBHOOK_ALLOWED_HOSTS", "'" + host
-                        + "' is not host, host:port or [ipv6]:port");
-            }
-        }
         connectTimeout = positive(connectTimeout, Duration.ofSeconds(5), "WEBHOOK_CONNECT_TIMEOUT");
         requestTimeout = positive(requestTimeout, Duration.ofSeconds(15), "WEBHOOK_REQUEST_TIMEOUT");
         tick = positive(tick, Duration.ofMillis(100), "WEBHOOK_TICK");
+        commitInterval = positive(commitInterval, Duration.ofMillis(100), "WEBHOOK_COMMIT_INTERVAL");
         maxConcurrencyPerEndpoint = maxConcurrencyPerEndpoint == null ? 8 : maxConcurrencyPerEndpoint;
         if (maxConcurrencyPerEndpoint < 1 || maxConcurrencyPerEndpoint > 1_000) {
             throw new InvalidSettingException("WEBHOOK_MAX_CONCURRENCY_PER_ENDPOINT",
@@ -57,7 +56,7 @@ public record DispatcherSettings(List<String> allowedHosts, Duration connectTime
             throw new InvalidSettingException("WEBHOOK_APPLICATION_ID", "'" + applicationId
                     + "' may only contain letters, digits, '.', '_' and '-'");
         }
-        apiBaseUrl = apiBaseUrl == null || apiBaseUrl.isBlank() ? "http://localhost:8080" : apiBaseUrl.strip();
+        apiBaseUrl = apiBaseUrl == null || apiBaseUrl.isBlank() ? LOCAL_API : apiBaseUrl.strip();
         if (!apiBaseUrl.matches("https?://\\S+")) {
             throw new InvalidSettingException("WEBHOOK_API_BASE_URL", "'" + apiBaseUrl + "' is not an http(s) URL");
         }

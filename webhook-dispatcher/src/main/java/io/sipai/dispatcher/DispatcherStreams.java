@@ -12,12 +12,15 @@ import java.util.Properties;
 import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.delivery.DeliveryWorker;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
+import io.sipai.dispatcher.internal.TopicLeaders;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.ReadinessCheck;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -28,7 +31,7 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the dispatcher's Kafka Streams application ({@link DispatcherTopology}): creates the contract topics it
- * uses if missing, starts with exactly-once v2, reports readiness when RUNNING and closes on shutdown. Stopping
+ * uses if missing (and waits for their partition leaders, see {@link TopicLeaders}), starts with exactly-once v2, reports readiness when RUNNING and closes on shutdown. Stopping
  * and starting again (what a restart does) resumes from the committed state: queued deliveries and retry timers
  * are in changelogged stores.
  */
@@ -69,6 +72,7 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
                 throw new IllegalStateException("webhook topics have the wrong partition counts: "
                         + result.partitionMismatches());
             }
+            TopicLeaders.await(admin, TOPICS, Duration.ofSeconds(30));
         }
         KafkaStreams created = new KafkaStreams(DispatcherTopology.build(payloads, worker, clock, settings.tick(),
                 settings.inFlightTimeout()), properties());
@@ -120,12 +124,20 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, kafka.replicationFactor());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        // A new outbox record is seen by the scheduler only once its transaction commits: the commit interval is
+        // the main share of event-to-delivery latency, and each commit costs a transaction round trip.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        // Outbox and attempts are merged in one task; their relative order does not matter (results are matched
+        // by attempt id), so a task never waits for data on its other partition.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // Bad bytes on an input topic are logged and skipped: the timeline processor quarantines bad call events.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class);
-        props.put(StreamsConfig.producerPrefix("linger.ms"), 5);
-        props.put(StreamsConfig.consumerPrefix("max.poll.records"), 500);
+        // Transactional output becomes visible at commit, not when sent: lingering up to the commit interval
+        // costs no latency and makes fewer, larger produce requests.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) settings.commitInterval().toMillis());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1_000);
         return props;
     }
 

@@ -11,6 +11,7 @@ import io.sipai.dispatcher.delivery.internal.DispatchInput;
 import io.sipai.dispatcher.delivery.internal.DispatchProcessor;
 import io.sipai.dispatcher.delivery.internal.EndpointHealthProcessor;
 import io.sipai.dispatcher.delivery.internal.HealthAction;
+import io.sipai.dispatcher.delivery.internal.HealthSampler;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
 import io.sipai.dispatcher.fanout.internal.FanOutProcessor;
 import io.sipai.dispatcher.fanout.internal.SubscriptionStoreUpdater;
@@ -34,9 +35,12 @@ import org.apache.kafka.streams.state.Stores;
  * <li>fan-out: call.events.v1 -> {@link FanOutProcessor} -> webhook.outbox.v1;</li>
  * <li>scheduling: webhook.outbox.v1 + webhook.attempts.v1 -> {@link DispatchProcessor} (hands attempts to the
  * worker) -> webhook.dead-letter.v1;</li>
- * <li>endpoint health: webhook.attempts.v1 by subscription -> {@link EndpointHealthProcessor} ->
+ * <li>endpoint health: webhook.attempts.v1 (failures, and successes sampled by {@link HealthSampler}) by
+ * subscription -> {@link EndpointHealthProcessor} ->
  * webhook.subscriptions.v1 (disabled endpoints) and webhook.attempts.v1 (ENDPOINT_DISABLED notices).</li>
  * </ol>
+ * The scheduler and health stores are cached, so the several updates one key gets within a commit interval reach
+ * RocksDB and the changelog once.
  */
 public final class DispatcherTopology {
 
@@ -59,11 +63,11 @@ public final class DispatcherTopology {
                 Topics.WEBHOOK_SUBSCRIPTIONS.name(), consumed(Topics.WEBHOOK_SUBSCRIPTIONS),
                 SubscriptionStoreUpdater::new);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-                DispatcherNames.QUEUE_STORE), Serdes.String(), DeliveryQueue.serde()));
+                DispatcherNames.QUEUE_STORE), Serdes.String(), DeliveryQueue.serde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-                DispatcherNames.DUE_STORE), Serdes.String(), Serdes.String()));
+                DispatcherNames.DUE_STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-                DispatcherNames.HEALTH_STORE), Serdes.String(), Serdes.Long()));
+                DispatcherNames.HEALTH_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         builder.stream(Topics.CALL_EVENTS.name(), consumed(Topics.CALL_EVENTS))
                 .process(() -> new FanOutProcessor(payloads), Named.as("webhook-fan-out"))
@@ -79,7 +83,9 @@ public final class DispatcherTopology {
                         Named.as("webhook-scheduler"), DispatcherNames.QUEUE_STORE, DispatcherNames.DUE_STORE)
                 .to(Topics.WEBHOOK_DEAD_LETTER.name(), produced(Topics.WEBHOOK_DEAD_LETTER));
 
+        HealthSampler sampler = new HealthSampler(clock);
         KStream<String, HealthAction> actions = attempts
+                .filter((key, attempt) -> sampler.pass(attempt))
                 .selectKey((key, attempt) -> attempt.getSubscriptionId())
                 .repartition(Repartitioned.<String, WebhookAttempt>as(DispatcherNames.ATTEMPTS_BY_SUBSCRIPTION)
                         .withKeySerde(Serdes.String()).withValueSerde(Topics.WEBHOOK_ATTEMPTS.valueSerde()))

@@ -15,7 +15,7 @@ import io.sipai.schemas.Topics;
 import io.sipai.webhook.WebhookReplay;
 import org.junit.jupiter.api.Test;
 
-/** /v1/webhooks: secrets shown once, rotation overlap, replay commands, URL validation. */
+/** /v1/webhooks: secrets shown once, rotation overlap, replay commands, URL validation and the SSRF guard. */
 class WebhooksApiTest extends GatewayTest {
 
     @Test
@@ -73,5 +73,29 @@ class WebhooksApiTest extends GatewayTest {
         assertThat(url.json().get("field").stringValue()).isEqualTo("url");
         assertThat(type.json().get("field").stringValue()).isEqualTo("eventTypes[0]");
         assertThat(call("GET", "/v1/webhooks", key, null).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void privateAndMetadataUrlsAreRefusedWith422NamingUrlOnCreateAndReplace() {
+        // given a tenant with one valid subscription
+        String key = newTenant("ssrfhooks");
+        String id = call("POST", "/v1/webhooks", key, Map.of("url", "https://example.com/hook",
+                "eventTypes", List.of("*"))).json().get("id").stringValue();
+
+        // when URLs of the cloud metadata service, a private network and a decimal loopback are submitted
+        Answer metadata = call("POST", "/v1/webhooks", key, Map.of("url",
+                "https://169.254.169.254/latest/meta-data/", "eventTypes", List.of("*")));
+        Answer privateNet = call("POST", "/v1/webhooks", key, Map.of("url", "https://10.0.0.7/hook",
+                "eventTypes", List.of("*")));
+        Answer replaced = call("PUT", "/v1/webhooks/" + id, key, Map.of("url", "https://2130706433/hook",
+                "eventTypes", List.of("*")));
+
+        // then each is a 422 problem on url, and nothing changed
+        for (Answer refused : List.of(metadata, privateNet, replaced)) {
+            assertThat(refused.status()).isEqualTo(422);
+            assertThat(refused.json().get("field").stringValue()).isEqualTo("url");
+        }
+        assertThat(call("GET", "/v1/webhooks", key, null).json().get("data")).singleElement()
+                .satisfies(hook -> assertThat(hook.get("url").stringValue()).isEqualTo("https://example.com/hook"));
     }
 }

@@ -27,14 +27,16 @@ import io.sipai.dispatcher.DispatcherStreams;
 import io.sipai.dispatcher.delivery.DeliveryWorker;
 import io.sipai.dispatcher.delivery.internal.HttpPoster;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
+import io.sipai.dispatcher.internal.TopicLeaders;
 import io.sipai.dispatcher.retry.RetryPolicy;
-import io.sipai.dispatcher.ssrf.SsrfGuard;
+import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.events.CallEvent;
 import io.sipai.events.DtmfReceived;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.WebhookAttempt;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,7 +47,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * a loopback HTTP receiver: (1) throughput: a backlog of events (10 per call) is written first, then the
  * dispatcher is started and deliveries/s from first to last delivery are measured; (2) latency: events at a fixed
  * rate, from the event's occurredAt (send time) to its arrival at the receiver.
- * Usage: {@code <bootstrap|embedded> <backlog events> <rate/s> <seconds> <concurrency per endpoint>}.
+ * Usage: {@code <bootstrap|embedded> <backlog events> <rate/s> <seconds> <concurrency per endpoint>
+ * [commit interval ms, default 100]}.
  */
 public final class WebhookBenchmark {
 
@@ -61,6 +64,7 @@ public final class WebhookBenchmark {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 500;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         int concurrency = args.length > 4 ? Integer.parseInt(args[4]) : 32;
+        long commitMs = args.length > 5 ? Long.parseLong(args[5]) : 100;
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Histogram latency = new Histogram(60_000, 3);
         AtomicLong delivered = new AtomicLong();
@@ -88,7 +92,11 @@ public final class WebhookBenchmark {
         });
         receiver.start();
         try (LocalStack stack = new LocalStack(bootstrap);
+             Admin admin = Admin.create(stack.client());
              KafkaProducer<String, Object> producer = producer(stack.servers())) {
+            // Producing before the new partitions have leaders made the backlog writer loop on
+            // OUT_OF_ORDER_SEQUENCE_NUMBER forever (the stalled 20,000-event run).
+            TopicLeaders.await(admin, Topics.ALL, Duration.ofSeconds(60));
             String tenant = "bench-" + UUID.randomUUID();
             String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
             WebhookSubscription subscription = WebhookSubscription.newBuilder()
@@ -109,7 +117,8 @@ public final class WebhookBenchmark {
             producer.flush();
             System.out.printf(Locale.ROOT, "backlog written: %d events, %d failed sends%n", backlog,
                     failedSends.get());
-            DispatcherStreams dispatcher = dispatcher(stack.servers(), receiver.getAddress().getPort(), concurrency);
+            DispatcherStreams dispatcher = dispatcher(stack.servers(), receiver.getAddress().getPort(), concurrency,
+                    commitMs);
             long startNanos = System.nanoTime();
             dispatcher.start();
             long lastReport = System.nanoTime();
@@ -168,16 +177,16 @@ public final class WebhookBenchmark {
         }
     }
 
-    private static DispatcherStreams dispatcher(String servers, int port, int concurrency) {
+    private static DispatcherStreams dispatcher(String servers, int port, int concurrency, long commitMs) {
         KafkaSettings kafka = KafkaSettings.plaintext(servers);
-        DispatcherSettings settings = new DispatcherSettings(List.of("127.0.0.1:" + port), null, null, concurrency,
-                "webhook-bench-" + UUID.randomUUID(), null, null, null, 1);
+        DispatcherSettings settings = new DispatcherSettings(null, null, concurrency,
+                "webhook-bench-" + UUID.randomUUID(), null, null, null, 1, Duration.ofMillis(commitMs));
         Clock clock = Clock.systemUTC();
         KafkaProducer<String, WebhookAttempt> attempts = new KafkaProducer<>(
                 DispatcherConfiguration.producerConfig(kafka, "attempts"), Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(),
                 Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
-        DeliveryWorker worker = new DeliveryWorker(new SsrfGuard(settings.allowedHosts()),
-                new HttpPoster(settings.connectTimeout(), settings.requestTimeout()),
+        DeliveryWorker worker = new DeliveryWorker(new SsrfGuard(List.of("127.0.0.1:" + port)),
+                new HttpPoster(settings.connectTimeout(), settings.requestTimeout(), concurrency),
                 new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, concurrency);
         return new DispatcherStreams(kafka, settings, worker, new WebhookPayloads(settings.apiBaseUrl()), clock);
     }
@@ -190,7 +199,9 @@ public final class WebhookBenchmark {
 
     private static KafkaProducer<String, Object> producer(String servers) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 2),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 2,
+                // One request in flight: a retried batch can never be overtaken by the next one.
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
                 Topics.CALL_EVENTS.keySerde().serializer(), new ValueSerializer());
     }
 

@@ -1,7 +1,9 @@
-package io.sipai.dispatcher.ssrf;
+package io.sipai.runtime.ssrf;
 
 import java.net.InetAddress;
 import java.net.URI;
+
+import io.sipai.runtime.ssrf.internal.LiteralBytes;
 
 /**
  * A webhook URL whose host resolved to an address the guard accepted. Connect to {@link #address()} (never
@@ -19,6 +21,11 @@ public record CheckedTarget(URI uri, String host, int port, boolean tls, InetAdd
     public String requestTarget() {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+
+    /** True when the URL names a host rather than an IP literal: only a name is sent as TLS server name (SNI). */
+    public boolean hostIsName() {
+        return LiteralBytes.kind(host) == LiteralBytes.HostKind.NAME;
     }
 
     /** Host header value: the port only when it is not the scheme's default. */

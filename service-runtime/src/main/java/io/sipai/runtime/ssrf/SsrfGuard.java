@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.ssrf;
+package io.sipai.runtime.ssrf;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.sipai.dispatcher.ssrf.internal.AddressPolicy;
-import io.sipai.dispatcher.ssrf.internal.LiteralBytes;
-import io.sipai.dispatcher.ssrf.internal.LiteralBytes.HostKind;
+import io.sipai.runtime.ssrf.internal.AddressPolicy;
+import io.sipai.runtime.ssrf.internal.LiteralBytes;
+import io.sipai.runtime.ssrf.internal.LiteralBytes.HostKind;
 
 /**
- * Keeps webhooks away from internal networks. {@link #check(String)} is for subscription time (the API can call
- * it before it stores a URL); {@link #resolve(String)} is for connect time: it resolves the host once, checks
- * every address, and returns the one to connect to, so a DNS answer that changes between check and connect
- * (rebinding) cannot reach a forbidden address. Entries of the allow-list ({@code WEBHOOK_ALLOWED_HOSTS},
- * {@code host} or {@code host:port}) bypass the address check, for development and tests.
+ * Keeps requests to customer-supplied URLs (webhooks, HTTP tools) away from internal networks. Plain Java, no
+ * Spring: build it with {@code new SsrfGuard(allowList)} or from {@link SsrfSettings}. {@link #check(String)} is
+ * for the time a URL is accepted (api-gateway calls it before it stores a subscription); {@link #resolve(String)}
+ * is for connect time: it resolves the host once, checks every address, and returns the one to connect to, so a
+ * DNS answer that changes between check and connect (rebinding) cannot reach a forbidden address. Entries of the
+ * allow-list ({@code WEBHOOK_ALLOWED_HOSTS}: {@code host}, {@code host:port} or {@code [v6]:port}) bypass the
+ * address check, for development and tests. Thread-safe.
  */
 public final class SsrfGuard {
 
@@ -50,20 +52,23 @@ public final class SsrfGuard {
         this(allowList, InetAddress::getAllByName);
     }
 
-    /** Subscription-time check: the URL is well formed and its host resolves only to allowed addresses. */
+    /**
+     * Accept-time check: the URL is well formed and its host resolves only to allowed addresses. An allow-listed
+     * host is not even resolved, since nothing connects to it yet.
+     */
     public void check(String url) throws SsrfRefusedException {
-        resolve(url);
+        URI uri = parse(url);
+        if (!allowed(host(uri), port(uri))) {
+            resolve(url);
+        }
     }
 
     /** Connect-time check: the address to connect to for {@code url}. */
     public CheckedTarget resolve(String url) throws SsrfRefusedException {
         URI uri = parse(url);
-        boolean tls = "https".equals(uri.getScheme().toLowerCase(Locale.ROOT));
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = uri.getPort() == -1 ? (tls ? 443 : 80) : uri.getPort();
+        boolean tls = tls(uri);
+        String host = host(uri);
+        int port = port(uri);
         HostKind kind = LiteralBytes.kind(host);
         if (kind == HostKind.AMBIGUOUS_NUMERIC) {
             throw new SsrfRefusedException("host '" + host + "' is a non-canonical IP address spelling");
@@ -95,6 +100,19 @@ public final class SsrfGuard {
         } catch (IllegalArgumentException e) {
             throw new SsrfRefusedException("host '" + host + "' is not a valid IP literal");
         }
+    }
+
+    private static boolean tls(URI uri) {
+        return "https".equals(uri.getScheme().toLowerCase(Locale.ROOT));
+    }
+
+    private static String host(URI uri) {
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() == -1 ? (tls(uri) ? 443 : 80) : uri.getPort();
     }
 
     private boolean allowed(String host, int port) {

@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.ssrf;
+package io.sipai.runtime.ssrf;
 
 /** The SSRF guard refused a webhook URL or the address it resolves to; the message says why. */
 public class SsrfRefusedException extends Exception {

@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.ssrf;
+package io.sipai.runtime.ssrf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -75,6 +75,22 @@ class SsrfGuardTest {
         assertThat(allowing.resolve("http://127.0.0.1:8999/hook").address().isLoopbackAddress()).isTrue();
         assertThatThrownBy(() -> allowing.resolve("http://127.0.0.1:9000/hook"))
                 .isInstanceOf(SsrfRefusedException.class);
+    }
+
+    @Test
+    void anAllowListedNameIsAcceptedAtCheckTimeWithoutAskingDns() throws Exception {
+        // given a resolver that knows no name at all
+        AtomicInteger lookups = new AtomicInteger();
+        SsrfGuard allowing = new SsrfGuard(List.of("hooks.test"), host -> {
+            lookups.incrementAndGet();
+            throw new java.net.UnknownHostException(host);
+        });
+
+        // when / then: the allow-listed name passes, another name is refused because it does not resolve
+        allowing.check("https://hooks.test/in");
+        assertThat(lookups).hasValue(0);
+        assertThatThrownBy(() -> allowing.check("https://other.test/in"))
+                .isInstanceOf(SsrfRefusedException.class).hasMessageContaining("does not resolve");
     }
 
     private static InetAddress address(int a, int b, int c, int d) {

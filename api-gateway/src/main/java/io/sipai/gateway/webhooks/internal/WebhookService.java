@@ -25,6 +25,8 @@ import io.sipai.gateway.internal.db.jooq.tables.records.WebhookAttemptsRecord;
 import io.sipai.gateway.internal.db.jooq.tables.records.WebhooksRecord;
 import io.sipai.gateway.internal.kafka.RecordPublisher;
 import io.sipai.gateway.problems.ApiException;
+import io.sipai.runtime.ssrf.SsrfGuard;
+import io.sipai.runtime.ssrf.SsrfRefusedException;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.WebhookReplay;
 import org.jooq.DSLContext;
@@ -36,7 +38,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Webhook subscriptions on compacted {@code webhook.subscriptions.v1} (key subscriptionId), their signing secrets
  * ({@code whsec_} + base64 of 32 random bytes, shown once; a rotation keeps the old one valid for 24 h), the
- * projected delivery log, and replay commands on {@code webhook.replay.v1}.
+ * projected delivery log, and replay commands on {@code webhook.replay.v1}. URLs pass the SSRF guard before they
+ * are stored (internal, metadata and odd-spelled IP targets are refused with a 422 on {@code url}).
  */
 @Service
 public class WebhookService {
@@ -51,12 +54,15 @@ public class WebhookService {
     private final RecordPublisher publisher;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final SsrfGuard guard;
 
-    public WebhookService(DSLContext db, RecordPublisher publisher, ObjectMapper mapper, Clock clock) {
+    public WebhookService(DSLContext db, RecordPublisher publisher, ObjectMapper mapper, Clock clock,
+                          SsrfGuard guard) {
         this.db = db;
         this.publisher = publisher;
         this.mapper = mapper;
         this.clock = clock;
+        this.guard = guard;
     }
 
     /** Body of POST and PUT /v1/webhooks. */
@@ -193,7 +199,7 @@ public class WebhookService {
                 .forUpdate().fetchOptional().orElseThrow(() -> ApiException.notFound("webhook", id));
     }
 
-    private static void check(WebhookSpec spec) {
+    private void check(WebhookSpec spec) {
         if (spec.url() == null || spec.url().isBlank()) {
             throw ApiException.invalid("url", "is required");
         }
@@ -206,6 +212,12 @@ public class WebhookService {
             }
         } catch (URISyntaxException e) {
             throw ApiException.invalid("url", "is not a URL");
+        }
+        try {
+            // The dispatcher checks again at connect time; refusing here tells the customer at once.
+            guard.check(spec.url());
+        } catch (SsrfRefusedException e) {
+            throw ApiException.invalid("url", "refused: " + e.getMessage());
         }
         if (spec.eventTypes() == null || spec.eventTypes().isEmpty()) {
             throw ApiException.invalid("eventTypes", "give at least one event type, or \"*\"");

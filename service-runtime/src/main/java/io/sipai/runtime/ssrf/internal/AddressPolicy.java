@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.ssrf.internal;
+package io.sipai.runtime.ssrf.internal;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

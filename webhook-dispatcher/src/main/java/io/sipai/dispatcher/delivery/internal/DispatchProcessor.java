@@ -95,6 +95,8 @@ public final class DispatchProcessor implements Processor<String, DispatchInput,
             return;
         }
         long now = clock.millis();
+        // The result is in: the lost-result timer of this attempt is no longer needed.
+        due.delete(dueKey(queue.inFlightDeadline(), key));
         switch (attempt.getOutcome()) {
             case DELIVERED -> queue.pop(now);
             case RETRYING -> {

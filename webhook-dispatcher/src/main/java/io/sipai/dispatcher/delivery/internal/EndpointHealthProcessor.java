@@ -50,16 +50,15 @@ public final class EndpointHealthProcessor implements Processor<String, WebhookA
     @Override
     public void process(Record<String, WebhookAttempt> record) {
         WebhookAttempt attempt = record.value();
-        if (attempt == null || attempt.getAttemptId().startsWith(NOTICE_PREFIX)
-                || ENDPOINT_UNAVAILABLE.equals(attempt.getError())) {
+        if (!HealthSampler.relevant(attempt)) {
             return;
         }
         String subscriptionId = attempt.getSubscriptionId();
         AttemptOutcome outcome = attempt.getOutcome();
         if (outcome == AttemptOutcome.DELIVERED) {
-            failingSince.delete(subscriptionId);
+            endStreak(subscriptionId);
         } else if (outcome == AttemptOutcome.ENDPOINT_DISABLED) {
-            failingSince.delete(subscriptionId);
+            endStreak(subscriptionId);
             disable(attempt, null);
         } else {
             Long since = failingSince.get(subscriptionId);
@@ -71,6 +70,13 @@ public final class EndpointHealthProcessor implements Processor<String, WebhookA
                 disable(attempt, "every attempt since " + Instant.ofEpochMilli(since) + " failed (last: "
                         + attempt.getError() + "); endpoint disabled after " + FAILING_LIMIT.toDays() + " days");
             }
+        }
+    }
+
+    /** Healthy endpoints have no entry: a read is cheaper than a tombstone in the changelog per delivery. */
+    private void endStreak(String subscriptionId) {
+        if (failingSince.get(subscriptionId) != null) {
+            failingSince.delete(subscriptionId);
         }
     }
 

@@ -20,8 +20,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
-import io.sipai.dispatcher.ssrf.CheckedTarget;
-import io.sipai.dispatcher.ssrf.internal.LiteralBytes;
+import io.sipai.runtime.ssrf.CheckedTarget;
 
 /**
  * One HTTP/1.1 connection to a checked address. The socket connects to the IP the SSRF guard accepted; the URL's
@@ -33,11 +32,14 @@ final class HttpConnection implements AutoCloseable {
     static final int KEPT_BODY_BYTES = 1024;
     private static final int MAX_DRAIN_BYTES = 1 << 20;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    private static final long REARM_NANOS = 50_000_000L;
 
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
     private boolean reusable = true;
+    private long armedDeadline;
+    private long armedAt;
 
     private HttpConnection(Socket socket) throws IOException {
         this.socket = socket;
@@ -57,7 +59,7 @@ final class HttpConnection implements AutoCloseable {
                     .createSocket(raw, target.host(), target.port(), true);
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            if (LiteralBytes.kind(target.host()) == LiteralBytes.HostKind.NAME) {
+            if (target.hostIsName()) {
                 parameters.setServerNames(List.of(new SNIHostName(target.host())));
             }
             tls.setSSLParameters(parameters);
@@ -229,14 +231,23 @@ final class HttpConnection implements AutoCloseable {
         return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
-    /** Each read may wait only for what is left of the total timeout. */
+    /**
+     * Each read may wait only for what is left of the total timeout. Reads are mostly single bytes from the
+     * buffer, so the socket timeout is re-armed at most every {@link #REARM_NANOS} (the deadline may be overrun by
+     * that much) rather than by a socket call per byte.
+     */
     private void arm(long deadlineNanos) throws IOException {
-        long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+        long now = System.nanoTime();
+        long leftMs = (deadlineNanos - now) / 1_000_000;
         if (leftMs <= 0) {
             reusable = false;
             throw new SocketTimeoutException("request timed out");
         }
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, leftMs));
+        if (armedDeadline != deadlineNanos || now - armedAt > REARM_NANOS) {
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, leftMs));
+            armedDeadline = deadlineNanos;
+            armedAt = now;
+        }
     }
 
     private static String truncate(String text) {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
-import io.sipai.dispatcher.ssrf.CheckedTarget;
+import io.sipai.runtime.ssrf.CheckedTarget;
 
 /**
  * POSTs webhook bodies to checked addresses over HTTP/1.1, keeping idle connections per (address, port, host,
@@ -16,22 +16,24 @@ import io.sipai.dispatcher.ssrf.CheckedTarget;
  */
 public final class HttpPoster implements AutoCloseable {
 
-    private static final int MAX_IDLE_PER_KEY = 16;
-
     private record PoolKey(InetAddress address, int port, String host, boolean tls) {
     }
 
     private final Map<PoolKey, ConcurrentLinkedDeque<HttpConnection>> idle = new ConcurrentHashMap<>();
     private final Duration connectTimeout;
     private final Duration totalTimeout;
+    private final int maxIdlePerKey;
 
     /**
      * @param connectTimeout TCP (and TLS) connect timeout
      * @param totalTimeout   connect to the last response byte
+     * @param maxIdlePerKey  idle connections kept per target: the per-endpoint concurrency, so a busy endpoint
+     *                       reuses every connection instead of opening and closing the surplus
      */
-    public HttpPoster(Duration connectTimeout, Duration totalTimeout) {
+    public HttpPoster(Duration connectTimeout, Duration totalTimeout, int maxIdlePerKey) {
         this.connectTimeout = connectTimeout;
         this.totalTimeout = totalTimeout;
+        this.maxIdlePerKey = maxIdlePerKey;
     }
 
     /** Sends {@code body} with {@code headers}; any I/O failure or timeout is thrown. */
@@ -58,7 +60,7 @@ public final class HttpPoster implements AutoCloseable {
 
     private HttpResult finish(PoolKey key, HttpConnection connection, HttpResult result) throws IOException {
         ConcurrentLinkedDeque<HttpConnection> queue = idle.get(key);
-        if (connection.reusable() && queue.size() < MAX_IDLE_PER_KEY) {
+        if (connection.reusable() && queue.size() < maxIdlePerKey) {
             queue.offerFirst(connection);
         } else {
             connection.close();
