@@ -127,8 +127,8 @@ class ProviderCallsTest extends GatewayTest {
                 "CallDuration", "42"));
         // then
         assertThat(callback.status()).isEqualTo(204);
-        assertThat(events(CallEvents.stableId("TWILIO", callSid))).filteredOn(e -> e.getPayload() instanceof CallEnded)
-                .singleElement().satisfies(event -> {
+        assertThat(events(CallEvents.stableId("TWILIO", callSid)))
+                .filteredOn(e -> e.getPayload() instanceof CallEnded).singleElement().satisfies(event -> {
                     CallEnded ended = (CallEnded) event.getPayload();
                     assertThat(ended.getReason()).isEqualTo(reason);
                     assertThat(ended.getDurationMs()).isEqualTo(durationMs);
@@ -143,8 +143,8 @@ class ProviderCallsTest extends GatewayTest {
         String callId = CallEvents.stableId("JAMBONZ", callSid);
         String completed = "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"completed\",\"duration\":7}";
         // when
-        signedJambonz("/telephony/jambonz/status", "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"ringing\"}");
-        signedJambonz("/telephony/jambonz/status", "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"in-progress\"}");
+        signedJambonz("/telephony/jambonz/status", completed.replace("completed\",\"duration\":7", "ringing\""));
+        signedJambonz("/telephony/jambonz/status", completed.replace("completed\",\"duration\":7", "in-progress\""));
         signedJambonz("/telephony/jambonz/status", completed);
         signedJambonz("/telephony/jambonz/status", completed);
         // then: ringing means nothing; a retried callback keeps its eventId, so downstream dedupes it

@@ -85,8 +85,9 @@ class MediaTokenContractTest extends GatewayTest {
         String agent = newAgent(key);
         String callId = call("POST", "/v1/calls", key, Map.of("to", "+14155550100", "from", "+14155550199",
                 "agentId", agent)).json().get("id").stringValue();
-        String body = "{\"call_sid\":\"" + UUID.randomUUID() + "\",\"direction\":\"outbound\",\"from\":\"+14155550199\","
-                + "\"to\":\"+14155550100\",\"customerData\":{\"sipaiCallId\":\"" + callId + "\"}}";
+        String body = "{\"call_sid\":\"" + UUID.randomUUID() + "\",\"direction\":\"outbound\","
+                + "\"from\":\"+14155550199\",\"to\":\"+14155550100\","
+                + "\"customerData\":{\"sipaiCallId\":\"" + callId + "\"}}";
         // when
         Answer answer = signedJambonz("/telephony/jambonz/call", body);
         // then

@@ -31,7 +31,8 @@ public final class FakeTwilio {
     }
 
     public static final List<Seen> REQUESTS = new CopyOnWriteArrayList<>();
-    private static final Pattern CALL = Pattern.compile("/2010-04-01/Accounts/([^/]+)/Calls(?:/(CA[0-9a-f]{32}))?\\.json");
+    private static final Pattern CALL =
+            Pattern.compile("/2010-04-01/Accounts/([^/]+)/Calls(?:/(CA[0-9a-f]{32}))?\\.json");
     private static HttpServer server;
 
     private FakeTwilio() {
@@ -61,7 +62,8 @@ public final class FakeTwilio {
         String expected = "Basic " + Base64.getEncoder().encodeToString((ACCOUNT_SID + ":" + GatewayTest.TWILIO_TOKEN)
                 .getBytes(StandardCharsets.UTF_8));
         if (!call.matches() || !"POST".equals(exchange.getRequestMethod())) {
-            answer(exchange, 404, "{\"code\":20404,\"message\":\"The requested resource was not found\",\"status\":404}");
+            answer(exchange, 404, "{\"code\":20404,\"message\":\"The requested resource was not found\","
+                    + "\"status\":404}");
         } else if (!expected.equals(auth) || !ACCOUNT_SID.equals(call.group(1))) {
             answer(exchange, 401, "{\"code\":20003,\"message\":\"Authenticate\",\"status\":401}");
         } else if (type == null || !type.startsWith("application/x-www-form-urlencoded")) {

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +24,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
+import io.sipai.schemas.telephony.TelephonyToken;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -72,7 +69,7 @@ public final class TwilioLoadGenerator {
         int calls = Integer.parseInt(args.getOrDefault("calls", "100"));
         int seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
         int rampSeconds = Integer.parseInt(args.getOrDefault("ramp-seconds", "10"));
-        String secret = args.getOrDefault("token-secret", "bench-telephony-secret-0001");
+        String secret = args.getOrDefault("token-secret", "bench-telephony-secret-000000001");
         String pid = args.get("server-pid");
         long heapBefore = pid == null ? -1 : heapAfterGc(pid, url);
         ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2);
@@ -155,14 +152,7 @@ public final class TwilioLoadGenerator {
     }
 
     private static String token(String secret, String callId, String tenant, long exp) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] sig = mac.doFinal(("v1\n" + callId + "\n" + tenant + "\n" + exp).getBytes(StandardCharsets.UTF_8));
-            return "v1." + exp + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return new TelephonyToken(secret).mint(callId, tenant, Instant.ofEpochSecond(exp));
     }
 
     private static byte mulaw(short sample) {

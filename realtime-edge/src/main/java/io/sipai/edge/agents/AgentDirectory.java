@@ -36,11 +36,13 @@ public final class AgentDirectory implements ReadinessCheck, AutoCloseable {
     private volatile boolean caughtUp;
     private volatile boolean running = true;
 
-    public AgentDirectory(String bootstrapServers, String clientId) {
-        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-agent-config",
+    /** @param clientConfig the service's Kafka connection and security config (KafkaSettings#clientConfig()) */
+    public AgentDirectory(Map<String, Object> clientConfig, String clientId) {
+        Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+        config.putAll(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-agent-config",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 Topics.AGENT_CONFIG.valueSerde().deserializer());
         this.thread = Thread.ofPlatform().name("edge-agent-config").daemon().start(this::run);
     }

@@ -1,44 +1,36 @@
 package io.sipai.edge.auth;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.sipai.schemas.telephony.TelephonyToken;
+
 /**
- * Short-lived, single-use per-call tokens for the telephony media endpoints. api-gateway mints one when it answers a
- * provider webhook (it puts it in the TwiML {@code <Parameter>}s or the jambonz {@code listen} URL) and the edge
- * accepts it once, for that call only. Format: {@code v1.<expiry unix seconds>.<base64url(HMAC-SHA256(
- * TELEPHONY_TOKEN_SECRET, "v1\n" + callId + "\n" + tenantId + "\n" + expiry))>}, no padding. Used tokens are kept
- * in a bounded in-memory cache until they expire; tokens valid for longer than {@link #MAX_LIFETIME} are refused so
- * the cache stays bounded in time as well as size. Specified in docs/realtime-protocol.md.
+ * Single use of the per-call telephony tokens api-gateway puts in the TwiML {@code <Parameter>}s or the jambonz
+ * {@code listen} URL. The format and its check are the shared contract {@link TelephonyToken} (schemas module; see
+ * docs/realtime-protocol.md section 2); this class adds what only the verifier needs: a token is accepted once.
+ * Used tokens are kept in a bounded in-memory cache until they expire; since tokens live at most
+ * {@link TelephonyToken#MAX_LIFETIME}, the cache is bounded in time as well as size.
  */
 public final class TelephonyTokens {
-
-    /** Longest lifetime a token may have. */
-    public static final Duration MAX_LIFETIME = Duration.ofHours(1);
 
     /** Outcome of a check. */
     public enum Result { VALID, MISSING, MALFORMED, EXPIRED, WRONG_CALL, REPLAYED, CACHE_FULL }
 
-    private final String secret;
+    private final TelephonyToken tokens;
     private final int cacheCapacity;
     private final LinkedHashMap<String, Long> used = new LinkedHashMap<>();
 
+    /** @param secret {@code TELEPHONY_TOKEN_SECRET}; blank means unconfigured: every token is refused */
     public TelephonyTokens(String secret, int cacheCapacity) {
-        this.secret = secret == null || secret.isBlank() ? null : secret;
+        this.tokens = secret == null || secret.isBlank() ? null : new TelephonyToken(secret);
         this.cacheCapacity = cacheCapacity;
     }
 
     public boolean configured() {
-        return secret != null;
-    }
-
-    /** Mints a token for the call (what api-gateway does). */
-    public String mint(String callId, String tenantId, Instant expiresAt) {
-        long exp = expiresAt.getEpochSecond();
-        return "v1." + exp + "." + mac(callId, tenantId, exp);
+        return tokens != null;
     }
 
     /** Checks the token for the call at {@code now}, and consumes it when valid. */
@@ -46,40 +38,32 @@ public final class TelephonyTokens {
         if (token == null || token.isBlank() || callId == null || tenantId == null) {
             return Result.MISSING;
         }
-        String[] parts = token.split("\\.");
-        if (secret == null || parts.length != 3 || !"v1".equals(parts[0]) || !parts[1].matches("\\d{1,12}")) {
+        if (tokens == null) {
             return Result.MALFORMED;
         }
-        long exp = Long.parseLong(parts[1]);
-        if (!Hmac.equal(mac(callId, tenantId, exp), parts[2])) {
-            return Result.WRONG_CALL;
-        }
-        if (now.getEpochSecond() > exp) {
-            return Result.EXPIRED;
-        }
-        if (exp - now.getEpochSecond() > MAX_LIFETIME.toSeconds()) {
-            return Result.MALFORMED;
-        }
-        return consume(parts[2], exp, now.getEpochSecond());
+        TelephonyToken.Verification verification = tokens.verify(callId, tenantId, token, now);
+        return switch (verification.check()) {
+            case VALID -> consume(verification.signature(), verification.expiry(), now.getEpochSecond());
+            case MISSING -> Result.MISSING;
+            case MALFORMED -> Result.MALFORMED;
+            case EXPIRED -> Result.EXPIRED;
+            case WRONG_CALL -> Result.WRONG_CALL;
+        };
     }
 
-    private synchronized Result consume(String mac, long exp, long nowSec) {
+    private synchronized Result consume(String signature, long exp, long nowSec) {
         for (Iterator<Map.Entry<String, Long>> it = used.entrySet().iterator(); it.hasNext(); ) {
             if (it.next().getValue() < nowSec) {
                 it.remove();
             }
         }
-        if (used.containsKey(mac)) {
+        if (used.containsKey(signature)) {
             return Result.REPLAYED;
         }
         if (used.size() >= cacheCapacity) {
             return Result.CACHE_FULL;
         }
-        used.put(mac, exp);
+        used.put(signature, exp);
         return Result.VALID;
-    }
-
-    private String mac(String callId, String tenantId, long exp) {
-        return Hmac.sha256Url(secret, "v1\n" + callId + "\n" + tenantId + "\n" + exp);
     }
 }

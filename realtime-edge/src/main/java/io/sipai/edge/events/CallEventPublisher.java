@@ -44,8 +44,9 @@ public final class CallEventPublisher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public CallEventPublisher(String bootstrapServers, String clientId, int capacity, MeterRegistry meters) {
-        this(new KafkaProducer<>(producerConfig(bootstrapServers, clientId), new StringSerializer(),
+    /** @param clientConfig the service's Kafka connection and security config (KafkaSettings#clientConfig()) */
+    public CallEventPublisher(Map<String, Object> clientConfig, String clientId, int capacity, MeterRegistry meters) {
+        this(new KafkaProducer<>(producerConfig(clientConfig, clientId), new StringSerializer(),
                 Topics.CALL_EVENTS.valueSerde().serializer()), capacity, meters);
     }
 
@@ -60,13 +61,14 @@ public final class CallEventPublisher implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("edge-event-publisher").daemon().start(this::run);
     }
 
-    static Map<String, Object> producerConfig(String bootstrapServers, String clientId) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId,
+    static Map<String, Object> producerConfig(Map<String, Object> clientConfig, String clientId) {
+        Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+        config.putAll(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000));
+        return config;
     }
 
     /** Queues an ordinary event; returns false (and counts it) when the queue is full. Never blocks. */

@@ -3,12 +3,10 @@ package io.sipai.edge.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.edge.DrainSettings;
 import io.sipai.edge.EdgeSettings;
-import io.sipai.edge.admission.AdmissionClient;
 import io.sipai.edge.agents.AgentDirectory;
 import io.sipai.edge.auth.ApiKeys;
 import io.sipai.edge.auth.AuthSettings;
@@ -29,11 +27,11 @@ import io.sipai.edge.session.VoicePipelineFactory;
 import io.sipai.edge.twilio.TwilioMediaStreamHandler;
 import io.sipai.edge.voice.VoiceProtocolHandler;
 import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.admission.AdmissionClient;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -73,27 +71,28 @@ public class EdgeConfiguration {
     EdgeTopics edgeTopics(KafkaSettings kafka) {
         List<Topic<?, ?>> topics = List.of(Topics.CALL_EVENTS, Topics.CALL_ADMISSION, Topics.CALL_ADMISSION_DECISIONS,
                 Topics.AGENT_CONFIG);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
             new TopicCreator(admin, kafka.replicationFactor().shortValue(), Duration.ofSeconds(60)).createAll(topics);
         }
         return new EdgeTopics(topics.stream().map(Topic::name).toList());
     }
 
     @Bean(destroyMethod = "close")
-    CallEventPublisher callEventPublisher(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings, MeterRegistry meters) {
-        return new CallEventPublisher(kafka.bootstrapServers(), "realtime-edge-" + settings.nodeName(),
+    CallEventPublisher callEventPublisher(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings,
+                                          MeterRegistry meters) {
+        return new CallEventPublisher(kafka.clientConfig(), "realtime-edge-" + settings.nodeName(),
                 settings.eventQueueCapacity(), meters);
     }
 
     @Bean(destroyMethod = "close")
     AdmissionClient admissionClient(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings) {
-        return new AdmissionClient(kafka.bootstrapServers(), "realtime-edge-" + settings.nodeName(),
-                Duration.ofMillis(settings.admissionTimeoutMs()));
+        return new AdmissionClient(kafka.clientConfig(), "realtime-edge-" + settings.nodeName(),
+                Duration.ofMillis(settings.admissionTimeoutMs()), "EDGE_ADMISSION_TIMEOUT_MS", Clock.systemUTC());
     }
 
     @Bean(destroyMethod = "close")
     AgentDirectory agentDirectory(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings) {
-        return new AgentDirectory(kafka.bootstrapServers(), "realtime-edge-" + settings.nodeName());
+        return new AgentDirectory(kafka.clientConfig(), "realtime-edge-" + settings.nodeName());
     }
 
     @Bean

@@ -5,9 +5,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.sipai.edge.admission.AdmissionClient;
 import io.sipai.edge.session.CallRegistry;
 import io.sipai.edge.session.CallSession;
+import io.sipai.runtime.admission.AdmissionClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -60,7 +60,7 @@ public final class SlotHeartbeats implements SmartLifecycle {
         try {
             for (CallSession session : registry.live()) {
                 if (session.holdsSlot() && !session.ended()) {
-                    admission.heartbeat(session.context());
+                    admission.heartbeat(session.context().slot());
                 }
             }
         } catch (RuntimeException e) {

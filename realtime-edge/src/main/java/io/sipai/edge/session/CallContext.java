@@ -3,8 +3,10 @@ package io.sipai.edge.session;
 import java.util.Map;
 
 import io.sipai.common.CallDirection;
+import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
 import io.sipai.config.AgentConfig;
+import io.sipai.runtime.admission.AdmissionClient;
 
 /**
  * Who and what a call session is for; fixed when the session starts.
@@ -32,5 +34,10 @@ public record CallContext(String callId, String tenantId, String campaignId, Str
             throw new IllegalArgumentException("tenantId is required");
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** The call's admission slot, as this edge speaks for it. */
+    public AdmissionClient.CallSlot slot() {
+        return new AdmissionClient.CallSlot(callId, tenantId, campaignId, agentId, EventSource.REALTIME_EDGE);
     }
 }

@@ -145,7 +145,7 @@ public final class CallSession {
         services.publisher().publishTerminal(CallEvents.envelope(context, CallEnded.newBuilder().setReason(reason)
                 .setDetail(detail).setDurationMs(durationMs).build(), Instant.now()));
         if (slotHeld) {
-            services.admission().release(context, reason.name());
+            services.admission().release(context.slot(), reason.name());
         }
         LOG.info("call {} ended: {}{}", context.callId(), reason, detail == null ? "" : " (" + detail + ")");
     }

@@ -3,11 +3,11 @@ package io.sipai.edge.session;
 import java.time.Instant;
 
 import io.sipai.edge.EdgeSettings;
-import io.sipai.edge.admission.AdmissionClient;
 import io.sipai.edge.codec.AudioFormat;
 import io.sipai.edge.events.CallEventPublisher;
 import io.sipai.edge.events.CallEvents;
 import io.sipai.events.CallStarted;
+import io.sipai.runtime.admission.AdmissionClient;
 
 /**
  * Starts call sessions for the transports and gives them the shared services: event publisher, admission client,

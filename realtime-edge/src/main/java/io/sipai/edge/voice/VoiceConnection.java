@@ -120,7 +120,7 @@ final class VoiceConnection extends EdgeConnection {
         services.sessions().emit(context, CallRequested.newBuilder().setDirection(context.direction())
                 .setTransport(context.transport()).setFrom(context.from()).setTo(context.to())
                 .setMetadata(context.metadata()).build());
-        services.admission().acquire(context).whenComplete((decision, error) -> decided(context, decision, error));
+        services.admission().acquire(context.slot(), context.direction(), context.transport()).whenComplete((decision, error) -> decided(context, decision, error));
     }
 
     private static AudioFormat audioFormat(JsonNode audio) {
@@ -139,8 +139,8 @@ final class VoiceConnection extends EdgeConnection {
     private void decided(CallContext context, AdmissionDecision decision, Throwable error) {
         if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
+            // The admission client has already sent ReleaseSlot, so a grant arriving late holds no slot.
             LOG.warn("admission for call {} failed: {}", context.callId(), cause.getMessage());
-            services.admission().release(context, "admission failed at edge: " + cause.getMessage());
             sendError("admission_unavailable", cause.getMessage());
             close(CloseCodes.TRY_AGAIN_LATER, "admission unavailable");
             return;

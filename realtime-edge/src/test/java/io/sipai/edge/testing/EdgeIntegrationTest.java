@@ -4,7 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 
 import io.sipai.edge.EdgeApplication;
-import io.sipai.edge.auth.TelephonyTokens;
+import io.sipai.schemas.telephony.TelephonyToken;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,10 +28,11 @@ public abstract class EdgeIntegrationTest {
     public static final String DEFAULT_KEY = "default-key-0001";
     public static final String ACME_KEY = "acme-key-0001";
     public static final String WS_SECRET = "ws-secret-0123456789";
-    public static final String TOKEN_SECRET = "telephony-secret-0123456789";
+    public static final String TOKEN_SECRET = "telephony-secret-0123456789abcdef";
     public static final String TWILIO_TOKEN = "twilio-auth-token-test";
 
-    protected static final TelephonyTokens MINTER = new TelephonyTokens(TOKEN_SECRET, 10);
+    /** What api-gateway does: mints with the shared contract class. */
+    protected static final TelephonyToken MINTER = new TelephonyToken(TOKEN_SECRET);
 
     @LocalServerPort
     protected int port;

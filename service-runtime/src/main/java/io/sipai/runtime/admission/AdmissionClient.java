@@ -60,6 +60,7 @@ public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
     private final Map<String, CompletableFuture<AdmissionDecision>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private final Duration timeout;
+    private final String timeoutSetting;
     private final Clock clock;
     private final Thread thread;
     private volatile boolean running = true;
@@ -69,9 +70,13 @@ public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
      *                     ({@code io.sipai.runtime.KafkaSettings#clientConfig()})
      * @param clientId     prefix of the producer's and consumer's client ids
      * @param timeout      how long {@link #acquire} waits for a decision, positioning on the topic included
+     * @param timeoutSetting the setting that configures {@code timeout}, named in the timeout error so an
+     *                     operator knows what to change (e.g. {@code EDGE_ADMISSION_TIMEOUT_MS})
      */
-    public AdmissionClient(Map<String, Object> clientConfig, String clientId, Duration timeout, Clock clock) {
+    public AdmissionClient(Map<String, Object> clientConfig, String clientId, Duration timeout, String timeoutSetting,
+                           Clock clock) {
         this.timeout = timeout;
+        this.timeoutSetting = timeoutSetting;
         this.clock = clock;
         Map<String, Object> producerConfig = new HashMap<>(clientConfig);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-admission");
@@ -117,7 +122,7 @@ public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
                     ? error.getCause() : error;
             throw cause instanceof AdmissionUnavailableException unavailable ? unavailable
                     : new AdmissionUnavailableException("no admission decision for call " + slot.callId()
-                    + " within " + timeout.toMillis() + " ms");
+                    + " within " + timeout.toMillis() + " ms (" + timeoutSetting + ")");
         });
     }
 

@@ -69,7 +69,8 @@ class AdmissionClientTest {
         decisions = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(),
                 Topics.CALL_ADMISSION_DECISIONS.valueSerde().serializer());
         responder = Thread.ofPlatform().daemon().name("test-admission-responder").start(AdmissionClientTest::respond);
-        client = new AdmissionClient(kafka.clientConfig(), "test", Duration.ofMillis(1500), Clock.systemUTC());
+        client = new AdmissionClient(kafka.clientConfig(), "test", Duration.ofMillis(1500), "TEST_TIMEOUT_MS",
+                Clock.systemUTC());
     }
 
     @AfterAll
@@ -113,10 +114,12 @@ class AdmissionClientTest {
         long started = System.nanoTime();
         // when / then
         assertThatThrownBy(() -> client.acquireAndWait(slot, CallDirection.INBOUND, Transport.TWILIO))
-                .isInstanceOf(AdmissionUnavailableException.class).hasMessageContaining(slot.callId());
+                .isInstanceOf(AdmissionUnavailableException.class).hasMessageContaining(slot.callId())
+                .hasMessageContaining("within 1500 ms (TEST_TIMEOUT_MS)");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1400),
                 Duration.ofMillis(3000));
-        await().untilAsserted(() -> assertThat(commandsOf(slot)).extracting(c -> c.getCommand().getClass().getSimpleName())
+        await().untilAsserted(() -> assertThat(commandsOf(slot))
+                .extracting(c -> c.getCommand().getClass().getSimpleName())
                 .containsExactly("AcquireSlot", "ReleaseSlot"));
     }
 
@@ -125,7 +128,8 @@ class AdmissionClientTest {
         CallSlot slot = slot("acme");
         client.heartbeat(slot);
         client.release(slot, "CALLER_HANGUP");
-        await().untilAsserted(() -> assertThat(commandsOf(slot)).extracting(c -> c.getCommand().getClass().getSimpleName())
+        await().untilAsserted(() -> assertThat(commandsOf(slot))
+                .extracting(c -> c.getCommand().getClass().getSimpleName())
                 .containsExactly("Heartbeat", "ReleaseSlot"));
         assertThat(((ReleaseSlot) commandsOf(slot).get(1).getCommand()).getReason()).isEqualTo("CALLER_HANGUP");
     }

@@ -1,7 +1,7 @@
 package io.sipai.processors.internal;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.Properties;
 
 import io.sipai.processors.StreamsSettings;
 import io.sipai.processors.admission.AdmissionSettings;
@@ -11,7 +11,6 @@ import io.sipai.runtime.KafkaSettings;
 import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,7 +31,7 @@ public class StreamsAppsConfiguration {
 
     @Bean
     TopicsReady topicsReady(KafkaSettings kafka) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
             new TopicCreator(admin, kafka.replicationFactor().shortValue(), Duration.ofSeconds(60))
                     .createAll(Topics.ALL);
         }
@@ -44,14 +43,22 @@ public class StreamsAppsConfiguration {
                             AdmissionSettings admission) {
         // One thread: the admission work is one task; the releaser's tasks are light.
         return new StreamsApp(streams.admissionApplicationId(), AdmissionTopology.build(admission),
-                kafka.bootstrapServers(), StateDirectories.choose(streams.dataDir()),
-                streams.admissionCommitIntervalMs(), 1, kafka.replicationFactor());
+                properties(kafka, streams.admissionApplicationId(), streams, streams.admissionCommitIntervalMs(), 1));
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
     StreamsApp timelineApp(TopicsReady topics, KafkaSettings kafka, StreamsSettings streams) {
         return new StreamsApp(streams.timelineApplicationId(), TimelineTopology.build(streams.timelineOptions()),
-                kafka.bootstrapServers(), StateDirectories.choose(streams.dataDir()), streams.timelineCommitIntervalMs(),
-                streams.timelineThreads(), kafka.replicationFactor());
+                properties(kafka, streams.timelineApplicationId(), streams, streams.timelineCommitIntervalMs(),
+                        streams.timelineThreads()));
+    }
+
+    /** The processors' Streams configuration on top of the connection and security settings every client uses. */
+    private static Properties properties(KafkaSettings kafka, String applicationId, StreamsSettings streams,
+                                         long commitIntervalMs, int threads) {
+        Properties props = StreamsApp.properties(applicationId, kafka.bootstrapServers(),
+                StateDirectories.choose(streams.dataDir()), commitIntervalMs, threads, kafka.replicationFactor());
+        props.putAll(kafka.clientConfig());
+        return props;
     }
 }

@@ -19,6 +19,6 @@ public class AdmissionConfiguration {
     @Bean(destroyMethod = "close")
     AdmissionClient admissionClient(KafkaSettings kafka, ApiSettings settings, Clock clock) {
         return new AdmissionClient(kafka.clientConfig(), "api-gateway",
-                Duration.ofMillis(settings.admissionTimeoutMs()), clock);
+                Duration.ofMillis(settings.admissionTimeoutMs()), "API_ADMISSION_TIMEOUT_MS", clock);
     }
 }
