@@ -52,20 +52,20 @@ class BargeInTest extends EdgeIntegrationTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> caller.marksPlayed.get() >= 1);
             caller.say(book, 1200);
             await().atMost(Duration.ofSeconds(10)).until(() -> !caller.clears.isEmpty());
-            await().atMost(Duration.ofSeconds(60)).until(() -> OfflineCallTest.utterances(TestKafka.events(callId))
+            await().atMost(Duration.ofSeconds(60)).until(() -> OfflineCall.utterances(TestKafka.events(callId))
                     .contains("Sure. What day and time would suit you?"));
         }
 
         List<CallEvent> events = TestKafka.events(callId);
-        BargeIn bargeIn = OfflineCallTest.payload(events, BargeIn.class).getFirst();
+        BargeIn bargeIn = OfflineCall.payload(events, BargeIn.class).getFirst();
         assertThat(bargeIn.getReactionMs()).isLessThanOrEqualTo(100);
-        AgentUtterance cut = OfflineCallTest.payload(events, AgentUtterance.class).getFirst();
+        AgentUtterance cut = OfflineCall.payload(events, AgentUtterance.class).getFirst();
         assertThat(cut.getInterrupted()).isTrue();
         assertThat(cut.getText()).isEqualTo(LONG_GREETING);
         assertThat(cut.getHeardText()).startsWith("Hello, this is the clinic.").isNotEqualTo(LONG_GREETING);
         assertThat(LONG_GREETING).startsWith(cut.getHeardText());
         assertThat(bargeIn.getUtteranceId()).isEqualTo(cut.getUtteranceId());
-        assertThat(OfflineCallTest.finals(events)).contains("i would like to book an appointment");
+        assertThat(OfflineCall.finals(events)).contains("i would like to book an appointment");
         assertThat(TestKafka.eventTypes(callId)).containsSubsequence("CallStarted", "UserSpeechStarted",
                 "BargeIn", "AgentUtterance", "TranscriptChunk", "AgentUtterance");
     }
