@@ -8,13 +8,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Where realtime-edge takes media WebSockets.
  *
- * @param wsUrl {@code REALTIME_WS_URL}: ws(s) base URL of realtime-edge (default ws://127.0.0.1:8081)
+ * @param wsUrl {@code REALTIME_WS_URL}: ws(s) base URL of realtime-edge (default: the one-machine edge)
  */
 @ConfigurationProperties("realtime")
 public record RealtimeSettings(String wsUrl) {
 
+    /** The edge of the one-machine run (bin/sipai up). */
+    static final String LOCAL_EDGE = "ws://127.0.0.1:8081"; // dev-url-guard: allow
+
     public RealtimeSettings {
-        wsUrl = wsUrl == null || wsUrl.isBlank() ? "ws://127.0.0.1:8081" : wsUrl.strip().replaceAll("/+$", "");
+        wsUrl = wsUrl == null || wsUrl.isBlank() ? LOCAL_EDGE : wsUrl.strip().replaceAll("/+$", "");
         String scheme = URI.create(wsUrl).getScheme();
         if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
             throw new InvalidSettingException("REALTIME_WS_URL", "must start with ws:// or wss://");
