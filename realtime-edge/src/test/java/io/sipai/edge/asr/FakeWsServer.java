@@ -33,8 +33,16 @@ public final class FakeWsServer implements AutoCloseable {
     private volatile Socket socket;
     private volatile Consumer<String> onText = t -> { };
 
+    private final String refuseBody;
+
     /** @param refuseStatus HTTP status to refuse the upgrade with, or 0 to accept */
     public FakeWsServer(int refuseStatus) throws IOException {
+        this(refuseStatus, "");
+    }
+
+    /** Refuses the upgrade with {@code refuseStatus} and a JSON error body, as vendors do. */
+    public FakeWsServer(int refuseStatus, String refuseBody) throws IOException {
+        this.refuseBody = refuseBody;
         server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         Thread.ofPlatform().daemon().name("fake-vendor-ws").start(() -> serve(refuseStatus));
     }
@@ -73,8 +81,11 @@ public final class FakeWsServer implements AutoCloseable {
             request.complete(headers);
             OutputStream out = socket.getOutputStream();
             if (refuseStatus != 0) {
-                out.write(("HTTP/1.1 " + refuseStatus + " Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                byte[] body = refuseBody.getBytes(StandardCharsets.UTF_8);
+                out.write(("HTTP/1.1 " + refuseStatus + " Refused\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
                 out.flush();
                 socket.close();
                 return;
