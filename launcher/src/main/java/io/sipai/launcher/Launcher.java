@@ -79,12 +79,12 @@ public final class Launcher {
         Runtime.getRuntime().addShutdownHook(hook);
         platform.startInfrastructure();
         platform.startServices();
-        printUrls(config, (System.nanoTime() - started) / 1_000_000);
+        printUrls(config, (System.nanoTime() - started) / 1_000_000, platform.apiKey());
         stopped.await();
         return 0;
     }
 
-    private static void printUrls(PlatformConfig config, long millis) {
+    private static void printUrls(PlatformConfig config, long millis, String apiKey) {
         String text = String.format(Locale.ROOT, """
 
                 sipai is up (all services ready in %.1f s). Data: %s
@@ -96,11 +96,14 @@ public final class Launcher {
                   stream processors http://127.0.0.1:%d   (/admission/counters)
                   every service     /health  /health/ready  /metrics
                   logs              %s
+                  admin API key     %s   (tenant "default"; also accepted on /realtime/voice)
+                  try it            curl -H 'X-API-Key: %s' http://127.0.0.1:%d/v1/agents
                 Press Ctrl-C to stop.
                 """, millis / 1000.0, config.dataDir(), config.servicePorts().get("api-gateway"),
                 config.servicePorts().get("realtime-edge"), config.servicePorts().get("realtime-edge"),
                 config.servicePorts().get("realtime-edge"), config.servicePorts().get("webhook-dispatcher"),
-                config.servicePorts().get("stream-processors"), config.dataDir().resolve("logs"));
+                config.servicePorts().get("stream-processors"), config.dataDir().resolve("logs"), apiKey, apiKey,
+                config.servicePorts().get("api-gateway"));
         System.out.println(text);
     }
 

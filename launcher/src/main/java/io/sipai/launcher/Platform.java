@@ -1,5 +1,6 @@
 package io.sipai.launcher;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ final class Platform implements AutoCloseable {
     private LocalPostgres postgres;
     private String bootstrapServers;
     private String dbUrl;
+    private String apiKey;
 
     Platform(PlatformConfig config) {
         this.config = config;
@@ -37,6 +39,11 @@ final class Platform implements AutoCloseable {
 
     String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The admin API key the services were started with. */
+    String apiKey() {
+        return apiKey;
     }
 
     List<ServiceProcess> services() {
@@ -80,8 +87,10 @@ final class Platform implements AutoCloseable {
         awaitReady();
     }
 
-    private Map<String, String> serviceEnvironment() {
+    private Map<String, String> serviceEnvironment() throws IOException {
         Map<String, String> environment = new HashMap<>(config.environment());
+        LocalSecrets.loadOrCreate(config.dataDir()).addTo(environment);
+        apiKey = environment.get(LocalSecrets.ADMIN_KEY);
         environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         environment.putIfAbsent("DB_URL", dbUrl);
         if (postgres != null) {

@@ -2,6 +2,10 @@ package io.sipai.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +53,11 @@ class PlatformSmokeTest {
             assertThat(platform.services()).hasSize(4).allMatch(ServiceProcess::ready);
             produce(platform.bootstrapServers(), event);
             assertThat(consumeAll(platform.bootstrapServers())).contains(event);
+
+            // And the generated admin key opens the REST API, which refuses a request without one
+            int gateway = config.servicePorts().get("api-gateway");
+            assertThat(get(gateway, "/v1/agents", platform.apiKey())).isEqualTo(200);
+            assertThat(get(gateway, "/v1/agents", null)).isEqualTo(401);
         }
     }
 
@@ -86,6 +95,16 @@ class PlatformSmokeTest {
                 .setPayload(CallRequested.newBuilder().setDirection(CallDirection.OUTBOUND)
                         .setTransport(Transport.JAMBONZ).setTo("+15550100").build())
                 .build();
+    }
+
+    private static int get(int port, String path, String apiKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (apiKey != null) {
+            request.header("X-API-Key", apiKey);
+        }
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
     }
 
     private static void produce(String servers, CallEvent event) throws Exception {

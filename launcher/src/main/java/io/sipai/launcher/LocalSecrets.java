@@ -1,0 +1,73 @@
+package io.sipai.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The secrets of the one-machine run, made on first start and kept in the data directory (owner-only) so a restart
+ * reuses them: the bootstrap admin API key (also accepted by realtime-edge for {@code /realtime/voice}) and the
+ * per-call token secret api-gateway and realtime-edge share. Values given in the environment win.
+ */
+final class LocalSecrets {
+
+    static final String ADMIN_KEY = "SIPAI_ADMIN_API_KEY";
+    static final String REALTIME_KEY = "REALTIME_API_KEY";
+    static final String TOKEN_SECRET = "TELEPHONY_TOKEN_SECRET";
+    private static final String FILE = "local-secrets.properties";
+
+    private final Properties values;
+
+    private LocalSecrets(Properties values) {
+        this.values = values;
+    }
+
+    static LocalSecrets loadOrCreate(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(FILE);
+        Properties values = new Properties();
+        if (Files.exists(file)) {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                values.load(reader);
+            }
+        }
+        boolean changed = putIfMissing(values, ADMIN_KEY, "sk_local_" + random(24));
+        changed |= putIfMissing(values, TOKEN_SECRET, random(36));
+        if (changed) {
+            Files.createDirectories(dataDir);
+            try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                values.store(writer, "secrets of the one-machine run; delete with bin/sipai up --wipe");
+            }
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        return new LocalSecrets(values);
+    }
+
+    /** Adds the secrets to a service environment, keeping what the operator set. */
+    void addTo(Map<String, String> environment) {
+        environment.putIfAbsent(ADMIN_KEY, values.getProperty(ADMIN_KEY));
+        environment.putIfAbsent(REALTIME_KEY, environment.get(ADMIN_KEY));
+        environment.putIfAbsent(TOKEN_SECRET, values.getProperty(TOKEN_SECRET));
+    }
+
+    private static boolean putIfMissing(Properties values, String key, String value) {
+        if (values.getProperty(key) != null) {
+            return false;
+        }
+        values.setProperty(key, value);
+        return true;
+    }
+
+    private static String random(int bytes) {
+        byte[] buffer = new byte[bytes];
+        new SecureRandom().nextBytes(buffer);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer);
+    }
+}
