@@ -48,6 +48,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ApiLoadGenerator {
 
+    private static final int WARMUP_SECONDS = 10;
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(32)).build();
 
     private ApiLoadGenerator() {
@@ -57,6 +58,7 @@ public final class ApiLoadGenerator {
         if (args.length == 7 && "timeline".equals(args[0])) {
             List<String> ids = seed(args[3], Integer.parseInt(args[4]));
             awaitProjected(args[1], args[2], ids.getLast());
+            awaitNoProjectionLag(args[1]);
             run(Integer.parseInt(args[5]), Integer.parseInt(args[6]), () -> HttpRequest.newBuilder(URI.create(
                     args[1] + "/v1/calls/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))
                             + "/timeline?limit=100")).header("X-API-Key", args[2]).build());
@@ -120,19 +122,38 @@ public final class ApiLoadGenerator {
         }
     }
 
+    /** Waits until the gateway's projector has nothing left to project, so seeding does not compete with reads. */
+    private static void awaitNoProjectionLag(String api) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/metrics")).build();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body().lines()
+                .anyMatch(line -> line.startsWith("sipai_projection_lag_records") && line.endsWith(" 0.0"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("projection lag did not reach 0 in 5 minutes");
+            }
+            Thread.sleep(500);
+        }
+    }
+
     private static void run(int rate, int seconds, java.util.function.Supplier<HttpRequest> next) throws Exception {
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(30), 3);
         Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
-        for (long i = 0; i < (long) rate * seconds; i++) {
-            long scheduled = start + i * interval;
+        // The first WARMUP_SECONDS run at the same rate but are not recorded: JIT and connection pools warm up.
+        long warmup = (long) rate * WARMUP_SECONDS;
+        for (long i = -warmup; i < (long) rate * seconds; i++) {
+            long scheduled = start + (i + warmup) * interval;
+            boolean recorded = i >= 0;
             long wait = scheduled - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             inFlight.add(HTTP.sendAsync(next.get(), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (!recorded) {
+                    return;
+                }
                 synchronized (histogram) {
                     histogram.recordValue((System.nanoTime() - scheduled) / 1_000);
                 }
