@@ -133,10 +133,17 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
         // Bad bytes on an input topic are logged and skipped: the timeline processor quarantines bad call events.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class);
-        // Transactional output becomes visible at commit, not when sent: lingering up to the commit interval
-        // costs no latency and makes fewer, larger produce requests.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) settings.commitInterval().toMillis());
+        // Transactions v2 bump the producer epoch for every transaction, and the broker rejects (retriably, as
+        // OUT_OF_ORDER_SEQUENCE_NUMBER, after retry.backoff.ms) a batch that reaches a partition while the
+        // transaction's first batch to it is still being verified. With pipelined requests that hit most
+        // transactions and delayed each commit by 100+ ms; one request in flight, carrying every partition's batch,
+        // avoids it. Records batch up while that request is out, so a long linger would only add latency.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        // A thread commits only between polls: an idle poll longer than the commit interval would hold back the
+        // commit, and so the visibility, of outbox records already written.
+        props.put(StreamsConfig.POLL_MS_CONFIG, Math.min(settings.commitInterval().toMillis(), 100));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1_000);
         return props;
     }

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +25,7 @@ import io.sipai.runtime.ssrf.SsrfRefusedException;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.AttemptOutcome;
 import io.sipai.webhook.WebhookAttempt;
+import io.sipai.webhook.WebhookDelivery;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes delivery attempts off the stream thread: checks the URL with the SSRF guard, signs, POSTs to the checked
  * address and writes the outcome to webhook.attempts.v1 (key subscriptionId/callId), where the scheduler picks it
- * up. Each attempt runs on a virtual thread; at most {@code maxPerEndpoint} requests per subscription are open at
- * once, so a hanging endpoint ties up only its own requests.
+ * up. Each job (a run of one call's deliveries to one endpoint) runs on a virtual thread, in order, and stops at
+ * the first delivery that fails; at most {@code maxPerEndpoint} requests per subscription are open at once, so a
+ * hanging endpoint ties up only its own requests.
  */
 public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseable {
 
@@ -66,35 +67,58 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
         executor.execute(() -> run(job));
     }
 
+    /** Sends the run's deliveries in order; the first one not delivered ends the run (order per call). */
     private void run(DeliveryJob job) {
-        Semaphore permits = endpointPermits.computeIfAbsent(job.delivery().getSubscriptionId(),
+        Semaphore permits = endpointPermits.computeIfAbsent(job.deliveries().getFirst().getSubscriptionId(),
                 id -> new Semaphore(maxPerEndpoint));
-        WebhookAttempt attempt;
-        try {
-            permits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        try {
-            attempt = attempt(job);
-        } catch (RuntimeException e) {
-            LOG.error("attempt {} of {} failed unexpectedly", job.attempt(), job.delivery().getWebhookId(), e);
-            attempt = failure(job, clock.instant(), 0, null, null, "internal error: " + e.getMessage());
-        } finally {
-            permits.release();
-        }
-        attempts.send(new ProducerRecord<>(Topics.WEBHOOK_ATTEMPTS.name(), job.key(), attempt), (meta, error) -> {
-            if (error != null) {
-                // The scheduler re-sends after its in-flight timeout, so nothing is lost.
-                LOG.warn("attempt record for {} not written: {}", job.delivery().getWebhookId(), error.toString());
+        for (int index = 0; index < job.deliveries().size(); index++) {
+            Item item = new Item(job, index);
+            WebhookAttempt attempt;
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-        });
+            try {
+                attempt = attempt(item);
+            } catch (RuntimeException e) {
+                LOG.error("attempt {} of {} failed unexpectedly", item.number(), item.delivery().getWebhookId(), e);
+                attempt = failure(item, clock.instant(), 0, null, null, "internal error: " + e.getMessage());
+            } finally {
+                permits.release();
+            }
+            attempts.send(new ProducerRecord<>(Topics.WEBHOOK_ATTEMPTS.name(), job.key(), attempt), (meta, error) -> {
+                if (error != null) {
+                    // The scheduler re-sends after its in-flight timeout, so nothing is lost.
+                    LOG.warn("attempt record for {} not written: {}", item.delivery().getWebhookId(),
+                            error.toString());
+                }
+            });
+            if (attempt.getOutcome() != AttemptOutcome.DELIVERED) {
+                return;
+            }
+        }
     }
 
-    private WebhookAttempt attempt(DeliveryJob job) {
+    /** Item {@code index} of a run. */
+    private record Item(DeliveryJob job, int index) {
+        WebhookDelivery delivery() {
+            return job.deliveries().get(index);
+        }
+
+        int number() {
+            return job.attemptNumber(index);
+        }
+
+        String attemptId() {
+            return job.attemptId(index);
+        }
+    }
+
+    private WebhookAttempt attempt(Item job) {
         Instant now = clock.instant();
-        WebhookSubscription subscription = job.subscription();
+        WebhookSubscription subscription = job.job().subscription();
         if (subscription == null || subscription.getDeleted() || !subscription.getEnabled()) {
             return record(job, now, AttemptOutcome.DEAD_LETTERED, null, 0,
                     EndpointHealthProcessor.ENDPOINT_UNAVAILABLE, null, null);
@@ -130,7 +154,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
         }
     }
 
-    private WebhookAttempt classify(DeliveryJob job, Instant at, HttpResult result, long latency) {
+    private WebhookAttempt classify(Item job, Instant at, HttpResult result, long latency) {
         int status = result.status();
         if (status >= 200 && status < 300) {
             return record(job, at, AttemptOutcome.DELIVERED, status, latency, null, result.bodyPrefix(), null);
@@ -143,26 +167,25 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
         return failure(job, at, latency, status, result, "HTTP " + status, retryAfter);
     }
 
-    private WebhookAttempt failure(DeliveryJob job, Instant at, long latency, Integer status, HttpResult result,
+    private WebhookAttempt failure(Item job, Instant at, long latency, Integer status, HttpResult result,
                                    String error) {
         return failure(job, at, latency, status, result, error, null);
     }
 
-    private WebhookAttempt failure(DeliveryJob job, Instant at, long latency, Integer status, HttpResult result,
+    private WebhookAttempt failure(Item job, Instant at, long latency, Integer status, HttpResult result,
                                    String error, String retryAfter) {
-        Optional<Instant> next = retries.nextAttemptAt(job.attempt(), clock.instant(), retryAfter);
+        Optional<Instant> next = retries.nextAttemptAt(job.number(), clock.instant(), retryAfter);
         String body = result == null ? null : result.bodyPrefix();
         return next.map(when -> record(job, at, AttemptOutcome.RETRYING, status, latency, error, body, when))
                 .orElseGet(() -> record(job, at, AttemptOutcome.DEAD_LETTERED, status, latency, error, body, null));
     }
 
-    private static WebhookAttempt record(DeliveryJob job, Instant at, AttemptOutcome outcome, Integer status,
+    private static WebhookAttempt record(Item job, Instant at, AttemptOutcome outcome, Integer status,
                                          long latency, String error, String body, Instant next) {
-        return WebhookAttempt.newBuilder().setAttemptId(job.attemptId() == null ? UUID.randomUUID().toString()
-                        : job.attemptId())
+        return WebhookAttempt.newBuilder().setAttemptId(job.attemptId())
                 .setWebhookId(job.delivery().getWebhookId()).setSubscriptionId(job.delivery().getSubscriptionId())
                 .setTenantId(job.delivery().getTenantId()).setCallId(job.delivery().getCallId())
-                .setEventType(job.delivery().getEventType()).setAttempt(job.attempt()).setAttemptedAt(at)
+                .setEventType(job.delivery().getEventType()).setAttempt(job.number()).setAttemptedAt(at)
                 .setOutcome(outcome).setStatusCode(status).setLatencyMs(latency).setError(error)
                 .setResponseBody(body).setNextAttemptAt(next).build();
     }

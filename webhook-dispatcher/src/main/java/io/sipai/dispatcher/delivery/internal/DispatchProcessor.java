@@ -24,14 +24,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The delivery scheduler. Input: webhook.outbox.v1 and webhook.attempts.v1, both keyed subscriptionId/callId and
  * co-partitioned, so one task owns every delivery of one call to one endpoint. It keeps a FIFO per key (store
- * {@link DispatcherNames#QUEUE_STORE}) and hands only the head to the worker; a later delivery of the same key
- * waits until the head is delivered or dead-lettered, other keys are never held back. Retry timers are data in
+ * {@link DispatcherNames#QUEUE_STORE}) and hands the head, with the deliveries already queued behind it, to the
+ * worker as one run that the worker sends in order and stops at the first failure; a later delivery of the same
+ * key is never sent before the ones ahead of it are delivered or dead-lettered, other keys are never held back.
+ * Each result extends the run's lost-result deadline. Retry timers are data in
  * {@link DispatcherNames#DUE_STORE} (both stores have changelogs), found by a wall-clock punctuation that does at
  * most {@code maxPerTick} keys per run. Output: exhausted deliveries, to webhook.dead-letter.v1 (key unchanged).
  * Guarantees: exactly-once state and dead letters; the HTTP side effect is at-least-once (an attempt whose result
  * never arrives is re-sent after the in-flight timeout; receivers dedupe on webhook-id).
  */
 public final class DispatchProcessor implements Processor<String, DispatchInput, String, WebhookDelivery> {
+
+    /** Most deliveries of one key handed to the worker at once. */
+    static final int MAX_RUN = 16;
 
     private final Consumer<DeliveryJob> worker;
     private final Clock clock;
@@ -91,14 +96,19 @@ public final class DispatchProcessor implements Processor<String, DispatchInput,
 
     private void applyResult(String key, WebhookAttempt attempt) {
         DeliveryQueue queue = queues.get(key);
-        if (queue == null || queue.inFlightId() == null || !queue.inFlightId().equals(attempt.getAttemptId())) {
+        if (queue == null || !attempt.getAttemptId().equals(queue.expectedAttemptId())) {
             return;
         }
         long now = clock.millis();
         // The result is in: the lost-result timer of this attempt is no longer needed.
         due.delete(dueKey(queue.inFlightDeadline(), key));
         switch (attempt.getOutcome()) {
-            case DELIVERED -> queue.pop(now);
+            case DELIVERED -> {
+                long nextDeadline = now + inFlightTimeout.toMillis();
+                if (queue.delivered(now, nextDeadline)) {
+                    index(nextDeadline, key);
+                }
+            }
             case RETRYING -> {
                 long at = attempt.getNextAttemptAt() == null ? now : attempt.getNextAttemptAt().toEpochMilli();
                 queue.waitUntil(at, attempt.getAttempt(), attempt.getError());
@@ -122,14 +132,14 @@ public final class DispatchProcessor implements Processor<String, DispatchInput,
         queues.put(key, queue);
     }
 
+    /** Hands the head and the deliveries queued behind it (up to {@link #MAX_RUN}) to the worker as one run. */
     private void dispatchHead(String key, DeliveryQueue queue) {
-        WebhookDelivery head = queue.head();
-        String attemptId = UUID.randomUUID().toString();
+        List<WebhookDelivery> run = queue.firstItems(MAX_RUN);
+        String runId = UUID.randomUUID().toString();
         long deadline = clock.millis() + inFlightTimeout.toMillis();
-        queue.inFlight(attemptId, deadline);
+        queue.inFlight(runId, run.size(), deadline);
         index(deadline, key);
-        worker.accept(new DeliveryJob(key, head, head.getAttempts() + 1, attemptId,
-                subscriptions.get(head.getSubscriptionId())));
+        worker.accept(new DeliveryJob(key, run, runId, subscriptions.get(run.getFirst().getSubscriptionId())));
     }
 
     private void fireDue() {
