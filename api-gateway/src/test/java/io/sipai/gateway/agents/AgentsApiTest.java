@@ -73,6 +73,9 @@ class AgentsApiTest extends GatewayTest {
         Map<String, Map<String, Object>> cases = Map.of(
                 "tools[0].url", Map.of("name", "A", "tools", List.of(Map.of("name", "t", "description", "d",
                         "type", "http", "url", "http://insecure.example.com"))),
+                "tools[1].url", Map.of("name", "A", "tools", List.of(Map.of("name", "t", "description", "d",
+                        "type", "transfer_call", "url", "tel:+15551234567"), Map.of("name", "t2",
+                        "description", "d", "type", "transfer_call", "url", "https://example.com/dial"))),
                 "name", Map.of("greeting", "hi"),
                 "language", Map.of("name", "A", "language", "English!"),
                 "asr.provider", Map.of("name", "A", "asr", Map.of("provider", "nope")),
@@ -84,6 +87,25 @@ class AgentsApiTest extends GatewayTest {
             assertThat(answer.json().get("type").stringValue()).endsWith("/validation-failed");
         });
         assertThat(call("GET", "/v1/agents", key, null).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void givenATransferTool_whenItsUrlIsATelOrSipTarget_thenTheAgentIsAcceptedAndOtherSchemesAre422() {
+        String key = newTenant("transfer");
+        Answer accepted = call("POST", "/v1/agents", key, Map.of("name", "A", "tools", List.of(
+                Map.of("name", "to_sales", "description", "d", "type", "transfer_call", "url", "tel:+15551234567"),
+                Map.of("name", "to_pbx", "description", "d", "type", "transfer_call",
+                        "url", "sip:support@pbx.example.com"))));
+        assertThat(accepted.status()).isEqualTo(201);
+        for (String bad : List.of("tel:5551234567", "https://example.com/dial", "sip:pbx.example.com")) {
+            Answer refused = call("POST", "/v1/agents", key, Map.of("name", "B", "tools", List.of(Map.of("name",
+                    "t", "description", "d", "type", "transfer_call", "url", bad))));
+            assertThat(refused.status()).as(bad).isEqualTo(422);
+            assertThat(refused.json().get("field").stringValue()).isEqualTo("tools[0].url");
+        }
+        Answer httpWithTel = call("POST", "/v1/agents", key, Map.of("name", "C", "tools", List.of(Map.of("name",
+                "t", "description", "d", "type", "http", "url", "tel:+15551234567"))));
+        assertThat(httpWithTel.status()).isEqualTo(422);
     }
 
     @Test

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.twilio.security.RequestValidator;
-import io.sipai.gateway.telephony.jambonz.internal.JambonzSignature;
 import io.sipai.gateway.telephony.twilio.internal.TwilioSignature;
+import io.sipai.schemas.telephony.JambonzSignature;
 import org.junit.jupiter.api.Test;
 
 /** Signature verifiers against the protocol sheet's vectors and Twilio's own RequestValidator. */

@@ -107,7 +107,7 @@ public abstract class GatewayTest {
     /** A jambonz webhook with a valid {@code Jambonz-Signature} over the body. */
     protected Answer signedJambonz(String path, String body) {
         long t = java.time.Instant.now().getEpochSecond();
-        String signature = "t=" + t + ",v1=" + io.sipai.gateway.telephony.jambonz.internal.JambonzSignature.sign(
+        String signature = "t=" + t + ",v1=" + io.sipai.schemas.telephony.JambonzSignature.sign(
                 JAMBONZ_SECRET, t, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .header("Jambonz-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build());

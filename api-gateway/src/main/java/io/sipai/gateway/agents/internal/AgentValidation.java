@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import io.sipai.gateway.agents.AgentSpec;
 import io.sipai.gateway.problems.ApiException;
+import io.sipai.schemas.telephony.TransferTarget;
 
 /** Checks an {@link AgentSpec} before anything is written; the first problem is answered as 422 with its field. */
 final class AgentValidation {
@@ -84,10 +85,19 @@ final class AgentValidation {
             }
             if (tool.type() == AgentSpec.ToolType.HTTP) {
                 httpsUrl(at + ".url", tool.url());
+            } else if (tool.type() == AgentSpec.ToolType.TRANSFER_CALL) {
+                transferTarget(at + ".url", tool.url());
             } else if (tool.url() != null) {
-                throw ApiException.invalid(at + ".url", "only http tools have a url");
+                throw ApiException.invalid(at + ".url", "only http and transfer_call tools have a url");
             }
             range(at + ".timeoutMs", tool.timeoutMs(), 100, 30_000);
+        }
+    }
+
+    /** A transfer tool's fixed target; optional (without one the edge answers the tool with an error). */
+    private static void transferTarget(String field, String url) {
+        if (url != null && TransferTarget.parse(url).isEmpty()) {
+            throw ApiException.invalid(field, "must be " + TransferTarget.EXPECTED);
         }
     }
 

@@ -14,7 +14,7 @@ import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.telephony.RealtimeSettings;
 import io.sipai.gateway.telephony.internal.InboundCalls;
-import io.sipai.gateway.telephony.jambonz.internal.JambonzSignature;
+import io.sipai.schemas.telephony.JambonzSignature;
 import io.sipai.schemas.telephony.TelephonyToken;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;

@@ -1,4 +1,4 @@
-package io.sipai.gateway.telephony.jambonz.internal;
+package io.sipai.schemas.telephony;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -15,7 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Verifies {@code Jambonz-Signature: t=<unix seconds>,v1=<hex>}: HMAC-SHA256 with the webhook secret (UTF-8, as
  * is) over {@code t + "." + rawBody}, lowercase hex, 300 s tolerance for old timestamps, any v1 against any secret,
- * compared in constant time (as jambonz's own verifier does).
+ * compared in constant time (as jambonz's own verifier does). Shared by api-gateway (call webhooks) and
+ * realtime-edge (the transfer hook it serves), so both check jambonz requests the same way.
  */
 public final class JambonzSignature {
 
