@@ -26,12 +26,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param vadHangoverMs       {@code EDGE_VAD_HANGOVER_MS}: default silence that ends speech (default 700)
  * @param jitterSlots         {@code EDGE_JITTER_SLOTS}: reorder window in frames (default 8)
  * @param nodeName            {@code EDGE_NODE_NAME}: name put in CallStarted.edgeNode (default: host name)
+ * @param publicUrl           {@code EDGE_PUBLIC_URL}: public http(s) base URL of this node's HTTP endpoints as
+ *                            providers reach them (the jambonz transfer hook); unset, it is derived per call from the
+ *                            listen upgrade's Host and X-Forwarded-Proto headers
  */
 @ConfigurationProperties("edge")
 public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatIntervalSec, Integer eventQueueCapacity,
                            Integer outboundBufferMs, Integer slowReaderTimeoutMs, Integer maxFrameBytes,
                            Integer socketBufferBytes, Integer inboundBurstMs, Double vadThresholdDb,
-                           Integer vadStartMs, Integer vadHangoverMs, Integer jitterSlots, String nodeName) {
+                           Integer vadStartMs, Integer vadHangoverMs, Integer jitterSlots, String nodeName,
+                           String publicUrl) {
 
     public EdgeSettings {
         admissionTimeoutMs = range("EDGE_ADMISSION_TIMEOUT_MS", admissionTimeoutMs, 5000, 100, 120_000);
@@ -51,11 +55,16 @@ public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatInterval
         vadHangoverMs = range("EDGE_VAD_HANGOVER_MS", vadHangoverMs, 700, 20, 10_000);
         jitterSlots = range("EDGE_JITTER_SLOTS", jitterSlots, 8, 1, 100);
         nodeName = nodeName == null || nodeName.isBlank() ? hostName() : nodeName.strip();
+        publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.strip().replaceAll("/+$", "");
+        if (publicUrl != null && !publicUrl.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            throw new InvalidSettingException("EDGE_PUBLIC_URL", "must be an http(s) URL without query, e.g. "
+                    + "https://edge.example.com");
+        }
     }
 
     /** All defaults; for tests and tools. */
     public static EdgeSettings defaults() {
-        return new EdgeSettings(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new EdgeSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static int range(String variable, Integer value, int fallback, int min, int max) {

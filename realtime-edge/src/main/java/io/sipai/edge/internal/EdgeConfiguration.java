@@ -24,6 +24,7 @@ import io.sipai.edge.session.CallSessionFactory;
 import io.sipai.edge.session.EchoPipeline;
 import io.sipai.edge.session.EdgeMetrics;
 import io.sipai.edge.session.VoicePipelineFactory;
+import io.sipai.edge.transfer.CallTransfers;
 import io.sipai.edge.twilio.TwilioMediaStreamHandler;
 import io.sipai.edge.voice.VoiceProtocolHandler;
 import io.sipai.runtime.KafkaSettings;
@@ -135,9 +136,9 @@ public class EdgeConfiguration {
     @Bean
     EdgeServices edgeServices(CallSessionFactory sessions, EdgeSettings settings, EdgeMetrics metrics,
                               DrainController drain, AgentDirectory agents, AdmissionClient admission,
-                              TelephonyTokens tokens) {
+                              TelephonyTokens tokens, CallTransfers transfers) {
         return new EdgeServices(sessions, settings, metrics, JsonMapper.builder().build(), drain, agents, admission,
-                tokens);
+                tokens, transfers);
     }
 
     @Bean

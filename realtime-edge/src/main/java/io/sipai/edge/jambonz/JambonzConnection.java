@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.sipai.common.CallDirection;
 import io.sipai.common.Transport;
@@ -17,6 +18,8 @@ import io.sipai.edge.internal.Json;
 import io.sipai.edge.internal.ProtocolViolation;
 import io.sipai.edge.session.CallContext;
 import io.sipai.edge.session.CallSession;
+import io.sipai.edge.transfer.CallTransfers;
+import io.sipai.schemas.telephony.TransferTarget;
 import org.springframework.web.socket.WebSocketSession;
 import tools.jackson.databind.JsonNode;
 
@@ -28,6 +31,8 @@ import tools.jackson.databind.JsonNode;
  * binary L16 little-endian mono audio. Text frames after it: {@code dtmf} (passDtmf), {@code mark} events
  * (playout/cleared) and {@code playDone}. Outbound: streaming mode sends binary L16 at outRate with {@code mark} and
  * {@code killAudio} commands; play mode sends {@code playAudio} (raw, base64, queued) per mark or half second of audio.
+ * A transfer redirects the metadata's {@code callSid} to this edge's transfer hook ({@link CallTransfers}), whose
+ * public base comes from {@code EDGE_PUBLIC_URL} or this upgrade's Host and X-Forwarded-Proto.
  */
 final class JambonzConnection extends EdgeConnection {
 
@@ -36,6 +41,8 @@ final class JambonzConnection extends EdgeConnection {
     private final Map<String, String> query = new LinkedHashMap<>();
     private final boolean streaming;
     private final AudioFormat outFormat;
+    private final String publicBase;
+    private volatile String callSid;
     private byte[] pending = new byte[0];
     private int pendingLength;
 
@@ -49,6 +56,7 @@ final class JambonzConnection extends EdgeConnection {
         this.streaming = !"play".equals(query.get("mode"));
         int rate = parseRate(query.get("outRate"), 8000);
         this.outFormat = new AudioFormat(AudioFormat.Encoding.PCM16, rate);
+        this.publicBase = CallTransfers.publicBase(ws.getHandshakeHeaders(), ws.getUri());
     }
 
     private static int parseRate(String value, int fallback) {
@@ -105,6 +113,7 @@ final class JambonzConnection extends EdgeConnection {
         }
         int inRate = parseRate(Json.text(metadata, "sampleRate"), 8000);
         Map<String, String> meta = Json.stringMap(metadata);
+        callSid = meta.get("callSid");
         String direction = query.getOrDefault("direction", Json.text(metadata, "direction"));
         String agentId = query.get("agentId");
         CallContext context = new CallContext(query.get("callId"), query.get("tenantId"), query.get("campaignId"),
@@ -179,6 +188,17 @@ final class JambonzConnection extends EdgeConnection {
 
     private void command(String type, Map<String, Object> data) {
         out.text(services.json().writeValueAsString(Map.of("type", type, "data", data)), false);
+    }
+
+    /** Redirects the call to this edge's transfer hook; jambonz then ends the listen socket. */
+    @Override
+    public CompletableFuture<Transferred> transfer(TransferTarget target) {
+        CallSession call = call();
+        if (call == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no call yet"));
+        }
+        return services.transfers().jambonz(callSid, call.context().callId(), publicBase, target)
+                .thenApply(done -> Transferred.PROVIDER_ENDS_STREAM);
     }
 
     @Override

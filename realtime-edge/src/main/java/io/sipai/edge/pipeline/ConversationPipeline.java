@@ -1,7 +1,10 @@
 package io.sipai.edge.pipeline;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.sipai.common.EndReason;
@@ -11,8 +14,10 @@ import io.sipai.edge.brain.AgentBrain;
 import io.sipai.edge.brain.AgentBrain.BrainInput;
 import io.sipai.edge.pipeline.internal.CallActor;
 import io.sipai.edge.pipeline.internal.DtmfTones;
+import io.sipai.edge.pipeline.internal.PendingTransfer;
 import io.sipai.edge.pipeline.internal.Playback;
 import io.sipai.edge.pipeline.internal.Response;
+import io.sipai.edge.session.MediaTransport;
 import io.sipai.edge.session.SessionOutput;
 import io.sipai.edge.session.VoicePipeline;
 import io.sipai.edge.tools.ToolRunner;
@@ -28,10 +33,14 @@ import io.sipai.events.TranscriptChunk;
  * recognizer's endpoint, whichever comes first) to the brain, the brain's streamed reply sentence by sentence to
  * text-to-speech, and the audio paced to the caller with a mark after each sentence. Caller speech during a reply
  * (for the agent's minimum barge-in time) clears playback, cancels the brain and synthesis, and records what was
- * heard up to the last acknowledged mark. Runs tools, silence prompts and the maximum call duration. All state is
+ * heard up to the last acknowledged mark. Runs tools, silence prompts and the maximum call duration; a
+ * {@code transfer_call} waits until the reply before it was played, then goes through the transport's provider. All state is
  * touched only on the call's {@link CallActor}; provider failures and timeouts end the call with reason ERROR.
  */
 public final class ConversationPipeline implements VoicePipeline {
+
+    /** How long a provider may take to end the stream after it accepted a transfer. */
+    private static final long TRANSFER_GRACE_MS = 10_000;
 
     private final PipelineParts parts;
     private final SessionOutput output;
@@ -46,6 +55,7 @@ public final class ConversationPipeline implements VoicePipeline {
     private ScheduledFuture<?> silenceTimer;
     private ScheduledFuture<?> maxDuration;
     private ScheduledFuture<?> watchdog;
+    private ScheduledFuture<?> transferGrace;
     private boolean prompted;
     private boolean closed;
     private volatile boolean speaking;
@@ -146,6 +156,7 @@ public final class ConversationPipeline implements VoicePipeline {
             cancel(silenceTimer);
             cancel(maxDuration);
             cancel(watchdog);
+            cancel(transferGrace);
             if (response != null && response.reply != null) {
                 response.reply.cancel();
             }
@@ -189,6 +200,10 @@ public final class ConversationPipeline implements VoicePipeline {
         }
         response = null;
         speaking = false;
+        if (current.transfer != null && !current.transferStarted) {
+            output.emit(completed(current.transfer.call(), false, null,
+                    "not transferred: the caller spoke before the transfer started", 0));
+        }
         playback.clear();
         output.clear();
         long reactionMs = (System.nanoTime() - detectedNanos) / 1_000_000;
@@ -260,13 +275,18 @@ public final class ConversationPipeline implements VoicePipeline {
         for (AgentBrain.ToolCall call : calls) {
             output.emit(ToolCallRequested.newBuilder().setToolCallId(call.id()).setName(call.name())
                     .setArgumentsJson(call.argumentsJson()).build());
+            long requested = System.nanoTime();
             parts.tools().run(parts.context(), call).thenAccept(outcome -> actor.execute(() -> {
-                output.emit(ToolCallCompleted.newBuilder().setToolCallId(call.id()).setName(call.name())
-                        .setSuccess(outcome.result().success()).setResultJson(outcome.error() == null
-                                ? outcome.result().resultJson() : null).setError(outcome.error())
-                        .setDurationMs(outcome.durationMs()).build());
-                r.toolResults.add(outcome.result());
                 r.pendingTools--;
+                if (outcome.effect() == ToolRunner.Effect.TRANSFER_CALL) {
+                    // Runs once the reply played, so the caller hears "I'll put you through" before the hand-over.
+                    r.transfer = new PendingTransfer(call, outcome.target(), requested);
+                    finishIfPlayed(r);
+                    return;
+                }
+                output.emit(completed(call, outcome.result().success(), outcome.error() == null
+                        ? outcome.result().resultJson() : null, outcome.error(), outcome.durationMs()));
+                r.toolResults.add(outcome.result());
                 effect(r, call, outcome.effect());
                 finishIfPlayed(r);
             }));
@@ -276,14 +296,13 @@ public final class ConversationPipeline implements VoicePipeline {
     private void effect(Response r, AgentBrain.ToolCall call, ToolRunner.Effect effect) {
         switch (effect) {
             case END_CALL -> r.endCall = true;
-            case TRANSFER_CALL -> hangup(EndReason.TRANSFERRED, "transfer requested: " + call.argumentsJson());
             case SEND_DTMF -> {
                 String digits = PipelineParts.argument(call.argumentsJson(), "digits");
                 short[] tones = DtmfTones.of(digits == null ? "" : digits);
                 playback.audio(tones, tones.length);
             }
-            case NONE -> {
-                // An HTTP tool: its result goes back to the brain.
+            case NONE, TRANSFER_CALL -> {
+                // An HTTP tool: its result goes back to the brain. A transfer never gets here (runTools).
             }
         }
     }
@@ -297,7 +316,11 @@ public final class ConversationPipeline implements VoicePipeline {
             output.emit(AgentUtterance.newBuilder().setUtteranceId(r.utteranceId).setText(r.text())
                     .setInterrupted(false).setHeardText(r.text()).setTurn(r.turn).build());
         }
-        if (r.endCall) {
+        if (r.transfer != null) {
+            if (!r.transferStarted) {
+                startTransfer(r);
+            }
+        } else if (r.endCall) {
             hangup(EndReason.AGENT_HANGUP, "agent ended the call");
         } else if (!r.toolResults.isEmpty()) {
             respond(new BrainInput.ToolResults(List.copyOf(r.toolResults)));
@@ -306,6 +329,51 @@ public final class ConversationPipeline implements VoicePipeline {
             speaking = false;
             armSilence(parts.silencePromptMs());
         }
+    }
+
+    private void startTransfer(Response r) {
+        r.transferStarted = true;
+        PendingTransfer transfer = r.transfer;
+        output.transfer(transfer.target()).whenComplete((how, error) -> actor.execute(() ->
+                transferDone(r, transfer, how, error)));
+    }
+
+    /**
+     * Success: the conversation stops and the call ends as TRANSFERRED when the provider ends the stream (or at
+     * once for the own protocol; after a grace period if the provider never does). Failure: the brain gets the
+     * error as the tool's result and answers it, so the caller is never left in silence.
+     */
+    private void transferDone(Response r, PendingTransfer transfer, MediaTransport.Transferred how, Throwable error) {
+        long durationMs = (System.nanoTime() - transfer.requestedNanos()) / 1_000_000;
+        if (error == null) {
+            output.emit(completed(transfer.call(), true, PipelineParts.json(Map.of("transferred", true, "target",
+                    transfer.target().uri())), null, durationMs));
+            closed = true;
+            speaking = false;
+            cancel(silenceTimer);
+            String detail = "transferred to " + transfer.target().uri();
+            if (how == MediaTransport.Transferred.END_NOW) {
+                output.hangup(EndReason.TRANSFERRED, detail);
+            } else {
+                transferGrace = actor.schedule(() -> output.hangup(EndReason.TRANSFERRED, detail
+                        + "; the provider did not end the stream"), TRANSFER_GRACE_MS);
+            }
+            return;
+        }
+        Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+        String message = "transfer failed: " + (cause instanceof TimeoutException ? "the provider did not answer"
+                : cause.getMessage());
+        output.emit(completed(transfer.call(), false, null, message, durationMs));
+        r.transfer = null;
+        r.toolResults.add(new AgentBrain.ToolResult(transfer.call(), false, PipelineParts.json(Map.of("error",
+                message))));
+        finishIfPlayed(r);
+    }
+
+    private static ToolCallCompleted completed(AgentBrain.ToolCall call, boolean success, String resultJson,
+                                               String error, long durationMs) {
+        return ToolCallCompleted.newBuilder().setToolCallId(call.id()).setName(call.name()).setSuccess(success)
+                .setResultJson(resultJson).setError(error).setDurationMs(durationMs).build();
     }
 
     private void audioStarted(long sentNanos) {

@@ -54,6 +54,11 @@ public record PipelineParts(CallContext context, SpeechToText stt, AgentBrain br
         return agent() == null ? 3600 : agent().getMaxDurationSec();
     }
 
+    /** A small JSON object as text. */
+    static String json(java.util.Map<String, ?> fields) {
+        return JSON.writeValueAsString(fields);
+    }
+
     /** A string field of a tool's JSON arguments, or null. */
     static String argument(String json, String field) {
         try {

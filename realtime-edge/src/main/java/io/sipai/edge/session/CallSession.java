@@ -1,6 +1,8 @@
 package io.sipai.edge.session;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.sipai.common.EndReason;
@@ -16,6 +18,7 @@ import io.sipai.edge.vad.EnergyVad;
 import io.sipai.events.CallEnded;
 import io.sipai.events.DtmfReceived;
 import io.sipai.events.UserSpeechStarted;
+import io.sipai.schemas.telephony.TransferTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,8 @@ public final class CallSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
     private static final int CHUNK_SAMPLES = 960;
+    /** Upper bound on a provider's transfer request (each client has its own 5 s timeout too). */
+    private static final long TRANSFER_TIMEOUT_MS = 6000;
 
     private final CallContext context;
     private final MediaTransport transport;
@@ -51,6 +56,7 @@ public final class CallSession {
     private final long startedNanos = System.nanoTime();
     private final boolean slotHeld;
     private volatile VoicePipeline pipeline;
+    private volatile TransferTarget transferringTo;
     private long framesIn;
     private long firstAudioNanos;
     private long receivedMs;
@@ -127,10 +133,18 @@ public final class CallSession {
         guard(() -> pipeline.onMarkPlayed(name));
     }
 
-    /** Ends the call once: closes the pipeline, writes CallEnded, releases the slot. Does not close the socket. */
+    /**
+     * Ends the call once: closes the pipeline, writes CallEnded, releases the slot. Does not close the socket. While
+     * a transfer is under way, the provider ending the stream (a CALLER_HANGUP) is the transfer completing.
+     */
     public void end(EndReason reason, String detail) {
         if (!ended.compareAndSet(false, true)) {
             return;
+        }
+        TransferTarget transfer = transferringTo;
+        if (reason == EndReason.CALLER_HANGUP && transfer != null) {
+            reason = EndReason.TRANSFERRED;
+            detail = "transferred to " + transfer.uri() + (detail == null ? "" : "; " + detail);
         }
         services.registry().remove(this);
         VoicePipeline current = pipeline;
@@ -306,6 +320,21 @@ public final class CallSession {
         @Override
         public void emit(Object payload) {
             services.emit(context, payload);
+        }
+
+        @Override
+        public CompletableFuture<MediaTransport.Transferred> transfer(TransferTarget target) {
+            if (ended.get()) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the call already ended"));
+            }
+            // Set before the request: the provider may end the stream before its REST answer arrives.
+            transferringTo = target;
+            return transport.transfer(target).orTimeout(TRANSFER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .whenComplete((how, error) -> {
+                        if (error != null) {
+                            transferringTo = null;
+                        }
+                    });
         }
 
         @Override

@@ -1,6 +1,9 @@
 package io.sipai.edge.session;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.sipai.edge.codec.AudioFormat;
+import io.sipai.schemas.telephony.TransferTarget;
 
 /**
  * The connection side of a call session: one implementation per wire protocol (own protocol, Twilio, jambonz).
@@ -27,6 +30,22 @@ public interface MediaTransport {
 
     /** Shows the agent's text where the protocol has a way to (own protocol only). */
     default void sendAgentText(String text) {
+    }
+
+    /** How a transfer the transport accepted ends the session. */
+    enum Transferred {
+        /** The provider took the call over and will end the media stream itself (Twilio stop, jambonz close). */
+        PROVIDER_ENDS_STREAM,
+        /** The client was told to transfer; the session ends now (own protocol). */
+        END_NOW
+    }
+
+    /**
+     * Hands the call to {@code target} through the provider (REST call update) or tells the client to. Completes
+     * when the provider accepted it; fails with the reason otherwise. Never blocks.
+     */
+    default CompletableFuture<Transferred> transfer(TransferTarget target) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this transport cannot transfer"));
     }
 
     /** Closes the connection after the session ended, with a WebSocket close code and reason. */

@@ -1,6 +1,9 @@
 package io.sipai.edge.session;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.sipai.common.EndReason;
+import io.sipai.schemas.telephony.TransferTarget;
 
 /**
  * What a {@link VoicePipeline} can do to its call: play audio, place marks, clear playback, emit call events and hang
@@ -28,6 +31,14 @@ public interface SessionOutput {
      * AgentUtterance, BargeIn, TurnMetrics, ...). The session adds the envelope. Never blocks.
      */
     void emit(Object payload);
+
+    /**
+     * Transfers the call to {@code target} through the transport ({@link MediaTransport#transfer}). Once the
+     * transfer is under way, the provider ending the stream ends the call as TRANSFERRED, not as a caller hangup.
+     */
+    default CompletableFuture<MediaTransport.Transferred> transfer(TransferTarget target) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this session cannot transfer"));
+    }
 
     /** Ends the call from the agent side and closes the connection normally. */
     void hangup(EndReason reason, String detail);

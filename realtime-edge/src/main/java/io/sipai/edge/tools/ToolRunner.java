@@ -16,10 +16,12 @@ import io.sipai.config.ToolKind;
 import io.sipai.edge.brain.AgentBrain.ToolCall;
 import io.sipai.edge.brain.AgentBrain.ToolResult;
 import io.sipai.edge.session.CallContext;
+import io.sipai.schemas.telephony.TransferTarget;
 
 /**
  * Runs the tools an agent's brain asks for. Built-ins ({@code end_call}, {@code transfer_call}, {@code send_dtmf})
- * are answered at once and leave the effect to the pipeline ({@link Effect}); HTTP tools POST the arguments object
+ * are answered at once and leave the effect to the pipeline ({@link Effect}; a transfer carries the tool's
+ * configured target); HTTP tools POST the arguments object
  * as JSON to the tool's URL, signed like webhooks ({@link WebhookSigner}), with the tool's timeout, and return the
  * response body (a 2xx) as the result. Never blocks the caller.
  */
@@ -28,8 +30,16 @@ public final class ToolRunner {
     /** What a built-in asks the pipeline to do. */
     public enum Effect { NONE, END_CALL, TRANSFER_CALL, SEND_DTMF }
 
-    /** A finished tool call and its effect on the call. */
-    public record Outcome(ToolResult result, Effect effect, long durationMs, String error) {
+    /**
+     * A finished tool call and its effect on the call.
+     *
+     * @param target where to transfer the call, for {@link Effect#TRANSFER_CALL} only
+     */
+    public record Outcome(ToolResult result, Effect effect, long durationMs, String error, TransferTarget target) {
+
+        public Outcome(ToolResult result, Effect effect, long durationMs, String error) {
+            this(result, effect, durationMs, error, null);
+        }
     }
 
     private static final int MAX_RESULT_CHARS = 16_384;
@@ -49,7 +59,7 @@ public final class ToolRunner {
         ToolKind kind = definition != null ? definition.getKind() : builtIn(call.name());
         return switch (kind) {
             case END_CALL -> done(call, start, Effect.END_CALL, "{\"ended\":true}");
-            case TRANSFER_CALL -> done(call, start, Effect.TRANSFER_CALL, "{\"transferring\":true}");
+            case TRANSFER_CALL -> CompletableFuture.completedFuture(transfer(definition, call, start));
             case SEND_DTMF -> done(call, start, Effect.SEND_DTMF, "{\"sent\":true}");
             case HTTP -> http(context, definition, call, start);
             default -> CompletableFuture.completedFuture(failed(call, start, "unknown tool '" + call.name() + "'"));
@@ -87,6 +97,24 @@ public final class ToolRunner {
                     return new Outcome(new ToolResult(call, true, result.isBlank() ? "{}" : result), Effect.NONE,
                             elapsed(start), null);
                 });
+    }
+
+    /**
+     * The transfer target is the tool's configured url, never something the brain chose: a prompt must not be able
+     * to dial arbitrary (premium) numbers. No usable target is a failed result the brain hears about.
+     */
+    private static Outcome transfer(ToolDefinition tool, ToolCall call, long start) {
+        String url = tool == null ? null : tool.getUrl();
+        if (url == null || url.isBlank()) {
+            return failed(call, start, "no transfer target configured: the agent's transfer_call tool needs a url, "
+                    + TransferTarget.EXPECTED);
+        }
+        TransferTarget target = TransferTarget.parse(url).orElse(null);
+        if (target == null) {
+            return failed(call, start, "transfer target is not " + TransferTarget.EXPECTED);
+        }
+        return new Outcome(new ToolResult(call, true, "{\"target\":" + quote(target.uri()) + "}"),
+                Effect.TRANSFER_CALL, elapsed(start), null, target);
     }
 
     private static ToolDefinition find(AgentConfig agent, String name) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.sipai.common.CallDirection;
 import io.sipai.common.EndReason;
@@ -18,6 +19,7 @@ import io.sipai.edge.internal.Json;
 import io.sipai.edge.internal.ProtocolViolation;
 import io.sipai.edge.session.CallContext;
 import io.sipai.edge.session.CallSession;
+import io.sipai.schemas.telephony.TransferTarget;
 import org.springframework.web.socket.WebSocketSession;
 import tools.jackson.databind.JsonNode;
 
@@ -25,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * One Twilio Media Stream. Receives {@code connected}, {@code start} (the call's ids and per-call token in
  * {@code customParameters}: callId, tenantId, token, optional agentId, campaignId, from, to, direction),
  * {@code media} (base64 mu-law 8 kHz, reordered by {@code media.chunk}), {@code dtmf}, {@code mark} and
- * {@code stop}; sends {@code media}, {@code mark} and {@code clear}. A bad token closes with 4001/4003 right after
+ * {@code stop}; sends {@code media}, {@code mark} and {@code clear}. A transfer updates the call through Twilio's
+ * REST API with the {@code accountSid} and {@code callSid} of {@code start}. A bad token closes with 4001/4003 right after
  * {@code start}, before any pipeline exists.
  */
 final class TwilioConnection extends EdgeConnection {
@@ -35,6 +38,8 @@ final class TwilioConnection extends EdgeConnection {
     private final byte[] inbound = new byte[4096];
     private final StringBuilder message = new StringBuilder(512);
     private volatile String streamSid;
+    private volatile String accountSid;
+    private volatile String callSid;
 
     TwilioConnection(WebSocketSession ws, EdgeServices services) {
         super(ws, services);
@@ -95,8 +100,10 @@ final class TwilioConnection extends EdgeConnection {
         String direction = params.getOrDefault("direction", "inbound");
         Map<String, String> metadata = new java.util.HashMap<>(params);
         metadata.remove("token");
-        if (Json.text(start, "callSid") != null) {
-            metadata.put("twilioCallSid", Json.text(start, "callSid"));
+        accountSid = Json.text(start, "accountSid");
+        callSid = Json.text(start, "callSid");
+        if (callSid != null) {
+            metadata.put("twilioCallSid", callSid);
         }
         CallContext context = new CallContext(callId, tenantId, params.get("campaignId"), agentId,
                 "outbound".equalsIgnoreCase(direction) ? CallDirection.OUTBOUND : CallDirection.INBOUND,
@@ -162,6 +169,13 @@ final class TwilioConnection extends EdgeConnection {
     @Override
     public void sendClear() {
         out.text(services.json().writeValueAsString(Map.of("event", "clear", "streamSid", streamSid)), false);
+    }
+
+    /** Updates the call with {@code <Dial>} TwiML; Twilio then sends {@code stop}. */
+    @Override
+    public CompletableFuture<Transferred> transfer(TransferTarget target) {
+        return services.transfers().twilio(accountSid, callSid, target)
+                .thenApply(done -> Transferred.PROVIDER_ENDS_STREAM);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Rejected;
@@ -21,6 +22,7 @@ import io.sipai.edge.internal.ProtocolViolation;
 import io.sipai.edge.session.CallContext;
 import io.sipai.edge.session.CallSession;
 import io.sipai.events.CallRequested;
+import io.sipai.schemas.telephony.TransferTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.WebSocketSession;
@@ -217,6 +219,13 @@ final class VoiceConnection extends EdgeConnection {
     @Override
     public void sendAgentText(String text) {
         send(Map.of("t", "agent", "text", text));
+    }
+
+    /** No provider to ask: the client is told where to transfer the caller, then the call ends. */
+    @Override
+    public CompletableFuture<Transferred> transfer(TransferTarget target) {
+        send(Map.of("t", "transfer", "target", target.uri()));
+        return CompletableFuture.completedFuture(Transferred.END_NOW);
     }
 
     @Override

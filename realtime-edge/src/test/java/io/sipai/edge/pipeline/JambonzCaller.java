@@ -14,11 +14,15 @@ final class JambonzCaller extends PacedCaller {
     static final String CALL_SID = "b5e39996-bd2f-4bda-b928-355147186a2a";
 
     JambonzCaller(WsClient ws) {
+        this(ws, CALL_SID);
+    }
+
+    JambonzCaller(WsClient ws, String callSid) {
         super(ws);
         ws.text("""
                 {"sampleRate":8000,"mixType":"mono","callSid":"%s","direction":"inbound","from":"+441173185201",
                 "to":"+441303763875","callId":"7ade3efb-7163","sipStatus":200,"sipReason":"OK",
-                "callStatus":"in-progress","accountSid":"300be250","applicationSid":"app-1"}""".formatted(CALL_SID));
+                "callStatus":"in-progress","accountSid":"300be250","applicationSid":"app-1"}""".formatted(callSid));
         startStreaming();
     }
 
@@ -26,6 +30,11 @@ final class JambonzCaller extends PacedCaller {
     void sendFrame(short[] pcm16k) {
         sendBinary(littleEndian(to8k(pcm16k)));
         ws.binaries.clear();
+    }
+
+    /** The caller presses a key (listen with passDtmf). */
+    void dtmf(String digit) {
+        sendText("{\"event\":\"dtmf\",\"dtmf\":\"" + digit + "\",\"duration\":\"1600\"}");
     }
 
     @Override

@@ -12,18 +12,25 @@ import tools.jackson.databind.JsonNode;
 final class TwilioCaller extends PacedCaller {
 
     static final String STREAM_SID = "MZ00000000000000000000000000000077";
+    static final String ACCOUNT_SID = "AC00000000000000000000000000000001";
+    static final String CALL_SID = "CA00000000000000000000000000000077";
 
     private final AtomicInteger chunk = new AtomicInteger();
 
     TwilioCaller(WsClient ws, String callId, String tenantId, String token, String agentId) {
+        this(ws, callId, tenantId, token, agentId, CALL_SID);
+    }
+
+    TwilioCaller(WsClient ws, String callId, String tenantId, String token, String agentId, String callSid) {
         super(ws);
         ws.text("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
         ws.text("""
-                {"event":"start","sequenceNumber":"1","start":{"accountSid":"AC00000000000000000000000000000001",
-                "streamSid":"%s","callSid":"CA00000000000000000000000000000077","tracks":["inbound"],
+                {"event":"start","sequenceNumber":"1","start":{"accountSid":"%s",
+                "streamSid":"%s","callSid":"%s","tracks":["inbound"],
                 "mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},
                 "customParameters":{"callId":"%s","tenantId":"%s","token":"%s","agentId":"%s"}},
-                "streamSid":"%s"}""".formatted(STREAM_SID, callId, tenantId, token, agentId, STREAM_SID));
+                "streamSid":"%s"}""".formatted(ACCOUNT_SID, STREAM_SID, callSid, callId, tenantId, token, agentId,
+                STREAM_SID));
         startStreaming();
     }
 
@@ -38,6 +45,18 @@ final class TwilioCaller extends PacedCaller {
         sendText("{\"event\":\"media\",\"sequenceNumber\":\"" + (n + 1) + "\",\"media\":{\"track\":\"inbound\","
                 + "\"chunk\":\"" + n + "\",\"timestamp\":\"" + n * 20 + "\",\"payload\":\""
                 + Base64.getEncoder().encodeToString(mulaw) + "\"},\"streamSid\":\"" + STREAM_SID + "\"}");
+    }
+
+    /** The caller presses a key. */
+    void dtmf(String digit) {
+        sendText("{\"event\":\"dtmf\",\"streamSid\":\"" + STREAM_SID + "\",\"sequenceNumber\":\"0\",\"dtmf\":{"
+                + "\"track\":\"inbound_track\",\"digit\":\"" + digit + "\"}}");
+    }
+
+    /** Twilio ends the stream (the call was redirected or hung up). */
+    void stop(String callSid) {
+        sendText("{\"event\":\"stop\",\"sequenceNumber\":\"0\",\"stop\":{\"accountSid\":\"" + ACCOUNT_SID
+                + "\",\"callSid\":\"" + callSid + "\"},\"streamSid\":\"" + STREAM_SID + "\"}");
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.sipai.edge.pipeline;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.sipai.edge.testing.WsClient;
 import tools.jackson.databind.JsonNode;
@@ -11,6 +13,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class VoiceCaller extends PacedCaller {
 
+    final List<String> transfers = new CopyOnWriteArrayList<>();
+    final List<String> ended = new CopyOnWriteArrayList<>();
     private volatile boolean connected;
 
     VoiceCaller(WsClient ws, String callId, String agentId) {
@@ -28,6 +32,15 @@ final class VoiceCaller extends PacedCaller {
         ws.binaries.clear();
     }
 
+    boolean connected() {
+        return connected;
+    }
+
+    /** The caller presses keys. */
+    void dtmf(String digits) {
+        sendText(JSON.writeValueAsString(Map.of("t", "dtmf", "digits", digits)));
+    }
+
     @Override
     void onMessage(JsonNode msg) {
         switch (msg.path("t").asString()) {
@@ -37,6 +50,8 @@ final class VoiceCaller extends PacedCaller {
                 markPlayed();
             }
             case "clear" -> cleared(msg.toString());
+            case "transfer" -> transfers.add(msg.path("target").asString());
+            case "ended" -> ended.add(msg.toString());
             default -> {
             }
         }

@@ -8,10 +8,13 @@ import io.sipai.schemas.telephony.TelephonyToken;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the edge's integration tests: one shared realtime-edge context on a random port against the JVM's real
- * broker, with known credentials, and the admission stand-in running.
+ * broker, with known credentials, the admission stand-in running and the providers' REST APIs faked on loopback
+ * ({@link FakeTelephonyApis}).
  */
 @SpringBootTest(classes = EdgeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
@@ -22,7 +25,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
                 "telephony.token-secret=" + EdgeIntegrationTest.TOKEN_SECRET,
                 "twilio.auth-token=" + EdgeIntegrationTest.TWILIO_TOKEN,
                 "edge.admission-timeout-ms=1500", "edge.heartbeat-interval-sec=1",
-                "edge.slow-reader-timeout-ms=1000", "edge.node-name=edge-test-1"})
+                "edge.slow-reader-timeout-ms=1000", "edge.node-name=edge-test-1",
+                "jambonz.token=" + FakeTelephonyApis.JAMBONZ_TOKEN,
+                "jambonz.webhook-secret=" + FakeTelephonyApis.JAMBONZ_WEBHOOK_SECRET})
 public abstract class EdgeIntegrationTest {
 
     public static final String DEFAULT_KEY = "default-key-0001";
@@ -36,6 +41,13 @@ public abstract class EdgeIntegrationTest {
 
     @LocalServerPort
     protected int port;
+
+    /** The providers' REST APIs are loopback fakes; their ports are known only once they run. */
+    @DynamicPropertySource
+    static void providerApis(DynamicPropertyRegistry registry) {
+        registry.add("twilio.api-base-url", () -> FakeTelephonyApis.get().twilioBaseUrl());
+        registry.add("jambonz.outcall-url", () -> FakeTelephonyApis.get().jambonzOutcallUrl());
+    }
 
     @BeforeAll
     static void admissionStandIn() {

@@ -22,6 +22,9 @@ public final class Response {
     public boolean endCall;
     public boolean utteranceEmitted;
     public int pendingTools;
+    /** A transfer to run once everything before it was played, or null. */
+    public PendingTransfer transfer;
+    public boolean transferStarted;
     public long firstTokenNanos;
     public long ttsRequestNanos;
     public long ttsFirstByteNanos;
