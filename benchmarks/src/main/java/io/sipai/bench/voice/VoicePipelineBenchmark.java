@@ -60,7 +60,7 @@ public final class VoicePipelineBenchmark {
             offset[0] += 20;
             live.forEach(c -> c.pipeline.onAudio(silence, silence.length, offset[0]));
         }, 20, 20, TimeUnit.MILLISECONDS);
-        ToolRunner tools = new ToolRunner(java.net.http.HttpClient.newHttpClient(), new WebhookSigner(null));
+        ToolRunner tools = new ToolRunner(new io.sipai.runtime.ssrf.SsrfGuard(List.of()), new WebhookSigner(null));
 
         long cpuStart = cpuNanos();
         long wallStart = System.nanoTime();

@@ -15,6 +15,7 @@ import io.sipai.edge.session.VoicePipelineFactory;
 import io.sipai.edge.tools.ToolRunner;
 import io.sipai.edge.tools.WebhookSigner;
 import io.sipai.edge.tts.MaryEngine;
+import io.sipai.runtime.ssrf.SsrfSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,10 +26,11 @@ import org.springframework.context.annotation.Configuration;
  * Contributes the edge's {@link VoicePipelineFactory}: per call, the providers chosen for the agent
  * ({@link Providers}) assembled into a {@link ConversationPipeline}. Calls without an agent and without an
  * OpenAI-compatible endpoint keep the echo pipeline. Shared resources: the offline engines, one timer pool, one
- * virtual-thread executor for the per-call actors, one HTTP client.
+ * virtual-thread executor for the per-call actors, one HTTP client for the vendors; HTTP tools go through the
+ * SSRF guard ({@code WEBHOOK_ALLOWED_HOSTS}).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({VoiceSettings.class, DeepgramSettings.class, OpenAiSettings.class})
+@EnableConfigurationProperties({VoiceSettings.class, DeepgramSettings.class, OpenAiSettings.class, SsrfSettings.class})
 public class VoicePipelineConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(VoicePipelineConfiguration.class);
@@ -73,8 +75,8 @@ public class VoicePipelineConfiguration {
     @Bean
     VoicePipelineFactory voicePipelineFactory(Providers providers, VoiceSettings settings, EdgeSettings edge,
                                               ScheduledExecutorService voiceTimers, ExecutorService voiceActors,
-                                              HttpClient http) {
-        ToolRunner tools = new ToolRunner(http, new WebhookSigner(settings.toolSigningSecret()));
+                                              SsrfSettings ssrf) {
+        ToolRunner tools = new ToolRunner(ssrf.guard(), new WebhookSigner(settings.toolSigningSecret()));
         return (context, output) -> {
             AgentBrain brain = providers.brain(context.agent());
             if (brain == null) {

@@ -1,13 +1,17 @@
 package io.sipai.edge.tools;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.sipai.config.AgentConfig;
@@ -16,13 +20,17 @@ import io.sipai.config.ToolKind;
 import io.sipai.edge.brain.AgentBrain.ToolCall;
 import io.sipai.edge.brain.AgentBrain.ToolResult;
 import io.sipai.edge.session.CallContext;
+import io.sipai.edge.tools.internal.GuardedPost;
+import io.sipai.runtime.ssrf.SsrfGuard;
+import io.sipai.runtime.ssrf.SsrfRefusedException;
 import io.sipai.schemas.telephony.TransferTarget;
 
 /**
  * Runs the tools an agent's brain asks for. Built-ins ({@code end_call}, {@code transfer_call}, {@code send_dtmf})
  * are answered at once and leave the effect to the pipeline ({@link Effect}; a transfer carries the tool's
  * configured target); HTTP tools POST the arguments object
- * as JSON to the tool's URL, signed like webhooks ({@link WebhookSigner}), with the tool's timeout, and return the
+ * as JSON to the tool's URL (through the SSRF guard at connect time: an internal address not allow-listed in
+ * {@code WEBHOOK_ALLOWED_HOSTS} is a refused, failed result), signed like webhooks ({@link WebhookSigner}), with the tool's timeout, and return the
  * response body (a 2xx) as the result. Never blocks the caller.
  */
 public final class ToolRunner {
@@ -43,12 +51,18 @@ public final class ToolRunner {
     }
 
     private static final int MAX_RESULT_CHARS = 16_384;
+    private static final int MAX_RESULT_BYTES = 4 * MAX_RESULT_CHARS;
+    private static final String USER_AGENT = "sipai-realtime-edge";
+    /** Tool requests block on their socket; a virtual thread each costs next to nothing. */
+    private static final Executor EXECUTOR = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("tool-http-", 1).factory());
 
-    private final HttpClient http;
+    private final SsrfGuard guard;
     private final WebhookSigner signer;
 
-    public ToolRunner(HttpClient http, WebhookSigner signer) {
-        this.http = http;
+    /** @param guard the SSRF guard every HTTP tool URL passes at connect time ({@code WEBHOOK_ALLOWED_HOSTS}) */
+    public ToolRunner(SsrfGuard guard, WebhookSigner signer) {
+        this.guard = guard;
         this.signer = signer;
     }
 
@@ -71,32 +85,42 @@ public final class ToolRunner {
             return CompletableFuture.completedFuture(failed(call, start, "tool has no url"));
         }
         String body = call.argumentsJson() == null || call.argumentsJson().isBlank() ? "{}" : call.argumentsJson();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tool.getUrl()))
-                .timeout(Duration.ofMillis(tool.getTimeoutMs()))
-                .header("Content-Type", "application/json")
-                .header("X-Sipai-Call-Id", context.callId())
-                .header("X-Sipai-Tool", call.name())
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        signer.sign(call.id(), body, request);
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .orTimeout(tool.getTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .handle((response, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof java.util.concurrent.CompletionException c
-                                && c.getCause() != null ? c.getCause() : error;
-                        boolean timeout = cause instanceof TimeoutException
-                                || cause instanceof java.net.http.HttpTimeoutException;
-                        return failed(call, start, timeout ? "timeout after " + tool.getTimeoutMs() + " ms"
-                                : cause.getClass().getSimpleName() + ": " + cause.getMessage());
-                    }
-                    if (response.statusCode() / 100 != 2) {
-                        return failed(call, start, "HTTP " + response.statusCode());
-                    }
-                    String result = response.body().length() > MAX_RESULT_CHARS
-                            ? response.body().substring(0, MAX_RESULT_CHARS) : response.body();
-                    return new Outcome(new ToolResult(call, true, result.isBlank() ? "{}" : result), Effect.NONE,
-                            elapsed(start), null);
-                });
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", USER_AGENT);
+        headers.put("X-Sipai-Call-Id", context.callId());
+        headers.put("X-Sipai-Tool", call.name());
+        headers.putAll(signer.headers(call.id(), body));
+        int timeoutMs = tool.getTimeoutMs();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return GuardedPost.post(guard, tool.getUrl(), headers, body.getBytes(StandardCharsets.UTF_8),
+                        timeoutMs, MAX_RESULT_BYTES);
+            } catch (SsrfRefusedException e) {
+                throw new CompletionException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, EXECUTOR).orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((response, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : error;
+                cause = cause instanceof UncheckedIOException io ? io.getCause() : cause;
+                if (cause instanceof SsrfRefusedException refused) {
+                    return failed(call, start, "refused: " + refused.getMessage());
+                }
+                boolean timeout = cause instanceof TimeoutException || cause instanceof SocketTimeoutException;
+                return failed(call, start, timeout ? "timeout after " + timeoutMs + " ms"
+                        : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            }
+            if (response.status() / 100 != 2) {
+                return failed(call, start, "HTTP " + response.status());
+            }
+            String result = response.body().length() > MAX_RESULT_CHARS
+                    ? response.body().substring(0, MAX_RESULT_CHARS) : response.body();
+            return new Outcome(new ToolResult(call, true, result.isBlank() ? "{}" : result), Effect.NONE,
+                    elapsed(start), null);
+        });
     }
 
     /**

@@ -1,9 +1,10 @@
 package io.sipai.edge.tools;
 
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,14 +25,17 @@ public final class WebhookSigner {
                 : Base64.getDecoder().decode(secret.substring("whsec_".length()));
     }
 
-    /** Adds the signature headers to {@code request}. */
-    public void sign(String id, String body, HttpRequest.Builder request) {
+    /** The signature headers of one request; empty without a secret. */
+    public Map<String, String> headers(String id, String body) {
         if (key == null) {
-            return;
+            return Map.of();
         }
         long timestamp = System.currentTimeMillis() / 1000;
-        request.header("webhook-id", id).header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", "v1," + signature(id, timestamp, body));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("webhook-id", id);
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", "v1," + signature(id, timestamp, body));
+        return headers;
     }
 
     /** The base64 signature of one message. */

@@ -27,7 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
                 "edge.admission-timeout-ms=1500", "edge.heartbeat-interval-sec=1",
                 "edge.slow-reader-timeout-ms=1000", "edge.node-name=edge-test-1",
                 "jambonz.token=" + FakeTelephonyApis.JAMBONZ_TOKEN,
-                "jambonz.webhook-secret=" + FakeTelephonyApis.JAMBONZ_WEBHOOK_SECRET})
+                "jambonz.webhook-secret=" + FakeTelephonyApis.JAMBONZ_WEBHOOK_SECRET,
+                "webhook.allowed-hosts=127.0.0.1"})
 public abstract class EdgeIntegrationTest {
 
     public static final String DEFAULT_KEY = "default-key-0001";

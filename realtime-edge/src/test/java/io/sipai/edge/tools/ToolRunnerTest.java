@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,6 +25,7 @@ import io.sipai.config.ToolDefinition;
 import io.sipai.config.ToolKind;
 import io.sipai.edge.brain.AgentBrain.ToolCall;
 import io.sipai.edge.session.CallContext;
+import io.sipai.runtime.ssrf.SsrfGuard;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +39,7 @@ class ToolRunnerTest {
 
     private final List<String> verified = new CopyOnWriteArrayList<>();
     private final HttpServer receiver = receiver();
-    private final ToolRunner runner = new ToolRunner(HttpClient.newHttpClient(), new WebhookSigner(SECRET));
+    private final ToolRunner runner = new ToolRunner(new SsrfGuard(List.of("127.0.0.1")), new WebhookSigner(SECRET));
 
     private HttpServer receiver() {
         try {
@@ -82,14 +82,19 @@ class ToolRunnerTest {
     }
 
     private CallContext call(String path) {
+        return call(path, List.of());
+    }
+
+    private CallContext call(String path, List<ToolDefinition> more) {
         ProviderSettings offline = ProviderSettings.newBuilder().setProvider("offline").build();
         AgentConfig agent = AgentConfig.newBuilder().setAgentId("a").setTenantId("acme").setVersion(1)
                 .setUpdatedAt(Instant.now()).setName("a").setAsr(offline).setLlm(offline).setTts(offline)
                 .setBargeIn(BargeInSettings.newBuilder().build())
                 .setEndpointing(EndpointingSettings.newBuilder().build())
-                .setTools(List.of(ToolDefinition.newBuilder().setName("book").setDescription("d")
-                        .setParametersJsonSchema("{}").setKind(ToolKind.HTTP).setTimeoutMs(300)
-                        .setUrl("http://127.0.0.1:" + receiver.getAddress().getPort() + path).build())).build();
+                .setTools(java.util.stream.Stream.concat(java.util.stream.Stream.of(ToolDefinition.newBuilder()
+                        .setName("book").setDescription("d").setParametersJsonSchema("{}").setKind(ToolKind.HTTP)
+                        .setTimeoutMs(300).setUrl("http://127.0.0.1:" + receiver.getAddress().getPort() + path)
+                        .build()), more.stream()).toList()).build();
         return new CallContext("call-1", "acme", null, "a", CallDirection.INBOUND, Transport.TWILIO, null, null,
                 null, agent);
     }
@@ -121,5 +126,36 @@ class ToolRunnerTest {
                 .isEqualTo(ToolRunner.Effect.SEND_DTMF);
         assertThat(runner.run(call("/ok"), new ToolCall("t6", "nope", "{}")).join().error())
                 .isEqualTo("unknown tool 'nope'");
+    }
+
+    @Test
+    void givenNoAllowList_whenAToolUrlPointsAtLoopback_thenTheSsrfGuardRefusesItAndNothingIsSent() {
+        ToolRunner guarded = new ToolRunner(new SsrfGuard(List.of()), new WebhookSigner(SECRET));
+        ToolRunner.Outcome outcome = guarded.run(call("/ok"), new ToolCall("t7", "book", "{}")).join();
+        assertThat(outcome.result().success()).isFalse();
+        assertThat(outcome.error()).startsWith("refused: host '127.0.0.1' resolves to a forbidden");
+        assertThat(verified).isEmpty();
+    }
+
+    @Test
+    void givenATransferToolWithATelUrl_whenRun_thenItsEffectCarriesTheConfiguredTargetNotTheArguments() {
+        ToolDefinition transfer = ToolDefinition.newBuilder().setName("transfer_call").setDescription("d")
+                .setParametersJsonSchema("{}").setKind(ToolKind.TRANSFER_CALL).setUrl("tel:+15551234567").build();
+        ToolRunner.Outcome outcome = runner.run(call("/ok", List.of(transfer)), new ToolCall("t8", "transfer_call",
+                "{\"number\":\"+19005550100\"}")).join();
+        assertThat(outcome.effect()).isEqualTo(ToolRunner.Effect.TRANSFER_CALL);
+        assertThat(outcome.target().uri()).isEqualTo("tel:+15551234567");
+    }
+
+    @Test
+    void givenNoOrABadTransferTarget_whenTransferCallRuns_thenItIsAFailedResultForTheBrain() {
+        ToolRunner.Outcome none = runner.run(call("/ok"), new ToolCall("t9", "transfer_call", "{}")).join();
+        assertThat(none.result().success()).isFalse();
+        assertThat(none.effect()).isEqualTo(ToolRunner.Effect.NONE);
+        assertThat(none.error()).startsWith("no transfer target configured");
+        ToolDefinition bad = ToolDefinition.newBuilder().setName("transfer_call").setDescription("d")
+                .setParametersJsonSchema("{}").setKind(ToolKind.TRANSFER_CALL).setUrl("https://example.com").build();
+        assertThat(runner.run(call("/ok", List.of(bad)), new ToolCall("t10", "transfer_call", "{}")).join().error())
+                .startsWith("transfer target is not tel:");
     }
 }
