@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import io.sipai.admission.AcquireSlot;
 import io.sipai.admission.AdmissionCommand;
@@ -34,7 +35,12 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * Load generator: AcquireSlot produced -> AdmissionDecision consumed (read_committed), at a fixed rate, against the
  * admission topology running exactly_once_v2 in this JVM. Each acquire is followed by its release, so the limits
- * never bind. Usage: {@code <bootstrap|embedded> <requests/s> <seconds> <commit.interval.ms>}.
+ * never bind. Usage: {@code <bootstrap|embedded> <requests/s> <seconds> <commit.interval.ms> [warm-up seconds]}.
+ *
+ * <p>The sender parks until each request's scheduled time and a separate thread consumes the decisions with a
+ * blocking poll: an earlier version spun on {@code poll(1 ms)} in one loop and took a whole core of the two from the
+ * system it measured. The warm-up (default 45 s, unrecorded, same rate) lets the JIT finish: on 2 cores the C2
+ * compiler alone used most of a core for the first ~30 s and inflated every tail.
  */
 public final class AdmissionLatencyBenchmark {
 
@@ -46,6 +52,7 @@ public final class AdmissionLatencyBenchmark {
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         long commitMs = args.length > 3 ? Long.parseLong(args[3]) : 10;
+        int warmUpSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 45;
         try (LocalStack stack = new LocalStack(bootstrap)) {
             String id = "bench-admission-" + UUID.randomUUID().toString().substring(0, 8);
             StreamsApp app = new StreamsApp(id, AdmissionTopology.build(AdmissionSettings.of(10_000, 10_000, 10_000,
@@ -55,7 +62,7 @@ public final class AdmissionLatencyBenchmark {
             while (app.state() != KafkaStreams.State.RUNNING) {
                 Thread.sleep(100);
             }
-            Result warm = run(stack, Math.min(rate, 500), 5);
+            Result warm = run(stack, Math.min(rate, 500), warmUpSeconds);
             Result result = run(stack, rate, seconds);
             app.close();
             System.out.printf(Locale.ROOT, "warm-up: %s%nadmission rate=%d/s commit.interval.ms=%d: %s%n", warm,
@@ -83,33 +90,36 @@ public final class AdmissionLatencyBenchmark {
              KafkaConsumer<String, AdmissionDecision> consumer = decisionsConsumer(stack)) {
             long total = (long) rate * seconds;
             long start = System.nanoTime();
-            long lastDecision = start;
-            long next = start;
-            long interval = 1_000_000_000L / rate;
-            long sent = 0;
-            while (decided.get() < total && System.nanoTime() - start < (seconds + 30) * 1_000_000_000L) {
-                while (sent < total && System.nanoTime() >= next) {
-                    String callId = run + sent;
-                    sentAt.put(callId, System.nanoTime());
-                    producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
-                            command(callId, AcquireSlot.newBuilder().setDirection(CallDirection.INBOUND)
-                                    .setTransport(Transport.WEBSOCKET).build())));
-                    producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
-                            command(callId, ReleaseSlot.newBuilder().build())));
-                    sent++;
-                    next += interval;
-                }
-                for (ConsumerRecord<String, AdmissionDecision> record : consumer.poll(Duration.ofMillis(1))) {
-                    Long at = sentAt.remove(record.key());
-                    if (at != null) {
-                        long now = System.nanoTime();
-                        latency.recordValue(Math.max(1, (now - at) / 1_000));
-                        decided.incrementAndGet();
-                        lastDecision = now;
+            AtomicLong lastDecision = new AtomicLong(start);
+            long deadline = start + (seconds + 30) * 1_000_000_000L;
+            Thread receiver = Thread.ofPlatform().name("bench-decisions").start(() -> {
+                while (decided.get() < total && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, AdmissionDecision> record : consumer.poll(Duration.ofMillis(100))) {
+                        Long at = sentAt.remove(record.key());
+                        if (at != null) {
+                            long now = System.nanoTime();
+                            latency.recordValue(Math.max(1, (now - at) / 1_000));
+                            decided.incrementAndGet();
+                            lastDecision.set(now);
+                        }
                     }
                 }
+            });
+            long interval = 1_000_000_000L / rate;
+            long sent = 0;
+            for (long next = start; sent < total; next += interval) {
+                LockSupport.parkNanos(next - System.nanoTime());
+                String callId = run + sent;
+                sentAt.put(callId, System.nanoTime());
+                producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
+                        command(callId, AcquireSlot.newBuilder().setDirection(CallDirection.INBOUND)
+                                .setTransport(Transport.WEBSOCKET).build())));
+                producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
+                        command(callId, ReleaseSlot.newBuilder().build())));
+                sent++;
             }
-            double elapsed = (lastDecision - start) / 1e9;
+            receiver.join();
+            double elapsed = (lastDecision.get() - start) / 1e9;
             return new Result(sent, decided.get(), decided.get() / elapsed, latency.getValueAtPercentile(50) / 1e3,
                     latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3);
         }
