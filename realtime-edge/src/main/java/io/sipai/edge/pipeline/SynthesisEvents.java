@@ -1,0 +1,70 @@
+package io.sipai.edge.pipeline;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.sipai.edge.pipeline.internal.CallActor;
+import io.sipai.edge.pipeline.internal.Playback;
+import io.sipai.edge.pipeline.internal.Response;
+import io.sipai.edge.tts.TextToSpeech;
+
+/**
+ * One call's synthesized speech. Audio goes straight to {@link Playback} on the synthesizer's thread, so the first
+ * bytes do not wait for the actor, but only for the reply in progress (a volatile read; a reply that was interrupted
+ * meanwhile is dropped) and for silence prompts. The end of a sentence moves onto the call's actor, where it counts
+ * as progress and queues the sentence's mark. A synthesizer failure ends the call.
+ */
+final class SynthesisEvents implements TextToSpeech.AudioListener {
+
+    private static final String PROMPT = "prompt-";
+
+    private final PipelineParts parts;
+    private final CallActor actor;
+    private final Playback playback;
+    private final Supplier<Response> response;
+    private final Consumer<String> fail;
+
+    /**
+     * @param response the reply in progress, or null; read from the synthesizer's thread
+     * @param fail     ends the call as ERROR with this detail
+     */
+    SynthesisEvents(PipelineParts parts, CallActor actor, Playback playback, Supplier<Response> response,
+                    Consumer<String> fail) {
+        this.parts = parts;
+        this.actor = actor;
+        this.playback = playback;
+        this.response = response;
+        this.fail = fail;
+    }
+
+    @Override
+    public void audio(String sentenceId, short[] pcm16k, int length) {
+        Response r = response.get();
+        boolean prompt = sentenceId.startsWith(PROMPT);
+        if (prompt || r != null && r.indexOf(sentenceId) >= 0) {
+            if (r != null && r.ttsFirstByteNanos == 0) {
+                r.ttsFirstByteNanos = System.nanoTime();
+            }
+            playback.audio(pcm16k, length);
+        }
+    }
+
+    @Override
+    public void done(String sentenceId) {
+        actor.execute(() -> {
+            Response r = response.get();
+            if (sentenceId.startsWith(PROMPT) || r != null && r.indexOf(sentenceId) >= 0) {
+                if (r != null && r.indexOf(sentenceId) >= 0) {
+                    r.synthesized++;
+                    r.lastProgressNanos = System.nanoTime();
+                }
+                playback.mark(sentenceId);
+            }
+        });
+    }
+
+    @Override
+    public void failed(String error) {
+        actor.execute(() -> fail.accept("tts " + parts.tts().name() + ": " + error));
+    }
+}
