@@ -7,19 +7,25 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
+import io.sipai.runtime.ssrf.CheckedHttpConnection;
+import io.sipai.runtime.ssrf.CheckedHttpResponse;
 import io.sipai.runtime.ssrf.CheckedTarget;
 
 /**
  * POSTs webhook bodies to checked addresses over HTTP/1.1, keeping idle connections per (address, port, host,
- * scheme) so a busy endpoint is not paying a TCP (and TLS) handshake per delivery. Redirects are never followed:
- * a 3xx is just a failed attempt.
+ * scheme) so a busy endpoint is not paying a TCP (and TLS) handshake per delivery. The connections are service-runtime's
+ * {@link CheckedHttpConnection} (connected to the address the SSRF guard checked), keeping {@value #KEPT_BODY_BYTES}
+ * bytes of each response body. Redirects are never followed: a 3xx is just a failed attempt.
  */
 public final class HttpPoster implements AutoCloseable {
+
+    /** Bytes of a response body kept for the attempt record. */
+    static final int KEPT_BODY_BYTES = 1024;
 
     private record PoolKey(InetAddress address, int port, String host, boolean tls) {
     }
 
-    private final Map<PoolKey, ConcurrentLinkedDeque<HttpConnection>> idle = new ConcurrentHashMap<>();
+    private final Map<PoolKey, ConcurrentLinkedDeque<CheckedHttpConnection>> idle = new ConcurrentHashMap<>();
     private final Duration connectTimeout;
     private final Duration totalTimeout;
     private final int maxIdlePerKey;
@@ -40,7 +46,7 @@ public final class HttpPoster implements AutoCloseable {
     public HttpResult post(CheckedTarget target, Map<String, String> headers, byte[] body) throws IOException {
         long deadline = System.nanoTime() + totalTimeout.toNanos();
         PoolKey key = new PoolKey(target.address(), target.port(), target.host(), target.tls());
-        HttpConnection pooled = idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).pollFirst();
+        CheckedHttpConnection pooled = idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).pollFirst();
         if (pooled != null) {
             try {
                 return finish(key, pooled, pooled.post(target, headers, body, deadline));
@@ -49,7 +55,8 @@ public final class HttpPoster implements AutoCloseable {
                 pooled.close();
             }
         }
-        HttpConnection fresh = HttpConnection.open(target, (int) connectTimeout.toMillis());
+        CheckedHttpConnection fresh = CheckedHttpConnection.open(target, (int) connectTimeout.toMillis(),
+                KEPT_BODY_BYTES);
         try {
             return finish(key, fresh, fresh.post(target, headers, body, deadline));
         } catch (IOException | RuntimeException e) {
@@ -58,20 +65,21 @@ public final class HttpPoster implements AutoCloseable {
         }
     }
 
-    private HttpResult finish(PoolKey key, HttpConnection connection, HttpResult result) throws IOException {
-        ConcurrentLinkedDeque<HttpConnection> queue = idle.get(key);
+    private HttpResult finish(PoolKey key, CheckedHttpConnection connection, CheckedHttpResponse response)
+            throws IOException {
+        ConcurrentLinkedDeque<CheckedHttpConnection> queue = idle.get(key);
         if (connection.reusable() && queue.size() < maxIdlePerKey) {
             queue.offerFirst(connection);
         } else {
             connection.close();
         }
-        return result;
+        return new HttpResult(response.status(), response.headers(), response.body());
     }
 
     @Override
     public void close() {
         idle.values().forEach(queue -> {
-            for (HttpConnection connection = queue.poll(); connection != null; connection = queue.poll()) {
+            for (CheckedHttpConnection connection = queue.poll(); connection != null; connection = queue.poll()) {
                 try {
                     connection.close();
                 } catch (IOException e) {
