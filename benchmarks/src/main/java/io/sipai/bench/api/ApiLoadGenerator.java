@@ -48,7 +48,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ApiLoadGenerator {
 
-    private static final int WARMUP_SECONDS = 10;
+    private static final int WARMUP_SECONDS = Integer.getInteger("warmup", 30);
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(32)).build();
 
     private ApiLoadGenerator() {

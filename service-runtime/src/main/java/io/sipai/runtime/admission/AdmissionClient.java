@@ -90,7 +90,9 @@ public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
         consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-admission-decisions-" + UUID.randomUUID());
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        // A waiting fetch is answered as soon as a commit marker moves the last stable offset, so a long wait adds
+        // no latency; a short one only makes every idle instance poll the broker 100 times a second.
+        consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         this.thread = Thread.ofPlatform().name(clientId + "-admission-decisions").daemon().start(this::run);
