@@ -26,6 +26,7 @@ public enum ProblemType {
     ADMISSION_UNAVAILABLE("admission-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
             "Admission did not answer in time"),
     CONFLICT("conflict", HttpStatus.CONFLICT, "The resource is not in a state that allows this"),
+    NUMBER_TAKEN("number-taken", HttpStatus.CONFLICT, "The phone number is already in the directory"),
     PROVIDER_NOT_CONFIGURED("provider-not-configured", HttpStatus.SERVICE_UNAVAILABLE,
             "The telephony provider is not configured"),
     ORIGINATION_FAILED("origination-failed", HttpStatus.BAD_GATEWAY, "The telephony provider refused the call"),

@@ -1,16 +1,22 @@
 package io.sipai.gateway.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import io.sipai.common.AdmissionLimit;
+import io.sipai.common.CallDirection;
 import io.sipai.common.EndReason;
+import io.sipai.common.EventSource;
+import io.sipai.common.Transport;
 import io.sipai.events.CallAnswered;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
@@ -20,6 +26,8 @@ import io.sipai.gateway.testing.FakeTwilio;
 import io.sipai.gateway.testing.GatewayTest;
 import io.sipai.gateway.testing.TestKafka;
 import io.sipai.schemas.Topics;
+import io.sipai.timeline.CallStatus;
+import io.sipai.timeline.CallTimeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -112,6 +120,32 @@ class ProviderCallsTest extends GatewayTest {
         assertThat(over.json().get("type").stringValue()).endsWith("/conflict");
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(readOnly.status()).isEqualTo(403);
+    }
+
+    @Test
+    void hangupOfACallWithoutAProviderPublishesCallEndedApiHangup() {
+        // given: a call realtime-edge took over its own WebSocket protocol, known from its projected timeline
+        String key = newTenant("hangup-websocket");
+        String tenantId = tenantOf(key);
+        String callId = UUID.randomUUID().toString();
+        TestKafka.produce(Topics.CALL_TIMELINE, callId, List.of(CallTimeline.newBuilder().setCallId(callId)
+                .setTenantId(tenantId).setStatus(CallStatus.IN_PROGRESS).setDirection(CallDirection.INBOUND)
+                .setTransport(Transport.WEBSOCKET).setRequestedAt(Instant.now()).setEntryCount(2)
+                .setLastEventId("e2").setLastEventAt(Instant.now()).setVersion(2).build()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/v1/calls/" + callId, key, null)
+                .status() == 200);
+        // when
+        Answer hangup = call("POST", "/v1/calls/" + callId + "/hangup", key, null);
+        // then
+        assertThat(hangup.status()).as(hangup.response().body()).isEqualTo(202);
+        assertThat(hangup.json().has("provider")).isFalse();
+        assertThat(events(callId)).filteredOn(e -> e.getPayload() instanceof CallEnded).singleElement()
+                .satisfies(event -> {
+                    assertThat(((CallEnded) event.getPayload()).getReason()).isEqualTo(EndReason.API_HANGUP);
+                    assertThat(event.getTenantId()).isEqualTo(tenantId);
+                    assertThat(event.getSource()).isEqualTo(EventSource.API_GATEWAY);
+                    assertThat(event.getEventId()).isEqualTo(CallEvents.stableId(callId, "api-hangup"));
+                });
     }
 
     @ParameterizedTest(name = "Twilio CallStatus {0} -> CallEnded {1}")

@@ -18,6 +18,7 @@ import io.sipai.events.CallRequested;
 import io.sipai.gateway.calls.CallEvents;
 import io.sipai.gateway.calls.CallStore;
 import io.sipai.gateway.calls.CallView;
+import io.sipai.gateway.numbers.PhoneNumberDirectory;
 import io.sipai.gateway.telephony.TelephonySettings;
 import io.sipai.gateway.tenants.internal.ApiKeyStore;
 import io.sipai.runtime.admission.AdmissionClient;
@@ -28,9 +29,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * What both providers' webhooks share once their signature is checked: admit an inbound call (or recognise an
- * outbound one the API placed), mint its media token ({@link TelephonyToken}, the contract realtime-edge verifies),
- * and turn provider status callbacks into call events.
+ * What both providers' webhooks share once their signature is checked: route an inbound call to a tenant and agent
+ * (see {@link #admit}), admit it (or recognise an outbound one the API placed), mint its media token
+ * ({@link TelephonyToken}, the contract realtime-edge verifies), and turn provider status callbacks into call events.
  */
 @Service
 public class InboundCalls {
@@ -41,16 +42,18 @@ public class InboundCalls {
     private final CallEvents events;
     private final AdmissionClient admission;
     private final ApiKeyStore tenants;
+    private final PhoneNumberDirectory directory;
     private final TelephonySettings settings;
     private final TelephonyToken tokens;
     private final Clock clock;
 
     public InboundCalls(CallStore calls, CallEvents events, AdmissionClient admission, ApiKeyStore tenants,
-                        TelephonySettings settings, Clock clock) {
+                        PhoneNumberDirectory directory, TelephonySettings settings, Clock clock) {
         this.calls = calls;
         this.events = events;
         this.admission = admission;
         this.tenants = tenants;
+        this.directory = directory;
         this.settings = settings;
         this.tokens = new TelephonyToken(settings.tokenSecret());
         this.clock = clock;
@@ -91,6 +94,11 @@ public class InboundCalls {
     public record Declined(String callId, String limit, String detail) implements Outcome {
     }
 
+    /**
+     * Admits a call. An inbound call goes to the tenant (and agent) its webhook URL names; when the URL names no
+     * tenant, to the tenant and agent the phone-number directory holds for the called number; else to
+     * TELEPHONY_DEFAULT_TENANT / TELEPHONY_DEFAULT_AGENT. A URL agent applies only where no directory entry does.
+     */
     public Outcome admit(Inbound inbound) {
         Optional<CallView> placed = Optional.ofNullable(inbound.knownCallId()).flatMap(calls::byId)
                 .filter(call -> "OUTBOUND".equals(call.direction()));
@@ -102,8 +110,9 @@ public class InboundCalls {
             return new Admitted(call.id(), call.tenantId(), call.agentId(), call.campaignId(), CallDirection.OUTBOUND,
                     call.from(), call.to(), token(call.id(), call.tenantId()));
         }
-        String tenantId = inbound.tenantId() == null ? settings.defaultTenant() : inbound.tenantId();
-        String agentId = inbound.agentId() == null ? settings.defaultAgent() : inbound.agentId();
+        Route route = route(inbound);
+        String tenantId = route.tenantId();
+        String agentId = route.agentId();
         String callId = CallEvents.stableId(inbound.source().name(), inbound.providerCallSid());
         if (!tenants.tenantExists(tenantId)) {
             LOG.warn("inbound {} call {} names unknown tenant {}", inbound.source(), callId, tenantId);
@@ -130,6 +139,20 @@ public class InboundCalls {
         }
         return new Admitted(callId, tenantId, agentId, null, CallDirection.INBOUND, inbound.from(), inbound.to(),
                 token(callId, tenantId));
+    }
+
+    /** The tenant and agent of an inbound call. */
+    private record Route(String tenantId, String agentId) {
+    }
+
+    private Route route(Inbound inbound) {
+        String agentId = inbound.agentId() == null ? settings.defaultAgent() : inbound.agentId();
+        if (inbound.tenantId() != null) {
+            return new Route(inbound.tenantId(), agentId);
+        }
+        return CalledNumber.e164(inbound.to()).flatMap(directory::route)
+                .map(entry -> new Route(entry.tenantId(), entry.agentId()))
+                .orElseGet(() -> new Route(settings.defaultTenant(), agentId));
     }
 
     /** The call a status callback is about: the API's id when the provider carries it, else the derived one. */

@@ -28,8 +28,9 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * jambonz webhooks. {@code POST /telephony/jambonz/call} (the application's call_hook; optional query
- * {@code tenant}, {@code agent}) answers admitted calls with {@code answer} + a bidirectional {@code listen} to
- * realtime-edge carrying a short-lived token, and refused ones with a polite {@code say} + {@code hangup}.
+ * {@code tenant}, {@code agent}, else {@code to} is looked up in the phone-number directory) answers admitted calls
+ * with {@code answer} + a bidirectional {@code listen} to realtime-edge carrying a short-lived token, and refused
+ * ones with a polite {@code say} + {@code hangup}.
  * {@code POST /telephony/jambonz/status} turns call_status changes into call events. Both check
  * {@code Jambonz-Signature} over the raw body first: a bad or missing one is 403 and nothing is published.
  */

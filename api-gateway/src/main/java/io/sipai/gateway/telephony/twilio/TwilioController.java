@@ -24,9 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Twilio webhooks. {@code POST /telephony/twilio/voice} (the number's voice URL; optional query {@code tenant},
- * {@code agent}; {@code callId} on calls the API placed) answers admitted calls with {@code <Connect><Stream>} to
- * realtime-edge, the call's ids and short-lived token as {@code <Parameter>}s (exactly what realtime-edge reads from
- * {@code start.customParameters}), and refused ones with
+ * {@code agent}, else {@code To} is looked up in the phone-number directory; {@code callId} on calls the API placed)
+ * answers admitted calls with {@code <Connect><Stream>} to realtime-edge, the call's ids and short-lived token as
+ * {@code <Parameter>}s (exactly what realtime-edge reads from {@code start.customParameters}), and refused ones with
  * {@code <Reject>}. {@code POST /telephony/twilio/status} turns CallStatus callbacks into call events. Both check
  * {@code X-Twilio-Signature} over the URL as Twilio called it and the form parameters of the body.
  */
