@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param heartbeatIntervalSec {@code EDGE_HEARTBEAT_INTERVAL_SEC}: admission slot heartbeat period (default 60)
  * @param eventQueueCapacity  {@code EDGE_EVENT_QUEUE_CAPACITY}: events buffered for Kafka before overflow (10000)
  * @param outboundBufferMs    {@code EDGE_OUTBOUND_BUFFER_MS}: audio queued per connection towards a client (1000)
- * @param slowReaderTimeoutMs {@code EDGE_SLOW_READER_TIMEOUT_MS}: how long the outbound buffer may stay full, or one
- *                            send may stay pending, before the client is closed with 1008 (default 3000)
+ * @param slowReaderTimeoutMs {@code EDGE_SLOW_READER_TIMEOUT_MS}: how long the outbound buffer may stay full before
+ *                            the client is closed with 1008 (default 3000); see {@link #sendTimeoutMs()}
  * @param maxFrameBytes       {@code EDGE_MAX_FRAME_BYTES}: largest accepted WebSocket message (default 65536)
  * @param socketBufferBytes   {@code EDGE_SOCKET_BUFFER_BYTES}: per-connection read buffer; larger messages are
  *                            assembled from parts up to maxFrameBytes (default 8192)
@@ -65,6 +65,15 @@ public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatInterval
     /** All defaults; for tests and tools. */
     public static EdgeSettings defaults() {
         return new EdgeSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * How long one send may stay pending before the container fails it: longer than the slow-reader check takes to
+     * fire (buffer filling, then {@code slowReaderTimeoutMs} full), because Jetty closes the socket itself when its
+     * timeout fires and the call would end as a hang-up instead of a slow reader.
+     */
+    public long sendTimeoutMs() {
+        return outboundBufferMs + 2L * slowReaderTimeoutMs;
     }
 
     private static int range(String variable, Integer value, int fallback, int min, int max) {

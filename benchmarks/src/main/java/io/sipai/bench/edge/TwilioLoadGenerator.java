@@ -1,14 +1,17 @@
 package io.sipai.bench.edge;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,11 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,7 +33,9 @@ import org.HdrHistogram.Recorder;
  * Load generator for realtime-edge: opens N concurrent Twilio Media Streams calls (connected, start with a per-call
  * token, then 50 {@code media} messages/s each, 160 mu-law bytes) against a running edge whose sessions echo, and
  * measures the echo round trip per frame (HdrHistogram), lost frames, and, from the edge's {@code /metrics} and
- * {@code /proc}, the server's frame handling percentiles, heap per call and CPU per call.
+ * {@code /proc}, the server's frame handling percentiles, heap per call and CPU per call. All sockets run on one
+ * thread ({@link RawWebSocket}, about a tenth of the JDK client's CPU per message) so that the generator leaves the
+ * cores to the edge; it reports its own CPU and any tick it ran late.
  *
  * <p>Args: {@code --url ws://127.0.0.1:8081 --calls 1000 --seconds 60 --ramp-seconds 10 --token-secret S
  * [--server-pid P]}.
@@ -72,14 +75,12 @@ public final class TwilioLoadGenerator {
         String secret = args.getOrDefault("token-secret", "bench-telephony-secret-000000001");
         String pid = args.get("server-pid");
         long heapBefore = pid == null ? -1 : heapAfterGc(pid, url);
-        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2);
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
-        List<Call> live = new ArrayList<>();
+        MediaLoop loop = new MediaLoop();
+        Thread io = Thread.ofPlatform().name("media-loop").start(loop);
         long rampPause = rampSeconds * 1000L / Math.max(1, calls);
+        URI stream = URI.create(url + "/telephony/twilio/stream");
         for (int i = 0; i < calls; i++) {
-            Call call = new Call("bench-" + i + "-" + System.nanoTime(), http, url, secret);
-            live.add(call);
-            call.schedule(ticker, i % 20);
+            loop.add(new Call("bench-" + i + "-" + System.nanoTime(), stream, secret, i % MediaLoop.SLOTS));
             TimeUnit.MILLISECONDS.sleep(rampPause);
         }
         System.out.printf(Locale.ROOT, "%d calls open; measuring %d s%n", calls, seconds);
@@ -87,21 +88,25 @@ public final class TwilioLoadGenerator {
         long sentAtStart = sent.get();
         long echoedAtStart = echoed.get();
         double cpuStart = pid == null ? 0 : cpuSeconds(pid);
+        double ownCpuStart = cpuSeconds("self");
         long start = System.nanoTime();
         TimeUnit.SECONDS.sleep(seconds);
         double window = (System.nanoTime() - start) / 1e9;
         double cpu = pid == null ? 0 : cpuSeconds(pid) - cpuStart;
+        double ownCpu = cpuSeconds("self") - ownCpuStart;
         Histogram rtts = rtt.getIntervalHistogram();
         long sentInWindow = sent.get() - sentAtStart;
         long echoedInWindow = echoed.get() - echoedAtStart;
         long heapDuring = pid == null ? -1 : heapAfterGc(pid, url);
         String frameHandling = scrape(url, "edge_frame_handling_seconds");
-        live.forEach(Call::stop);
+        loop.stopSending();
         TimeUnit.SECONDS.sleep(3);
-        long lost = live.stream().mapToLong(Call::lost).sum();
+        long lost = loop.calls().stream().mapToLong(Call::lost).sum();
         report(calls, window, sentInWindow, echoedInWindow, rtts, lost, heapBefore, heapDuring, cpu, frameHandling);
-        ticker.shutdownNow();
-        System.exit(0);
+        System.out.printf(Locale.ROOT, "generator_cpu=%.2f cores, late_ticks=%d, send_overflows=%d%n",
+                ownCpu / window, loop.lateTicks(), loop.calls().stream().mapToLong(c -> c.socket.overflows()).sum());
+        loop.close();
+        io.join(5_000);
     }
 
     private void report(int calls, double window, long sentInWindow, long echoedInWindow, Histogram rtts, long lost,
@@ -133,7 +138,7 @@ public final class TwilioLoadGenerator {
     }
 
     private static double cpuSeconds(String pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
@@ -165,71 +170,180 @@ public final class TwilioLoadGenerator {
         return (byte) (~(sign | (exp << 4) | ((s >> (exp + 3)) & 0x0F)) & 0xFF);
     }
 
-    /** One simulated Twilio call. */
-    private final class Call implements WebSocket.Listener {
-        private final String callId;
-        private final WebSocket socket;
-        private final long[] sentAt = new long[1 << 16];
-        private final StringBuilder text = new StringBuilder();
-        private CompletableFuture<WebSocket> last;
-        private ScheduledFuture<?> task;
-        private int chunk;
-        private long echoes;
+    /**
+     * One thread for every call's socket: every millisecond one of 20 slot groups sends its next media frame (so the
+     * 50 frames/s of each call are spread evenly), and between ticks the selector reads the echoes.
+     */
+    private final class MediaLoop implements Runnable {
+        static final int SLOTS = 20;
+        private final Selector selector;
+        private final Queue<Call> joining = new ConcurrentLinkedQueue<>();
+        private final List<List<Call>> slots = new ArrayList<>();
+        private final List<Call> all = new CopyOnWriteArrayList<>();
+        private volatile boolean sending = true;
+        private volatile boolean open = true;
+        private long lateTicks;
 
-        Call(String callId, HttpClient http, String url, String secret) {
-            this.callId = callId;
-            this.socket = http.newWebSocketBuilder().buildAsync(URI.create(url + "/telephony/twilio/stream"), this)
-                    .join();
-            String sid = "MZ" + callId;
-            last = socket.sendText("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}", true)
-                    .thenCompose(ws -> ws.sendText("{\"event\":\"start\",\"sequenceNumber\":\"1\",\"start\":{"
-                            + "\"streamSid\":\"" + sid + "\",\"customParameters\":{\"callId\":\"" + callId
-                            + "\",\"tenantId\":\"bench\",\"token\":\"" + token(secret, callId, "bench",
-                            Instant.now().plusSeconds(600).getEpochSecond()) + "\"}},\"streamSid\":\"" + sid
-                            + "\"}", true));
+        MediaLoop() throws IOException {
+            selector = Selector.open();
+            for (int i = 0; i < SLOTS; i++) {
+                slots.add(new ArrayList<>());
+            }
         }
 
-        void schedule(ScheduledExecutorService ticker, int offsetMs) {
-            task = ticker.scheduleAtFixedRate(this::sendFrame, offsetMs, 20, TimeUnit.MILLISECONDS);
+        void add(Call call) {
+            joining.add(call);
+            all.add(call);
+            selector.wakeup();
         }
 
-        private synchronized void sendFrame() {
-            chunk++;
-            sentAt[chunk & 0xFFFF] = System.nanoTime();
-            String msg = "{\"event\":\"media\",\"sequenceNumber\":\"" + (chunk + 1) + "\",\"media\":{\"track\":"
-                    + "\"inbound\",\"chunk\":\"" + chunk + "\",\"timestamp\":\"" + chunk * 20 + "\",\"payload\":\""
-                    + payloads[chunk % payloads.length] + "\"},\"streamSid\":\"MZ" + callId + "\"}";
-            last = last.thenCompose(ws -> ws.sendText(msg, true));
-            sent.incrementAndGet();
+        List<Call> calls() {
+            return all;
+        }
+
+        long lateTicks() {
+            return lateTicks;
+        }
+
+        void stopSending() {
+            sending = false;
+        }
+
+        void close() {
+            open = false;
+            selector.wakeup();
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean isLast) {
-            text.append(data);
-            if (isLast) {
-                if (text.indexOf("\"media\"") > 0) {
-                    long now = System.nanoTime();
-                    synchronized (this) {
-                        echoes++;
-                        // The first inbound frame leaves the 16 kHz framer one sample short, so echo n answers
-                        // inbound frame n + 1.
-                        long sentNanos = sentAt[(int) ((echoes + 1) & 0xFFFF)];
-                        rtt.recordValue(Math.max(0, (now - sentNanos) / 1000));
+        public void run() {
+            long tick = System.nanoTime();
+            int slot = 0;
+            try {
+                while (open) {
+                    long waitNanos = tick - System.nanoTime();
+                    if (waitNanos > 0) {
+                        // Rounded up: a sub-millisecond selectNow() loop would spin a core.
+                        selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+                    } else {
+                        selector.selectNow();
                     }
-                    echoed.incrementAndGet();
+                    readReady();
+                    join();
+                    long now = System.nanoTime();
+                    while (now >= tick) {
+                        if (now - tick > 20_000_000L) {
+                            lateTicks++;
+                        }
+                        if (sending) {
+                            for (Call call : slots.get(slot)) {
+                                call.sendFrame();
+                            }
+                        }
+                        slot = (slot + 1) % SLOTS;
+                        tick += 1_000_000L;
+                    }
                 }
-                text.setLength(0);
+                all.forEach(call -> call.socket.close());
+                selector.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            webSocket.request(1);
-            return null;
         }
 
-        void stop() {
-            task.cancel(false);
+        private void readReady() throws IOException {
+            for (SelectionKey key : selector.selectedKeys()) {
+                RawWebSocket socket = (RawWebSocket) key.attachment();
+                if (key.isValid() && key.isWritable()) {
+                    socket.flush();
+                }
+                if (key.isValid() && key.isReadable() && !socket.read()) {
+                    key.cancel();
+                }
+            }
+            selector.selectedKeys().clear();
         }
 
-        synchronized long lost() {
+        private void join() throws IOException {
+            for (Call call = joining.poll(); call != null; call = joining.poll()) {
+                call.socket.register(selector);
+                call.start();
+                slots.get(call.slot).add(call);
+            }
+        }
+    }
+
+    /** One simulated Twilio call; touched only by the media loop once it has joined. */
+    private final class Call implements RawWebSocket.TextHandler {
+        private static final byte[] MEDIA = "\"media\"".getBytes(StandardCharsets.US_ASCII);
+        private final String callId;
+        private final String secret;
+        private final RawWebSocket socket;
+        private final int slot;
+        private final long[] sentAt = new long[1 << 10];
+        private volatile int chunk;
+        private volatile long echoes;
+
+        Call(String callId, URI stream, String secret, int slot) throws IOException {
+            this.callId = callId;
+            this.secret = secret;
+            this.slot = slot;
+            this.socket = RawWebSocket.connect(stream, this);
+        }
+
+        void start() throws IOException {
+            String sid = "MZ" + callId;
+            send("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
+            send("{\"event\":\"start\",\"sequenceNumber\":\"1\",\"start\":{\"streamSid\":\"" + sid
+                    + "\",\"customParameters\":{\"callId\":\"" + callId + "\",\"tenantId\":\"bench\",\"token\":\""
+                    + token(secret, callId, "bench", Instant.now().plusSeconds(600).getEpochSecond())
+                    + "\"}},\"streamSid\":\"" + sid + "\"}");
+        }
+
+        void sendFrame() throws IOException {
+            int next = chunk + 1;
+            sentAt[next & (sentAt.length - 1)] = System.nanoTime();
+            send("{\"event\":\"media\",\"sequenceNumber\":\"" + (next + 1) + "\",\"media\":{\"track\":"
+                    + "\"inbound\",\"chunk\":\"" + next + "\",\"timestamp\":\"" + next * 20 + "\",\"payload\":\""
+                    + payloads[next % payloads.length] + "\"},\"streamSid\":\"MZ" + callId + "\"}");
+            chunk = next;
+            sent.incrementAndGet();
+        }
+
+        private void send(String json) throws IOException {
+            socket.sendText(json.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void onText(RawWebSocket webSocket, ByteBuffer payload) {
+            if (!contains(payload, MEDIA)) {
+                return;
+            }
+            long now = System.nanoTime();
+            long n = echoes + 1;
+            // The first inbound frame leaves the 16 kHz framer one sample short, so echo n answers inbound frame
+            // n + 1.
+            long sentNanos = sentAt[(int) ((n + 1) & (sentAt.length - 1))];
+            rtt.recordValue(Math.max(0, (now - sentNanos) / 1000));
+            echoes = n;
+            echoed.incrementAndGet();
+        }
+
+        long lost() {
             return Math.max(0, chunk - 1 - echoes);
         }
+    }
+
+    private static boolean contains(ByteBuffer haystack, byte[] needle) {
+        int limit = haystack.limit() - needle.length;
+        outer:
+        for (int i = haystack.position(); i <= limit; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack.get(i + j) != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }

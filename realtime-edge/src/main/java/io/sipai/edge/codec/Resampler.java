@@ -4,13 +4,18 @@ package io.sipai.edge.codec;
  * Streaming linear-interpolation resampler between 8, 16, 24 and 48 kHz for one direction of one call. It keeps the
  * last input sample and the fractional read position across chunks, so consecutive chunks join without a click and
  * the long-run output rate is exact. Not thread-safe: one instance per direction.
+ *
+ * <p>The read position is kept as an exact fraction in units of {@code 1/outRate} input samples, in integers: every
+ * telephony frame passes through here twice, and the floating-point floor and round per sample were the edge's
+ * largest cost per frame.
  */
 public final class Resampler {
 
     private final int inRate;
     private final int outRate;
     private final double step;
-    private double position;
+    /** Read position in input samples times {@code outRate}; below zero it points into the previous chunk. */
+    private long position;
     private short previous;
 
     public Resampler(int inRate, int outRate) {
@@ -43,17 +48,20 @@ public final class Resampler {
             return length;
         }
         int written = 0;
-        double t = position;
+        long t = position;
+        long end = (long) (length - 1) * outRate;
         int last = length - 1;
-        while (t <= last) {
-            int i = (int) Math.floor(t);
-            double fraction = t - i;
+        while (t <= end) {
+            int i = (int) Math.floorDiv(t, outRate);
+            long fraction = t - (long) i * outRate;
             int a = i < 0 ? previous : in[i];
             int b = i + 1 <= last ? in[i + 1] : in[last];
-            out[written++] = (short) Math.round(a + (b - a) * fraction);
-            t += step;
+            // round(a + (b - a) * fraction / outRate), in integers: floor((2 * numerator + outRate) / (2 * outRate))
+            long numerator = (long) a * outRate + (b - a) * fraction;
+            out[written++] = (short) Math.floorDiv(2 * numerator + outRate, 2L * outRate);
+            t += inRate;
         }
-        position = t - length;
+        position = t - (long) length * outRate;
         previous = in[last];
         return written;
     }

@@ -43,6 +43,8 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -146,7 +148,10 @@ public class EdgeConfiguration {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
         container.setMaxTextMessageBufferSize(settings.socketBufferBytes());
         container.setMaxBinaryMessageBufferSize(settings.socketBufferBytes());
-        container.setAsyncSendTimeout((long) settings.slowReaderTimeoutMs());
+        container.setAsyncSendTimeout(settings.sendTimeoutMs());
+        // No idle timeout (Jetty's default is 30 s): a call's own timers end a silent call (silence prompt, hang-up,
+        // maximum duration), and a dead socket is found by the send timeout and the slot's TTL.
+        container.setMaxSessionIdleTimeout(0L);
         return container;
     }
 
@@ -162,11 +167,14 @@ public class EdgeConfiguration {
         VoiceHandshake voice = new VoiceHandshake(keys, signedUrls, auth.origins(), drain, clock);
         TelephonyHandshake telephony = new TelephonyHandshake(tokens, new TwilioSignature(twilio.authToken()),
                 auth.wsUrl(), drain, clock);
+        // Every endpoint upgrades through the Jakarta WebSocket API (StandardWebSocketUpgradeStrategy), also on
+        // Jetty: connections write through jakarta.websocket's async remote (OutboundChannel).
         return (WebSocketHandlerRegistry registry) -> {
             registry.addHandler(new VoiceProtocolHandler(services), VOICE_PATHS)
                     .setHandshakeHandler(voice.handshakeHandler()).addInterceptors(voice)
                     .setAllowedOriginPatterns("*");
             registry.addHandler(new TwilioMediaStreamHandler(services), TWILIO_PATH)
+                    .setHandshakeHandler(new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy()))
                     .addInterceptors(telephony.twilio()).setAllowedOriginPatterns("*");
             registry.addHandler(new JambonzListenHandler(services), JAMBONZ_PATH)
                     .setHandshakeHandler(TelephonyHandshake.anySubprotocol()).addInterceptors(telephony.jambonz())

@@ -31,10 +31,11 @@ public abstract class EdgeConnection implements MediaTransport {
     protected EdgeConnection(WebSocketSession ws, EdgeServices services) {
         this.ws = ws;
         this.services = services;
-        jakarta.websocket.Session jakarta = ((NativeWebSocketSession) ws).getNativeSession(jakarta.websocket.Session.class);
+        jakarta.websocket.Session jakarta =
+                ((NativeWebSocketSession) ws).getNativeSession(jakarta.websocket.Session.class);
         int audioMessages = Math.max(5, services.settings().outboundBufferMs() / 20);
         this.out = new OutboundChannel(jakarta.getAsyncRemote(), audioMessages,
-                services.settings().slowReaderTimeoutMs(), this::slowReader,
+                services.settings().slowReaderTimeoutMs(), services.settings().sendTimeoutMs(), this::slowReader,
                 () -> services.metrics().outboundDropped().increment());
     }
 

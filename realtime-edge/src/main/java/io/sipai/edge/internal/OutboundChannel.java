@@ -1,5 +1,6 @@
 package io.sipai.edge.internal;
 
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
@@ -12,9 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The bounded, non-blocking send side of one connection. Messages are queued and written with the container's
  * asynchronous send, one at a time; no caller ever waits for the network. Audio is bounded by
- * {@code audioCapacity} messages (about {@code EDGE_OUTBOUND_BUFFER_MS} of audio): when the queue stays full, or a
- * single write stays pending, for longer than the slow-reader timeout, {@code onSlowReader} runs once. Control
- * messages (marks, clear, errors) are always queued, up to a hard cap.
+ * {@code audioCapacity} messages (about {@code EDGE_OUTBOUND_BUFFER_MS} of audio): when the queue stays full for longer
+ * than the slow-reader timeout, or a single write stays pending for longer than the send timeout
+ * ({@link io.sipai.edge.EdgeSettings#sendTimeoutMs()}), {@code onSlowReader} runs once. Control messages (marks,
+ * clear, errors) are always queued, up to a hard cap.
  */
 public final class OutboundChannel {
 
@@ -35,14 +37,14 @@ public final class OutboundChannel {
     private long fullSince;
     private Runnable afterDrain;
 
-    public OutboundChannel(RemoteEndpoint.Async remote, int audioCapacity, long slowReaderMillis,
+    public OutboundChannel(RemoteEndpoint.Async remote, int audioCapacity, long slowReaderMillis, long sendTimeoutMillis,
                            Runnable onSlowReader, Runnable onDropped) {
         this.remote = remote;
         this.audioCapacity = audioCapacity;
         this.slowReaderNanos = slowReaderMillis * 1_000_000L;
         this.onSlowReader = onSlowReader;
         this.onDropped = onDropped;
-        remote.setSendTimeout(slowReaderMillis);
+        remote.setSendTimeout(sendTimeoutMillis);
     }
 
     /** Queues a text message; {@code audio} marks droppable media. */
@@ -170,7 +172,7 @@ public final class OutboundChannel {
                 afterDrain = null;
                 Throwable error = result.getException();
                 LOG.debug("send failed: {}", String.valueOf(error));
-                if (!wasClosed && error instanceof java.net.SocketTimeoutException) {
+                if (!wasClosed && isTimeout(error)) {
                     Thread.ofVirtual().start(onSlowReader);
                 }
             } else {
@@ -188,6 +190,16 @@ public final class OutboundChannel {
         } else if (finished != null) {
             Thread.ofVirtual().start(finished);
         }
+    }
+
+    /** Tomcat reports a send timeout as SocketTimeoutException, Jetty as its own or the JDK's TimeoutException. */
+    private static boolean isTimeout(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t.getClass().getSimpleName().endsWith("TimeoutException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private record Queued(Object message, boolean audio) {

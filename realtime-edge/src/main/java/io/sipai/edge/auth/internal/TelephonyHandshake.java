@@ -13,6 +13,7 @@ import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
@@ -109,7 +110,7 @@ public final class TelephonyHandshake {
 
     /** jambonz may send audio.jambonz.org, audio.drachtio.org or a deployment's own name: accept whatever it offers. */
     public static DefaultHandshakeHandler anySubprotocol() {
-        return new DefaultHandshakeHandler() {
+        return new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy()) {
             @Override
             protected String selectProtocol(List<String> requested, WebSocketHandler handler) {
                 return requested.isEmpty() ? null : requested.getFirst();

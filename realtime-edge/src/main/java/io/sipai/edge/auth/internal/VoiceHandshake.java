@@ -13,6 +13,7 @@ import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
@@ -45,7 +46,7 @@ public final class VoiceHandshake implements HandshakeInterceptor {
 
     /** The handshake handler that echoes the API-key subprotocol (or {@value #SUBPROTOCOL}). */
     public DefaultHandshakeHandler handshakeHandler() {
-        return new DefaultHandshakeHandler() {
+        return new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy()) {
             @Override
             protected String selectProtocol(List<String> requested, WebSocketHandler handler) {
                 for (String protocol : requested) {
