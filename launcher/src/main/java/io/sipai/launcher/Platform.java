@@ -98,6 +98,8 @@ final class Platform implements AutoCloseable {
             environment.putIfAbsent("DB_PASSWORD", "");
         }
         environment.putIfAbsent("KAFKA_REPLICATION_FACTOR", "1");
+        // The one-machine run speaks with the offline TTS: load it before the edge reports ready.
+        environment.putIfAbsent("VOICE_WARM_UP", "true");
         environment.putIfAbsent("SIPAI_DATA_DIR", config.dataDir().toString());
         return environment;
     }

@@ -15,6 +15,7 @@ import io.sipai.edge.session.VoicePipelineFactory;
 import io.sipai.edge.tools.ToolRunner;
 import io.sipai.edge.tools.WebhookSigner;
 import io.sipai.edge.tts.MaryEngine;
+import io.sipai.runtime.ReadinessCheck;
 import io.sipai.runtime.ssrf.SsrfSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,22 @@ public class VoicePipelineConfiguration {
             mary.warmUp();
         }
         return mary;
+    }
+
+    /** With VOICE_WARM_UP the edge is ready once the offline TTS synthesizes, and never if it cannot start. */
+    @Bean
+    ReadinessCheck offlineTextToSpeech(MaryEngine mary, VoiceSettings settings) {
+        return new ReadinessCheck() {
+            @Override
+            public String name() {
+                return "offline-tts";
+            }
+
+            @Override
+            public boolean ready() {
+                return !settings.warmUp() || mary.started();
+            }
+        };
     }
 
     @Bean(destroyMethod = "shutdownNow")

@@ -15,6 +15,8 @@ import marytts.LocalMaryInterface;
 import marytts.MaryInterface;
 import marytts.exceptions.MaryConfigurationException;
 import marytts.exceptions.SynthesisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The offline text-to-speech: MaryTTS 5.2.1 in-process (about 64 MB of heap for the engine and the cmu-slt-hsmm
@@ -24,10 +26,13 @@ import marytts.exceptions.SynthesisException;
  */
 public final class MaryEngine implements TextToSpeech, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MaryEngine.class);
+
     private static final int CHUNK = 1600;
 
     private final ExecutorService workers;
     private volatile MaryInterface mary;
+    private volatile boolean started;
 
     public MaryEngine(int workers) {
         AtomicInteger n = new AtomicInteger();
@@ -40,15 +45,27 @@ public final class MaryEngine implements TextToSpeech, AutoCloseable {
         return "marytts";
     }
 
-    /** Starts the engine in the background so the first call does not wait for it. */
+    /**
+     * Starts the engine in the background so the first call does not wait for it; {@link #started()} tells when it
+     * is up. A failure (also a missing class on a broken classpath) is logged once and reported as not started.
+     */
     public void warmUp() {
         workers.execute(() -> {
             try {
-                engine();
-            } catch (MaryConfigurationException e) {
-                // Reported again, with the call, when a call needs it.
+                MaryInterface engine = engine();
+                synchronized (engine) {
+                    engine.generateAudio("Ready.").close();
+                }
+                started = true;
+            } catch (Exception | LinkageError e) {
+                LOG.error("offline text-to-speech (MaryTTS) failed to start: {}", e.toString(), e);
             }
         });
+    }
+
+    /** Whether a {@link #warmUp} finished and the engine synthesizes. */
+    public boolean started() {
+        return started;
     }
 
     /** Synthesizes a whole text to PCM16 16 kHz (for tests and tools). */

@@ -1,0 +1,226 @@
+package io.sipai.bench.voice;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.sipai.schemas.telephony.TelephonyToken;
+
+/**
+ * One caller of {@link OfflineCallBenchmark} over Twilio Media Streams on a plain blocking socket: sends a 20 ms
+ * mu-law frame every 20 ms (speech when it has something to say, silence otherwise, as a phone network does),
+ * acknowledges the edge's marks, and waits for the agent to finish each reply before the next phrase. Records, per
+ * turn, the time from the last speech frame sent to the first agent audio received.
+ */
+final class TwilioCaller {
+
+    private static final int FRAME = 160;
+    private static final long AGENT_DONE_NANOS = TimeUnit.MILLISECONDS.toNanos(700);
+    private static final byte SILENCE = (byte) 0xFF;
+
+    private final URI stream;
+    private final String callId;
+    private final String tenantId;
+    private final String agentId;
+    private final String secret;
+    private final List<Long> turnLatencies = new ArrayList<>();
+    private volatile long lastAgentAudio;
+    private volatile long firstAudioAfter;
+    private volatile boolean closed;
+    private boolean completed;
+
+    TwilioCaller(URI stream, String callId, String tenantId, String agentId, String secret) {
+        this.stream = stream;
+        this.callId = callId;
+        this.tenantId = tenantId;
+        this.agentId = agentId;
+        this.secret = secret;
+    }
+
+    /** Plays the whole call; returns when the edge closed it or after two minutes. */
+    void play(List<byte[]> phrases) {
+        try (Socket socket = new Socket(stream.getHost(), stream.getPort())) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            DataInputStream in = handshake(socket, out);
+            send(out, "{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
+            send(out, "{\"event\":\"start\",\"sequenceNumber\":\"1\",\"start\":{\"streamSid\":\"MZ" + callId
+                    + "\",\"customParameters\":{\"callId\":\"" + callId + "\",\"tenantId\":\"" + tenantId
+                    + "\",\"agentId\":\"" + agentId + "\",\"token\":\"" + new TelephonyToken(secret).mint(callId,
+                    tenantId, Instant.now().plusSeconds(600)) + "\"}},\"streamSid\":\"MZ" + callId + "\"}");
+            Thread reader = Thread.ofVirtual().start(() -> read(in, out));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            Pacer pacer = new Pacer(out);
+            awaitAgentDone(pacer, deadline);
+            for (byte[] phrase : phrases) {
+                if (closed) {
+                    break;
+                }
+                pacer.say(phrase);
+                long end = System.nanoTime();
+                firstAudioAfter = end;
+                awaitAgentDone(pacer, deadline);
+                if (lastAgentAudio > end) {
+                    turnLatencies.add((firstAudioAfter - end) / 1000);
+                }
+            }
+            while (!closed && System.nanoTime() < deadline) {
+                pacer.silence();
+            }
+            completed = closed && turnLatencies.size() == phrases.size();
+            reader.join(1000);
+        } catch (IOException | InterruptedException e) {
+            System.err.println(callId + " failed: " + e);
+        }
+    }
+
+    List<Long> turnLatencies() {
+        return turnLatencies;
+    }
+
+    boolean completed() {
+        return completed;
+    }
+
+    /** Sends silence until the agent spoke and then stayed quiet for a while (or the call closed). */
+    private void awaitAgentDone(Pacer pacer, long deadline) throws IOException, InterruptedException {
+        long since = pacer.now();
+        while (!closed && System.nanoTime() < deadline) {
+            pacer.silence();
+            long last = lastAgentAudio;
+            if (last > since && System.nanoTime() - last > AGENT_DONE_NANOS) {
+                return;
+            }
+        }
+    }
+
+    private void read(DataInputStream in, OutputStream out) {
+        try {
+            while (true) {
+                int b0 = in.readUnsignedByte();
+                int b1 = in.readUnsignedByte();
+                long length = b1 & 0x7F;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                byte[] payload = in.readNBytes((int) length);
+                if ((b0 & 0x0F) == 0x8) {
+                    break;
+                }
+                onText(new String(payload, StandardCharsets.UTF_8), out);
+            }
+        } catch (IOException e) {
+            // The edge closed the socket: the call is over.
+        } finally {
+            closed = true;
+        }
+    }
+
+    private void onText(String text, OutputStream out) throws IOException {
+        if (text.contains("\"event\":\"media\"")) {
+            long now = System.nanoTime();
+            if (firstAudioAfter > 0 && lastAgentAudio < firstAudioAfter) {
+                firstAudioAfter = now;
+            }
+            lastAgentAudio = now;
+        } else if (text.contains("\"event\":\"mark\"")) {
+            int at = text.indexOf("\"name\":\"") + 8;
+            String name = text.substring(at, text.indexOf('"', at));
+            send(out, "{\"event\":\"mark\",\"streamSid\":\"MZ" + callId + "\",\"mark\":{\"name\":\"" + name + "\"}}");
+        }
+    }
+
+    private static DataInputStream handshake(Socket socket, OutputStream out) throws IOException {
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        out.write(String.format(Locale.ROOT, "GET /telephony/twilio/stream HTTP/1.1\r\nHost: %s\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n", socket.getInetAddress().getHostAddress(),
+                Base64.getEncoder().encodeToString(nonce)).getBytes(StandardCharsets.US_ASCII));
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("upgrade refused: " + head.toString().lines().findFirst().orElse(""));
+        }
+        return in;
+    }
+
+    /** One masked (all-zero key) text frame; synchronized because the reader thread acknowledges marks. */
+    private static void send(OutputStream out, String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        synchronized (out) {
+            out.write(0x81);
+            if (payload.length < 126) {
+                out.write(0x80 | payload.length);
+            } else {
+                out.write(0x80 | 126);
+                out.write(payload.length >> 8);
+                out.write(payload.length & 0xFF);
+            }
+            out.write(new byte[4]);
+            out.write(payload);
+            out.flush();
+        }
+    }
+
+    /** Sends one frame every 20 ms of wall-clock time, whatever the caller is doing. */
+    private final class Pacer {
+        private final OutputStream out;
+        private final long start = System.nanoTime();
+        private final byte[] silence = new byte[FRAME];
+        private long frames;
+
+        Pacer(OutputStream out) {
+            this.out = out;
+            java.util.Arrays.fill(silence, SILENCE);
+        }
+
+        long now() {
+            return System.nanoTime();
+        }
+
+        void say(byte[] mulaw) throws IOException, InterruptedException {
+            for (int offset = 0; offset < mulaw.length && !closed; offset += FRAME) {
+                byte[] frame = java.util.Arrays.copyOfRange(mulaw, offset, offset + FRAME);
+                if (offset + FRAME > mulaw.length) {
+                    java.util.Arrays.fill(frame, mulaw.length - offset, FRAME, SILENCE);
+                }
+                next(frame);
+            }
+        }
+
+        void silence() throws IOException, InterruptedException {
+            next(silence);
+        }
+
+        private void next(byte[] frame) throws IOException, InterruptedException {
+            long due = start + frames * 20_000_000L;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            frames++;
+            if (!closed) {
+                send(out, "{\"event\":\"media\",\"sequenceNumber\":\"" + (frames + 1) + "\",\"media\":{\"track\":"
+                        + "\"inbound\",\"chunk\":\"" + frames + "\",\"timestamp\":\"" + frames * 20
+                        + "\",\"payload\":\"" + Base64.getEncoder().encodeToString(frame) + "\"},\"streamSid\":\"MZ"
+                        + callId + "\"}");
+            }
+        }
+    }
+}
