@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /** Per-key rate limit: past the burst a key gets 429 with Retry-After, while another key is unaffected. */
-@TestPropertySource(properties = {"api.rate-limit-per-second=1", "api.rate-limit-burst=3"})
+@TestPropertySource(properties = {"api.rate-limit-per-second=1", "api.rate-limit-burst=3",
+    "api.rate-limit-scope=instance"})
 class RateLimitTest extends GatewayTest {
 
     @Test
