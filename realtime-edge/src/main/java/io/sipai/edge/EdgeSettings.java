@@ -29,13 +29,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param publicUrl           {@code EDGE_PUBLIC_URL}: public http(s) base URL of this node's HTTP endpoints as
  *                            providers reach them (the jambonz transfer hook); unset, it is derived per call from the
  *                            listen upgrade's Host and X-Forwarded-Proto headers
+ * @param transferTimeoutMs   {@code EDGE_TRANSFER_TIMEOUT_MS}: how long the provider's REST API (Twilio, jambonz)
+ *                            may take to answer a transfer before it fails back to the agent (default 5000)
  */
 @ConfigurationProperties("edge")
 public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatIntervalSec, Integer eventQueueCapacity,
                            Integer outboundBufferMs, Integer slowReaderTimeoutMs, Integer maxFrameBytes,
                            Integer socketBufferBytes, Integer inboundBurstMs, Double vadThresholdDb,
                            Integer vadStartMs, Integer vadHangoverMs, Integer jitterSlots, String nodeName,
-                           String publicUrl) {
+                           String publicUrl, Integer transferTimeoutMs) {
 
     public EdgeSettings {
         admissionTimeoutMs = range("EDGE_ADMISSION_TIMEOUT_MS", admissionTimeoutMs, 5000, 100, 120_000);
@@ -60,11 +62,13 @@ public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatInterval
             throw new InvalidSettingException("EDGE_PUBLIC_URL", "must be an http(s) URL without query, e.g. "
                     + "https://edge.example.com");
         }
+        transferTimeoutMs = range("EDGE_TRANSFER_TIMEOUT_MS", transferTimeoutMs, 5000, 100, 60_000);
     }
 
     /** All defaults; for tests and tools. */
     public static EdgeSettings defaults() {
-        return new EdgeSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new EdgeSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     /**

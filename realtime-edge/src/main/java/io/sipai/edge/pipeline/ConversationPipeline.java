@@ -55,7 +55,8 @@ public final class ConversationPipeline implements VoicePipeline {
                 sent -> actor.execute(() -> audioStarted(sent)));
         this.turns = new TurnTracker(output, parts.silenceMs());
         this.tools = new ToolCalls(parts, output, actor, playback, this::finishIfPlayed);
-        this.transfer = new ProviderTransfer(output, actor, this::transferred, this::finishIfPlayed);
+        this.transfer = new ProviderTransfer(output, actor, parts.settings().transferGraceMs(), this::transferred,
+                this::finishIfPlayed);
         this.timers = new CallTimers(parts, actor, turns, () -> response, () -> closed, this::hangup,
                 this::promptSilence);
         actor.execute(this::start);

@@ -18,29 +18,30 @@ import io.sipai.edge.session.SessionOutput;
  * The {@code transfer_call} flow of one call, started once the reply that asked for it has played: the transport's
  * provider is asked to transfer ({@link SessionOutput#transfer}); back on the call's actor, success stops the
  * conversation and ends the call as TRANSFERRED when the provider ends the stream (at once for the own protocol;
- * after {@value #GRACE_MS} ms if the provider never does), and failure goes to the brain as the tool's result, so
- * the caller is never left in silence. Writes the transfer's ToolCallCompleted, also when the caller spoke before
- * the transfer started. Used on the call's actor only.
+ * after the grace period, {@link VoiceSettings#transferGraceMs()}, if the provider never does), and failure goes to
+ * the brain as the tool's result, so the caller is never left in silence. Writes the transfer's ToolCallCompleted,
+ * also when the caller spoke before the transfer started. Used on the call's actor only.
  */
 final class ProviderTransfer {
 
-    /** How long a provider may take to end the stream after it accepted a transfer. */
-    static final long GRACE_MS = 10_000;
-
     private final SessionOutput output;
     private final CallActor actor;
+    private final long graceMs;
     private final Runnable stopConversation;
     private final Consumer<Response> resume;
     private ScheduledFuture<?> grace;
 
     /**
+     * @param graceMs          how long the provider may take to end the stream after it accepted the transfer
      * @param stopConversation run on the actor when the provider took the call: no more replies, prompts or timers
      * @param resume           run on the actor when the transfer failed and its error is among the reply's tool
      *                         results: the reply carries on (the brain answers the error)
      */
-    ProviderTransfer(SessionOutput output, CallActor actor, Runnable stopConversation, Consumer<Response> resume) {
+    ProviderTransfer(SessionOutput output, CallActor actor, long graceMs, Runnable stopConversation,
+                     Consumer<Response> resume) {
         this.output = output;
         this.actor = actor;
+        this.graceMs = graceMs;
         this.stopConversation = stopConversation;
         this.resume = resume;
     }
@@ -82,7 +83,7 @@ final class ProviderTransfer {
                 output.hangup(EndReason.TRANSFERRED, detail);
             } else {
                 grace = actor.schedule(() -> output.hangup(EndReason.TRANSFERRED, detail
-                        + "; the provider did not end the stream"), GRACE_MS);
+                        + "; the provider did not end the stream"), graceMs);
             }
             return;
         }

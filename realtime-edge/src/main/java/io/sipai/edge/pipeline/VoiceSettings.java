@@ -21,11 +21,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maryWorkers       {@code VOICE_MARY_WORKERS}: offline synthesis threads (default 1)
  * @param warmUp            {@code VOICE_WARM_UP}: load the offline TTS engine at startup instead of
  *                          on the first call that needs it (default false)
+ * @param transferGraceMs   {@code VOICE_TRANSFER_GRACE_MS}: how long a provider that accepted a transfer may take to
+ *                          end the stream before the edge ends the call as TRANSFERRED itself (default 10000)
  */
 @ConfigurationProperties("voice")
 public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Integer brainTimeoutMs,
                             Integer ttsTimeoutMs, String silencePrompt, String toolSigningSecret,
-                            Integer sphinxDecoders, Integer maryWorkers, Boolean warmUp) {
+                            Integer sphinxDecoders, Integer maryWorkers, Boolean warmUp,
+                            Integer transferGraceMs) {
 
     public VoiceSettings {
         playbackLeadMs = range("VOICE_PLAYBACK_LEAD_MS", playbackLeadMs, 100, 0, 5000);
@@ -39,11 +42,12 @@ public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Intege
         sphinxDecoders = range("VOICE_SPHINX_DECODERS", sphinxDecoders, 1, 1, 64);
         maryWorkers = range("VOICE_MARY_WORKERS", maryWorkers, 1, 1, 64);
         warmUp = warmUp != null && warmUp;
+        transferGraceMs = range("VOICE_TRANSFER_GRACE_MS", transferGraceMs, 10_000, 100, 120_000);
     }
 
     /** All defaults; for tests and benchmarks. */
     public static VoiceSettings defaults() {
-        return new VoiceSettings(null, null, null, null, null, null, null, null, false);
+        return new VoiceSettings(null, null, null, null, null, null, null, null, false, null);
     }
 
     static int range(String env, Integer value, int fallback, int min, int max) {

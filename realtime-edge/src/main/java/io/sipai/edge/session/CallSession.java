@@ -38,8 +38,8 @@ public final class CallSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
     private static final int CHUNK_SAMPLES = 960;
-    /** Upper bound on a provider's transfer request (each client has its own 5 s timeout too). */
-    private static final long TRANSFER_TIMEOUT_MS = 6000;
+    /** A transfer fails this long after the provider clients' own timeout (EDGE_TRANSFER_TIMEOUT_MS) at the latest. */
+    private static final long TRANSFER_TIMEOUT_SLACK_MS = 1000;
 
     private final CallContext context;
     private final MediaTransport transport;
@@ -329,7 +329,8 @@ public final class CallSession {
             }
             // Set before the request: the provider may end the stream before its REST answer arrives.
             transferringTo = target;
-            return transport.transfer(target).orTimeout(TRANSFER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            return transport.transfer(target).orTimeout(services.settings().transferTimeoutMs()
+                            + TRANSFER_TIMEOUT_SLACK_MS, TimeUnit.MILLISECONDS)
                     .whenComplete((how, error) -> {
                         if (error != null) {
                             transferringTo = null;

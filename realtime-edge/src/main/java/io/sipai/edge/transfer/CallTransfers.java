@@ -27,13 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code Twiml=<Response><Dial>...</Dial></Response>}, Basic auth AccountSid:TWILIO_AUTH_TOKEN). jambonz: the call
  * is redirected to a signed hook this edge serves ({@code PUT <JAMBONZ_OUTCALL_URL>/{callSid}} with
  * {@code {"call_hook":{"url":..,"method":"POST"}}}, Bearer JAMBONZ_TOKEN), which answers with a {@code sip:refer} or
- * {@code dial} verb ({@link JambonzTransferHook}). Each request has a {@value #TIMEOUT_MS} ms timeout; any non-2xx
+ * {@code dial} verb ({@link JambonzTransferHook}). Each request has the configured timeout; any non-2xx
  * answer, timeout or missing setting fails the future with a {@link TransferFailedException} naming the cause.
  */
 public final class CallTransfers {
 
-    /** Timeout of one provider request. */
-    public static final int TIMEOUT_MS = 5000;
     /** Path of the jambonz transfer hook; the call id follows. */
     public static final String HOOK_PATH = "/telephony/jambonz/transfer/";
 
@@ -45,19 +43,22 @@ public final class CallTransfers {
     private final HookSignature hooks;
     private final String publicUrl;
     private final Clock clock;
+    private final Duration timeout;
 
     /**
      * @param hookSecret {@code TELEPHONY_TOKEN_SECRET}, which signs the jambonz hook URLs
      * @param publicUrl  {@code EDGE_PUBLIC_URL}, or null to derive the hook's base from each listen upgrade
+     * @param timeout    {@code EDGE_TRANSFER_TIMEOUT_MS}: how long one provider request may take to be answered
      */
     public CallTransfers(HttpClient http, TwilioSettings twilio, JambonzSettings jambonz, String hookSecret,
-                         String publicUrl, Clock clock) {
+                         String publicUrl, Clock clock, Duration timeout) {
         this.http = http;
         this.twilio = twilio;
         this.jambonz = jambonz;
         this.hooks = new HookSignature(hookSecret);
         this.publicUrl = publicUrl;
         this.clock = clock;
+        this.timeout = timeout;
     }
 
     /** Thrown (inside the future) when the provider did not take the transfer. */
@@ -82,7 +83,7 @@ public final class CallTransfers {
                 .getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(twilio.apiBaseUrl() + "/2010-04-01/Accounts/"
                         + account + "/Calls/" + callSid + ".json"))
-                .timeout(Duration.ofMillis(TIMEOUT_MS))
+                .timeout(timeout)
                 .header("Authorization", "Basic " + credentials)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
@@ -113,7 +114,7 @@ public final class CallTransfers {
         callHook.put("url", hook);
         callHook.put("method", "POST");
         HttpRequest request = HttpRequest.newBuilder(URI.create(jambonz.outcallUrl() + "/" + callSid))
-                .timeout(Duration.ofMillis(TIMEOUT_MS))
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + jambonz.token())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
@@ -156,15 +157,16 @@ public final class CallTransfers {
 
     private CompletableFuture<Void> send(String provider, HttpRequest request) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .orTimeout(TIMEOUT_MS + 500L, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .orTimeout(timeout.toMillis() + 500L, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .handle((response, error) -> {
                     if (error != null) {
                         Throwable cause = error instanceof CompletionException c && c.getCause() != null
                                 ? c.getCause() : error;
-                        boolean timeout = cause instanceof TimeoutException
+                        boolean timedOut = cause instanceof TimeoutException
                                 || cause instanceof java.net.http.HttpTimeoutException;
-                        throw new TransferFailedException(provider + (timeout ? ": no answer within " + TIMEOUT_MS
-                                + " ms" : ": " + cause.getClass().getSimpleName() + " " + cause.getMessage()));
+                        throw new TransferFailedException(provider + (timedOut ? ": no answer within "
+                                + timeout.toMillis() + " ms" : ": " + cause.getClass().getSimpleName() + " "
+                                + cause.getMessage()));
                     }
                     if (response.statusCode() / 100 != 2) {
                         throw new TransferFailedException(provider + " answered HTTP " + response.statusCode());

@@ -19,8 +19,9 @@ public class TransferConfiguration {
     @Bean
     CallTransfers callTransfers(TwilioSettings twilio, JambonzSettings jambonz, TelephonySettings telephony,
                                 EdgeSettings edge) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(CallTransfers.TIMEOUT_MS))
-                .version(HttpClient.Version.HTTP_1_1).build();
-        return new CallTransfers(http, twilio, jambonz, telephony.tokenSecret(), edge.publicUrl(), Clock.systemUTC());
+        Duration timeout = Duration.ofMillis(edge.transferTimeoutMs());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        return new CallTransfers(http, twilio, jambonz, telephony.tokenSecret(), edge.publicUrl(), Clock.systemUTC(),
+                timeout);
     }
 }

@@ -29,6 +29,7 @@ import io.sipai.edge.testing.FakeTelephonyApis;
 import io.sipai.edge.testing.TestKafka;
 import io.sipai.edge.testing.WsClient;
 import io.sipai.events.CallEnded;
+import io.sipai.events.CallEvent;
 import io.sipai.events.ToolCallCompleted;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -88,6 +89,51 @@ class CallTransferTest extends EdgeIntegrationTest {
             caller.dtmf("1");
             await().atMost(Duration.ofSeconds(20)).until(() -> utterances(TestKafka.events(callId))
                     .contains("Hello again."));
+            assertThat(TestKafka.eventTypes(callId)).doesNotContain("CallEnded");
+        }
+        awaitEvent(callId, "CallEnded");
+        assertThat(payload(TestKafka.events(callId), CallEnded.class).getFirst().getReason())
+                .isEqualTo(EndReason.CALLER_HANGUP);
+    }
+
+    @Test
+    void givenATwilioCall_whenTwilioTakesTheTransferButNeverEndsTheStream_thenTheEdgeEndsItTransferredAfterTheGrace() {
+        String callId = "xfer-tw-grace-" + UUID.randomUUID();
+        String callSid = twilioSid();
+        try (TwilioCaller caller = twilio(callId, agent("tel:+15551234567"), callSid)) {
+            caller.dtmf("0");
+            WsClient.Close close = caller.ws.awaitClose(Duration.ofSeconds(10));
+            assertThat(close.code()).isEqualTo(1000);
+            assertThat(providers.twilioUpdates).containsKey(callSid);
+        }
+        awaitEvent(callId, "CallEnded");
+        assertTransferred(callId, "tel:+15551234567");
+        List<CallEvent> events = TestKafka.events(callId);
+        assertThat(payload(events, CallEnded.class).getFirst().getDetail())
+                .isEqualTo("transferred to tel:+15551234567; the provider did not end the stream");
+        long graceTakenMs = occurredAt(events, CallEnded.class) - occurredAt(events, ToolCallCompleted.class);
+        assertThat(graceTakenMs).isBetween(TRANSFER_GRACE_MS - 50L, TRANSFER_GRACE_MS + 5000L);
+    }
+
+    @Test
+    void givenATwilioCall_whenTwilioDoesNotAnswerInTime_thenTheToolFailsTheAgentSaysSoAndTheCallContinues() {
+        String callId = "xfer-tw-slow-" + UUID.randomUUID();
+        String callSid = twilioSid();
+        providers.answerDelay.put(callSid, Duration.ofMillis(TRANSFER_TIMEOUT_MS + 3000L));
+        try (TwilioCaller caller = twilio(callId, agent("tel:+15551234567"), callSid)) {
+            caller.dtmf("0");
+            await().atMost(Duration.ofSeconds(20)).until(() -> utterances(TestKafka.events(callId))
+                    .contains("Sorry, I could not put you through."));
+            ToolCallCompleted completed = payload(TestKafka.events(callId), ToolCallCompleted.class).getFirst();
+            assertThat(completed.getName()).isEqualTo("transfer_call");
+            assertThat(completed.getSuccess()).isFalse();
+            assertThat(completed.getError())
+                    .isEqualTo("transfer failed: Twilio: no answer within " + TRANSFER_TIMEOUT_MS + " ms");
+            assertThat(completed.getDurationMs()).isGreaterThanOrEqualTo(TRANSFER_TIMEOUT_MS);
+            caller.dtmf("1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> utterances(TestKafka.events(callId))
+                    .contains("Hello again."));
+            assertThat(caller.ws.closed).isNotDone();
             assertThat(TestKafka.eventTypes(callId)).doesNotContain("CallEnded");
         }
         awaitEvent(callId, "CallEnded");
@@ -209,6 +255,12 @@ class CallTransferTest extends EdgeIntegrationTest {
 
     private static void awaitEvent(String callId, String type) {
         await().atMost(Duration.ofSeconds(20)).until(() -> TestKafka.eventTypes(callId).contains(type));
+    }
+
+    /** When the first event with a {@code type} payload happened, in epoch milliseconds. */
+    private static long occurredAt(List<CallEvent> events, Class<?> type) {
+        return events.stream().filter(e -> type.isInstance(e.getPayload())).findFirst().orElseThrow().getOccurredAt()
+                .toEpochMilli();
     }
 
     private static void assertTransferred(String callId, String target) {

@@ -28,7 +28,9 @@ import org.springframework.test.context.DynamicPropertySource;
                 "edge.slow-reader-timeout-ms=1000", "edge.node-name=edge-test-1",
                 "jambonz.token=" + FakeTelephonyApis.JAMBONZ_TOKEN,
                 "jambonz.webhook-secret=" + FakeTelephonyApis.JAMBONZ_WEBHOOK_SECRET,
-                "webhook.allowed-hosts=127.0.0.1"})
+                "webhook.allowed-hosts=127.0.0.1",
+                "edge.transfer-timeout-ms=" + EdgeIntegrationTest.TRANSFER_TIMEOUT_MS,
+                "voice.transfer-grace-ms=" + EdgeIntegrationTest.TRANSFER_GRACE_MS})
 public abstract class EdgeIntegrationTest {
 
     public static final String DEFAULT_KEY = "default-key-0001";
@@ -36,6 +38,13 @@ public abstract class EdgeIntegrationTest {
     public static final String WS_SECRET = "ws-secret-0123456789";
     public static final String TOKEN_SECRET = "telephony-secret-0123456789abcdef";
     public static final String TWILIO_TOKEN = "twilio-auth-token-test";
+    /** EDGE_TRANSFER_TIMEOUT_MS of the test context: a provider's transfer answer is waited for this long. */
+    public static final int TRANSFER_TIMEOUT_MS = 1500;
+    /**
+     * VOICE_TRANSFER_GRACE_MS of the test context: after an accepted transfer the provider ends the stream, or the
+     * edge does after this long.
+     */
+    public static final int TRANSFER_GRACE_MS = 2000;
 
     /** What api-gateway does: mints with the shared contract class. */
     protected static final TelephonyToken MINTER = new TelephonyToken(TOKEN_SECRET);

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -29,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code Twiml} form field (400 without). jambonz: {@code PUT /v1/Accounts/{sid}/Calls/{callSid}} with Bearer
  * auth (401) and a {@code call_hook} (400 without), answered 204; then, as jambonz does, it POSTs the call's details
  * to the hook URL it received, signed with {@code Jambonz-Signature}, and records the verbs the hook answered.
- * A call SID put in {@link #failWith} is answered with that status instead.
+ * A call SID put in {@link #failWith} is answered with that status instead; one put in {@link #answerDelay} is
+ * answered only after that delay (a provider too slow for the edge's transfer timeout).
  */
 public final class FakeTelephonyApis {
 
@@ -53,6 +55,7 @@ public final class FakeTelephonyApis {
     public final Map<String, TwilioUpdate> twilioUpdates = new ConcurrentHashMap<>();
     public final Map<String, JambonzUpdate> jambonzUpdates = new ConcurrentHashMap<>();
     public final Map<String, Integer> failWith = new ConcurrentHashMap<>();
+    public final Map<String, Duration> answerDelay = new ConcurrentHashMap<>();
     private final Map<String, String> twilioTokens = new ConcurrentHashMap<>();
     private final HttpServer server;
     private final HttpClient client = HttpClient.newHttpClient();
@@ -112,6 +115,7 @@ public final class FakeTelephonyApis {
             return;
         }
         String callSid = path.group(2);
+        delay(callSid);
         Integer failure = failWith.get(callSid);
         if (failure != null) {
             answer(exchange, failure, "{\"code\":20500,\"message\":\"internal error\"}");
@@ -138,6 +142,7 @@ public final class FakeTelephonyApis {
             return;
         }
         String callSid = path.group(1);
+        delay(callSid);
         Integer failure = failWith.get(callSid);
         if (failure != null) {
             answer(exchange, failure, "{\"msg\":\"failed\"}");
@@ -169,6 +174,17 @@ public final class FakeTelephonyApis {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void delay(String callSid) {
+        Duration delay = answerDelay.get(callSid);
+        if (delay != null) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
