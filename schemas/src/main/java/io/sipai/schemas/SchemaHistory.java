@@ -77,7 +77,8 @@ public final class SchemaHistory {
     }
 
     private static List<String> readLines(String resource) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(open(resource), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(open(resource), StandardCharsets.UTF_8))) {
             return reader.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);

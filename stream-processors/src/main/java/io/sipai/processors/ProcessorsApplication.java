@@ -3,7 +3,9 @@ package io.sipai.processors;
 import io.sipai.runtime.ServiceMain;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** The stream-processors service: Kafka Streams apps for timelines and admission; HTTP for health, metrics, counters. */
+/**
+ * The stream-processors service: Kafka Streams apps for timelines and admission; HTTP for health, metrics, counters.
+ */
 @SpringBootApplication
 public class ProcessorsApplication {
 

@@ -31,9 +31,9 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the dispatcher's Kafka Streams application ({@link DispatcherTopology}): creates the contract topics it
- * uses if missing (and waits for their partition leaders, see {@link TopicLeaders}), starts with exactly-once v2, reports readiness when RUNNING and closes on shutdown. Stopping
- * and starting again (what a restart does) resumes from the committed state: queued deliveries and retry timers
- * are in changelogged stores.
+ * uses if missing (and waits for their partition leaders, see {@link TopicLeaders}), starts with exactly-once v2,
+ * reports readiness when RUNNING and closes on shutdown. Stopping and starting again (what a restart does) resumes
+ * from the committed state: queued deliveries and retry timers are in changelogged stores.
  */
 public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
 

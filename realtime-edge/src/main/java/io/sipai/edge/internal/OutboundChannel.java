@@ -37,8 +37,8 @@ public final class OutboundChannel {
     private long fullSince;
     private Runnable afterDrain;
 
-    public OutboundChannel(RemoteEndpoint.Async remote, int audioCapacity, long slowReaderMillis, long sendTimeoutMillis,
-                           Runnable onSlowReader, Runnable onDropped) {
+    public OutboundChannel(RemoteEndpoint.Async remote, int audioCapacity, long slowReaderMillis,
+                           long sendTimeoutMillis, Runnable onSlowReader, Runnable onDropped) {
         this.remote = remote;
         this.audioCapacity = audioCapacity;
         this.slowReaderNanos = slowReaderMillis * 1_000_000L;

@@ -30,8 +30,8 @@ import io.sipai.schemas.telephony.TransferTarget;
  * are answered at once and leave the effect to the pipeline ({@link Effect}; a transfer carries the tool's
  * configured target); HTTP tools POST the arguments object
  * as JSON to the tool's URL (through the SSRF guard at connect time: an internal address not allow-listed in
- * {@code WEBHOOK_ALLOWED_HOSTS} is a refused, failed result), signed like webhooks ({@link WebhookSigner}), with the tool's timeout, and return the
- * response body (a 2xx) as the result. Never blocks the caller.
+ * {@code WEBHOOK_ALLOWED_HOSTS} is a refused, failed result), signed like webhooks ({@link WebhookSigner}), with the
+ * tool's timeout, and return the response body (a 2xx) as the result. Never blocks the caller.
  */
 public final class ToolRunner {
 

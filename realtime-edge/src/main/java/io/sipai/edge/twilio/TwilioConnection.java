@@ -28,8 +28,8 @@ import tools.jackson.databind.JsonNode;
  * {@code customParameters}: callId, tenantId, token, optional agentId, campaignId, from, to, direction),
  * {@code media} (base64 mu-law 8 kHz, reordered by {@code media.chunk}), {@code dtmf}, {@code mark} and
  * {@code stop}; sends {@code media}, {@code mark} and {@code clear}. A transfer updates the call through Twilio's
- * REST API with the {@code accountSid} and {@code callSid} of {@code start}. A bad token closes with 4001/4003 right after
- * {@code start}, before any pipeline exists.
+ * REST API with the {@code accountSid} and {@code callSid} of {@code start}. A bad token closes with 4001/4003 right
+ * after {@code start}, before any pipeline exists.
  */
 final class TwilioConnection extends EdgeConnection {
 

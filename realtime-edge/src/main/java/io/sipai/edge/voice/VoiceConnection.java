@@ -122,7 +122,8 @@ final class VoiceConnection extends EdgeConnection {
         services.sessions().emit(context, CallRequested.newBuilder().setDirection(context.direction())
                 .setTransport(context.transport()).setFrom(context.from()).setTo(context.to())
                 .setMetadata(context.metadata()).build());
-        services.admission().acquire(context.slot(), context.direction(), context.transport()).whenComplete((decision, error) -> decided(context, decision, error));
+        services.admission().acquire(context.slot(), context.direction(), context.transport())
+                .whenComplete((decision, error) -> decided(context, decision, error));
     }
 
     private static AudioFormat audioFormat(JsonNode audio) {

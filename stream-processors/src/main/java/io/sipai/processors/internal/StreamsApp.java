@@ -70,7 +70,8 @@ public final class StreamsApp implements ReadinessCheck, AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         // Output is flushed at every commit anyway; with one request in flight (below) records batch up while a
         // request is out, so a long linger only adds latency.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) Math.min(commitIntervalMs / 2, 5));
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                (int) Math.min(commitIntervalMs / 2, 5));
         // A thread commits only between polls: a poll that blocks longer than the commit interval when input is
         // idle would hold back the commit (and the visibility) of what was already processed.
         props.put(StreamsConfig.POLL_MS_CONFIG, Math.min(commitIntervalMs, 100));

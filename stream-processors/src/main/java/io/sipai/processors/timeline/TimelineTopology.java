@@ -11,8 +11,8 @@ import org.apache.kafka.streams.state.Stores;
  * The timeline application: {@code call.events.v1} (key callId, 12 partitions, one task each) -> timeline
  * processor with stores {@value #SUMMARY_STORE}, {@value #EVENT_IDS_STORE}, {@value #DIRTY_STORE} and
  * {@value #RETENTION_STORE} -> {@code call.timeline.v1} (compacted, key callId), {@code call.timeline-entries.v1}
- * (key callId, seq 1..n per call) and {@code call.quarantine.v1}. Run with {@code processing.guarantee=exactly_once_v2};
- * see {@link TimelineProcessor}.
+ * (key callId, seq 1..n per call) and {@code call.quarantine.v1}. Run with
+ * {@code processing.guarantee=exactly_once_v2}; see {@link TimelineProcessor}.
  */
 public final class TimelineTopology {
 

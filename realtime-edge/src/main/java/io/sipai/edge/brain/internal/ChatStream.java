@@ -121,7 +121,8 @@ public final class ChatStream {
                 listener.text(text);
             }
             for (JsonNode fragment : delta.path("tool_calls")) {
-                String[] call = calls.computeIfAbsent(fragment.path("index").asInt(), i -> new String[]{null, null, ""});
+                String[] call = calls.computeIfAbsent(fragment.path("index").asInt(),
+                        i -> new String[]{null, null, ""});
                 if (fragment.hasNonNull("id")) {
                     call[0] = fragment.get("id").asString();
                 }

@@ -93,7 +93,8 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
             case AcquireSlot ignored -> acquire(command, now);
             case Heartbeat ignored -> heartbeat(command, now);
             case ReleaseSlot ignored -> release(command, now);
-            default -> quarantine(record, QuarantineReason.MALFORMED, "unknown command " + command.getCommand().getClass().getSimpleName());
+            default -> quarantine(record, QuarantineReason.MALFORMED,
+                    "unknown command " + command.getCommand().getClass().getSimpleName());
         }
     }
 
@@ -124,7 +125,8 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
             limits.add(tenantId, campaignId, 1);
             long lease = now + ttl;
             AdmissionDecision decision = decision(command, now, Granted.newBuilder()
-                    .setCounters(limits.snapshot(tenantId, campaignId)).setLeaseExpiresAt(Instant.ofEpochMilli(lease)).build());
+                    .setCounters(limits.snapshot(tenantId, campaignId)).setLeaseExpiresAt(Instant.ofEpochMilli(lease))
+                    .build());
             slot = newSlot(command, SlotStatus.HELD, now, lease, decision);
         } else {
             AdmissionDecision decision = rejected(command, now, hit, limits.snapshot(tenantId, campaignId));

@@ -33,9 +33,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * punctuator publishes each changed summary to compacted {@code call.timeline.v1} once per
  * {@link TimelineOptions#summaryInterval()} (both outputs keyed by callId), so a busy call costs one summary record
  * per interval instead of one per event. The changed-calls set is a store ({@value TimelineTopology#DIRTY_STORE}),
- * so a summary marked but not yet published when a commit happens is still published after a crash. Events that cannot apply go to {@code call.quarantine.v1} with the reason and their
- * original bytes; values arrive as bytes and are decoded here, so undecodable bytes are quarantined (UNDECODABLE)
- * in the same transaction as everything else.
+ * so a summary marked but not yet published when a commit happens is still published after a crash. Events that
+ * cannot apply go to {@code call.quarantine.v1} with the reason and their original bytes; values arrive as bytes
+ * and are decoded here, so undecodable bytes are quarantined (UNDECODABLE) in the same transaction as everything
+ * else.
  *
  * <p>State: the summary per call ({@value TimelineTopology#SUMMARY_STORE}) and one small key per applied event
  * ({@value TimelineTopology#EVENT_IDS_STORE}: callId + eventId -> seq), so a call with thousands of entries never

@@ -13,9 +13,9 @@ import io.sipai.runtime.ssrf.CheckedTarget;
 
 /**
  * POSTs webhook bodies to checked addresses over HTTP/1.1, keeping idle connections per (address, port, host,
- * scheme) so a busy endpoint is not paying a TCP (and TLS) handshake per delivery. The connections are service-runtime's
- * {@link CheckedHttpConnection} (connected to the address the SSRF guard checked), keeping {@value #KEPT_BODY_BYTES}
- * bytes of each response body. Redirects are never followed: a 3xx is just a failed attempt.
+ * scheme) so a busy endpoint is not paying a TCP (and TLS) handshake per delivery. The connections are
+ * service-runtime's {@link CheckedHttpConnection} (connected to the address the SSRF guard checked), keeping
+ * {@value #KEPT_BODY_BYTES} bytes of each response body. Redirects are never followed: a 3xx is just a failed attempt.
  */
 public final class HttpPoster implements AutoCloseable {
 

@@ -31,7 +31,8 @@ public final class TwilioSignature {
         }
         byte[] presented = signature.strip().getBytes(StandardCharsets.US_ASCII);
         for (String candidate : urlVariants(url)) {
-            if (MessageDigest.isEqual(presented, sign(authToken, candidate, params).getBytes(StandardCharsets.US_ASCII))) {
+            byte[] expected = sign(authToken, candidate, params).getBytes(StandardCharsets.US_ASCII);
+            if (MessageDigest.isEqual(presented, expected)) {
                 return true;
             }
         }
