@@ -5,17 +5,15 @@ import static io.sipai.gateway.internal.db.jooq.Tables.CALLS;
 import static io.sipai.gateway.internal.db.jooq.Tables.CAMPAIGNS;
 import static io.sipai.gateway.internal.db.jooq.Tables.TIMELINE_ENTRIES;
 
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 import io.sipai.gateway.internal.db.jooq.tables.records.CallsRecord;
+import io.sipai.gateway.internal.web.Paging;
 import io.sipai.gateway.problems.ApiException;
-import io.sipai.gateway.problems.ProblemType;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -126,7 +124,7 @@ public class CallStore {
             return new Page<>(rows, null);
         }
         CallView last = rows.get(limit - 1);
-        return new Page<>(rows.subList(0, limit), encodeCursor(last.createdAt() + "|" + last.id()));
+        return new Page<>(rows.subList(0, limit), Paging.encodeCursor(last.createdAt() + "|" + last.id()));
     }
 
     /** Entries with seq > after, in order; 404 when the tenant has no such call. */
@@ -148,22 +146,18 @@ public class CallStore {
         return new Page<>(entries.subList(0, limit), Long.toString(entries.get(limit - 1).seq()));
     }
 
-    private static String encodeCursor(String position) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
-    }
-
+    /** A list cursor's position: the last row's creation time and call id. */
     private static String[] decodeCursor(String cursor) {
+        String[] parts = Paging.decodeCursor(cursor).split("\\|", 2);
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
             OffsetDateTime.parse(parts[0]);
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("no call id");
-            }
-            return parts;
         } catch (RuntimeException e) {
-            throw new ApiException(ProblemType.INVALID_PARAMETER, "cursor: not a cursor this API returned",
-                    java.util.Map.of("field", "cursor"));
+            throw Paging.badCursor();
         }
+        if (parts.length != 2) {
+            throw Paging.badCursor();
+        }
+        return parts;
     }
 
     static CallView view(Record record) {

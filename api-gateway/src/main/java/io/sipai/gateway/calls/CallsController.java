@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.sipai.gateway.calls.internal.OutboundCalls;
+import io.sipai.gateway.internal.web.Paging;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.tenants.Caller;
@@ -26,8 +27,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** {@code /v1/calls}: place outbound calls, list and read calls and their timelines, hang up. */
 @RestController
 public class CallsController {
-
-    private static final int MAX_LIMIT = 200;
 
     private final OutboundCalls outbound;
     private final CallStore calls;
@@ -61,7 +60,7 @@ public class CallsController {
         caller.require(Scope.READ);
         CallStore.Filter filter = new CallStore.Filter(status(status), campaignId, agentId,
                 time("createdFrom", createdFrom), time("createdTo", createdTo));
-        return calls.list(caller.tenantId(), filter, cursor, limit("limit", limit));
+        return calls.list(caller.tenantId(), filter, cursor, Paging.limit("limit", limit));
     }
 
     @GetMapping("/v1/calls/{id}")
@@ -75,7 +74,7 @@ public class CallsController {
                                               @RequestParam(defaultValue = "0") long after,
                                               @RequestParam(defaultValue = "100") int limit) {
         caller.require(Scope.READ);
-        CallStore.Page<CallStore.Entry> page = calls.timeline(caller.tenantId(), id, after, limit("limit", limit));
+        CallStore.Page<CallStore.Entry> page = calls.timeline(caller.tenantId(), id, after, Paging.limit("limit", limit));
         return new CallStore.Page<>(page.data().stream().map(e -> new EntryView(e.seq(), e.eventId(),
                 e.eventType(), e.occurredAt(), e.source(), e.payload())).toList(), page.nextCursor());
     }
@@ -108,13 +107,5 @@ public class CallsController {
             throw new ApiException(ProblemType.INVALID_PARAMETER, field + ": not an RFC 3339 time", Map.of(
                     "field", field));
         }
-    }
-
-    static int limit(String field, int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(ProblemType.INVALID_PARAMETER, field + ": must be between 1 and " + MAX_LIMIT,
-                    Map.of("field", field));
-        }
-        return limit;
     }
 }

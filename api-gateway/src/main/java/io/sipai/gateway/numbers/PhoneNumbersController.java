@@ -1,10 +1,8 @@
 package io.sipai.gateway.numbers;
 
-import java.util.Map;
 
+import io.sipai.gateway.internal.web.Paging;
 import io.sipai.gateway.numbers.internal.PhoneNumberService;
-import io.sipai.gateway.problems.ApiException;
-import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.tenants.Caller;
 import io.sipai.gateway.tenants.Scope;
 import org.springframework.http.HttpStatus;
@@ -27,8 +25,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class PhoneNumbersController {
 
-    private static final int MAX_LIMIT = 200;
-
     private final PhoneNumberService numbers;
 
     public PhoneNumbersController(PhoneNumberService numbers) {
@@ -46,12 +42,7 @@ public class PhoneNumbersController {
     public PhoneNumberService.Page list(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                         @RequestParam(required = false) String cursor,
                                         @RequestParam(defaultValue = "50") int limit) {
-        caller.require(Scope.READ);
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(ProblemType.INVALID_PARAMETER, "limit: must be between 1 and " + MAX_LIMIT,
-                    Map.of("field", "limit"));
-        }
-        return numbers.list(caller.tenantId(), cursor, limit);
+        return numbers.list(caller.require(Scope.READ).tenantId(), cursor, Paging.limit("limit", limit));
     }
 
     @GetMapping("/v1/phone-numbers/{number}")

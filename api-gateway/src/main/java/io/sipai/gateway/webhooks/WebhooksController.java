@@ -4,8 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.sipai.gateway.problems.ApiException;
-import io.sipai.gateway.problems.ProblemType;
+import io.sipai.gateway.internal.web.Paging;
 import io.sipai.gateway.tenants.Caller;
 import io.sipai.gateway.tenants.Scope;
 import io.sipai.gateway.webhooks.internal.WebhookService;
@@ -76,12 +75,8 @@ public class WebhooksController {
     public Map<String, Object> attempts(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable String id,
                                         @RequestParam(required = false) String cursor,
                                         @RequestParam(defaultValue = "50") int limit) {
-        if (limit < 1 || limit > 200) {
-            throw new ApiException(ProblemType.INVALID_PARAMETER, "limit: must be between 1 and 200",
-                    Map.of("field", "limit"));
-        }
         List<WebhookService.AttemptView> page = webhooks.attempts(caller.require(Scope.READ).tenantId(), id, cursor,
-                limit);
+                Paging.limit("limit", limit));
         String next = page.size() == limit ? page.getLast().id() : null;
         return next == null ? Map.of("data", page) : Map.of("data", page, "nextCursor", next);
     }

@@ -12,7 +12,6 @@ import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -25,7 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.sipai.schemas.telephony.TelephonyToken;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -156,9 +154,6 @@ public final class TwilioLoadGenerator {
         }
     }
 
-    private static String token(String secret, String callId, String tenant, long exp) {
-        return new TelephonyToken(secret).mint(callId, tenant, Instant.ofEpochSecond(exp));
-    }
 
     private static byte mulaw(short sample) {
         int sign = sample < 0 ? 0x80 : 0;
@@ -291,20 +286,14 @@ public final class TwilioLoadGenerator {
         }
 
         void start() throws IOException {
-            String sid = "MZ" + callId;
-            send("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
-            send("{\"event\":\"start\",\"sequenceNumber\":\"1\",\"start\":{\"streamSid\":\"" + sid
-                    + "\",\"customParameters\":{\"callId\":\"" + callId + "\",\"tenantId\":\"bench\",\"token\":\""
-                    + token(secret, callId, "bench", Instant.now().plusSeconds(600).getEpochSecond())
-                    + "\"}},\"streamSid\":\"" + sid + "\"}");
+            send(TwilioMessages.CONNECTED);
+            send(TwilioMessages.start(secret, callId, "bench", null));
         }
 
         void sendFrame() throws IOException {
             int next = chunk + 1;
             sentAt[next & (sentAt.length - 1)] = System.nanoTime();
-            send("{\"event\":\"media\",\"sequenceNumber\":\"" + (next + 1) + "\",\"media\":{\"track\":"
-                    + "\"inbound\",\"chunk\":\"" + next + "\",\"timestamp\":\"" + next * 20 + "\",\"payload\":\""
-                    + payloads[next % payloads.length] + "\"},\"streamSid\":\"MZ" + callId + "\"}");
+            send(TwilioMessages.media(callId, next, payloads[next % payloads.length]));
             chunk = next;
             sent.incrementAndGet();
         }

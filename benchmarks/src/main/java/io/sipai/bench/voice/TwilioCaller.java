@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.sipai.schemas.telephony.TelephonyToken;
+import io.sipai.bench.edge.TwilioMessages;
 
 /**
  * One caller of {@link OfflineCallBenchmark} over Twilio Media Streams on a plain blocking socket: sends a 20 ms
@@ -53,11 +52,8 @@ final class TwilioCaller {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             DataInputStream in = handshake(socket, out);
-            send(out, "{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
-            send(out, "{\"event\":\"start\",\"sequenceNumber\":\"1\",\"start\":{\"streamSid\":\"MZ" + callId
-                    + "\",\"customParameters\":{\"callId\":\"" + callId + "\",\"tenantId\":\"" + tenantId
-                    + "\",\"agentId\":\"" + agentId + "\",\"token\":\"" + new TelephonyToken(secret).mint(callId,
-                    tenantId, Instant.now().plusSeconds(600)) + "\"}},\"streamSid\":\"MZ" + callId + "\"}");
+            send(out, TwilioMessages.CONNECTED);
+            send(out, TwilioMessages.start(secret, callId, tenantId, agentId));
             Thread reader = Thread.ofVirtual().start(() -> read(in, out));
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             Pacer pacer = new Pacer(out);
@@ -138,7 +134,7 @@ final class TwilioCaller {
         } else if (text.contains("\"event\":\"mark\"")) {
             int at = text.indexOf("\"name\":\"") + 8;
             String name = text.substring(at, text.indexOf('"', at));
-            send(out, "{\"event\":\"mark\",\"streamSid\":\"MZ" + callId + "\",\"mark\":{\"name\":\"" + name + "\"}}");
+            send(out, TwilioMessages.mark(callId, name));
         }
     }
 
@@ -216,10 +212,7 @@ final class TwilioCaller {
             }
             frames++;
             if (!closed) {
-                send(out, "{\"event\":\"media\",\"sequenceNumber\":\"" + (frames + 1) + "\",\"media\":{\"track\":"
-                        + "\"inbound\",\"chunk\":\"" + frames + "\",\"timestamp\":\"" + frames * 20
-                        + "\",\"payload\":\"" + Base64.getEncoder().encodeToString(frame) + "\"},\"streamSid\":\"MZ"
-                        + callId + "\"}");
+                send(out, TwilioMessages.media(callId, frames, Base64.getEncoder().encodeToString(frame)));
             }
         }
     }

@@ -79,21 +79,9 @@ class CallTransferTest extends EdgeIntegrationTest {
         String callSid = twilioSid();
         providers.failWith.put(callSid, 500);
         try (TwilioCaller caller = twilio(callId, agent("sip:support@pbx.example.com"), callSid)) {
-            caller.dtmf("0");
-            await().atMost(Duration.ofSeconds(20)).until(() -> utterances(TestKafka.events(callId))
-                    .contains("Sorry, I could not put you through."));
-            ToolCallCompleted completed = payload(TestKafka.events(callId), ToolCallCompleted.class).getFirst();
-            assertThat(completed.getName()).isEqualTo("transfer_call");
-            assertThat(completed.getSuccess()).isFalse();
-            assertThat(completed.getError()).isEqualTo("transfer failed: Twilio answered HTTP 500");
-            caller.dtmf("1");
-            await().atMost(Duration.ofSeconds(20)).until(() -> utterances(TestKafka.events(callId))
-                    .contains("Hello again."));
-            assertThat(TestKafka.eventTypes(callId)).doesNotContain("CallEnded");
+            assertTransferFailsAndTheCallGoesOn(caller, callId, "transfer failed: Twilio answered HTTP 500");
         }
-        awaitEvent(callId, "CallEnded");
-        assertThat(payload(TestKafka.events(callId), CallEnded.class).getFirst().getReason())
-                .isEqualTo(EndReason.CALLER_HANGUP);
+        assertEndedByTheCaller(callId);
     }
 
     @Test
@@ -121,24 +109,12 @@ class CallTransferTest extends EdgeIntegrationTest {
         String callSid = twilioSid();
         providers.answerDelay.put(callSid, Duration.ofMillis(TRANSFER_TIMEOUT_MS + 3000L));
         try (TwilioCaller caller = twilio(callId, agent("tel:+15551234567"), callSid)) {
-            caller.dtmf("0");
-            await().atMost(Duration.ofSeconds(20)).until(() -> utterances(TestKafka.events(callId))
-                    .contains("Sorry, I could not put you through."));
-            ToolCallCompleted completed = payload(TestKafka.events(callId), ToolCallCompleted.class).getFirst();
-            assertThat(completed.getName()).isEqualTo("transfer_call");
-            assertThat(completed.getSuccess()).isFalse();
-            assertThat(completed.getError())
-                    .isEqualTo("transfer failed: Twilio: no answer within " + TRANSFER_TIMEOUT_MS + " ms");
+            ToolCallCompleted completed = assertTransferFailsAndTheCallGoesOn(caller, callId,
+                    "transfer failed: Twilio: no answer within " + TRANSFER_TIMEOUT_MS + " ms");
             assertThat(completed.getDurationMs()).isGreaterThanOrEqualTo(TRANSFER_TIMEOUT_MS);
-            caller.dtmf("1");
-            await().atMost(Duration.ofSeconds(20)).until(() -> utterances(TestKafka.events(callId))
-                    .contains("Hello again."));
             assertThat(caller.ws.closed).isNotDone();
-            assertThat(TestKafka.eventTypes(callId)).doesNotContain("CallEnded");
         }
-        awaitEvent(callId, "CallEnded");
-        assertThat(payload(TestKafka.events(callId), CallEnded.class).getFirst().getReason())
-                .isEqualTo(EndReason.CALLER_HANGUP);
+        assertEndedByTheCaller(callId);
     }
 
     @Test
@@ -251,6 +227,32 @@ class CallTransferTest extends EdgeIntegrationTest {
 
     private static String twilioSid() {
         return "CA" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /**
+     * The caller asks for a transfer (0) that fails with {@code error}: the agent apologises, still answers (1), and
+     * the call is not over. Returns the failed tool result.
+     */
+    private static ToolCallCompleted assertTransferFailsAndTheCallGoesOn(TwilioCaller caller, String callId,
+                                                                         String error) {
+        caller.dtmf("0");
+        await().atMost(Duration.ofSeconds(20)).until(() -> utterances(TestKafka.events(callId))
+                .contains("Sorry, I could not put you through."));
+        ToolCallCompleted completed = payload(TestKafka.events(callId), ToolCallCompleted.class).getFirst();
+        assertThat(completed.getName()).isEqualTo("transfer_call");
+        assertThat(completed.getSuccess()).isFalse();
+        assertThat(completed.getError()).isEqualTo(error);
+        caller.dtmf("1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> utterances(TestKafka.events(callId))
+                .contains("Hello again."));
+        assertThat(TestKafka.eventTypes(callId)).doesNotContain("CallEnded");
+        return completed;
+    }
+
+    private static void assertEndedByTheCaller(String callId) {
+        awaitEvent(callId, "CallEnded");
+        assertThat(payload(TestKafka.events(callId), CallEnded.class).getFirst().getReason())
+                .isEqualTo(EndReason.CALLER_HANGUP);
     }
 
     private static void awaitEvent(String callId, String type) {

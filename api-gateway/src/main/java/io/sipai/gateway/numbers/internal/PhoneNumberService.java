@@ -3,16 +3,15 @@ package io.sipai.gateway.numbers.internal;
 import static io.sipai.gateway.internal.db.jooq.Tables.AGENTS;
 import static io.sipai.gateway.internal.db.jooq.Tables.PHONE_NUMBERS;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import io.sipai.gateway.internal.db.jooq.tables.records.PhoneNumbersRecord;
+import io.sipai.gateway.internal.web.Paging;
 import io.sipai.gateway.numbers.PhoneNumberDirectory;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
@@ -116,7 +115,7 @@ public class PhoneNumberService {
         if (rows.size() <= limit) {
             return new Page(rows, null);
         }
-        return new Page(rows.subList(0, limit), encodeCursor(rows.get(limit - 1).number()));
+        return new Page(rows.subList(0, limit), Paging.encodeCursor(rows.get(limit - 1).number()));
     }
 
     private static PhoneNumbersRecord locked(DSLContext tx, String tenantId, String number) {
@@ -134,21 +133,13 @@ public class PhoneNumberService {
         }
     }
 
-    private static String encodeCursor(String number) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(number.getBytes(StandardCharsets.UTF_8));
-    }
-
+    /** A list cursor's position: the last number of the previous page. */
     private static String decodeCursor(String cursor) {
-        try {
-            String number = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (PhoneNumberDirectory.E164.matcher(number).matches()) {
-                return number;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below, like any other cursor this API did not return
+        String number = Paging.decodeCursor(cursor);
+        if (!PhoneNumberDirectory.E164.matcher(number).matches()) {
+            throw Paging.badCursor();
         }
-        throw new ApiException(ProblemType.INVALID_PARAMETER, "cursor: not a cursor this API returned",
-                Map.of("field", "cursor"));
+        return number;
     }
 
     private static PhoneNumberView view(PhoneNumbersRecord row) {
