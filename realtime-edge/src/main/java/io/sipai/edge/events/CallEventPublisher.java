@@ -3,6 +3,7 @@ package io.sipai.edge.events;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,7 +36,7 @@ public final class CallEventPublisher implements AutoCloseable {
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final Producer<String, CallEvent> producer;
-    private final Queue<CallEvent> queue = new ConcurrentLinkedQueue<>();
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger ordinaryQueued = new AtomicInteger();
     private final AtomicLong inFlight = new AtomicLong();
     private final int capacity;
@@ -80,13 +81,26 @@ public final class CallEventPublisher implements AutoCloseable {
                     event.getPayload().getClass().getSimpleName(), event.getCallId());
             return false;
         }
-        queue.add(event);
+        queue.add(new Pending(event, null));
         return true;
+    }
+
+    /**
+     * Queues an event that later events of other producers depend on (CallRequested before the admission
+     * processor's CallAdmitted) and completes when the broker acknowledged it, or fails with the producer's error.
+     * Callers wait for it before they cause those events, so the log holds the cause first. Never blocks.
+     */
+    public CompletableFuture<Void> publishAcknowledged(CallEvent event) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        ordinaryQueued.incrementAndGet();
+        queue.add(new Pending(event, acknowledged));
+        LockSupport.unpark(thread);
+        return acknowledged;
     }
 
     /** Queues a terminal event (CallEnded) that is never dropped. Never blocks. */
     public void publishTerminal(CallEvent event) {
-        queue.add(event);
+        queue.add(new Pending(event, null));
         LockSupport.unpark(thread);
     }
 
@@ -124,43 +138,54 @@ public final class CallEventPublisher implements AutoCloseable {
 
     private void run() {
         while (running) {
-            CallEvent event = queue.poll();
-            if (event == null) {
+            Pending pending = queue.poll();
+            if (pending == null) {
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
-            boolean terminal = event.getPayload() instanceof CallEnded;
+            boolean terminal = pending.event().getPayload() instanceof CallEnded;
             if (!terminal) {
                 ordinaryQueued.decrementAndGet();
             }
-            send(event, terminal);
+            send(pending, terminal);
         }
     }
 
-    private void send(CallEvent event, boolean terminal) {
+    private void send(Pending pending, boolean terminal) {
+        CallEvent event = pending.event();
         inFlight.incrementAndGet();
         try {
             producer.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), event.getCallId(), event),
                     (metadata, error) -> {
                         if (error != null) {
-                            onFailure(event, terminal, error);
+                            onFailure(pending, terminal, error);
+                        } else if (pending.acknowledged() != null) {
+                            pending.acknowledged().complete(null);
                         }
                         inFlight.decrementAndGet();
                     });
         } catch (RuntimeException e) {
-            onFailure(event, terminal, e);
+            onFailure(pending, terminal, e);
             inFlight.decrementAndGet();
         }
     }
 
-    private void onFailure(CallEvent event, boolean terminal, Exception error) {
+    private void onFailure(Pending pending, boolean terminal, Exception error) {
         failed.increment();
+        CallEvent event = pending.event();
+        if (pending.acknowledged() != null) {
+            pending.acknowledged().completeExceptionally(error);
+        }
         if (terminal && running) {
             LOG.warn("writing CallEnded of call {} failed, retrying: {}", event.getCallId(), error.toString());
-            queue.add(event);
+            queue.add(pending);
         } else {
             LOG.error("writing {} of call {} failed: {}", event.getPayload().getClass().getSimpleName(),
                     event.getCallId(), error.toString());
         }
+    }
+
+    /** A queued event and, for {@link #publishAcknowledged}, the future its acknowledgement completes. */
+    private record Pending(CallEvent event, CompletableFuture<Void> acknowledged) {
     }
 }

@@ -27,6 +27,7 @@ public abstract class EdgeConnection implements MediaTransport {
     protected final OutboundChannel out;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile CallSession call;
+    private volatile boolean disconnected;
 
     protected EdgeConnection(WebSocketSession ws, EdgeServices services) {
         this.ws = ws;
@@ -50,12 +51,20 @@ public abstract class EdgeConnection implements MediaTransport {
         return call;
     }
 
+    /**
+     * Attaches the started call. A socket that closed while the call was being admitted ends it at once: no close
+     * event will come for it any more, and a live session would hold its slot with heartbeats forever.
+     */
     protected final void call(CallSession session) {
         this.call = session;
+        if (disconnected) {
+            session.end(EndReason.CALLER_HANGUP, "connection closed before the call started");
+        }
     }
 
     /** The socket closed (by either side). Ends the call as a caller hangup unless it already ended. */
     public void onClosed(CloseStatus status) {
+        disconnected = true;
         out.close();
         CallSession current = call;
         if (current != null) {

@@ -3,6 +3,7 @@ package io.sipai.edge.internal;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -29,7 +30,6 @@ public final class OutboundChannel {
     private final Runnable onSlowReader;
     private final Runnable onDropped;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
-    private final SendHandler completion = this::completed;
     private int queuedAudio;
     private int queuedControl;
     private boolean sending;
@@ -65,18 +65,19 @@ public final class OutboundChannel {
     }
 
     /**
-     * Stops accepting messages, drops queued audio, sends {@code finalMessage} (if not null) after the write in
-     * progress, then runs {@code then} (typically the socket close). Runs {@code then} at once when already closed.
+     * Stops accepting messages, sends what is queued (audio included: what the server queued before the end of a
+     * call reaches the client) and then {@code finalMessage} (if not null), then runs {@code then} (typically the
+     * socket close). Runs {@code then} at once when already closed; a slow reader was closed with its queue
+     * discarded, and the send timeout bounds how long a drain can take.
      */
     public void shutdown(Object finalMessage, Runnable then) {
         Object first = null;
         synchronized (this) {
             if (!closed) {
                 closed = true;
-                queue.removeIf(queued -> ((Queued) queued).audio());
-                queuedAudio = 0;
                 if (finalMessage != null) {
                     queue.add(new Queued(finalMessage, false));
+                    queuedControl++;
                 }
                 if (sending || !queue.isEmpty()) {
                     afterDrain = then;
@@ -89,7 +90,7 @@ public final class OutboundChannel {
             }
         }
         if (first != null) {
-            write(first);
+            writeFrom(first);
         }
         if (then != null) {
             Thread.ofVirtual().start(then);
@@ -109,7 +110,7 @@ public final class OutboundChannel {
             sending = true;
             first = take();
         }
-        write(first);
+        writeFrom(first);
     }
 
     private boolean admit(boolean audio) {
@@ -147,19 +148,32 @@ public final class OutboundChannel {
         return next.message();
     }
 
-    private void write(Object message) {
-        try {
-            if (message instanceof String text) {
-                remote.sendText(text, completion);
-            } else {
-                remote.sendBinary((ByteBuffer) message, completion);
+    /**
+     * Writes {@code message} and the messages queued after it, one at a time. The container's send call may run
+     * the completion handler before it returns (Jetty does, and only resets its message state when the call
+     * returns), so the next write starts only once both happened: whichever comes second continues the loop.
+     */
+    private void writeFrom(Object message) {
+        while (message != null) {
+            Write write = new Write();
+            try {
+                if (message instanceof String text) {
+                    remote.sendText(text, write);
+                } else {
+                    remote.sendBinary((ByteBuffer) message, write);
+                }
+            } catch (RuntimeException e) {
+                write.onResult(new SendResult(e));
             }
-        } catch (RuntimeException e) {
-            completed(new SendResult(e));
+            if (!write.arrive()) {
+                return;
+            }
+            message = completed(write.result);
         }
     }
 
-    private void completed(SendResult result) {
+    /** Settles a finished write; returns the next message to write, or null when this writer stops. */
+    private Object completed(SendResult result) {
         Object next = null;
         Runnable finished;
         synchronized (this) {
@@ -185,10 +199,28 @@ public final class OutboundChannel {
                 }
             }
         }
-        if (next != null) {
-            write(next);
-        } else if (finished != null) {
+        if (finished != null) {
             Thread.ofVirtual().start(finished);
+        }
+        return next;
+    }
+
+    /** One write in progress: done when the send call returned and the container reported the result. */
+    private final class Write implements SendHandler {
+        private final AtomicInteger pending = new AtomicInteger(2);
+        private volatile SendResult result;
+
+        @Override
+        public void onResult(SendResult sent) {
+            result = sent;
+            if (arrive()) {
+                writeFrom(completed(sent));
+            }
+        }
+
+        /** Counts one of the two events; true for the second. */
+        boolean arrive() {
+            return pending.decrementAndGet() == 0;
         }
     }
 

@@ -1,11 +1,14 @@
 package io.sipai.edge.session;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 
+import io.sipai.common.CallDirection;
 import io.sipai.edge.EdgeSettings;
 import io.sipai.edge.codec.AudioFormat;
 import io.sipai.edge.events.CallEventPublisher;
 import io.sipai.edge.events.CallEvents;
+import io.sipai.events.CallAnswered;
 import io.sipai.events.CallStarted;
 import io.sipai.runtime.admission.AdmissionClient;
 
@@ -33,8 +36,8 @@ public final class CallSessionFactory {
     }
 
     /**
-     * Starts the session of a connected, authenticated and admitted call: registers it, writes CallStarted and
-     * creates its pipeline.
+     * Starts the session of a connected, authenticated and admitted call: registers it, writes CallStarted (and
+     * CallAnswered for an inbound call) and creates its pipeline.
      *
      * @param inFormat  encoding of the caller audio the transport receives
      * @param sequenced whether the transport numbers its audio messages (enables the jitter buffer)
@@ -49,6 +52,11 @@ public final class CallSessionFactory {
         }
         emit(context, CallStarted.newBuilder().setDirection(context.direction()).setFrom(context.from())
                 .setTo(context.to()).setTransport(context.transport()).setEdgeNode(settings.nodeName()).build());
+        if (context.direction() == CallDirection.INBOUND) {
+            // The agent picks up an inbound call as its media connects; an outbound call is answered by the
+            // called party, which the provider's status callback reports through api-gateway.
+            emit(context, CallAnswered.newBuilder().build());
+        }
         session.attach(pipelines.create(context, session.output()));
         return session;
     }
@@ -56,6 +64,14 @@ public final class CallSessionFactory {
     /** Writes an ordinary event of the call; never blocks. */
     public void emit(CallContext context, Object payload) {
         publisher.publish(CallEvents.envelope(context, payload, Instant.now()));
+    }
+
+    /**
+     * Writes an event that another service's events depend on, completing once the broker acknowledged it: the
+     * caller causes those events only then, so the log holds the cause first (causal order, docs/events.md).
+     */
+    public CompletableFuture<Void> emitAcknowledged(CallContext context, Object payload) {
+        return publisher.publishAcknowledged(CallEvents.envelope(context, payload, Instant.now()));
     }
 
     /** Whether a session for the call is already live here. */

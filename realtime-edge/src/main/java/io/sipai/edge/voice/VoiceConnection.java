@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Rejected;
@@ -119,11 +120,24 @@ final class VoiceConnection extends EdgeConnection {
                 CallDirection.INBOUND, Transport.WEBSOCKET, Json.text(msg, "from"), Json.text(msg, "to"),
                 Json.stringMap(msg.path("metadata")), agent);
         state = State.ADMITTING;
-        services.sessions().emit(context, CallRequested.newBuilder().setDirection(context.direction())
-                .setTransport(context.transport()).setFrom(context.from()).setTo(context.to())
-                .setMetadata(context.metadata()).build());
-        services.admission().acquire(context.slot(), context.direction(), context.transport())
-                .whenComplete((decision, error) -> decided(context, decision, error));
+        // The slot is asked for only once CallRequested is in the log, so CallAdmitted (written by the admission
+        // processor) always follows it.
+        services.sessions().emitAcknowledged(context, CallRequested.newBuilder().setDirection(context.direction())
+                        .setTransport(context.transport()).setFrom(context.from()).setTo(context.to())
+                        .setMetadata(context.metadata()).build())
+                .whenComplete((acknowledged, error) -> {
+                    if (error != null) {
+                        decided(context, null, new CompletionException(new IllegalStateException(
+                                "the call event log is unavailable: " + describe(error))));
+                        return;
+                    }
+                    services.admission().acquire(context.slot(), context.direction(), context.transport())
+                            .whenComplete((decision, failure) -> decided(context, decision, failure));
+                });
+    }
+
+    private static String describe(Throwable error) {
+        return error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
     }
 
     private static AudioFormat audioFormat(JsonNode audio) {

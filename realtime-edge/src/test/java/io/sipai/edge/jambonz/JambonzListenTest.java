@@ -62,7 +62,7 @@ class JambonzListenTest extends EdgeIntegrationTest {
             assertThat(jambonz.binaries.peek()).hasSize(320);
         }
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(TestKafka.eventTypes(callId))
-                .containsSubsequence("CallStarted", "DtmfReceived", "CallEnded"));
+                .containsSubsequence("CallStarted", "CallAnswered", "DtmfReceived", "CallEnded"));
         List<io.sipai.events.CallEvent> events = TestKafka.events(callId);
         assertThat(((CallStarted) events.getFirst().getPayload()).getTransport()).isEqualTo(Transport.JAMBONZ);
         assertThat(events.stream().map(e -> e.getPayload()).filter(DtmfReceived.class::isInstance)

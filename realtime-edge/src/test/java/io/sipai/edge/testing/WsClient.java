@@ -26,6 +26,8 @@ public final class WsClient implements AutoCloseable {
     public final LinkedBlockingQueue<byte[]> binaries = new LinkedBlockingQueue<>();
     public final AtomicInteger binaryCount = new AtomicInteger();
     public final CompletableFuture<Close> closed = new CompletableFuture<>();
+    /** Everything received, in arrival order: {@code text:<message>}, {@code binary:<bytes>}, {@code close:<code>}. */
+    public final java.util.Queue<String> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private WebSocket socket;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -116,6 +118,7 @@ public final class WsClient implements AutoCloseable {
             text.append(data);
             if (last) {
                 texts.add(text.toString());
+                received.add("text:" + text);
                 text.setLength(0);
             }
             webSocket.request(1);
@@ -131,6 +134,7 @@ public final class WsClient implements AutoCloseable {
                 byte[] bytes = new byte[binary.remaining()];
                 binary.get(bytes);
                 binaries.add(bytes);
+                received.add("binary:" + bytes.length);
                 binaryCount.incrementAndGet();
                 binary = ByteBuffer.allocate(0);
             }
@@ -140,6 +144,7 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            received.add("close:" + statusCode);
             closed.complete(new Close(statusCode, reason));
             return null;
         }

@@ -91,7 +91,8 @@ class TwilioMediaStreamTest extends EdgeIntegrationTest {
             assertThat(twilio.awaitClose(Duration.ofSeconds(5)).code()).isEqualTo(1000);
         }
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(TestKafka.eventTypes(callId))
-                .containsSubsequence("CallStarted", "UserSpeechStarted", "DtmfReceived", "CallEnded"));
+                .containsSubsequence("CallStarted", "CallAnswered", "UserSpeechStarted", "DtmfReceived",
+                        "CallEnded"));
         List<io.sipai.events.CallEvent> events = TestKafka.events(callId);
         CallStarted started = (CallStarted) events.getFirst().getPayload();
         assertThat(started.getTransport()).isEqualTo(Transport.TWILIO);
@@ -105,6 +106,21 @@ class TwilioMediaStreamTest extends EdgeIntegrationTest {
         assertThat(ended.getReason()).isEqualTo(EndReason.CALLER_HANGUP);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(AdmissionResponder.start()
                 .commandsFor(callId)).anyMatch(c -> c.getCommand() instanceof ReleaseSlot));
+    }
+
+    @Test
+    void anOutboundCallIsAnsweredByTheProviderNotByTheEdge() {
+        String callId = "tw-out-" + UUID.randomUUID();
+        try (WsClient twilio = connectSigned()) {
+            twilio.text(start(callId, "acme", token(callId, "acme")).replace("\"to\":\"+15550002\"",
+                    "\"to\":\"+15550002\",\"direction\":\"outbound\""));
+            twilio.text(media(1, tone(1)));
+            twilio.text("{\"event\":\"stop\",\"sequenceNumber\":\"3\",\"stop\":{\"accountSid\":\"AC1\","
+                    + "\"callSid\":\"CA1\"},\"streamSid\":\"" + STREAM_SID + "\"}");
+            assertThat(twilio.awaitClose(Duration.ofSeconds(5)).code()).isEqualTo(1000);
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(TestKafka.eventTypes(callId))
+                .containsExactly("CallStarted", "CallEnded"));
     }
 
     @Test

@@ -64,9 +64,30 @@ class VoiceProtocolTest extends EdgeIntegrationTest {
             assertThat(client.awaitClose(Duration.ofSeconds(5)).code()).isEqualTo(1000);
         }
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(TestKafka.eventTypes(callId))
-                .containsExactly("CallRequested", "CallStarted", "UserSpeechStarted", "CallEnded"));
-        assertThat(((CallStarted) TestKafka.events(callId).get(1).getPayload()).getTransport())
+                .containsExactly("CallRequested", "CallAdmitted", "CallStarted", "CallAnswered", "UserSpeechStarted",
+                        "CallEnded"));
+        assertThat(((CallStarted) TestKafka.events(callId).get(2).getPayload()).getTransport())
                 .isEqualTo(Transport.WEBSOCKET);
+    }
+
+    @Test
+    void everyCallLogsItsCallRequestedBeforeAdmissionsCallAdmitted() {
+        List<String> callIds = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String callId = "causal-" + i + "-" + UUID.randomUUID();
+            callIds.add(callId);
+            try (WsClient client = connect()) {
+                client.text("{\"t\":\"start\",\"callId\":\"" + callId + "\"}");
+                assertThat(JSON.readTree(client.nextText()).path("t").asString()).isEqualTo("connected");
+                client.text("{\"t\":\"stop\"}");
+                client.awaitClose(Duration.ofSeconds(5));
+            }
+        }
+        for (String callId : callIds) {
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(TestKafka.eventTypes(callId))
+                    .as("events of %s in log order", callId)
+                    .containsExactly("CallRequested", "CallAdmitted", "CallStarted", "CallAnswered", "CallEnded"));
+        }
     }
 
     @Test

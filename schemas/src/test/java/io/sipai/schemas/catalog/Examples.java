@@ -54,7 +54,8 @@ final class Examples {
             new Example("realtime-edge", EventSource.REALTIME_EDGE,
                     CallStarted.newBuilder().setDirection(CallDirection.INBOUND).setTransport(Transport.TWILIO)
                             .setFrom("+15550100200").setTo("+15550100300").setEdgeNode("edge-7f9c").build()),
-            new Example("api-gateway (provider status callback); realtime-edge (media answered)",
+            new Example("api-gateway (outbound calls: provider status `in-progress`); realtime-edge (inbound "
+                    + "calls: the agent picked up, right after CallStarted)",
                     EventSource.JAMBONZ, CallAnswered.newBuilder().setAnsweredBy("human").build()),
             new Example("realtime-edge (voice activity detection)", EventSource.REALTIME_EDGE,
                     UserSpeechStarted.newBuilder().setAudioOffsetMs(4_380).setTurn(1).build()),

@@ -122,6 +122,33 @@ class TimelineTopologyTest {
     }
 
     @Test
+    void anOutboundCallWhoseAnswerArrivesBeforeItsMediaStaysInProgressAndRecordsBoth() {
+        send(Events.requested());
+        send(admitted());
+        send(Events.answered());
+
+        send(Events.started());
+
+        assertThat(quarantine.isEmpty()).isTrue();
+        assertThat(entries.readValuesToList()).extracting(TimelineEntry::getEventType)
+                .containsExactly("CallRequested", "CallAdmitted", "CallAnswered", "CallStarted");
+        CallTimeline timeline = latest();
+        assertThat(timeline.getStatus()).isEqualTo(CallStatus.IN_PROGRESS);
+        assertThat(timeline.getStartedAt()).isNotNull();
+        assertThat(timeline.getAnsweredAt()).isNotNull();
+    }
+
+    @Test
+    void aSecondCallStartedIsQuarantinedAsAnInvalidTransition() {
+        givenAnAnsweredCall();
+
+        send(Events.started());
+
+        assertThat(quarantine.readValuesToList()).extracting(QuarantinedRecord::getReasonCode)
+                .containsExactly(QuarantineReason.INVALID_TRANSITION);
+    }
+
+    @Test
     void aRepeatedEventIdCreatesNoSecondEntry() {
         send(Events.requested());
         CallEvent chunk = event(CALL, TENANT, admitted());

@@ -24,8 +24,10 @@ import io.sipai.timeline.CallTimeline;
 
 /**
  * The call state machine: REQUESTED -> ADMITTED | REJECTED; ADMITTED -> RINGING (media up) -> IN_PROGRESS
- * (answered); any non-terminal state -> ENDED. A timeline starts with CallRequested, or with the admission
- * decision when that was written first. In-call facts (speech, transcripts, utterances, tools, DTMF, metrics,
+ * (answered); any non-terminal state -> ENDED. An outbound call's answer (the provider, through api-gateway) and its
+ * media connection (realtime-edge) are independent facts, so CallStarted is also accepted once after CallAnswered
+ * and keeps IN_PROGRESS. A timeline starts with CallRequested (producers write it before admission can answer, see
+ * docs/events.md), or with the admission decision for a call whose CallRequested was never written. In-call facts (speech, transcripts, utterances, tools, DTMF, metrics,
  * recordings) are accepted once admitted and before the end. SlotReclaimed ends the call (SLOT_EXPIRED); the
  * edge's own CallEnded may still follow once and is recorded. Pure: no Kafka types, so it is tested directly.
  */
@@ -79,6 +81,7 @@ public final class CallStateMachine {
                     .setEndReason(EndReason.REJECTED))
                     : invalid(status, type);
             case CallStarted started -> status == CallStatus.ADMITTED
+                    || status == CallStatus.IN_PROGRESS && current.getStartedAt() == null
                     ? new Applied(started(next, started, event.getOccurredAt()))
                     : invalid(status, type);
             case CallAnswered ignored -> status == CallStatus.ADMITTED || status == CallStatus.RINGING
@@ -123,7 +126,10 @@ public final class CallStateMachine {
     }
 
     private static CallTimeline.Builder started(CallTimeline.Builder next, CallStarted started, Instant at) {
-        next.setStatus(CallStatus.RINGING).setStartedAt(at).setTransport(started.getTransport());
+        if (next.getStatus() == CallStatus.ADMITTED) {
+            next.setStatus(CallStatus.RINGING);
+        }
+        next.setStartedAt(at).setTransport(started.getTransport());
         if (next.getDirection() == CallDirection.UNKNOWN) {
             next.setDirection(started.getDirection());
         }
