@@ -91,6 +91,21 @@ class VoiceProtocolTest extends EdgeIntegrationTest {
     }
 
     @Test
+    void aClientThatHangsUpWhileAdmissionDecidesLeavesNoLiveCallAndNoHeldSlot() {
+        String callId = "gone-" + UUID.randomUUID();
+        try (WsClient client = connect()) {
+            client.text("{\"t\":\"start\",\"callId\":\"" + callId + "\"}");
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(TestKafka.eventTypes(callId))
+                .last().isEqualTo("CallEnded"));
+        assertThat(((io.sipai.events.CallEnded) TestKafka.events(callId).getLast().getPayload()).getDetail())
+                .isEqualTo("connection closed before the call started");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                io.sipai.edge.testing.AdmissionResponder.start().commandsFor(callId))
+                .anyMatch(c -> c.getCommand() instanceof io.sipai.admission.ReleaseSlot));
+    }
+
+    @Test
     void aRejectedCallGetsAnErrorWithTheReasonAndClose4029() {
         try (WsClient client = WsClient.connect(ws("/realtime/voice"), Map.of("Authorization",
                 "Bearer full-key-0001"), List.of())) {
