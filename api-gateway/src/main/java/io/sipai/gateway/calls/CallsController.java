@@ -3,6 +3,7 @@ package io.sipai.gateway.calls;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -30,10 +31,12 @@ public class CallsController {
 
     private final OutboundCalls outbound;
     private final CallStore calls;
+    private final List<String> providers;
 
-    public CallsController(OutboundCalls outbound, CallStore calls) {
+    public CallsController(OutboundCalls outbound, CallStore calls, List<CallOriginator> originators) {
         this.outbound = outbound;
         this.calls = calls;
+        this.providers = originators.stream().map(CallOriginator::provider).sorted().toList();
     }
 
     /** A timeline entry; {@code event} is the CallEvent as JSON. */
@@ -44,7 +47,12 @@ public class CallsController {
     @PostMapping("/v1/calls")
     public ResponseEntity<CallView> place(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                           @RequestBody OutboundCalls.PlaceCall body) {
-        CallView call = outbound.place(caller.require(Scope.WRITE), body);
+        caller.require(Scope.WRITE);
+        // provider is an enum on the wire: an unknown one is a wrong value (400), not an unacceptable one (422).
+        if (body.provider() != null && !providers.contains(body.provider())) {
+            throw ApiException.notOneOf("provider", body.provider(), providers);
+        }
+        CallView call = outbound.place(caller, body);
         return ResponseEntity.status(HttpStatus.ACCEPTED).header("Location", "/v1/calls/" + call.id()).body(call);
     }
 
@@ -74,7 +82,8 @@ public class CallsController {
                                               @RequestParam(defaultValue = "0") long after,
                                               @RequestParam(defaultValue = "100") int limit) {
         caller.require(Scope.READ);
-        CallStore.Page<CallStore.Entry> page = calls.timeline(caller.tenantId(), id, after, Paging.limit("limit", limit));
+        CallStore.Page<CallStore.Entry> page = calls.timeline(caller.tenantId(), id, after,
+                Paging.limit("limit", limit));
         return new CallStore.Page<>(page.data().stream().map(e -> new EntryView(e.seq(), e.eventId(),
                 e.eventType(), e.occurredAt(), e.source(), e.payload())).toList(), page.nextCursor());
     }

@@ -12,6 +12,8 @@ public enum ProblemType {
     UNAUTHENTICATED("unauthenticated", HttpStatus.UNAUTHORIZED, "Missing, unknown or revoked API key"),
     INSUFFICIENT_SCOPE("insufficient-scope", HttpStatus.FORBIDDEN, "The API key lacks the scope this needs"),
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "No such resource"),
+    MALFORMED_REQUEST("malformed-request", HttpStatus.BAD_REQUEST,
+            "The request line, URI or headers are not valid HTTP"),
     MALFORMED_BODY("malformed-body", HttpStatus.BAD_REQUEST, "The request body is not valid JSON"),
     UNKNOWN_FIELD("unknown-field", HttpStatus.BAD_REQUEST, "The request body has a field this resource lacks"),
     INVALID_FIELD_TYPE("invalid-field-type", HttpStatus.BAD_REQUEST, "A field has the wrong type or value"),
@@ -21,6 +23,7 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE,
             "The request body must be application/json"),
     METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed here"),
+    NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "No representation matches the Accept header"),
     RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests for this API key"),
     ADMISSION_REJECTED("admission-rejected", HttpStatus.TOO_MANY_REQUESTS, "A concurrency limit is reached"),
     ADMISSION_UNAVAILABLE("admission-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
@@ -56,5 +59,28 @@ public enum ProblemType {
 
     public String title() {
         return title;
+    }
+
+    /**
+     * The type for an error known only by its HTTP status (the server container's own refusals, Spring MVC's
+     * framework errors): the general type of that status, else {@link #MALFORMED_REQUEST} for any other 4xx and
+     * {@link #INTERNAL} for any 5xx. The problem body keeps the status actually answered.
+     */
+    public static ProblemType forStatus(int status) {
+        return switch (status) {
+            case 401 -> UNAUTHENTICATED;
+            case 403 -> INSUFFICIENT_SCOPE;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 406 -> NOT_ACCEPTABLE;
+            case 409 -> CONFLICT;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 429 -> RATE_LIMITED;
+            // The server's refusals of a transfer coding or HTTP version it does not implement: the request is
+            // at fault, though HTTP gives these 5xx statuses.
+            case 501, 505 -> MALFORMED_REQUEST;
+            default -> status >= 500 ? INTERNAL : MALFORMED_REQUEST;
+        };
     }
 }

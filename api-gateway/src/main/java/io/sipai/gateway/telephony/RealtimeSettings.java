@@ -1,8 +1,7 @@
 package io.sipai.gateway.telephony;
 
-import java.net.URI;
+import java.util.Set;
 
-import io.sipai.runtime.InvalidSettingException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -17,10 +16,7 @@ public record RealtimeSettings(String wsUrl) {
     static final String LOCAL_EDGE = "ws://127.0.0.1:8081"; // dev-url-guard: allow
 
     public RealtimeSettings {
-        wsUrl = wsUrl == null || wsUrl.isBlank() ? LOCAL_EDGE : wsUrl.strip().replaceAll("/+$", "");
-        String scheme = URI.create(wsUrl).getScheme();
-        if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
-            throw new InvalidSettingException("REALTIME_WS_URL", "must start with ws:// or wss://");
-        }
+        wsUrl = SettingUrl.check("REALTIME_WS_URL", wsUrl == null || wsUrl.isBlank() ? LOCAL_EDGE : wsUrl,
+                Set.of("ws", "wss"));
     }
 }

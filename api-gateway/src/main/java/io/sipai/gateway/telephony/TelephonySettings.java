@@ -1,8 +1,8 @@
 package io.sipai.gateway.telephony;
 
-import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Set;
 
 import io.sipai.runtime.InvalidSettingException;
 import io.sipai.schemas.telephony.TelephonyToken;
@@ -26,19 +26,8 @@ public record TelephonySettings(String webhookBaseUrl, String tokenSecret, Integ
                                 String defaultAgent) {
 
     public TelephonySettings {
-        if (webhookBaseUrl != null && !webhookBaseUrl.isBlank()) {
-            try {
-                URI uri = URI.create(webhookBaseUrl.strip());
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("not absolute");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException("TELEPHONY_WEBHOOK_BASE_URL", "must be an absolute http(s) URL");
-            }
-            webhookBaseUrl = webhookBaseUrl.strip().replaceAll("/+$", "");
-        } else {
-            webhookBaseUrl = null;
-        }
+        webhookBaseUrl = webhookBaseUrl == null || webhookBaseUrl.isBlank() ? null
+                : SettingUrl.check("TELEPHONY_WEBHOOK_BASE_URL", webhookBaseUrl, Set.of("http", "https"));
         if (tokenSecret == null || tokenSecret.isBlank()) {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);

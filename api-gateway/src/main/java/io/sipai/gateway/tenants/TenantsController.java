@@ -2,6 +2,7 @@ package io.sipai.gateway.tenants;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,8 @@ public class TenantsController {
         for (int i = 0; i < body.scopes().size(); i++) {
             Scope scope = Scope.parse(body.scopes().get(i));
             if (scope == null) {
-                throw ApiException.invalid("scopes[" + i + "]", "must be read, write or admin");
+                throw ApiException.notOneOf("scopes[" + i + "]", body.scopes().get(i),
+                        Arrays.stream(Scope.values()).map(Scope::wireName).toList());
             }
             scopes.add(scope);
         }

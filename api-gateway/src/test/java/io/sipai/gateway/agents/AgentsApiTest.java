@@ -78,7 +78,8 @@ class AgentsApiTest extends GatewayTest {
                         "description", "d", "type", "transfer_call", "url", "https://example.com/dial"))),
                 "name", Map.of("greeting", "hi"),
                 "language", Map.of("name", "A", "language", "English!"),
-                "asr.provider", Map.of("name", "A", "asr", Map.of("provider", "nope")),
+                "llm.options.temperature", Map.of("name", "A", "llm", Map.of("provider", "openai", "options",
+                        java.util.Collections.singletonMap("temperature", null))),
                 "endpointing.silenceMs", Map.of("name", "A", "endpointing", Map.of("silenceMs", 5)));
         cases.forEach((field, body) -> {
             Answer answer = call("POST", "/v1/agents", key, body);

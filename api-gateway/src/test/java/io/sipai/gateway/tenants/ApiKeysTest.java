@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.gateway.testing.RawHttp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** API keys: authentication by X-API-Key or Bearer, scopes, revocation, public paths. */
 class ApiKeysTest extends GatewayTest {
@@ -61,5 +64,25 @@ class ApiKeysTest extends GatewayTest {
         String keyId = call("GET", "/v1/api-keys", first, null).json().get("data").get(0).get("id").stringValue();
         assertThat(call("DELETE", "/v1/api-keys/" + keyId, second, null).status()).isEqualTo(404);
         assertThat(call("GET", "/v1/agents", first, null).status()).isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/%76%31/agents", "/v1;x=y/agents", "/v1/agents;x=y", "//v1/agents", "/v1//agents",
+            "/v1/health/../agents", "/v1/./agents"})
+    void givenAnEncodedOrParameterisedSpellingOfAV1Path_whenRequestedWithoutAKey_thenItIs401(String path) {
+        // when
+        RawHttp.Response answer = new RawHttp(port).request("GET", path, Map.of(), null);
+        // then
+        assertThat(answer.status()).as(answer.text()).isEqualTo(401);
+        assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(answer.json().get("type").stringValue()).endsWith("/unauthenticated");
+    }
+
+    @Test
+    void givenAParameterisedSpellingOfAPublicPath_whenRequestedWithoutAKey_thenItIsStillPublic() {
+        // when
+        RawHttp.Response answer = new RawHttp(port).request("GET", "/v1/health;v=1", Map.of(), null);
+        // then
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
     }
 }

@@ -14,6 +14,8 @@ import io.sipai.gateway.testing.TestKafka;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.WebhookReplay;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** /v1/webhooks: secrets shown once, rotation overlap, replay commands, URL validation and the SSRF guard. */
 class WebhooksApiTest extends GatewayTest {
@@ -97,5 +99,40 @@ class WebhooksApiTest extends GatewayTest {
         }
         assertThat(call("GET", "/v1/webhooks", key, null).json().get("data")).singleElement()
                 .satisfies(hook -> assertThat(hook.get("url").stringValue()).isEqualTo("https://example.com/hook"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http://127.1/", "http://1.2.3/", "http://under_score.example/hook",
+            "https://under_score.example/hook", "https:///hook", "https:hook", "https://example.com:99999/hook",
+            "https://example.com/a b", "https://exa\u0000mple.com/hook"})
+    void givenAUrlWithoutAUsableHost_whenCreatingAWebhook_thenItIs422NamingUrl(String url) {
+        // given
+        String key = newTenant("hostless-hooks");
+        // when
+        Answer answer = call("POST", "/v1/webhooks", key, Map.of("url", url, "eventTypes", List.of("*")));
+        // then
+        assertThat(answer.status()).as(answer.response().body()).isEqualTo(422);
+        assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(answer.json().get("type").stringValue()).endsWith("/validation-failed");
+        assertThat(answer.json().get("field").stringValue()).isEqualTo("url");
+        assertThat(call("GET", "/v1/webhooks", key, null).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void givenAReplayRangeOutsideWhatEventsCanHave_whenReplayed_thenItIs422NamingTheBound() {
+        // given
+        String key = newTenant("far-replay");
+        String id = call("POST", "/v1/webhooks", key, Map.of("url", "https://example.com/hook",
+                "eventTypes", List.of("*"))).json().get("id").stringValue();
+        // when
+        Answer future = call("POST", "/v1/webhooks/" + id + "/replay", key, Map.of(
+                "from", "+999999999-12-30T00:00:00Z", "to", "+999999999-12-31T00:00:00Z"));
+        Answer past = call("POST", "/v1/webhooks/" + id + "/replay", key, Map.of(
+                "from", "-999999999-01-01T00:00:00Z", "to", "-999999999-01-02T00:00:00Z"));
+        // then
+        assertThat(future.status()).as(future.response().body()).isEqualTo(422);
+        assertThat(future.json().get("field").stringValue()).isEqualTo("from");
+        assertThat(past.status()).as(past.response().body()).isEqualTo(422);
+        assertThat(past.json().get("field").stringValue()).isEqualTo("from");
     }
 }

@@ -1,12 +1,12 @@
 package io.sipai.gateway.agents.internal;
 
-import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.sipai.gateway.agents.AgentSpec;
+import io.sipai.gateway.internal.web.UrlField;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.schemas.telephony.TransferTarget;
 
@@ -102,28 +102,29 @@ final class AgentValidation {
     }
 
     static void httpsUrl(String field, String url) {
-        if (url == null || url.isBlank()) {
-            throw ApiException.invalid(field, "is required");
-        }
-        try {
-            URI uri = new URI(url);
-            if (!"https".equals(uri.getScheme()) || uri.getHost() == null || url.length() > 2_048) {
-                throw ApiException.invalid(field, "must be an absolute https URL");
-            }
-        } catch (java.net.URISyntaxException e) {
-            throw ApiException.invalid(field, "is not a URL");
-        }
+        UrlField.check(field, url, Set.of("https"));
     }
 
+    /** An unknown provider is 400 listing the known ones (an enum in all but name); a missing one is 422. */
     private static void provider(String field, AgentSpec.Provider provider, Set<String> allowed) {
         if (provider == null) {
             return;
         }
-        if (provider.provider() == null || !allowed.contains(provider.provider())) {
-            throw ApiException.invalid(field + ".provider", "must be one of " + String.join(", ",
-                    allowed.stream().sorted().toList()));
+        if (provider.provider() == null) {
+            throw ApiException.invalid(field + ".provider", "is required");
+        }
+        if (!allowed.contains(provider.provider())) {
+            throw ApiException.notOneOf(field + ".provider", provider.provider(), allowed.stream().sorted().toList());
         }
         length(field + ".model", provider.model(), 200);
+        if (provider.options() != null) {
+            // Avro maps of strings cannot carry a null value: the publish would fail after validation.
+            provider.options().forEach((name, value) -> {
+                if (value == null) {
+                    throw ApiException.invalid(field + ".options." + name, "must be a string, not null");
+                }
+            });
+        }
     }
 
     private static void length(String field, String value, int max) {

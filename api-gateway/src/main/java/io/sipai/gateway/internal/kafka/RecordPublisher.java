@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.sipai.gateway.problems.Failures;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.schemas.Topic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -62,8 +63,13 @@ public class RecordPublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing to " + topic.name(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot publish to " + topic.name() + ": " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish to " + topic.name() + ": " + Failures.describe(
+                    e.getCause() == null ? e : e.getCause()), e);
+        } catch (TimeoutException e) {
+            // CompletableFuture's TimeoutException has no message.
+            throw new IllegalStateException("cannot publish to " + topic.name() + ": no acknowledgement within "
+                    + SEND_TIMEOUT.toSeconds() + " s", e);
         }
     }
 

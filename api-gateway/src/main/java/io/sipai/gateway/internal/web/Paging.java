@@ -1,5 +1,8 @@
 package io.sipai.gateway.internal.web;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -31,11 +34,20 @@ public final class Paging {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The position in {@code cursor}, or {@link #badCursor()} when it is not base64. */
+    /**
+     * The position in {@code cursor}, or {@link #badCursor()} when it is not base64 of storable UTF-8 text (a
+     * position goes into a query, so it must be text the database takes).
+     */
     public static String decodeCursor(String cursor) {
         try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            String position = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor))).toString();
+            if (StorableText.firstUnstorable(position) >= 0) {
+                throw badCursor();
+            }
+            return position;
+        } catch (IllegalArgumentException | CharacterCodingException e) {
             throw badCursor();
         }
     }

@@ -10,6 +10,9 @@ import java.util.Map;
 
 import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
+import io.sipai.gateway.internal.web.RequestJson;
+import io.sipai.gateway.internal.web.json.JsonPaths;
+import io.sipai.gateway.internal.web.json.UnstorableTextException;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.telephony.RealtimeSettings;
@@ -50,11 +53,11 @@ public class JambonzController {
     private final Clock clock;
 
     public JambonzController(JambonzSettings settings, RealtimeSettings realtime, InboundCalls inbound,
-                             ObjectMapper mapper, Clock clock) {
+                             RequestJson requestJson, Clock clock) {
         this.settings = settings;
         this.realtime = realtime;
         this.inbound = inbound;
-        this.mapper = mapper;
+        this.mapper = requestJson.mapper();
         this.clock = clock;
     }
 
@@ -123,6 +126,10 @@ public class JambonzController {
                 throw new ApiException(ProblemType.MALFORMED_BODY, "expected a JSON object");
             }
             return body;
+        } catch (UnstorableTextException e) {
+            String field = JsonPaths.of(e).isEmpty() ? "body" : JsonPaths.of(e);
+            throw new ApiException(ProblemType.VALIDATION_FAILED, field + ": " + e.getOriginalMessage(),
+                    Map.of("field", field));
         } catch (JacksonException e) {
             throw new ApiException(ProblemType.MALFORMED_BODY, "the request body is not valid JSON");
         }

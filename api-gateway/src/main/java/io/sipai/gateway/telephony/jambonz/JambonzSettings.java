@@ -1,10 +1,10 @@
 package io.sipai.gateway.telephony.jambonz;
 
-import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
-import io.sipai.runtime.InvalidSettingException;
+import io.sipai.gateway.telephony.SettingUrl;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -26,11 +26,7 @@ public record JambonzSettings(String webhookSecret, String outcallUrl, String to
         token = blankToNull(token);
         appSid = blankToNull(appSid);
         if (outcallUrl != null) {
-            String scheme = URI.create(outcallUrl).getScheme();
-            if (!"http".equals(scheme) && !"https".equals(scheme)) {
-                throw new InvalidSettingException("JAMBONZ_OUTCALL_URL", "must be an http(s) URL");
-            }
-            outcallUrl = outcallUrl.replaceAll("/+$", "");
+            outcallUrl = SettingUrl.check("JAMBONZ_OUTCALL_URL", outcallUrl, Set.of("http", "https"));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
+import io.sipai.gateway.internal.web.StorableText;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.telephony.RealtimeSettings;
@@ -107,6 +108,10 @@ public class TwilioController {
         return out;
     }
 
+    /**
+     * Form (or query) parameters; 400 {@code malformed-body} when they are not URL encoding (URLDecoder throws on a
+     * stray {@code %}), 422 naming the parameter when a value holds text nothing downstream can store.
+     */
     static Map<String, List<String>> parse(String encoded) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (String pair : encoded.split("&")) {
@@ -114,11 +119,21 @@ public class TwilioController {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            StorableText.check("parameter name", name);
+            StorableText.check(name, value);
             out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
         return out;
+    }
+
+    private static String decode(String encoded) {
+        try {
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ProblemType.MALFORMED_BODY, "the form is not valid URL encoding");
+        }
     }
 
     private static String first(Map<String, List<String>> form, String name) {

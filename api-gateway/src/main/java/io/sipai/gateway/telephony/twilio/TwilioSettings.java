@@ -1,8 +1,8 @@
 package io.sipai.gateway.telephony.twilio;
 
-import java.net.URI;
+import java.util.Set;
 
-import io.sipai.runtime.InvalidSettingException;
+import io.sipai.gateway.telephony.SettingUrl;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -18,12 +18,8 @@ public record TwilioSettings(String accountSid, String authToken, String apiBase
     public TwilioSettings {
         accountSid = accountSid == null || accountSid.isBlank() ? null : accountSid.strip();
         authToken = authToken == null || authToken.isBlank() ? null : authToken.strip();
-        apiBaseUrl = apiBaseUrl == null || apiBaseUrl.isBlank() ? "https://api.twilio.com"
-                : apiBaseUrl.strip().replaceAll("/+$", "");
-        String scheme = URI.create(apiBaseUrl).getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new InvalidSettingException("TWILIO_API_BASE_URL", "must be an http(s) URL");
-        }
+        apiBaseUrl = SettingUrl.check("TWILIO_API_BASE_URL", apiBaseUrl == null || apiBaseUrl.isBlank()
+                ? "https://api.twilio.com" : apiBaseUrl, Set.of("http", "https"));
     }
 
     public boolean canOriginate() {

@@ -38,10 +38,21 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         this.problems = problems;
     }
 
+    /**
+     * Decides on the path as routing sees it: decoded, normalized and without {@code ;} path parameters. The raw
+     * request URI spells one path many ways ({@code /%76%31/agents}, {@code /v1;x=y/agents}, {@code //v1/agents}),
+     * and a spelling that did not start with {@code /v1/} would otherwise skip authentication.
+     */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
+        String path = routedPath(request);
         return !(path.equals("/v1") || path.startsWith("/v1/")) || PUBLIC.contains(path);
+    }
+
+    private static String routedPath(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        return (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
     }
 
     @Override

@@ -4,7 +4,6 @@ import static io.sipai.gateway.internal.db.jooq.Tables.WEBHOOKS;
 import static io.sipai.gateway.internal.db.jooq.Tables.WEBHOOK_ATTEMPTS;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import io.sipai.config.WebhookSubscription;
 import io.sipai.gateway.internal.db.jooq.tables.records.WebhookAttemptsRecord;
 import io.sipai.gateway.internal.db.jooq.tables.records.WebhooksRecord;
 import io.sipai.gateway.internal.kafka.RecordPublisher;
+import io.sipai.gateway.internal.web.UrlField;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfRefusedException;
@@ -49,6 +49,7 @@ public class WebhookService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern EVENT_TYPE = Pattern.compile("\\*|[a-z][a-z_]*(\\.[a-z][a-z_]*)*");
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
+    private static final Instant LATEST_EVENT = Instant.parse("9999-12-31T23:59:59Z");
 
     private final DSLContext db;
     private final RecordPublisher publisher;
@@ -188,10 +189,19 @@ public class WebhookService {
         if (eventId == null && Duration.between(from, to).compareTo(Duration.ofDays(31)) > 0) {
             throw ApiException.invalid("to", "a replay covers at most 31 days");
         }
+        within("from", from);
+        within("to", to);
         String replayId = "rpl_" + UUID.randomUUID().toString().replace("-", "");
         publisher.sendAndWait(Topics.WEBHOOK_REPLAY, id, new WebhookReplay(replayId, id, tenantId, eventId, from, to,
                 clock.instant()));
         return replayId;
+    }
+
+    /** Events carry epoch-millisecond times, so a bound outside years 1970-9999 names no event and cannot be sent. */
+    private static void within(String field, Instant bound) {
+        if (bound != null && (bound.isBefore(Instant.EPOCH) || bound.isAfter(LATEST_EVENT))) {
+            throw ApiException.invalid(field, "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+        }
     }
 
     private WebhooksRecord locked(DSLContext tx, String tenantId, String id) {
@@ -200,23 +210,15 @@ public class WebhookService {
     }
 
     private void check(WebhookSpec spec) {
-        if (spec.url() == null || spec.url().isBlank()) {
-            throw ApiException.invalid("url", "is required");
-        }
-        try {
-            URI uri = new URI(spec.url());
-            boolean https = "https".equals(uri.getScheme());
-            boolean localHttp = "http".equals(uri.getScheme()) && LOOPBACK.contains(uri.getHost());
-            if (uri.getHost() == null || !(https || localHttp) || spec.url().length() > 2_048) {
-                throw ApiException.invalid("url", "must be an absolute https URL");
-            }
-        } catch (URISyntaxException e) {
-            throw ApiException.invalid("url", "is not a URL");
+        URI uri = UrlField.check("url", spec.url(), Set.of("https", "http"));
+        if ("http".equals(uri.getScheme()) && !LOOPBACK.contains(uri.getHost())) {
+            throw ApiException.invalid("url", "must be an absolute https URL (plain http only for localhost)");
         }
         try {
             // The dispatcher checks again at connect time; refusing here tells the customer at once.
             guard.check(spec.url());
         } catch (SsrfRefusedException e) {
+            // The guard's own exception: its message always says why.
             throw ApiException.invalid("url", "refused: " + e.getMessage());
         }
         if (spec.eventTypes() == null || spec.eventTypes().isEmpty()) {

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.sipai.gateway.calls.CallOriginator;
+import io.sipai.gateway.problems.Failures;
+import io.sipai.gateway.telephony.ProviderSid;
 import io.sipai.gateway.telephony.jambonz.JambonzSettings;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -64,8 +66,8 @@ public class JambonzOriginator implements CallOriginator {
         }
         try {
             String sid = mapper.readTree(response.body()).path("sid").stringValue(null);
-            if (sid == null) {
-                throw new OriginationException("create-call answer has no sid");
+            if (sid == null || !ProviderSid.valid(sid)) {
+                throw new OriginationException("create-call answer has no valid sid");
             }
             return sid;
         } catch (JacksonException e) {
@@ -75,6 +77,9 @@ public class JambonzOriginator implements CallOriginator {
 
     @Override
     public void hangup(String providerCallSid) {
+        if (!ProviderSid.valid(providerCallSid)) {
+            throw new OriginationException("the provider call sid is not a URL path segment");
+        }
         HttpResponse<String> response = send(HttpRequest.newBuilder(
                         URI.create(settings.outcallUrl() + "/" + providerCallSid))
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"call_status\":\"completed\"}")));
@@ -89,10 +94,10 @@ public class JambonzOriginator implements CallOriginator {
             return http.send(request.timeout(TIMEOUT).header("Authorization", "Bearer " + settings.token())
                     .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new OriginationException("jambonz unreachable: " + e.getMessage(), e);
+            throw new OriginationException("jambonz unreachable: " + Failures.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OriginationException("interrupted", e);
+            throw new OriginationException("interrupted while calling jambonz", e);
         }
     }
 

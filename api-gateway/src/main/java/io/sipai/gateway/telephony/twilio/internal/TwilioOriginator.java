@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.sipai.gateway.calls.CallOriginator;
+import io.sipai.gateway.problems.Failures;
+import io.sipai.gateway.telephony.ProviderSid;
 import io.sipai.gateway.telephony.TelephonySettings;
 import io.sipai.gateway.telephony.twilio.TwilioSettings;
 import org.springframework.stereotype.Component;
@@ -68,8 +70,8 @@ public class TwilioOriginator implements CallOriginator {
         }
         try {
             String sid = mapper.readTree(response.body()).path("sid").stringValue(null);
-            if (sid == null) {
-                throw new OriginationException("Calls.json answer has no sid");
+            if (sid == null || !ProviderSid.valid(sid)) {
+                throw new OriginationException("Calls.json answer has no valid sid");
             }
             return sid;
         } catch (JacksonException e) {
@@ -79,6 +81,9 @@ public class TwilioOriginator implements CallOriginator {
 
     @Override
     public void hangup(String providerCallSid) {
+        if (!ProviderSid.valid(providerCallSid)) {
+            throw new OriginationException("the provider call sid is not a URL path segment");
+        }
         HttpResponse<String> response = post(callsUrl() + "/" + providerCallSid + ".json",
                 List.of(Map.entry("Status", "completed")));
         if (response.statusCode() != 200) {
@@ -101,10 +106,12 @@ public class TwilioOriginator implements CallOriginator {
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new OriginationException("Twilio unreachable: " + e.getMessage(), e);
+            throw new OriginationException("Twilio unreachable: " + Failures.describe(e), e);
+        } catch (IllegalArgumentException e) {
+            throw new OriginationException("not a request URL: " + Failures.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OriginationException("interrupted", e);
+            throw new OriginationException("interrupted while calling Twilio", e);
         }
     }
 
