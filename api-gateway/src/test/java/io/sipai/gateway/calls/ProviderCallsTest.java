@@ -170,7 +170,24 @@ class ProviderCallsTest extends GatewayTest {
     }
 
     @Test
-    void jambonzInProgressIsAnsweredAndCompletedEndsOnceEvenWhenRetried() {
+    void anOutboundCallIsAnsweredByItsProvidersInProgressStatus() {
+        // given
+        String key = newTenant("twilio-answer");
+        Answer placed = call("POST", "/v1/calls", key, Map.of("to", "+14155550100", "from", "+14155550199",
+                "agentId", newAgent(key), "provider", "twilio"));
+        String callId = placed.json().get("id").stringValue();
+        String sid = placed.json().get("providerCallSid").stringValue();
+        // when
+        Answer callback = signedTwilio("/telephony/twilio/status?callId=" + callId, Map.of("CallSid", sid,
+                "CallStatus", "in-progress"));
+        // then
+        assertThat(callback.status()).isEqualTo(204);
+        assertThat(events(callId)).filteredOn(e -> e.getPayload() instanceof CallAnswered).singleElement()
+                .satisfies(event -> assertThat(event.getSource()).isEqualTo(EventSource.TWILIO));
+    }
+
+    @Test
+    void jambonzCompletedEndsOnceEvenWhenRetriedAndInProgressLeavesAnInboundAnswerToTheEdge() {
         // given
         String callSid = UUID.randomUUID().toString();
         signedJambonz("/telephony/jambonz/call", "{\"call_sid\":\"" + callSid + "\",\"from\":\"+1\",\"to\":\"+2\"}");
@@ -181,9 +198,10 @@ class ProviderCallsTest extends GatewayTest {
         signedJambonz("/telephony/jambonz/status", completed.replace("completed\",\"duration\":7", "in-progress\""));
         signedJambonz("/telephony/jambonz/status", completed);
         signedJambonz("/telephony/jambonz/status", completed);
-        // then: ringing means nothing; a retried callback keeps its eventId, so downstream dedupes it
+        // then: ringing means nothing, in-progress of an inbound call too (realtime-edge answers it when the agent
+        // picks up); a retried callback keeps its eventId, so downstream dedupes it
         List<CallEvent> events = events(callId);
-        assertThat(events).filteredOn(e -> e.getPayload() instanceof CallAnswered).hasSize(1);
+        assertThat(events).filteredOn(e -> e.getPayload() instanceof CallAnswered).isEmpty();
         List<CallEvent> ended = events.stream().filter(e -> e.getPayload() instanceof CallEnded).toList();
         assertThat(ended).hasSize(2).extracting(CallEvent::getEventId).containsOnly(ended.getFirst().getEventId());
         assertThat(((CallEnded) ended.getFirst().getPayload()).getDurationMs()).isEqualTo(7_000L);

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 import com.twilio.security.RequestValidator;
 import io.sipai.common.AdmissionLimit;
-import io.sipai.events.CallAnswered;
+import io.sipai.events.CallEnded;
 import io.sipai.gateway.calls.CallEvents;
 import io.sipai.gateway.testing.AdmissionResponder;
 import io.sipai.gateway.testing.GatewayTest;
@@ -44,11 +44,11 @@ class TelephonyWebhooksTest extends GatewayTest {
         assertThat(callId).isEqualTo(CallEvents.stableId("JAMBONZ", callSid));
         assertThat(listen.get("metadata").has("token")).isFalse();
         // and a status callback becomes a call event
-        String status = "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"in-progress\",\"sip_status\":200}";
+        String status = "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"completed\",\"duration\":3}";
         assertThat(jambonz("/telephony/jambonz/status", status, sign(status)).status()).isEqualTo(204);
         assertThat(TestKafka.readAll(Topics.CALL_EVENTS)).anySatisfy(r -> {
             assertThat(r.getKey()).isEqualTo(callId);
-            assertThat(r.getValue().getPayload()).isInstanceOf(CallAnswered.class);
+            assertThat(r.getValue().getPayload()).isInstanceOf(CallEnded.class);
         });
     }
 

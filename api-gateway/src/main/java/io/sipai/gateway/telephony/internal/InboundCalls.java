@@ -163,15 +163,20 @@ public class InboundCalls {
         return CallEvents.stableId(source.name(), providerCallSid);
     }
 
-    /** Publishes the call event a provider status means, if any; false when the call is unknown. */
+    /**
+     * Publishes the call event a provider status means, if any; false when the call is unknown. {@code in-progress}
+     * answers outbound calls only: realtime-edge answers inbound ones.
+     */
     public boolean status(EventSource source, String callId, String providerCallSid, String status,
                           Long durationSec) {
         Optional<CallView> call = calls.byId(callId);
         if (call.isEmpty()) {
             return false;
         }
+        boolean outbound = "OUTBOUND".equals(call.get().direction());
         Object payload = switch (status == null ? "" : status) {
-            case "in-progress" -> new CallAnswered(null);
+            // realtime-edge reports an inbound call answered when the agent picks up (its media connects).
+            case "in-progress" -> outbound ? new CallAnswered(null) : null;
             case "completed" -> new CallEnded(EndReason.CALLER_HANGUP, "provider status completed",
                     durationSec == null ? 0L : durationSec * 1_000);
             case "busy" -> new CallEnded(EndReason.BUSY, "provider status busy", 0L);
