@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fails when production code paths (src/main of any module) contain development URLs:
 # http(s)://localhost, ws://localhost, 127.0.0.1, 0.0.0.0 or any plain ws:// URL.
-# Tests (src/test) may use 127.0.0.1. Modules that exist to run on one machine (the launcher and
-# the benchmarks) are not production code paths and are skipped; override the list with
+# Tests (src/test) may use 127.0.0.1. Modules that exist to run on one machine or only in tests (the launcher, the
+# benchmarks and test-support) are not production code paths and are skipped; override the list with
 # DEV_URL_GUARD_EXCLUDE="dir1 dir2". Usage: .github/scripts/dev-url-guard.sh [repo-root]
 set -euo pipefail
 
@@ -11,7 +11,7 @@ cd "$root"
 
 pattern='(https?|wss?)://(localhost|127\.0\.0\.1|0\.0\.0\.0)([:/"'"'"'[:space:]]|$)|ws://[A-Za-z0-9._-]'
 findings=0
-read -r -a excluded <<< "${DEV_URL_GUARD_EXCLUDE:-launcher benchmarks}"
+read -r -a excluded <<< "${DEV_URL_GUARD_EXCLUDE:-launcher benchmarks test-support}"
 prune=()
 for dir in "${excluded[@]}"; do
   prune+=(-path "./${dir}" -prune -o)

@@ -1,20 +1,14 @@
 package io.sipai.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.sipai.gateway.testing.TestPostgres;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import io.sipai.testing.http.Health;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /** The api-gateway context starts against the module's one in-JVM broker and a real embedded PostgreSQL and turns ready. */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -31,13 +25,6 @@ class ServiceContextTest {
 
     @Test
     void startsAndTurnsReady() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            try (HttpClient client = HttpClient.newHttpClient()) {
-                HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-            }
-        });
+        Health.awaitReady(port, Duration.ofSeconds(30));
     }
 }

@@ -12,10 +12,10 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.sipai.common.EndReason;
-import io.sipai.edge.testing.AdmissionResponder;
-import io.sipai.edge.testing.TestKafka;
-import io.sipai.edge.testing.WsClient;
 import io.sipai.events.CallEnded;
+import io.sipai.testing.kafka.AdmissionResponder;
+import io.sipai.testing.kafka.TestKafka;
+import io.sipai.testing.ws.WsClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.sipai.testing.http.Health;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -37,10 +38,7 @@ class ServiceContextTest {
 
     @Test
     void startsAndTurnsReady() {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            HttpResponse<String> ready = get("/health/ready");
-            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-        });
+        Health.awaitReady(port, Duration.ofSeconds(60));
     }
 
     @Test

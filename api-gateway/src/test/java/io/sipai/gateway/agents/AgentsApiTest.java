@@ -8,8 +8,8 @@ import java.util.Map;
 import io.sipai.config.AgentConfig;
 import io.sipai.config.ToolKind;
 import io.sipai.gateway.testing.GatewayTest;
-import io.sipai.gateway.testing.TestKafka;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.kafka.TestKafka;
 import org.junit.jupiter.api.Test;
 
 /** /v1/agents: CRUD published to agent.config.v1, and every validation path answering a problem naming the field. */

@@ -7,11 +7,11 @@ import java.util.Map;
 import io.sipai.admission.AcquireSlot;
 import io.sipai.common.AdmissionLimit;
 import io.sipai.events.CallRequested;
-import io.sipai.gateway.testing.AdmissionResponder;
 import io.sipai.gateway.testing.FakeJambonz;
 import io.sipai.gateway.testing.GatewayTest;
-import io.sipai.gateway.testing.TestKafka;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.kafka.AdmissionResponder;
+import io.sipai.testing.kafka.TestKafka;
 import org.junit.jupiter.api.Test;
 
 /** POST /v1/calls: admission request-reply over the real broker, then origination to a local fake jambonz. */

@@ -7,8 +7,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.sipai.gateway.calls.CallEvents;
-import io.sipai.gateway.testing.AdmissionResponder;
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.testing.kafka.AdmissionResponder;
 import org.junit.jupiter.api.Test;
 
 /**

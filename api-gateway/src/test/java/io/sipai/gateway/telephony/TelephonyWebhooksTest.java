@@ -15,11 +15,11 @@ import com.twilio.security.RequestValidator;
 import io.sipai.common.AdmissionLimit;
 import io.sipai.events.CallEnded;
 import io.sipai.gateway.calls.CallEvents;
-import io.sipai.gateway.testing.AdmissionResponder;
 import io.sipai.gateway.testing.GatewayTest;
-import io.sipai.gateway.testing.TestKafka;
 import io.sipai.schemas.Topics;
 import io.sipai.schemas.telephony.JambonzSignature;
+import io.sipai.testing.kafka.AdmissionResponder;
+import io.sipai.testing.kafka.TestKafka;
 import org.junit.jupiter.api.Test;
 
 /** Inbound jambonz and Twilio webhooks: signatures, admission, verbs / TwiML, status callbacks to events. */

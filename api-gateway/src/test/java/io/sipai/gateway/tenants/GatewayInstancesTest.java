@@ -10,7 +10,7 @@ import java.util.Map;
 import io.sipai.gateway.projection.internal.Projector;
 import io.sipai.gateway.tenants.internal.GatewayInstances;
 import io.sipai.gateway.testing.GatewayTest;
-import io.sipai.gateway.testing.TestKafka;
+import io.sipai.testing.kafka.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.sipai.gateway.GatewayApplication;
+import io.sipai.testing.kafka.AdmissionResponder;
+import io.sipai.testing.kafka.TestKafka;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;

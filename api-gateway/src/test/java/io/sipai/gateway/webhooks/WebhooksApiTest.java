@@ -10,8 +10,8 @@ import java.util.Map;
 
 import io.sipai.config.WebhookSubscription;
 import io.sipai.gateway.testing.GatewayTest;
-import io.sipai.gateway.testing.TestKafka;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.kafka.TestKafka;
 import io.sipai.webhook.WebhookReplay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

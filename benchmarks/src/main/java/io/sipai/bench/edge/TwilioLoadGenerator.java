@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.sipai.testing.twilio.TwilioMessages;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 

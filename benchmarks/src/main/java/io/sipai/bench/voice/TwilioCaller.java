@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.sipai.bench.edge.TwilioMessages;
+import io.sipai.testing.twilio.TwilioMessages;
 
 /**
  * One caller of {@link OfflineCallBenchmark} over Twilio Media Streams on a plain blocking socket: sends a 20 ms

@@ -2,7 +2,7 @@ package io.sipai.edge.pipeline;
 
 import java.util.Map;
 
-import io.sipai.edge.testing.WsClient;
+import io.sipai.testing.ws.WsClient;
 import tools.jackson.databind.JsonNode;
 
 /**

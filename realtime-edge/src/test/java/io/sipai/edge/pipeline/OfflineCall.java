@@ -16,7 +16,6 @@ import java.util.function.BiFunction;
 import com.sun.net.httpserver.HttpServer;
 import io.sipai.common.EndReason;
 import io.sipai.edge.agents.AgentDirectory;
-import io.sipai.edge.testing.TestKafka;
 import io.sipai.edge.tts.MaryEngine;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.CallEnded;
@@ -25,6 +24,7 @@ import io.sipai.events.ToolCallCompleted;
 import io.sipai.events.ToolCallRequested;
 import io.sipai.events.TranscriptChunk;
 import io.sipai.events.TurnMetrics;
+import io.sipai.testing.kafka.TestKafka;
 
 /**
  * The scripted booking call the offline tests play over every transport, and what they assert on the call's events

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.sipai.edge.codec.MuLaw;
-import io.sipai.edge.testing.WsClient;
+import io.sipai.testing.ws.WsClient;
 import tools.jackson.databind.JsonNode;
 
 /** Plays Twilio's side of a Media Stream: 8 kHz mu-law media messages, mark echoes, clear records. */

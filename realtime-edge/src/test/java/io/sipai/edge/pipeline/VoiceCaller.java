@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.sipai.edge.testing.WsClient;
+import io.sipai.testing.ws.WsClient;
 import tools.jackson.databind.JsonNode;
 
 /**

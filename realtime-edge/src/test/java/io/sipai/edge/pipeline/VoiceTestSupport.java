@@ -10,8 +10,8 @@ import io.sipai.config.EndpointingSettings;
 import io.sipai.config.ProviderSettings;
 import io.sipai.config.ToolDefinition;
 import io.sipai.config.ToolKind;
-import io.sipai.edge.testing.TestKafka;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.kafka.TestKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,7 +61,7 @@ final class VoiceTestSupport {
     }
 
     static void publish(AgentConfig agent) {
-        TestKafka.createTopics();
+        TestKafka.ensureTopics();
         try (KafkaProducer<String, AgentConfig> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.brokers()), new StringSerializer(),
                 Topics.AGENT_CONFIG.valueSerde().serializer())) {

@@ -3,8 +3,10 @@ package io.sipai.edge.testing;
 import java.net.URI;
 import java.time.Instant;
 
+import io.sipai.common.AdmissionLimit;
 import io.sipai.edge.EdgeApplication;
 import io.sipai.schemas.telephony.TelephonyToken;
+import io.sipai.testing.kafka.AdmissionResponder;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -59,8 +61,15 @@ public abstract class EdgeIntegrationTest {
         registry.add("jambonz.outcall-url", () -> FakeTelephonyApis.get().jambonzOutcallUrl());
     }
 
+    /** Tenant whose calls admission rejects (tenant limit). */
+    public static final String FULL_TENANT = "full";
+    /** Tenant whose admission requests get no answer. */
+    public static final String SILENT_TENANT = "silent";
+
     @BeforeAll
     static void admissionStandIn() {
+        AdmissionResponder.REJECT.put(FULL_TENANT, AdmissionLimit.TENANT);
+        AdmissionResponder.SILENT.add(SILENT_TENANT);
         AdmissionResponder.start();
     }
 

@@ -17,13 +17,13 @@ import io.sipai.common.EndReason;
 import io.sipai.common.Transport;
 import io.sipai.edge.auth.TwilioSignature;
 import io.sipai.edge.codec.MuLaw;
-import io.sipai.edge.testing.AdmissionResponder;
 import io.sipai.edge.testing.EdgeIntegrationTest;
-import io.sipai.edge.testing.TestKafka;
-import io.sipai.edge.testing.WsClient;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallStarted;
 import io.sipai.events.DtmfReceived;
+import io.sipai.testing.kafka.AdmissionResponder;
+import io.sipai.testing.kafka.TestKafka;
+import io.sipai.testing.ws.WsClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -104,7 +104,7 @@ class TwilioMediaStreamTest extends EdgeIntegrationTest {
                 .map(p -> ((DtmfReceived) p).getDigits())).containsExactly("5");
         CallEnded ended = (CallEnded) events.getLast().getPayload();
         assertThat(ended.getReason()).isEqualTo(EndReason.CALLER_HANGUP);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(AdmissionResponder.start()
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(AdmissionResponder
                 .commandsFor(callId)).anyMatch(c -> c.getCommand() instanceof ReleaseSlot));
     }
 
@@ -128,7 +128,7 @@ class TwilioMediaStreamTest extends EdgeIntegrationTest {
         String callId = "tw-hb-" + UUID.randomUUID();
         try (WsClient twilio = connectSigned()) {
             twilio.text(start(callId, "acme", token(callId, "acme")));
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(AdmissionResponder.start()
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(AdmissionResponder
                     .commandsFor(callId)).filteredOn(c -> c.getCommand() instanceof Heartbeat).hasSizeGreaterThan(1));
         }
     }

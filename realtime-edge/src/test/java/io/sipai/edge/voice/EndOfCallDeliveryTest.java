@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.sipai.edge.testing.EdgeIntegrationTest;
-import io.sipai.edge.testing.WsClient;
+import io.sipai.testing.ws.WsClient;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.sipai.common.EndReason;
 import io.sipai.edge.testing.EdgeIntegrationTest;
-import io.sipai.edge.testing.RawWs;
-import io.sipai.edge.testing.TestKafka;
 import io.sipai.events.CallEnded;
+import io.sipai.testing.kafka.TestKafka;
+import io.sipai.testing.ws.RawWs;
 import org.junit.jupiter.api.Test;
 
 /** A client that keeps sending audio but stops reading the echo is closed, and its call ends with the reason. */

@@ -14,10 +14,10 @@ import java.util.UUID;
 import io.sipai.common.Transport;
 import io.sipai.edge.auth.SignedUrls;
 import io.sipai.edge.testing.EdgeIntegrationTest;
-import io.sipai.edge.testing.RawWs;
-import io.sipai.edge.testing.TestKafka;
-import io.sipai.edge.testing.WsClient;
 import io.sipai.events.CallStarted;
+import io.sipai.testing.kafka.TestKafka;
+import io.sipai.testing.ws.RawWs;
+import io.sipai.testing.ws.WsClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -101,7 +101,7 @@ class VoiceProtocolTest extends EdgeIntegrationTest {
         assertThat(((io.sipai.events.CallEnded) TestKafka.events(callId).getLast().getPayload()).getDetail())
                 .isEqualTo("connection closed before the call started");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                io.sipai.edge.testing.AdmissionResponder.start().commandsFor(callId))
+                io.sipai.testing.kafka.AdmissionResponder.commandsFor(callId))
                 .anyMatch(c -> c.getCommand() instanceof io.sipai.admission.ReleaseSlot));
     }
 
@@ -112,7 +112,7 @@ class VoiceProtocolTest extends EdgeIntegrationTest {
             client.text("{\"t\":\"start\",\"agentId\":\"agent-1\"}");
             JsonNode error = JSON.readTree(client.nextText());
             assertThat(error.path("code").asString()).isEqualTo("admission_rejected");
-            assertThat(error.path("message").asString()).contains("TENANT").contains("tenant limit 2 reached");
+            assertThat(error.path("message").asString()).contains("TENANT").contains("tenant limit 200 reached");
             WsClient.Close close = client.awaitClose(Duration.ofSeconds(5));
             assertThat(close.code()).isEqualTo(4029);
         }

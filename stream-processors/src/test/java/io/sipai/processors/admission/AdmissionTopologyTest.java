@@ -1,8 +1,8 @@
 package io.sipai.processors.admission;
 
-import static io.sipai.processors.testing.Events.acquire;
-import static io.sipai.processors.testing.Events.heartbeat;
-import static io.sipai.processors.testing.Events.release;
+import static io.sipai.testing.events.Events.acquire;
+import static io.sipai.testing.events.Events.heartbeat;
+import static io.sipai.testing.events.Events.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -25,10 +25,10 @@ import io.sipai.events.SlotReclaimed;
 import io.sipai.processors.admission.internal.AdmissionProcessor;
 import io.sipai.processors.admission.internal.CounterKeys;
 import io.sipai.processors.testing.Drivers;
-import io.sipai.processors.testing.Events;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.quarantine.QuarantinedRecord;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.events.Events;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;

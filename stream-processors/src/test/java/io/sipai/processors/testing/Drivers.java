@@ -6,6 +6,7 @@ import java.util.Properties;
 import io.sipai.processors.internal.StateDirectories;
 import io.sipai.processors.internal.StreamsApp;
 import io.sipai.schemas.Topic;
+import io.sipai.testing.events.Events;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;

@@ -1,6 +1,6 @@
 package io.sipai.processors.timeline;
 
-import static io.sipai.processors.testing.Events.event;
+import static io.sipai.testing.events.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,10 +11,10 @@ import io.sipai.common.EndReason;
 import io.sipai.events.CallAdmitted;
 import io.sipai.events.CallEvent;
 import io.sipai.processors.testing.Drivers;
-import io.sipai.processors.testing.Events;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.quarantine.QuarantinedRecord;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.events.Events;
 import io.sipai.timeline.CallTimeline;
 import io.sipai.timeline.TimelineEntry;
 import org.apache.kafka.streams.KeyValue;

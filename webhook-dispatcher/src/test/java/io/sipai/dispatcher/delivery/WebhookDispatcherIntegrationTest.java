@@ -1,6 +1,6 @@
 package io.sipai.dispatcher.delivery;
 
-import static io.sipai.dispatcher.testing.Events.SECRET;
+import static io.sipai.testing.events.Events.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -18,20 +18,21 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.standardwebhooks.Webhook;
+import io.sipai.common.EndReason;
 import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.DispatcherApplication;
 import io.sipai.dispatcher.DispatcherStreams;
-import io.sipai.runtime.ssrf.SsrfGuard;
-import io.sipai.runtime.ssrf.SsrfRefusedException;
-import io.sipai.dispatcher.testing.Events;
 import io.sipai.dispatcher.testing.MutableClock;
-import io.sipai.dispatcher.testing.Receiver;
 import io.sipai.dispatcher.testing.Receiver.Answer;
+import io.sipai.dispatcher.testing.Receiver;
 import io.sipai.dispatcher.testing.TopicRecorder;
 import io.sipai.events.CallEvent;
+import io.sipai.runtime.ssrf.SsrfGuard;
+import io.sipai.runtime.ssrf.SsrfRefusedException;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.events.Events;
 import io.sipai.webhook.AttemptOutcome;
 import io.sipai.webhook.WebhookAttempt;
 import io.sipai.webhook.WebhookDelivery;
@@ -140,12 +141,13 @@ class WebhookDispatcherIntegrationTest {
                 "call-b-" + UUID.randomUUID(), new ArrayList<>());
         for (int i = 0; i < 5; i++) {
             for (String call : sent.keySet()) {
-                CallEvent event = i == 4 ? Events.ended(tenant, call) : Events.dtmf(tenant, call, "" + i);
+                CallEvent event = Events.eventNow(call, tenant, i == 4 ? Events.ended(EndReason.CALLER_HANGUP)
+                        : Events.dtmf("" + i));
                 sent.get(call).add(event.getEventId());
                 publishEvent(event);
             }
         }
-        publishEvent(Events.turnMetrics(tenant, sent.keySet().iterator().next()));
+        publishEvent(Events.eventNow(sent.keySet().iterator().next(), tenant, Events.turnMetrics()));
 
         // then each selected event arrives once, per call in order, verified by the reference library
         await().atMost(Duration.ofSeconds(30)).until(() -> RECEIVER.received(path).size() >= 10);
@@ -175,7 +177,7 @@ class WebhookDispatcherIntegrationTest {
         AtomicInteger calls = new AtomicInteger();
         RECEIVER.behave(request -> request.path().equals(path) && calls.incrementAndGet() <= 2
                 ? Answer.status(500) : Answer.status(200));
-        CallEvent event = Events.dtmf(tenant, "call-" + UUID.randomUUID(), "5");
+        CallEvent event = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("5"));
 
         // when
         publishEvent(event);
@@ -208,7 +210,7 @@ class WebhookDispatcherIntegrationTest {
         AtomicInteger calls = new AtomicInteger();
         RECEIVER.behave(request -> request.path().equals(path) && calls.incrementAndGet() == 1
                 ? new Answer(429, Map.of("Retry-After", "120"), false) : Answer.status(200));
-        CallEvent event = Events.dtmf(tenant, "call-" + UUID.randomUUID(), "1");
+        CallEvent event = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("1"));
 
         publishEvent(event);
         WebhookAttempt throttled = awaitAttempt(event.getEventId(), 1);
@@ -229,7 +231,7 @@ class WebhookDispatcherIntegrationTest {
         String path = subscribe(tenant, List.of("*"));
         String subscriptionId = path.substring(1);
         RECEIVER.behave(request -> request.path().equals(path) ? Answer.status(410) : Answer.status(200));
-        CallEvent event = Events.dtmf(tenant, "call-" + UUID.randomUUID(), "1");
+        CallEvent event = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("1"));
 
         publishEvent(event);
 
@@ -243,7 +245,7 @@ class WebhookDispatcherIntegrationTest {
         });
         // and later events are not even fanned out
         await().until(() -> streams.subscription(subscriptionId).map(s -> !s.getEnabled()).orElse(false));
-        CallEvent later = Events.dtmf(tenant, "call-" + UUID.randomUUID(), "2");
+        CallEvent later = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("2"));
         publishEvent(later);
         CallEvent probe = probeDelivered();
         assertThat(attempts.values(a -> a.getWebhookId().equals(later.getEventId()))).isEmpty();
@@ -266,8 +268,8 @@ class WebhookDispatcherIntegrationTest {
 
         // when both calls emit three events while it is down
         for (int i = 0; i < 3; i++) {
-            CallEvent a = Events.dtmf(tenant, callA, "" + i);
-            CallEvent b = Events.dtmf(tenant, callB, "" + i);
+            CallEvent a = Events.eventNow(callA, tenant, Events.dtmf("" + i));
+            CallEvent b = Events.eventNow(callB, tenant, Events.dtmf("" + i));
             idsA.add(a.getEventId());
             idsB.add(b.getEventId());
             publishEvent(a);
@@ -297,12 +299,12 @@ class WebhookDispatcherIntegrationTest {
 
         // when the hanging endpoint has more calls than its concurrency limit, then the healthy one gets events
         for (int i = 0; i < 10; i++) {
-            publishEvent(Events.dtmf(tenant, "call-" + UUID.randomUUID(), "1"));
+            publishEvent(Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("1")));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> RECEIVER.received(hanging).size() >= 4);
         long start = System.nanoTime();
         for (int i = 0; i < 5; i++) {
-            publishEvent(Events.dtmf(otherTenant, "call-" + UUID.randomUUID(), "1"));
+            publishEvent(Events.eventNow("call-" + UUID.randomUUID(), otherTenant, Events.dtmf("1")));
         }
 
         // then the healthy endpoint is served well within the request timeout of the hanging one
@@ -321,10 +323,10 @@ class WebhookDispatcherIntegrationTest {
         RECEIVER.behave(request -> request.path().equals(path) && calls.incrementAndGet() == 1
                 ? Answer.status(500) : Answer.status(200));
         String call = "call-" + UUID.randomUUID();
-        CallEvent first = Events.dtmf(tenant, call, "1");
+        CallEvent first = Events.eventNow(call, tenant, Events.dtmf("1"));
         publishEvent(first);
         assertThat(awaitAttempt(first.getEventId(), 1).getOutcome()).isEqualTo(AttemptOutcome.RETRYING);
-        CallEvent queued = Events.dtmf(tenant, call, "2");
+        CallEvent queued = Events.eventNow(call, tenant, Events.dtmf("2"));
         publishEvent(queued);
 
         // when the dispatcher restarts and the retry comes due
@@ -347,7 +349,7 @@ class WebhookDispatcherIntegrationTest {
         String path = subscribe(tenant, List.of("*"));
         String subscriptionId = path.substring(1);
         RECEIVER.behave(request -> request.path().equals(path) ? Answer.status(500) : Answer.status(200));
-        CallEvent event = Events.dtmf(tenant, "call-" + UUID.randomUUID(), "9");
+        CallEvent event = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("9"));
 
         // when every retry comes due
         publishEvent(event);
@@ -383,7 +385,7 @@ class WebhookDispatcherIntegrationTest {
 
         // when a new call's event fails every 13 hours for more than five days
         for (int round = 0; round <= 10; round++) {
-            CallEvent event = Events.dtmf(tenant, "call-" + UUID.randomUUID(), "1");
+            CallEvent event = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("1"));
             publishEvent(event);
             awaitAttempt(event.getEventId(), 1);
             CLOCK.advance(Duration.ofHours(13));
@@ -422,7 +424,7 @@ class WebhookDispatcherIntegrationTest {
             awaitSubscription(subscriptionIds.getLast());
 
             // connect time
-            CallEvent event = Events.dtmf(tenant, "call-" + UUID.randomUUID(), "1");
+            CallEvent event = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("1"));
             publishEvent(event);
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -449,7 +451,7 @@ class WebhookDispatcherIntegrationTest {
     private CallEvent probeDelivered() {
         String tenant = "tenant-" + UUID.randomUUID();
         String path = subscribe(tenant, List.of("*"));
-        CallEvent probe = Events.dtmf(tenant, "call-" + UUID.randomUUID(), "0");
+        CallEvent probe = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("0"));
         publishEvent(probe);
         await().atMost(Duration.ofSeconds(30)).until(() -> !RECEIVER.received(path).isEmpty());
         return probe;

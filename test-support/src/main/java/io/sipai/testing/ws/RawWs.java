@@ -1,4 +1,4 @@
-package io.sipai.edge.testing;
+package io.sipai.testing.ws;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

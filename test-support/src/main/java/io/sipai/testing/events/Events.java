@@ -1,6 +1,7 @@
-package io.sipai.processors.testing;
+package io.sipai.testing.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,6 +13,8 @@ import io.sipai.common.CallDirection;
 import io.sipai.common.EndReason;
 import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
+import io.sipai.config.SigningSecret;
+import io.sipai.config.WebhookSubscription;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
 import io.sipai.events.CallAnswered;
@@ -22,8 +25,12 @@ import io.sipai.events.CallStarted;
 import io.sipai.events.DtmfReceived;
 import io.sipai.events.ToolCallRequested;
 import io.sipai.events.TranscriptChunk;
+import io.sipai.events.TurnMetrics;
 
-/** Builders of the commands and events the tests feed in. */
+/**
+ * Builders of the commands, events and subscriptions tests feed in: realistic values, fixed time {@link #T0} unless a
+ * test needs the clock.
+ */
 public final class Events {
 
     public static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
@@ -93,5 +100,27 @@ public final class Events {
 
     public static CallEnded ended(EndReason reason) {
         return CallEnded.newBuilder().setReason(reason).setDurationMs(60_000).build();
+    }
+
+    /** An event of the call at the current time, from agent {@code agent-1}. */
+    public static CallEvent eventNow(String callId, String tenantId, Object payload) {
+        return CallEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setCallId(callId)
+                .setTenantId(tenantId).setCampaignId(null).setAgentId("agent-1")
+                .setOccurredAt(Instant.now()).setSource(EventSource.REALTIME_EDGE).setPayload(payload).build();
+    }
+
+    /** Turn metrics of turn 1 with fixed latencies. */
+    public static TurnMetrics turnMetrics() {
+        return new TurnMetrics(1, 10L, 20L, 30L, 40L);
+    }
+
+    /** A signing secret of the Standard Webhooks test vectors' form. */
+    public static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    /** An enabled subscription (version 1) signing with {@link #SECRET}. */
+    public static WebhookSubscription subscription(String id, String tenantId, String url, List<String> types) {
+        return WebhookSubscription.newBuilder().setSubscriptionId(id).setTenantId(tenantId).setVersion(1)
+                .setUpdatedAt(Instant.now()).setDeleted(false).setUrl(url).setEventTypes(types).setEnabled(true)
+                .setSecrets(List.of(new SigningSecret(SECRET, null))).build();
     }
 }

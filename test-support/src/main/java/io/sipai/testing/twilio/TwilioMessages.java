@@ -1,11 +1,11 @@
-package io.sipai.bench.edge;
+package io.sipai.testing.twilio;
 
 import java.time.Instant;
 
 import io.sipai.schemas.telephony.TelephonyToken;
 
 /**
- * The Twilio Media Streams messages the benchmark callers send, as Twilio words them (stream SID {@code MZ<callId>},
+ * The Twilio Media Streams messages test and benchmark callers send, as Twilio words them (stream SID {@code MZ<callId>},
  * a per-call media token minted with the edge's secret, valid ten minutes).
  */
 public final class TwilioMessages {

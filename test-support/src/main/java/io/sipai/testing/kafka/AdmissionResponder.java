@@ -1,0 +1,125 @@
+package io.sipai.testing.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.sipai.admission.AcquireSlot;
+import io.sipai.admission.AdmissionCommand;
+import io.sipai.admission.AdmissionDecision;
+import io.sipai.admission.Granted;
+import io.sipai.admission.Rejected;
+import io.sipai.common.AdmissionCounters;
+import io.sipai.common.AdmissionLimit;
+import io.sipai.common.EventSource;
+import io.sipai.events.CallAdmitted;
+import io.sipai.events.CallEvent;
+import io.sipai.events.CallRejected;
+import io.sipai.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Stand-in for the admission processor (another module) in the services' tests: consumes {@code call.admission.v1}
+ * from the JVM's real broker and answers every AcquireSlot on {@code call.admission-decisions.v1}: Rejected with the
+ * configured limit for tenants in {@link #REJECT}, no answer for tenants in {@link #SILENT}, Granted otherwise. Like
+ * the real processor it writes the decision and the call's CallAdmitted/CallRejected on {@code call.events.v1} in
+ * one transaction, so tests see where admission's event lands relative to a service's own. Records every command.
+ */
+public final class AdmissionResponder {
+
+    /** Tenant id to the limit that rejects its calls. */
+    public static final Map<String, AdmissionLimit> REJECT = new ConcurrentHashMap<>();
+    /** Tenants whose requests get no answer. */
+    public static final Set<String> SILENT = ConcurrentHashMap.newKeySet();
+    /** Every command seen, in order. */
+    public static final List<AdmissionCommand> SEEN = new CopyOnWriteArrayList<>();
+
+    private static volatile boolean started;
+
+    private AdmissionResponder() {
+    }
+
+    /** Starts the JVM's one responder (once) and returns when it reads from the end of the command topic. */
+    public static synchronized void start() {
+        if (started) {
+            return;
+        }
+        TestKafka.ensureTopics();
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.brokers()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.brokers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-admission-responder-" + UUID.randomUUID()),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        producer.initTransactions();
+        CountDownLatch positioned = new CountDownLatch(1);
+        Thread.ofPlatform().daemon().name("test-admission-responder").start(() -> {
+            TopicPartition partition = new TopicPartition(Topics.CALL_ADMISSION.name(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToEnd(List.of(partition));
+            consumer.position(partition);
+            positioned.countDown();
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    AdmissionCommand command = Topics.CALL_ADMISSION.valueSerde().deserializer()
+                            .deserialize(record.topic(), record.value());
+                    SEEN.add(command);
+                    if (command.getCommand() instanceof AcquireSlot && !SILENT.contains(command.getTenantId())) {
+                        answer(producer, command);
+                    }
+                }
+            }
+        });
+        try {
+            positioned.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        started = true;
+    }
+
+    /** Commands seen for a call. */
+    public static List<AdmissionCommand> commandsFor(String callId) {
+        return SEEN.stream().filter(c -> c.getCallId().equals(callId)).toList();
+    }
+
+    private static void answer(KafkaProducer<byte[], byte[]> producer, AdmissionCommand command) {
+        AdmissionCounters counters = new AdmissionCounters(1, 10_000, 1, 200, null, null);
+        AdmissionLimit limit = REJECT.get(command.getTenantId());
+        String detail = limit == null ? null
+                : limit.name().toLowerCase(Locale.ROOT) + " limit 200 reached (200 active)";
+        Instant leaseEnds = Instant.now().plusSeconds(600);
+        Object outcome = limit == null ? new Granted(counters, leaseEnds) : new Rejected(limit, detail, counters);
+        Object event = limit == null ? new CallAdmitted(counters, leaseEnds) : new CallRejected(limit, detail, counters);
+        AdmissionDecision decision = new AdmissionDecision(command.getCallId(), command.getCommandId(),
+                command.getTenantId(), command.getCampaignId(), Instant.now(), outcome);
+        CallEvent envelope = CallEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setCallId(command.getCallId()).setTenantId(command.getTenantId())
+                .setCampaignId(command.getCampaignId()).setAgentId(command.getAgentId()).setOccurredAt(Instant.now())
+                .setSource(EventSource.STREAM_PROCESSORS).setPayload(event).build();
+        byte[] key = Topics.CALL_ADMISSION_DECISIONS.keySerde().serializer().serialize("", command.getCallId());
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(), key,
+                Topics.CALL_ADMISSION_DECISIONS.valueSerde().serializer().serialize("", decision)));
+        producer.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), key,
+                Topics.CALL_EVENTS.valueSerde().serializer().serialize("", envelope)));
+        producer.commitTransaction();
+    }
+}
