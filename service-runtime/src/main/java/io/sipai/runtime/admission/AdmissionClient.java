@@ -2,7 +2,6 @@ package io.sipai.runtime.admission;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,18 +20,19 @@ import io.sipai.admission.ReleaseSlot;
 import io.sipai.common.CallDirection;
 import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
+import io.sipai.quarantine.QuarantineReason;
+import io.sipai.runtime.LivenessCheck;
 import io.sipai.runtime.ReadinessCheck;
+import io.sipai.runtime.kafka.ConsumerLoop;
+import io.sipai.runtime.kafka.KafkaClients;
+import io.sipai.runtime.kafka.UnprocessableRecordException;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,13 +41,13 @@ import org.slf4j.LoggerFactory;
  * Request-reply client of the admission processor, shared by every service that takes call slots (api-gateway for
  * outbound and provider-announced calls, realtime-edge for its own-protocol calls and the heartbeats of live
  * calls). Input: {@link io.sipai.admission.AdmissionDecision}s on {@code call.admission-decisions.v1} (key callId),
- * read from the end, read_committed, every partition assigned, no consumer group, so any instance can ask. Output:
- * {@link AdmissionCommand}s (AcquireSlot, Heartbeat, ReleaseSlot) on {@code call.admission.v1} under
- * {@link Topics#ADMISSION_KEY} with an idempotent, acks=all producer. A decision is matched to its request by
- * commandId and callId. A request without a decision within the timeout fails with
+ * read by an assigned {@link ConsumerLoop} from the end offsets seen at start, read_committed, every partition, no
+ * consumer group, so any instance can ask. Output: {@link AdmissionCommand}s (AcquireSlot, Heartbeat, ReleaseSlot)
+ * on {@code call.admission.v1} under {@link Topics#ADMISSION_KEY} with an idempotent, acks=all producer. A decision is
+ * matched to its request by commandId and callId. A request without a decision within the timeout fails with
  * {@link AdmissionUnavailableException} and sends a ReleaseSlot, so a grant that arrives late does not hold a slot.
  */
-public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
+public final class AdmissionClient implements ReadinessCheck, LivenessCheck, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionClient.class);
 
@@ -56,14 +56,11 @@ public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
     }
 
     private final KafkaProducer<String, AdmissionCommand> producer;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final ConsumerLoop decisions;
     private final Map<String, CompletableFuture<AdmissionDecision>> pending = new ConcurrentHashMap<>();
-    private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private final Duration timeout;
     private final String timeoutSetting;
     private final Clock clock;
-    private final Thread thread;
-    private volatile boolean running = true;
 
     /**
      * @param clientConfig the service's Kafka connection and security config
@@ -78,24 +75,17 @@ public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
         this.timeout = timeout;
         this.timeoutSetting = timeoutSetting;
         this.clock = clock;
-        Map<String, Object> producerConfig = new HashMap<>(clientConfig);
-        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-admission");
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
-                Topics.CALL_ADMISSION.valueSerde().serializer());
-        Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
-        consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-admission-decisions-" + UUID.randomUUID());
-        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // A waiting fetch is answered as soon as a commit marker moves the last stable offset, so a long wait adds
-        // no latency; a short one only makes every idle instance poll the broker 100 times a second.
-        consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
-        this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        this.thread = Thread.ofPlatform().name(clientId + "-admission-decisions").daemon().start(this::run);
+        this.producer = new KafkaProducer<>(KafkaClients.producer(clientConfig, clientId + "-admission", Map.of(
+                ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis())),
+                new StringSerializer(), Topics.CALL_ADMISSION.valueSerde().serializer());
+        this.decisions = ConsumerLoop.assigned(clientId + "-admission-decisions",
+                        Topics.CALL_ADMISSION_DECISIONS.name(), ConsumerLoop.From.END)
+                .clientConfig(clientConfig).clientId(clientId + "-admission-decisions-" + UUID.randomUUID())
+                // A waiting fetch is answered as soon as a commit marker moves the last stable offset, so a long
+                // wait adds no latency; a short one only makes every idle instance poll the broker often.
+                .overrides(Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500))
+                .handler(this::complete).build();
+        decisions.start();
     }
 
     /**
@@ -108,10 +98,10 @@ public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
         String key = slot.callId() + "|" + commandId;
         pending.put(key, decision);
         AdmissionCommand command = command(slot, commandId, new AcquireSlot(direction, transport));
-        positioned.thenRun(() -> producer.send(record(command), (metadata, error) -> {
+        decisions.positioned().thenRun(() -> producer.send(record(command), (metadata, error) -> {
             if (error != null) {
                 decision.completeExceptionally(new AdmissionUnavailableException("admission request for call "
-                        + slot.callId() + " not written: " + error.getMessage()));
+                        + slot.callId() + " not written: " + error));
             }
         }));
         return decision.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((result, error) -> {
@@ -160,18 +150,17 @@ public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
 
     @Override
     public boolean ready() {
-        return positioned.isDone() && thread.isAlive();
+        return decisions.positioned().isDone() && decisions.ready();
+    }
+
+    @Override
+    public boolean alive() {
+        return decisions.alive();
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        decisions.stop();
         producer.close(Duration.ofSeconds(5));
     }
 
@@ -193,57 +182,27 @@ public final class AdmissionClient implements ReadinessCheck, AutoCloseable {
         });
     }
 
-    private void run() {
-        try {
-            assignFromEnd();
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    complete(record);
-                }
+    private void complete(List<ConsumerRecord<byte[], byte[]>> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            ConsumerRecord<byte[], byte[]> record = batch.get(i);
+            // Most decisions are for other instances' requests: only decode while something is waiting.
+            if (pending.isEmpty() || record.value() == null) {
+                continue;
             }
-        } catch (WakeupException e) {
-            LOG.debug("admission decision reader stopped");
-        } catch (RuntimeException e) {
-            LOG.error("admission decision reader failed: {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    private void assignFromEnd() {
-        String topic = Topics.CALL_ADMISSION_DECISIONS.name();
-        List<TopicPartition> partitions = List.of();
-        while (running && partitions.isEmpty()) {
+            AdmissionDecision decision;
             try {
-                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-                        .map(info -> new TopicPartition(topic, info.partition())).toList();
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                LOG.info("waiting for topic {}: {}", topic, e.getMessage());
+                decision = Topics.CALL_ADMISSION_DECISIONS.valueSerde().deserializer().deserialize(record.topic(),
+                        record.value());
+            } catch (SerializationException e) {
+                // Not ours to quarantine (the processor owns the topic): the loop skips and counts it.
+                throw new UnprocessableRecordException(i, QuarantineReason.UNDECODABLE,
+                        "undecodable admission decision: " + e.getMessage(), e);
             }
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        positioned.complete(null);
-    }
-
-    private void complete(ConsumerRecord<byte[], byte[]> record) {
-        // Most decisions are for other instances' requests: only decode while something is waiting.
-        if (pending.isEmpty() || record.value() == null) {
-            return;
-        }
-        try {
-            AdmissionDecision decision = Topics.CALL_ADMISSION_DECISIONS.valueSerde().deserializer()
-                    .deserialize(record.topic(), record.value());
             CompletableFuture<AdmissionDecision> waiting =
                     pending.get(decision.getCallId() + "|" + decision.getCommandId());
             if (waiting != null) {
                 waiting.complete(decision);
             }
-        } catch (SerializationException e) {
-            // Not ours to quarantine (the processor owns the topic); skip it so later decisions still arrive.
-            LOG.warn("skipping undecodable admission decision at {}-{}@{}", record.topic(), record.partition(),
-                    record.offset());
         }
     }
 }

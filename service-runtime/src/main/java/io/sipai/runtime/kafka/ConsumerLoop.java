@@ -3,6 +3,7 @@ package io.sipai.runtime.kafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -81,6 +82,7 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
     private final AtomicLong lag = new AtomicLong();
     private final AtomicInteger failuresInARow = new AtomicInteger();
     private final LoopPositions positions = new LoopPositions();
+    private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private volatile KafkaMessageListenerContainer<byte[], byte[]> container;
     private volatile boolean running;
 
@@ -97,8 +99,8 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
         if (groupId != null) {
             overrides.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        this.config = KafkaClients.consumer(builder.kafka, builder.clientId, overrides);
-        this.quarantine = groupId != null ? new QuarantineWriter(builder.kafka, builder.clientId, name) : null;
+        this.config = KafkaClients.consumer(builder.clientConfig, builder.clientId, overrides);
+        this.quarantine = groupId != null ? new QuarantineWriter(builder.clientConfig, builder.clientId, name) : null;
         MeterRegistry meters = builder.meters != null ? builder.meters : new SimpleMeterRegistry();
         this.records = counter(meters, "sipai.consumer.records", "records handled");
         this.quarantined = counter(meters, "sipai.consumer.quarantined", "records quarantined");
@@ -143,6 +145,7 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
                 container = newContainer(assignment);
                 container.start();
             }
+            positioned.complete(null);
         } catch (RuntimeException e) {
             LOG.error("{}: cannot start the consumer: {}", name, e.toString());
             scheduleRestart();
@@ -274,6 +277,14 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
         return !running || failuresInARow.get() < MAX_RESTARTS;
     }
 
+    /**
+     * Completes once the loop's first consumer was started at its start offsets: from then on, every record written
+     * to an assigned loop's topic reaches the handler (a request-reply client sends its requests only then).
+     */
+    public CompletableFuture<Void> positioned() {
+        return positioned;
+    }
+
     /** Records behind the end of the assigned partitions, as of the last handled batch. */
     public long lag() {
         return lag.get();
@@ -285,7 +296,7 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
         private final String groupId;
         private final List<String> topics;
         private final From from;
-        private KafkaSettings kafka;
+        private Map<String, Object> clientConfig;
         private String clientId;
         private Handler handler;
         private Map<String, Object> overrides = Map.of();
@@ -299,9 +310,15 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
             this.clientId = name;
         }
 
-        /** Connection and security of the service (required). */
+        /** Connection and security of the service (this or {@link #clientConfig} is required). */
         public Builder kafka(KafkaSettings settings) {
-            this.kafka = settings;
+            this.clientConfig = settings.clientConfig();
+            return this;
+        }
+
+        /** The service's {@link KafkaSettings#clientConfig()}. */
+        public Builder clientConfig(Map<String, Object> config) {
+            this.clientConfig = Map.copyOf(config);
             return this;
         }
 
@@ -330,7 +347,7 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
         }
 
         public ConsumerLoop build() {
-            if (kafka == null || handler == null) {
+            if (clientConfig == null || handler == null) {
                 throw new IllegalStateException("a consumer loop needs Kafka settings and a handler");
             }
             return new ConsumerLoop(this);

@@ -25,7 +25,13 @@ public final class KafkaClients {
 
     /** An idempotent, {@code acks=all} producer configuration; {@code overrides} tune it (linger, batching). */
     public static Map<String, Object> producer(KafkaSettings kafka, String clientId, Map<String, ?> overrides) {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        return producer(kafka.clientConfig(), clientId, overrides);
+    }
+
+    /** {@link #producer(KafkaSettings, String, Map)} on a service's {@link KafkaSettings#clientConfig()}. */
+    public static Map<String, Object> producer(Map<String, Object> clientConfig, String clientId,
+                                               Map<String, ?> overrides) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -36,7 +42,13 @@ public final class KafkaClients {
 
     /** A {@code read_committed} consumer configuration without auto-commit; {@code overrides} tune it. */
     public static Map<String, Object> consumer(KafkaSettings kafka, String clientId, Map<String, ?> overrides) {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        return consumer(kafka.clientConfig(), clientId, overrides);
+    }
+
+    /** {@link #consumer(KafkaSettings, String, Map)} on a service's {@link KafkaSettings#clientConfig()}. */
+    public static Map<String, Object> consumer(Map<String, Object> clientConfig, String clientId,
+                                               Map<String, ?> overrides) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

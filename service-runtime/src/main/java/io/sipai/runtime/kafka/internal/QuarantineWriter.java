@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.sipai.quarantine.QuarantineReason;
-import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.kafka.KafkaClients;
 import io.sipai.runtime.kafka.Quarantine;
 import io.sipai.schemas.Topics;
@@ -33,9 +32,9 @@ public final class QuarantineWriter implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String loop;
 
-    public QuarantineWriter(KafkaSettings kafka, String clientId, String loop) {
+    public QuarantineWriter(Map<String, Object> clientConfig, String clientId, String loop) {
         this.loop = loop;
-        this.producer = new KafkaProducer<>(KafkaClients.producer(kafka, clientId + "-quarantine",
+        this.producer = new KafkaProducer<>(KafkaClients.producer(clientConfig, clientId + "-quarantine",
                 Map.of(ProducerConfig.LINGER_MS_CONFIG, 0)), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
