@@ -1,50 +1,43 @@
 package io.sipai.edge.agents;
 
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.config.AgentConfig;
+import io.sipai.quarantine.QuarantineReason;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.LivenessCheck;
 import io.sipai.runtime.ReadinessCheck;
+import io.sipai.runtime.kafka.ConsumerLoop;
+import io.sipai.runtime.kafka.UnprocessableRecordException;
 import io.sipai.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * Every agent's configuration, kept in memory and updated live from the compacted {@code agent.config.v1} (key
- * agentId). All partitions are read from the beginning without a consumer group, so every edge node holds the full
- * table. A record with a lower version than the one held is ignored; {@code deleted=true} or a tombstone removes
- * the agent. Ready once the topic was read up to the end offsets seen at start.
+ * agentId). Input: all partitions, read from the beginning without a consumer group by an assigned
+ * {@link ConsumerLoop}, so every edge node holds the full table. A record with a lower version than the one held is
+ * ignored, so a redelivered or reordered record never brings an old configuration back; {@code deleted=true} or a
+ * tombstone removes the agent. An undecodable record is skipped (the loop counts it). Ready once the topic was read
+ * up to the end offsets seen at start; not alive when the loop cannot keep a consumer running.
  */
-public final class AgentDirectory implements ReadinessCheck, AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(AgentDirectory.class);
+public final class AgentDirectory implements SmartLifecycle, ReadinessCheck, LivenessCheck {
 
     private final Map<String, AgentConfig> agents = new ConcurrentHashMap<>();
-    private final KafkaConsumer<String, AgentConfig> consumer;
-    private final Thread thread;
-    private volatile boolean caughtUp;
-    private volatile boolean running = true;
+    private final Deserializer<AgentConfig> values = Topics.AGENT_CONFIG.valueSerde().deserializer();
+    private final ConsumerLoop loop;
 
-    /** @param clientConfig the service's Kafka connection and security config (KafkaSettings#clientConfig()) */
-    public AgentDirectory(Map<String, Object> clientConfig, String clientId) {
-        Map<String, Object> config = new java.util.HashMap<>(clientConfig);
-        config.putAll(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-agent-config",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                Topics.AGENT_CONFIG.valueSerde().deserializer());
-        this.thread = Thread.ofPlatform().name("edge-agent-config").daemon().start(this::run);
+    /** @param clientId the node's client id; the loop's consumer adds {@code -agent-config} */
+    public AgentDirectory(KafkaSettings kafka, String clientId, MeterRegistry meters) {
+        this.loop = ConsumerLoop.assigned("agent-config", Topics.AGENT_CONFIG.name(), ConsumerLoop.From.BEGINNING)
+                .kafka(kafka).clientId(clientId + "-agent-config").handler(this::handle).meters(meters).build();
     }
 
     /** The agent's current configuration, if the agent exists. */
@@ -64,17 +57,51 @@ public final class AgentDirectory implements ReadinessCheck, AutoCloseable {
 
     @Override
     public boolean ready() {
-        return caughtUp && thread.isAlive();
+        return loop.ready();
     }
 
     @Override
-    public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    public boolean alive() {
+        return loop.alive();
+    }
+
+    @Override
+    public void start() {
+        loop.start();
+    }
+
+    @Override
+    public void stop() {
+        loop.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    /** Before the drain controller and the heartbeats: agents stay known while live calls drain. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 2;
+    }
+
+    void handle(List<ConsumerRecord<byte[], byte[]>> records) {
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<byte[], byte[]> record = records.get(i);
+            if (record.key() == null) {
+                throw new UnprocessableRecordException(i, QuarantineReason.MALFORMED, "agent configuration "
+                        + "without a key", null);
+            }
+            String agentId = new String(record.key(), StandardCharsets.UTF_8);
+            AgentConfig config;
+            try {
+                config = record.value() == null ? null : values.deserialize(record.topic(), record.value());
+            } catch (SerializationException e) {
+                throw new UnprocessableRecordException(i, QuarantineReason.MALFORMED, "unreadable agent "
+                        + "configuration of " + agentId + ": " + e.getMessage(), e);
+            }
+            apply(agentId, config);
         }
     }
 
@@ -84,41 +111,5 @@ public final class AgentDirectory implements ReadinessCheck, AutoCloseable {
             return;
         }
         agents.merge(agentId, config, (held, incoming) -> incoming.getVersion() < held.getVersion() ? held : incoming);
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.AGENT_CONFIG.name(),
-                    Duration.ofMinutes(5)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
-            while (running) {
-                pollOnce();
-                if (!caughtUp && endAtStart.entrySet().stream()
-                        .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
-                    caughtUp = true;
-                    LOG.info("agent configuration loaded: {} agents", agents.size());
-                }
-            }
-        } catch (WakeupException e) {
-            LOG.debug("agent configuration reader stopped");
-        } catch (RuntimeException e) {
-            LOG.error("agent configuration reader failed: {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private void pollOnce() {
-        try {
-            for (ConsumerRecord<String, AgentConfig> record : consumer.poll(Duration.ofMillis(500))) {
-                apply(record.key(), record.value());
-            }
-        } catch (RecordDeserializationException e) {
-            LOG.warn("unreadable agent configuration at {} offset {} skipped: {}", e.topicPartition(), e.offset(),
-                    e.getMessage());
-            consumer.seek(e.topicPartition(), e.offset() + 1);
-        }
     }
 }

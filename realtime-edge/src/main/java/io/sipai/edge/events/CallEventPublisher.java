@@ -12,8 +12,10 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.sipai.events.CallEvent;
 import io.sipai.events.CallEnded;
+import io.sipai.events.CallEvent;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.kafka.KafkaClients;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -34,6 +36,12 @@ public final class CallEventPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallEventPublisher.class);
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * A short linger batches the events of many calls into one request; a send blocks the publisher thread (never
+     * an audio thread) for at most 10 s when the broker is gone, after which the event counts as failed.
+     */
+    private static final Map<String, Object> PRODUCER_TUNING = Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
 
     private final Producer<String, CallEvent> producer;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -45,9 +53,9 @@ public final class CallEventPublisher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** @param clientConfig the service's Kafka connection and security config (KafkaSettings#clientConfig()) */
-    public CallEventPublisher(Map<String, Object> clientConfig, String clientId, int capacity, MeterRegistry meters) {
-        this(new KafkaProducer<>(producerConfig(clientConfig, clientId), new StringSerializer(),
+    /** @param kafka the service's Kafka connection and security settings */
+    public CallEventPublisher(KafkaSettings kafka, String clientId, int capacity, MeterRegistry meters) {
+        this(new KafkaProducer<>(KafkaClients.producer(kafka, clientId, PRODUCER_TUNING), new StringSerializer(),
                 Topics.CALL_EVENTS.valueSerde().serializer()), capacity, meters);
     }
 
@@ -60,16 +68,6 @@ public final class CallEventPublisher implements AutoCloseable {
                 .register(meters);
         meters.gauge("edge.events.queued", queue, Queue::size);
         this.thread = Thread.ofPlatform().name("edge-event-publisher").daemon().start(this::run);
-    }
-
-    static Map<String, Object> producerConfig(Map<String, Object> clientConfig, String clientId) {
-        Map<String, Object> config = new java.util.HashMap<>(clientConfig);
-        config.putAll(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000));
-        return config;
     }
 
     /** Queues an ordinary event; returns false (and counts it) when the queue is full. Never blocks. */

@@ -1,28 +1,18 @@
 package io.sipai.edge.events;
 
 import java.time.Instant;
-import java.util.UUID;
 
 import io.sipai.common.EventSource;
-import io.sipai.edge.session.CallContext;
 import io.sipai.events.CallEvent;
+import io.sipai.runtime.events.CallEventEnvelope;
 
-/** Builds {@code call.events.v1} envelopes for the edge: fresh eventId, the call's ids, source REALTIME_EDGE. */
+/** Builds the edge's {@code call.events.v1} envelopes: a fresh eventId, the call's ids, source REALTIME_EDGE. */
 public final class CallEvents {
 
     private CallEvents() {
     }
 
-    public static CallEvent envelope(CallContext call, Object payload, Instant occurredAt) {
-        return CallEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setCallId(call.callId())
-                .setTenantId(call.tenantId())
-                .setCampaignId(call.campaignId())
-                .setAgentId(call.agentId())
-                .setOccurredAt(occurredAt)
-                .setSource(EventSource.REALTIME_EDGE)
-                .setPayload(payload)
-                .build();
+    public static CallEvent envelope(CallEventEnvelope.CallRef call, Object payload, Instant occurredAt) {
+        return CallEventEnvelope.of(call, EventSource.REALTIME_EDGE, occurredAt, payload);
     }
 }

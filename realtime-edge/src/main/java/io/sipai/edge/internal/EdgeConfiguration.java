@@ -83,8 +83,8 @@ public class EdgeConfiguration {
     @Bean(destroyMethod = "close")
     CallEventPublisher callEventPublisher(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings,
                                           MeterRegistry meters) {
-        return new CallEventPublisher(kafka.clientConfig(), "realtime-edge-" + settings.nodeName(),
-                settings.eventQueueCapacity(), meters);
+        return new CallEventPublisher(kafka, "realtime-edge-" + settings.nodeName(), settings.eventQueueCapacity(),
+                meters);
     }
 
     @Bean(destroyMethod = "close")
@@ -93,9 +93,9 @@ public class EdgeConfiguration {
                 Duration.ofMillis(settings.admissionTimeoutMs()), "EDGE_ADMISSION_TIMEOUT_MS", Clock.systemUTC());
     }
 
-    @Bean(destroyMethod = "close")
-    AgentDirectory agentDirectory(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings) {
-        return new AgentDirectory(kafka.clientConfig(), "realtime-edge-" + settings.nodeName());
+    @Bean
+    AgentDirectory agentDirectory(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings, MeterRegistry meters) {
+        return new AgentDirectory(kafka, "realtime-edge-" + settings.nodeName(), meters);
     }
 
     @Bean

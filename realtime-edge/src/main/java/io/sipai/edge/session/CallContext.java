@@ -7,6 +7,7 @@ import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
 import io.sipai.config.AgentConfig;
 import io.sipai.runtime.admission.AdmissionClient;
+import io.sipai.runtime.events.CallEventEnvelope;
 
 /**
  * Who and what a call session is for; fixed when the session starts.
@@ -34,6 +35,11 @@ public record CallContext(String callId, String tenantId, String campaignId, Str
             throw new IllegalArgumentException("tenantId is required");
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** Who the call belongs to, as its events' envelopes name it. */
+    public CallEventEnvelope.CallRef ref() {
+        return new CallEventEnvelope.CallRef(callId, tenantId, campaignId, agentId);
     }
 
     /** The call's admission slot, as this edge speaks for it. */

@@ -156,7 +156,7 @@ public final class CallSession {
             }
         }
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
-        services.publisher().publishTerminal(CallEvents.envelope(context, CallEnded.newBuilder().setReason(reason)
+        services.publisher().publishTerminal(CallEvents.envelope(context.ref(), CallEnded.newBuilder().setReason(reason)
                 .setDetail(detail).setDurationMs(durationMs).build(), Instant.now()));
         if (slotHeld) {
             services.admission().release(context.slot(), reason.name());

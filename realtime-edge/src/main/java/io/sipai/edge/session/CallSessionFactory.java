@@ -63,7 +63,7 @@ public final class CallSessionFactory {
 
     /** Writes an ordinary event of the call; never blocks. */
     public void emit(CallContext context, Object payload) {
-        publisher.publish(CallEvents.envelope(context, payload, Instant.now()));
+        publisher.publish(CallEvents.envelope(context.ref(), payload, Instant.now()));
     }
 
     /**
@@ -71,7 +71,7 @@ public final class CallSessionFactory {
      * caller causes those events only then, so the log holds the cause first (causal order, docs/events.md).
      */
     public CompletableFuture<Void> emitAcknowledged(CallContext context, Object payload) {
-        return publisher.publishAcknowledged(CallEvents.envelope(context, payload, Instant.now()));
+        return publisher.publishAcknowledged(CallEvents.envelope(context.ref(), payload, Instant.now()));
     }
 
     /** Whether a session for the call is already live here. */
