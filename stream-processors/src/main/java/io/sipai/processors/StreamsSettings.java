@@ -1,5 +1,9 @@
 package io.sipai.processors;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.sipai.processors.timeline.TimelineOptions;
@@ -12,7 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param applicationIdPrefix        {@code PROCESSORS_APPLICATION_ID_PREFIX}: prefix of the application ids
  *                                   ({@code <prefix>-admission}, {@code <prefix>-timeline}); default {@code sipai}
  * @param dataDir                    {@code SIPAI_DATA_DIR}: state lives in {@code <dataDir>/streams}; unset means a
- *                                   fresh temporary directory (state is then restored from changelogs)
+ *                                   fresh temporary directory per application (state is then restored from
+ *                                   changelogs)
  * @param admissionCommitIntervalMs  {@code PROCESSORS_ADMISSION_COMMIT_INTERVAL_MS}: transaction commit interval of
  *                                   the admission app; bounds decision latency (default 10)
  * @param timelineCommitIntervalMs   {@code PROCESSORS_TIMELINE_COMMIT_INTERVAL_MS}: commit interval of the timeline
@@ -62,6 +67,23 @@ public record StreamsSettings(String applicationIdPrefix, String dataDir, Long a
     public TimelineOptions timelineOptions() {
         return new TimelineOptions(timelineRetention, timelineDedupeRetention,
                 TimelineOptions.defaults().summaryInterval());
+    }
+
+    /**
+     * Where the Streams applications keep local state: {@code <dataDir>/streams} (created if missing), where Kafka
+     * Streams separates applications by application id, so a restart finds its state again; null without a data
+     * directory, which gives every application a fresh temporary directory, so two applications or tests in one
+     * JVM never share (and never lock each other out of) a state directory.
+     */
+    public Path stateDirectory() {
+        if (dataDir == null || dataDir.isBlank()) {
+            return null;
+        }
+        try {
+            return Files.createDirectories(Path.of(dataDir.strip(), "streams"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the Kafka Streams state directory", e);
+        }
     }
 
     /** Application id of the admission app. */

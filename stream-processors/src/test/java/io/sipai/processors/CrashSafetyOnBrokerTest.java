@@ -31,11 +31,11 @@ import io.sipai.common.AdmissionCounters;
 import io.sipai.common.EndReason;
 import io.sipai.events.CallAdmitted;
 import io.sipai.events.CallEvent;
-import io.sipai.processors.admission.AdmissionTopology;
+import io.sipai.processors.admission.internal.AdmissionTopology;
 import io.sipai.processors.admission.internal.CounterKeys;
-import io.sipai.processors.internal.StreamsApp;
 import io.sipai.processors.testing.Broker;
 import io.sipai.processors.testing.CrashableApps;
+import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
 import io.sipai.timeline.CallStatus;
@@ -103,9 +103,9 @@ class CrashSafetyOnBrokerTest {
             traffic.get(60, TimeUnit.SECONDS);
 
             // and restarted once more, in this JVM, over the killed instance's local state
-            List<StreamsApp> apps = CrashableApps.create(Broker.servers(), run, stateDir);
+            List<StreamsApplication> apps = CrashableApps.create(Broker.servers(), run, stateDir);
             try {
-                apps.forEach(StreamsApp::start);
+                apps.forEach(StreamsApplication::start);
 
                 // then every timeline entry is there exactly once, numbered 1..n per call
                 Map<String, List<TimelineEntry>> byCall = awaitAllEntries(entries, seen);
@@ -123,7 +123,7 @@ class CrashSafetyOnBrokerTest {
                 // and each acquire has exactly one decision, and the counters equal what the command log implies
                 int active = activeSlotsImpliedBy(log, decisions);
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                    StreamsApp admission = apps.getFirst();
+                    StreamsApplication admission = apps.getFirst();
                     assertThat(admission.<String, Integer>keyValueStore(AdmissionTopology.COUNTERS_STORE)
                             .get(CounterKeys.tenant(tenant))).isEqualTo(active);
                     assertThat(admission.<String, Integer>keyValueStore(AdmissionTopology.COUNTERS_STORE)

@@ -13,10 +13,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.sipai.events.CallEvent;
-import io.sipai.processors.internal.StreamsApp;
 import io.sipai.processors.testing.Broker;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.quarantine.QuarantinedRecord;
+import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,8 +59,8 @@ class QuarantiningDeserializationHandlerOnBrokerTest {
     void undecodableBytesOnTheBrokerAreQuarantinedWithTheOriginalBytesAndTheNextRecordStillApplies() {
         String key = "undecodable-" + UUID.randomUUID();
         byte[] garbage = {(byte) 0xC3, 0x01, 9, 9, 9, 9, 9, 9, 9, 9, 42};
-        try (StreamsApp app = Broker.app("quarantine-handler", decodingInSource(), 10);
-             KafkaProducer<String, CallEvent> events = Broker.producer(Topics.CALL_EVENTS);
+        StreamsApplication app = Broker.app("quarantine-handler", decodingInSource(), 10);
+        try (KafkaProducer<String, CallEvent> events = Broker.producer(Topics.CALL_EVENTS);
              KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Broker.servers()), new StringSerializer(),
                      new ByteArraySerializer());
@@ -95,6 +95,8 @@ class QuarantiningDeserializationHandlerOnBrokerTest {
                 assertThat(processed).contains(next.getEventId());
             });
             assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        } finally {
+            app.close(Duration.ofSeconds(30));
         }
     }
 }

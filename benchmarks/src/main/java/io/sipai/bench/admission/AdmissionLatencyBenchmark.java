@@ -19,8 +19,9 @@ import io.sipai.common.CallDirection;
 import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
 import io.sipai.processors.admission.AdmissionSettings;
-import io.sipai.processors.admission.AdmissionTopology;
-import io.sipai.processors.internal.StreamsApp;
+import io.sipai.processors.admission.internal.AdmissionTopology;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topics;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,16 +56,17 @@ public final class AdmissionLatencyBenchmark {
         int warmUpSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 45;
         try (LocalStack stack = new LocalStack(bootstrap)) {
             String id = "bench-admission-" + UUID.randomUUID().toString().substring(0, 8);
-            StreamsApp app = new StreamsApp(id, AdmissionTopology.build(AdmissionSettings.of(10_000, 10_000, 10_000,
-                    Duration.ofMinutes(10))), stack.servers(), Files.createTempDirectory("bench-streams-"),
-                    commitMs, 1, 1);
+            StreamsApplication app = new StreamsApplication(KafkaSettings.plaintext(stack.servers()),
+                    AdmissionTopology.build(AdmissionSettings.of(10_000, 10_000, 10_000, Duration.ofMinutes(10))),
+                    new StreamsApplication.Options(id, Files.createTempDirectory("bench-streams-"),
+                            Duration.ofMillis(commitMs), 1, Map.of()));
             app.start();
             while (app.state() != KafkaStreams.State.RUNNING) {
                 Thread.sleep(100);
             }
             Result warm = run(stack, Math.min(rate, 500), warmUpSeconds);
             Result result = run(stack, rate, seconds);
-            app.close();
+            app.close(Duration.ofSeconds(30));
             System.out.printf(Locale.ROOT, "warm-up: %s%nadmission rate=%d/s commit.interval.ms=%d: %s%n", warm,
                     rate, commitMs, result);
         }

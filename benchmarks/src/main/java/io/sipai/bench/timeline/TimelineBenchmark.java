@@ -20,8 +20,9 @@ import io.sipai.events.CallEvent;
 import io.sipai.events.CallRequested;
 import io.sipai.events.CallStarted;
 import io.sipai.events.TranscriptChunk;
-import io.sipai.processors.internal.StreamsApp;
-import io.sipai.processors.timeline.TimelineTopology;
+import io.sipai.processors.timeline.internal.TimelineTopology;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topics;
 import io.sipai.timeline.TimelineEntry;
 import org.HdrHistogram.Histogram;
@@ -62,15 +63,18 @@ public final class TimelineBenchmark {
             writeBacklog(producer, run + "w-", backlog);
             // Warm-up: a first app works through the first backlog so the JIT has compiled the hot paths (on 2
             // cores the C2 compiler otherwise takes most of a core during the measurement).
-            try (StreamsApp warmUp = app("bench-timeline-warm-" + run, stack, commitMs, threads)) {
+            StreamsApplication warmUp = app("bench-timeline-warm-" + run, stack, commitMs, threads);
+            try {
                 warmUp.start();
                 long warmEntries = drain(entries, backlog);
                 System.out.printf(Locale.ROOT, "warm-up: %d entries%n", warmEntries);
+            } finally {
+                warmUp.close(Duration.ofSeconds(30));
             }
             writeBacklog(producer, run, backlog);
             seekToEnd(entries);
             // The measured app starts from the beginning of call.events.v1: both backlogs.
-            StreamsApp app = app("bench-timeline-" + run, stack, commitMs, threads);
+            StreamsApplication app = app("bench-timeline-" + run, stack, commitMs, threads);
             long start = System.nanoTime();
             app.start();
             long[] firstAt = new long[2];
@@ -83,7 +87,7 @@ public final class TimelineBenchmark {
                 Thread.sleep(10);
             }
             Histogram visibility = visibility(producer, entries, run + "v-", rate, seconds);
-            app.close();
+            app.close(Duration.ofSeconds(30));
             System.out.printf(Locale.ROOT, "timeline backlog=%d entries=%d threads=%d commit.interval.ms=%d: "
                             + "%.0f events/s first to last entry, %.0f events/s incl. startup%n"
                             + "visibility at %d events/s: p50=%d ms p99=%d ms max=%d ms (n=%d)%n", 2L * backlog,
@@ -93,9 +97,11 @@ public final class TimelineBenchmark {
         }
     }
 
-    private static StreamsApp app(String id, LocalStack stack, long commitMs, int threads) throws Exception {
-        return new StreamsApp(id, TimelineTopology.build(), stack.servers(),
-                Files.createTempDirectory("bench-streams-"), commitMs, threads, 1);
+    private static StreamsApplication app(String id, LocalStack stack, long commitMs, int threads)
+            throws Exception {
+        return new StreamsApplication(KafkaSettings.plaintext(stack.servers()), TimelineTopology.build(),
+                new StreamsApplication.Options(id, Files.createTempDirectory("bench-streams-"),
+                        Duration.ofMillis(commitMs), threads, Map.of()));
     }
 
     private static void writeBacklog(KafkaProducer<String, CallEvent> producer, String run, int events) {

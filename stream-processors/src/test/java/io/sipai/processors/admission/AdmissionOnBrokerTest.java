@@ -25,9 +25,10 @@ import io.sipai.admission.Rejected;
 import io.sipai.common.AdmissionLimit;
 import io.sipai.events.CallEvent;
 import io.sipai.events.SlotReclaimed;
+import io.sipai.processors.admission.internal.AdmissionTopology;
 import io.sipai.processors.admission.internal.CounterKeys;
-import io.sipai.processors.internal.StreamsApp;
 import io.sipai.processors.testing.Broker;
+import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,7 +46,7 @@ class AdmissionOnBrokerTest {
     private static final int GLOBAL_LIMIT = 50;
 
     /** Starts the app and waits until a probe acquire is answered, so the app reads the topic's tail. */
-    static String startAndProbe(StreamsApp app, KafkaProducer<String, AdmissionCommand> producer,
+    static String startAndProbe(StreamsApplication app, KafkaProducer<String, AdmissionCommand> producer,
                                 KafkaConsumer<String, AdmissionDecision> decisions) {
         app.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
@@ -67,9 +68,9 @@ class AdmissionOnBrokerTest {
     void eightConcurrentRequestersGetExactlyOneDecisionEachAndGrantedMinusReleasedNeverExceedsTheLimit()
             throws Exception {
         String run = "conc-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        try (StreamsApp app = Broker.app("admission-conc", AdmissionTopology.build(AdmissionSettings.of(
+        StreamsApplication app = Broker.app("admission-conc", AdmissionTopology.build(AdmissionSettings.of(
                 GLOBAL_LIMIT, 10_000, 10_000, Duration.ofMinutes(10))), 10);
-             KafkaProducer<String, AdmissionCommand> producer = Broker.producer(Topics.CALL_ADMISSION);
+        try (KafkaProducer<String, AdmissionCommand> producer = Broker.producer(Topics.CALL_ADMISSION);
              KafkaConsumer<String, AdmissionDecision> decisions = Broker.consumerAtEnd(
                      Topics.CALL_ADMISSION_DECISIONS);
              KafkaConsumer<String, AdmissionCommand> log = Broker.consumerAtEnd(Topics.CALL_ADMISSION)) {
@@ -96,6 +97,8 @@ class AdmissionOnBrokerTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     app.<String, Integer>keyValueStore(AdmissionTopology.COUNTERS_STORE).get(CounterKeys.GLOBAL))
                     .isEqualTo(active == 0 ? null : active));
+        } finally {
+            app.close(Duration.ofSeconds(30));
         }
     }
 
@@ -170,9 +173,9 @@ class AdmissionOnBrokerTest {
 
     @Test
     void aSlotWhoseHeartbeatsStopIsReclaimedUnderExactlyOnceWithNoInputTraffic() {
-        try (StreamsApp app = Broker.app("admission-ttl", AdmissionTopology.build(AdmissionSettings.of(
+        StreamsApplication app = Broker.app("admission-ttl", AdmissionTopology.build(AdmissionSettings.of(
                 10, 10, 10, Duration.ofSeconds(1))), 10);
-             KafkaProducer<String, AdmissionCommand> producer = Broker.producer(Topics.CALL_ADMISSION);
+        try (KafkaProducer<String, AdmissionCommand> producer = Broker.producer(Topics.CALL_ADMISSION);
              KafkaConsumer<String, AdmissionDecision> decisions = Broker.consumerAtEnd(
                      Topics.CALL_ADMISSION_DECISIONS);
              KafkaConsumer<String, CallEvent> events = Broker.consumerAtEnd(Topics.CALL_EVENTS)) {
@@ -190,6 +193,8 @@ class AdmissionOnBrokerTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     app.<String, Integer>keyValueStore(AdmissionTopology.COUNTERS_STORE).get(CounterKeys.GLOBAL))
                     .isNull());
+        } finally {
+            app.close(Duration.ofSeconds(30));
         }
     }
 }

@@ -17,12 +17,14 @@ import io.sipai.admission.Granted;
 import io.sipai.admission.Rejected;
 import io.sipai.common.AdmissionLimit;
 import io.sipai.common.EndReason;
+import io.sipai.common.EventSource;
 import io.sipai.config.CampaignConfig;
 import io.sipai.events.CallAdmitted;
 import io.sipai.events.CallEvent;
 import io.sipai.events.CallRejected;
 import io.sipai.events.SlotReclaimed;
 import io.sipai.processors.admission.internal.AdmissionProcessor;
+import io.sipai.processors.admission.internal.AdmissionTopology;
 import io.sipai.processors.admission.internal.CounterKeys;
 import io.sipai.processors.testing.Drivers;
 import io.sipai.quarantine.QuarantineReason;
@@ -257,5 +259,21 @@ class AdmissionTopologyTest {
         Granted granted = (Granted) send(acquire("call-1", "t1", null)).getOutcome();
 
         assertThat(granted.getLeaseExpiresAt()).isEqualTo(Instant.from(Events.T0.plus(TTL)));
+    }
+
+    @Test
+    void anAdmittedEventCarriesTheCallsIdsAndAnEventIdDerivedFromCallIdAndKind() {
+        given(10, 10, 10);
+
+        AdmissionDecision decision = send(acquire("call-1", "t1", "camp-1"));
+
+        CallEvent admitted = events.readValue();
+        assertThat(admitted.getEventId()).isEqualTo(UUID.nameUUIDFromBytes("admission/call-1/admitted"
+                .getBytes(StandardCharsets.UTF_8)).toString());
+        assertThat(admitted.getCallId()).isEqualTo("call-1");
+        assertThat(admitted.getTenantId()).isEqualTo("t1");
+        assertThat(admitted.getCampaignId()).isEqualTo("camp-1");
+        assertThat(admitted.getSource()).isEqualTo(EventSource.STREAM_PROCESSORS);
+        assertThat(admitted.getOccurredAt()).isEqualTo(decision.getDecidedAt());
     }
 }

@@ -1,20 +1,15 @@
 package io.sipai.processors.testing;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
-import io.sipai.processors.internal.StateDirectories;
-import io.sipai.processors.internal.StreamsApp;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topic;
-import io.sipai.schemas.TopicCreator;
-import io.sipai.schemas.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.sipai.testing.kafka.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,40 +22,27 @@ import org.apache.kafka.streams.Topology;
 /** The module's one in-JVM broker, with the contract's topics, and clients of it for tests. */
 public final class Broker {
 
-    private static volatile boolean topicsCreated;
-
     private Broker() {
     }
 
+    /** The JVM's broker, with the contract's topics. */
     public static String servers() {
-        String servers = System.getProperty("spring.embedded.kafka.brokers");
-        if (servers == null) {
-            throw new IllegalStateException("no embedded broker: run with spring.kafka.global.embedded.enabled");
-        }
-        if (!topicsCreated) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
-                new TopicCreator(admin, (short) 1, Duration.ofSeconds(30)).createAll(Topics.ALL);
-            }
-            topicsCreated = true;
-        }
-        return servers;
+        TestKafka.ensureTopics();
+        return TestKafka.brokers();
     }
 
     /**
-     * Streams configuration for a test app: a unique application id, its own state dir, and starting at the end of
-     * the shared topics (so earlier tests' records are not reprocessed; callers send a probe once RUNNING).
+     * A test app, not started: a unique application id, its own state dir, the service's Streams configuration,
+     * and starting at the end of the shared topics (so earlier tests' records are not reprocessed; callers send a
+     * probe once RUNNING). The caller closes it.
      */
-    public static Properties appProperties(String name, Path stateDir, long commitIntervalMs) {
-        Properties props = StreamsApp.properties(name, servers(), stateDir, commitIntervalMs, 1, 1);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 5_000);
-        return props;
-    }
-
-    public static StreamsApp app(String prefix, Topology topology, long commitIntervalMs) {
+    public static StreamsApplication app(String prefix, Topology topology, long commitIntervalMs) {
         String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return new StreamsApp(id, topology, appProperties(id, StateDirectories.choose(null), commitIntervalMs));
+        return new StreamsApplication(KafkaSettings.plaintext(servers()), topology, new StreamsApplication.Options(
+                id, null, Duration.ofMillis(commitIntervalMs), 1, Map.of(
+                        StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest",
+                        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000,
+                        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 5_000)));
     }
 
     public static <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic) {

@@ -3,17 +3,19 @@ package io.sipai.processors.testing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import io.sipai.processors.admission.AdmissionSettings;
-import io.sipai.processors.admission.AdmissionTopology;
-import io.sipai.processors.internal.StreamsApp;
-import io.sipai.processors.timeline.TimelineTopology;
+import io.sipai.processors.admission.internal.AdmissionTopology;
+import io.sipai.processors.timeline.internal.TimelineTopology;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.kafka.StreamsApplication;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 
 /**
  * The admission and timeline apps as the crash-safety test runs them, in a child JVM it can kill with SIGKILL
@@ -32,26 +34,24 @@ public final class CrashableApps {
     }
 
     /** The two apps (admission first), not started. */
-    public static List<StreamsApp> create(String servers, String prefix, Path stateDir) {
-        return List.of(
-                new StreamsApp(prefix + "-admission", AdmissionTopology.build(LIMITS),
-                        properties(prefix + "-admission", servers, stateDir, 10)),
-                new StreamsApp(prefix + "-timeline", TimelineTopology.build(),
-                        properties(prefix + "-timeline", servers, stateDir, 100)));
+    public static List<StreamsApplication> create(String servers, String prefix, Path stateDir) {
+        return List.of(app(servers, prefix + "-admission", AdmissionTopology.build(LIMITS), stateDir, 10),
+                app(servers, prefix + "-timeline", TimelineTopology.build(), stateDir, 100));
     }
 
-    private static Properties properties(String applicationId, String servers, Path stateDir, long commitMs) {
-        Properties props = StreamsApp.properties(applicationId, servers, stateDir, commitMs, 1, 1);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 2_000);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 500);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 3_000);
-        return props;
+    private static StreamsApplication app(String servers, String applicationId, Topology topology, Path stateDir,
+                                          long commitMs) {
+        return new StreamsApplication(KafkaSettings.plaintext(servers), topology, new StreamsApplication.Options(
+                applicationId, stateDir, Duration.ofMillis(commitMs), 1, Map.of(
+                        StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest",
+                        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 2_000,
+                        StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 500,
+                        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 3_000)));
     }
 
     /** Child JVM entry point: {@code <bootstrap servers> <application id prefix> <state dir>}; runs until killed. */
     public static void main(String[] args) throws InterruptedException {
-        List<StreamsApp> apps = create(args[0], args[1], Path.of(args[2]));
+        List<StreamsApplication> apps = create(args[0], args[1], Path.of(args[2]));
         List<CountDownLatch> running = apps.stream().map(app -> new CountDownLatch(1)).toList();
         for (int i = 0; i < apps.size(); i++) {
             CountDownLatch latch = running.get(i);

@@ -1,10 +1,11 @@
 package io.sipai.processors.testing;
 
-import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
-import io.sipai.processors.internal.StateDirectories;
-import io.sipai.processors.internal.StreamsApp;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topic;
 import io.sipai.testing.events.Events;
 import org.apache.kafka.streams.StreamsConfig;
@@ -20,8 +21,8 @@ public final class Drivers {
     }
 
     public static TopologyTestDriver driver(Topology topology, String applicationId) {
-        Path stateDir = StateDirectories.choose(null);
-        Properties props = StreamsApp.properties(applicationId, "localhost:9092", stateDir, 100, 1, 1);
+        Properties props = StreamsApplication.properties(KafkaSettings.plaintext("localhost:9092"),
+                new StreamsApplication.Options(applicationId, null, Duration.ofMillis(100), 1, Map.of()));
         if (Boolean.getBoolean("sipai.ttd.alos")) {
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         }

@@ -11,6 +11,7 @@ import io.sipai.common.EndReason;
 import io.sipai.events.CallAdmitted;
 import io.sipai.events.CallEvent;
 import io.sipai.processors.testing.Drivers;
+import io.sipai.processors.timeline.internal.TimelineTopology;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.quarantine.QuarantinedRecord;
 import io.sipai.schemas.Topics;

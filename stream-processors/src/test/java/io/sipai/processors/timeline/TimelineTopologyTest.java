@@ -12,6 +12,7 @@ import io.sipai.events.CallAdmitted;
 import io.sipai.events.CallEvent;
 import io.sipai.events.SlotReclaimed;
 import io.sipai.processors.testing.Drivers;
+import io.sipai.processors.timeline.internal.TimelineTopology;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.quarantine.QuarantinedRecord;
 import io.sipai.schemas.Topics;

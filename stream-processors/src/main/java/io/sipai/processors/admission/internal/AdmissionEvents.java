@@ -1,8 +1,6 @@
 package io.sipai.processors.admission.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
 
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Granted;
@@ -13,6 +11,7 @@ import io.sipai.events.CallAdmitted;
 import io.sipai.events.CallEvent;
 import io.sipai.events.CallRejected;
 import io.sipai.events.SlotReclaimed;
+import io.sipai.runtime.events.CallEventEnvelope;
 
 /**
  * Builds the call events admission writes to {@code call.events.v1}. Their eventIds are derived from the callId and
@@ -43,17 +42,10 @@ final class AdmissionEvents {
     }
 
     private static CallEvent envelope(Slot slot, String kind, Instant at, Object payload) {
-        String eventId = UUID.nameUUIDFromBytes(("admission/" + slot.callId() + "/" + kind)
-                .getBytes(StandardCharsets.UTF_8)).toString();
-        return CallEvent.newBuilder()
-                .setEventId(eventId)
-                .setCallId(slot.callId())
-                .setTenantId(slot.tenantId())
-                .setCampaignId(slot.campaignId())
-                .setAgentId(slot.agentId())
-                .setOccurredAt(at)
-                .setSource(EventSource.STREAM_PROCESSORS)
-                .setPayload(payload)
-                .build();
+        // One string as the only part: the same name-based UUID admission has always derived, so events written
+        // before and after this code agree on their eventIds.
+        String eventId = CallEventEnvelope.stableId("admission/" + slot.callId() + "/" + kind);
+        return CallEventEnvelope.of(new CallEventEnvelope.CallRef(slot.callId(), slot.tenantId(), slot.campaignId(),
+                slot.agentId()), EventSource.STREAM_PROCESSORS, eventId, at, payload);
     }
 }

@@ -1,7 +1,6 @@
 package io.sipai.processors.admission.internal;
 
 import io.sipai.config.CampaignConfig;
-import io.sipai.processors.admission.AdmissionTopology;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.sipai.events.CallEvent;
-import io.sipai.processors.internal.Quarantine;
 import io.sipai.processors.timeline.TimelineOptions;
-import io.sipai.processors.timeline.TimelineTopology;
 import io.sipai.quarantine.QuarantineReason;
+import io.sipai.runtime.kafka.Quarantine;
 import io.sipai.schemas.Topics;
 import io.sipai.timeline.CallStatus;
 import io.sipai.timeline.CallTimeline;

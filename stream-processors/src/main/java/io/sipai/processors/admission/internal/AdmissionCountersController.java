@@ -1,11 +1,11 @@
-package io.sipai.processors.admission;
+package io.sipai.processors.admission.internal;
 
 import java.net.URI;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.sipai.processors.admission.internal.CounterKeys;
-import io.sipai.processors.internal.StreamsApp;
+import io.sipai.processors.admission.AdmissionSettings;
+import io.sipai.runtime.kafka.StreamsApplication;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -26,10 +26,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class AdmissionCountersController {
 
-    private final StreamsApp admission;
+    private final StreamsApplication admission;
     private final AdmissionSettings settings;
 
-    public AdmissionCountersController(@Qualifier("admissionApp") StreamsApp admission, AdmissionSettings settings) {
+    public AdmissionCountersController(@Qualifier("admissionApp") StreamsApplication admission, AdmissionSettings settings) {
         this.admission = admission;
         this.settings = settings;
     }

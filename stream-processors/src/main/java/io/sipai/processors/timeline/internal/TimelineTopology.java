@@ -1,7 +1,7 @@
-package io.sipai.processors.timeline;
+package io.sipai.processors.timeline.internal;
 
-import io.sipai.processors.internal.Quarantine;
-import io.sipai.processors.timeline.internal.TimelineProcessor;
+import io.sipai.processors.timeline.TimelineOptions;
+import io.sipai.runtime.kafka.Quarantine;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;

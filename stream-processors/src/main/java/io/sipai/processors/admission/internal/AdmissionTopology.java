@@ -1,10 +1,7 @@
-package io.sipai.processors.admission;
+package io.sipai.processors.admission.internal;
 
-import io.sipai.processors.admission.internal.AdmissionProcessor;
-import io.sipai.processors.admission.internal.CallEndedReleaser;
-import io.sipai.processors.admission.internal.CampaignLimitUpdater;
-import io.sipai.processors.admission.internal.SlotSerde;
-import io.sipai.processors.internal.Quarantine;
+import io.sipai.processors.admission.AdmissionSettings;
+import io.sipai.runtime.kafka.Quarantine;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
