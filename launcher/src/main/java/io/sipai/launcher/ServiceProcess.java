@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess {
 
+    /** Extra JVM options for every service process of the one-machine run, space-separated. */
+    static final String JVM_OPTIONS = "SIPAI_SERVICE_JVM_OPTIONS";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String name;
@@ -55,7 +57,13 @@ final class ServiceProcess {
         }
         command.add(javaExecutable());
         command.addAll(List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
-                "--enable-native-access=ALL-UNNAMED", "-Dfile.encoding=UTF-8", "-jar", jar.toString()));
+                "--enable-native-access=ALL-UNNAMED", "-Dfile.encoding=UTF-8"));
+        command.addAll(StartupCache.flags(name, jar));
+        String extra = environment.get(JVM_OPTIONS);
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
