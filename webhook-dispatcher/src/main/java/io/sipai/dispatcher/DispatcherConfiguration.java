@@ -1,23 +1,25 @@
 package io.sipai.dispatcher;
 
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
-import io.sipai.dispatcher.delivery.DeliveryWorker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sipai.dispatcher.delivery.internal.DeliveryWorker;
 import io.sipai.dispatcher.delivery.internal.HttpPoster;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
-import io.sipai.dispatcher.replay.ReplayService;
 import io.sipai.dispatcher.replay.internal.EventScanner;
+import io.sipai.dispatcher.replay.internal.ReplayService;
 import io.sipai.dispatcher.retry.RetryPolicy;
+import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.kafka.ConsumerLoop;
+import io.sipai.runtime.kafka.KafkaClients;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfSettings;
-import io.sipai.runtime.KafkaSettings;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.WebhookAttempt;
 import io.sipai.webhook.WebhookDelivery;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -31,6 +33,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({DispatcherSettings.class, SsrfSettings.class})
 public class DispatcherConfiguration {
+
+    /** Suffix of the replay command reader's consumer group, after the application id. */
+    static final String REPLAY_GROUP_SUFFIX = "-replay";
 
     @Bean
     @ConditionalOnMissingBean
@@ -65,32 +70,27 @@ public class DispatcherConfiguration {
     }
 
     @Bean
-    ReplayService replayService(KafkaSettings kafka, DispatcherSettings settings, WebhookPayloads payloads,
-                                DispatcherStreams streams) {
-        Map<String, Object> commandConfig = new HashMap<>(kafka.clientConfig());
-        commandConfig.putAll(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, settings.applicationId() + DispatcherNames.REPLAY_GROUP_SUFFIX,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        Map<String, Object> scanConfig = new HashMap<>(kafka.clientConfig());
-        scanConfig.putAll(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+    ReplayService replayService(KafkaSettings kafka, WebhookPayloads payloads, DispatcherStreams streams) {
+        Map<String, Object> scanConfig = KafkaClients.consumer(kafka, "webhook-dispatcher-replay-scan", Map.of());
         EventScanner scanner = new EventScanner(() -> new KafkaConsumer<>(scanConfig,
                 Topics.CALL_EVENTS.keySerde().deserializer(), Topics.CALL_EVENTS.valueSerde().deserializer()));
         Producer<String, WebhookDelivery> outbox = new KafkaProducer<>(producerConfig(kafka, "replay"),
                 Topics.WEBHOOK_OUTBOX.keySerde().serializer(), Topics.WEBHOOK_OUTBOX.valueSerde().serializer());
-        return new ReplayService(new KafkaConsumer<>(commandConfig, Topics.WEBHOOK_REPLAY.keySerde().deserializer(),
-                Topics.WEBHOOK_REPLAY.valueSerde().deserializer()), scanner, outbox, payloads,
-                streams::subscription);
+        return new ReplayService(scanner, outbox, payloads, streams::subscription);
     }
 
-    /** Producer configs for the dispatcher's own (non-Streams) producers. */
+    /** Reads webhook.replay.v1 for the {@link ReplayService}, in the group shared by the service's instances. */
+    @Bean
+    ConsumerLoop replayCommands(KafkaSettings kafka, DispatcherSettings settings, ReplayService replay,
+                                MeterRegistry meters) {
+        return ConsumerLoop.grouped("webhook-replay", settings.applicationId() + REPLAY_GROUP_SUFFIX,
+                        List.of(Topics.WEBHOOK_REPLAY.name()))
+                .kafka(kafka).clientId("webhook-dispatcher-replay-commands").handler(replay).meters(meters).build();
+    }
+
+    /** Producer configs for the dispatcher's own (non-Streams) producers: idempotent, acks=all. */
     public static Map<String, Object> producerConfig(KafkaSettings kafka, String purpose) {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-        config.putAll(Map.of(ProducerConfig.CLIENT_ID_CONFIG, "webhook-dispatcher-" + purpose,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1));
-        return config;
+        return KafkaClients.producer(kafka, "webhook-dispatcher-" + purpose,
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 1));
     }
 }

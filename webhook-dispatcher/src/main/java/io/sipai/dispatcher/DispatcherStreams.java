@@ -3,65 +3,68 @@ package io.sipai.dispatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.function.Consumer;
 
 import io.sipai.config.WebhookSubscription;
-import io.sipai.dispatcher.delivery.DeliveryWorker;
+import io.sipai.dispatcher.delivery.DeliveryJob;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
 import io.sipai.dispatcher.internal.TopicLeaders;
+import io.sipai.dispatcher.subscriptions.SubscriptionStore;
 import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.LivenessCheck;
 import io.sipai.runtime.ReadinessCheck;
+import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the dispatcher's Kafka Streams application ({@link DispatcherTopology}): creates the contract topics it
- * uses if missing (and waits for their partition leaders, see {@link TopicLeaders}), starts with exactly-once v2,
- * reports readiness when RUNNING and closes on shutdown. Stopping and starting again (what a restart does) resumes
- * from the committed state: queued deliveries and retry timers are in changelogged stores.
+ * Runs the dispatcher's Kafka Streams application ({@link DispatcherTopology}) as a {@link StreamsApplication}
+ * (exactly-once v2, undecodable input quarantined, failed threads replaced): creates the contract topics it uses
+ * if missing (and waits for their partition leaders, see {@link TopicLeaders}), starts, reports readiness when
+ * RUNNING and liveness as the application does (a client that died fails {@code /health}), and closes on shutdown.
+ * Stopping and starting again (what a restart does) builds a new application over the same state directory and
+ * resumes from the committed state: queued deliveries and retry timers are in changelogged stores.
  */
-public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
+public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck, LivenessCheck {
 
     /** Topics of the contract this service reads or writes. */
     public static final List<Topic<?, ?>> TOPICS = List.of(Topics.CALL_EVENTS, Topics.WEBHOOK_SUBSCRIPTIONS,
-            Topics.WEBHOOK_OUTBOX, Topics.WEBHOOK_ATTEMPTS, Topics.WEBHOOK_DEAD_LETTER, Topics.WEBHOOK_REPLAY);
+            Topics.WEBHOOK_OUTBOX, Topics.WEBHOOK_ATTEMPTS, Topics.WEBHOOK_DEAD_LETTER, Topics.WEBHOOK_REPLAY,
+            Topics.CALL_QUARANTINE);
 
     private final KafkaSettings kafka;
     private final DispatcherSettings settings;
-    private final DeliveryWorker worker;
+    private final Consumer<DeliveryJob> worker;
     private final WebhookPayloads payloads;
     private final Clock clock;
-    private final String stateDir;
-    private volatile KafkaStreams streams;
+    private final Path stateDir;
+    private volatile StreamsApplication app;
 
-    public DispatcherStreams(KafkaSettings kafka, DispatcherSettings settings, DeliveryWorker worker,
-                             WebhookPayloads payloads, Clock clock) {
+    public DispatcherStreams(KafkaSettings kafka, DispatcherSettings settings,
+                             Consumer<DeliveryJob> worker, WebhookPayloads payloads, Clock clock) {
         this.kafka = kafka;
         this.settings = settings;
         this.worker = worker;
         this.payloads = payloads;
         this.clock = clock;
-        this.stateDir = settings.stateDir() != null ? settings.stateDir() : temporaryStateDir();
+        // Chosen once, so a stop and start in one process reuses the local state instead of restoring it.
+        this.stateDir = settings.stateDir() != null ? Path.of(settings.stateDir()) : temporaryStateDir();
     }
 
     @Override
     public synchronized void start() {
-        if (streams != null) {
+        if (app != null) {
             return;
         }
         try (Admin admin = Admin.create(kafka.clientConfig())) {
@@ -74,23 +77,23 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
             }
             TopicLeaders.await(admin, TOPICS, Duration.ofSeconds(30));
         }
-        KafkaStreams created = new KafkaStreams(DispatcherTopology.build(payloads, worker, clock, settings.tick(),
-                settings.inFlightTimeout()), properties());
+        StreamsApplication created = new StreamsApplication(kafka, DispatcherTopology.build(payloads, worker, clock,
+                settings.tick(), settings.inFlightTimeout()), options());
         created.start();
-        streams = created;
+        app = created;
     }
 
     @Override
     public synchronized void stop() {
-        if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
-            streams = null;
+        if (app != null) {
+            app.close(Duration.ofSeconds(30));
+            app = null;
         }
     }
 
     @Override
     public boolean isRunning() {
-        return streams != null;
+        return app != null;
     }
 
     @Override
@@ -100,57 +103,38 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck {
 
     @Override
     public boolean ready() {
-        KafkaStreams current = streams;
-        return current != null && current.state() == KafkaStreams.State.RUNNING;
+        StreamsApplication current = app;
+        return current != null && current.ready();
+    }
+
+    @Override
+    public boolean alive() {
+        StreamsApplication current = app;
+        return current == null || current.alive();
     }
 
     /** The subscription as the dispatcher currently sees it (global store), if any. */
     public Optional<WebhookSubscription> subscription(String subscriptionId) {
-        KafkaStreams current = streams;
-        if (current == null || current.state() != KafkaStreams.State.RUNNING) {
+        StreamsApplication current = app;
+        if (current == null || !current.ready()) {
             return Optional.empty();
         }
-        ReadOnlyKeyValueStore<String, WebhookSubscription> store = current.store(StoreQueryParameters.fromNameAndType(
-                DispatcherNames.SUBSCRIPTIONS_STORE, QueryableStoreTypes.keyValueStore()));
-        return Optional.ofNullable(store.get(subscriptionId));
+        return Optional.ofNullable(current.<String, WebhookSubscription>keyValueStore(SubscriptionStore.NAME)
+                .get(subscriptionId));
     }
 
-    private Properties properties() {
-        Properties props = new Properties();
-        props.putAll(kafka.clientConfig());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, kafka.replicationFactor());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
-        // A new outbox record is seen by the scheduler only once its transaction commits: the commit interval is
-        // the main share of event-to-delivery latency, and each commit costs a transaction round trip.
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
-        // Outbox and attempts are merged in one task; their relative order does not matter (results are matched
-        // by attempt id), so a task never waits for data on its other partition.
-        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-        // Bad bytes on an input topic are logged and skipped: the timeline processor quarantines bad call events.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class);
-        // Transactions v2 bump the producer epoch for every transaction, and the broker rejects (retriably, as
-        // OUT_OF_ORDER_SEQUENCE_NUMBER, after retry.backoff.ms) a batch that reaches a partition while the
-        // transaction's first batch to it is still being verified. With pipelined requests that hit most
-        // transactions and delayed each commit by 100+ ms; one request in flight, carrying every partition's batch,
-        // avoids it. Records batch up while that request is out, so a long linger would only add latency.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
-        // A thread commits only between polls: an idle poll longer than the commit interval would hold back the
-        // commit, and so the visibility, of outbox records already written.
-        props.put(StreamsConfig.POLL_MS_CONFIG, Math.min(settings.commitInterval().toMillis(), 100));
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1_000);
-        return props;
+    private StreamsApplication.Options options() {
+        return new StreamsApplication.Options(settings.applicationId(), stateDir, settings.commitInterval(),
+                settings.streamThreads(), Map.of(
+                        // Outbox and attempts are merged in one task; their relative order does not matter (results
+                        // are matched by attempt id), so a task never waits for data on its other partition.
+                        StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L,
+                        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1_000));
     }
 
-    private static String temporaryStateDir() {
+    private static Path temporaryStateDir() {
         try {
-            return Files.createTempDirectory("sipai-webhook-dispatcher").toString();
+            return Files.createTempDirectory("sipai-webhook-dispatcher");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a Kafka Streams state directory", e);
         }

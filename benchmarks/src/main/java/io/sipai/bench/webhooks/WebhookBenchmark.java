@@ -25,7 +25,7 @@ import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.DispatcherConfiguration;
 import io.sipai.dispatcher.DispatcherSettings;
 import io.sipai.dispatcher.DispatcherStreams;
-import io.sipai.dispatcher.delivery.DeliveryWorker;
+import io.sipai.dispatcher.delivery.internal.DeliveryWorker;
 import io.sipai.dispatcher.delivery.internal.HttpPoster;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
 import io.sipai.dispatcher.internal.TopicLeaders;

@@ -3,11 +3,10 @@ package io.sipai.dispatcher.delivery;
 import java.util.List;
 
 import io.sipai.config.WebhookSubscription;
-import io.sipai.dispatcher.delivery.internal.DeliveryQueue;
 import io.sipai.webhook.WebhookDelivery;
 
 /**
- * A run of deliveries of one call to one endpoint for the {@link DeliveryWorker}: sent one after the other, in
+ * A run of deliveries of one call to one endpoint for the delivery worker: sent one after the other, in
  * order, stopping at the first one that is not delivered.
  *
  * @param key          subscription/call key of the deliveries
@@ -28,7 +27,7 @@ public record DeliveryJob(String key, List<WebhookDelivery> deliveries, String r
 
     /** Attempt id of item {@code index}. */
     public String attemptId(int index) {
-        return DeliveryQueue.attemptId(runId, index);
+        return Attempts.attemptId(runId, index);
     }
 
     /** 1-based attempt number of item {@code index}. */

@@ -1,17 +1,21 @@
 package io.sipai.dispatcher.fanout;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-import io.sipai.dispatcher.fanout.internal.Json;
 import io.sipai.events.CallEvent;
+import io.sipai.runtime.json.AvroJson;
 import io.sipai.webhook.WebhookDelivery;
-
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.generic.IndexedRecord;
 
 /**
  * Turns a call event into the JSON body customers receive (documented in docs/webhooks.md):
  * {@code {"type":..,"version":1,"timestamp":..,"data":{eventId, callId, tenantId, campaignId, agentId, ...fields of
- * the event}}}. A body over {@link #MAX_BODY_BYTES} is sent as a thin event that links to the call in the API.
+ * the event}}}. The event's fields are rendered by {@link AvroJson}, the rendering the REST API uses for timeline
+ * entries, so a customer sees an event the same way in both; the same event always gives the same bytes (receivers
+ * verify signatures over the raw body, and replays must match). A body over {@link #MAX_BODY_BYTES} is sent as a
+ * thin event that links to the call in the API.
  */
 public final class WebhookPayloads {
 
@@ -51,33 +55,23 @@ public final class WebhookPayloads {
     }
 
     private String envelope(CallEvent event, String type, boolean thin) {
-        StringBuilder out = new StringBuilder(512);
-        out.append("{\"type\":");
-        Json.string(out, type);
-        out.append(",\"version\":").append(VERSION).append(",\"timestamp\":");
-        Json.value(out, event.getOccurredAt());
-        out.append(",\"data\":{");
-        field(out, "eventId", event.getEventId(), false);
-        field(out, "callId", event.getCallId(), true);
-        field(out, "tenantId", event.getTenantId(), true);
-        field(out, "campaignId", event.getCampaignId(), true);
-        field(out, "agentId", event.getAgentId(), true);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("eventId", event.getEventId());
+        data.put("callId", event.getCallId());
+        data.put("tenantId", event.getTenantId());
+        data.put("campaignId", event.getCampaignId());
+        data.put("agentId", event.getAgentId());
         if (thin) {
-            field(out, "truncated", Boolean.TRUE, true);
-            field(out, "href", apiBaseUrl + "/v1/calls/" + event.getCallId() + "/timeline", true);
+            data.put("truncated", Boolean.TRUE);
+            data.put("href", apiBaseUrl + "/v1/calls/" + event.getCallId() + "/timeline");
         } else {
-            Json.fields(out, (SpecificRecord) event.getPayload());
+            data.putAll(AvroJson.tree((IndexedRecord) event.getPayload()));
         }
-        out.append("}}");
-        return out.toString();
-    }
-
-    private static void field(StringBuilder out, String name, Object value, boolean comma) {
-        if (comma) {
-            out.append(',');
-        }
-        Json.string(out, name);
-        out.append(':');
-        Json.value(out, value);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type);
+        body.put("version", VERSION);
+        body.put("timestamp", event.getOccurredAt());
+        body.put("data", data);
+        return AvroJson.write(body);
     }
 }

@@ -80,7 +80,8 @@ public final class Receiver implements AutoCloseable {
             Map<String, List<String>> headers = new HashMap<>();
             exchange.getRequestHeaders().forEach((name, values) ->
                     headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-            Received request = new Received(exchange.getRequestURI().getPath(), headers, new String(in.readAllBytes(), StandardCharsets.UTF_8),
+            Received request = new Received(exchange.getRequestURI().getPath(), headers,
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8),
                     System.nanoTime());
             received.add(request);
             Answer answer = behaviour.apply(request);

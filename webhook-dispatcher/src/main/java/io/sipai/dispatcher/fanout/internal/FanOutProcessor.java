@@ -3,9 +3,9 @@ package io.sipai.dispatcher.fanout.internal;
 import java.util.Optional;
 
 import io.sipai.config.WebhookSubscription;
-import io.sipai.dispatcher.DispatcherNames;
 import io.sipai.dispatcher.fanout.EventTypes;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
+import io.sipai.dispatcher.subscriptions.SubscriptionStore;
 import io.sipai.events.CallEvent;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.WebhookDelivery;
@@ -37,7 +37,7 @@ public final class FanOutProcessor implements Processor<String, CallEvent, Strin
     @Override
     public void init(ProcessorContext<String, WebhookDelivery> context) {
         this.context = context;
-        this.subscriptions = context.getStateStore(DispatcherNames.SUBSCRIPTIONS_STORE);
+        this.subscriptions = context.getStateStore(SubscriptionStore.NAME);
     }
 
     @Override
@@ -70,7 +70,7 @@ public final class FanOutProcessor implements Processor<String, CallEvent, Strin
     }
 
     /** Whether {@code subscription} wants {@code event}. */
-    public static boolean selects(WebhookSubscription subscription, CallEvent event, String type) {
+    private static boolean selects(WebhookSubscription subscription, CallEvent event, String type) {
         return subscription != null && !subscription.getDeleted() && subscription.getEnabled()
                 && subscription.getTenantId().equals(event.getTenantId())
                 && EventTypes.selects(subscription.getEventTypes(), type);

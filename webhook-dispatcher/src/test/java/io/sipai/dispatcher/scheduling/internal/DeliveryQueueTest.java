@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.delivery.internal;
+package io.sipai.dispatcher.scheduling.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.delivery.internal;
+package io.sipai.dispatcher.scheduling.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
+import io.sipai.dispatcher.delivery.Attempts;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.WebhookDelivery;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -52,14 +53,9 @@ public final class DeliveryQueue {
         this.runDone = runDone;
     }
 
-    /** Attempt id of item {@code index} of run {@code runId}. */
-    public static String attemptId(String runId, int index) {
-        return runId + "/" + index;
-    }
-
     /** The attempt id the next result of the run in flight carries, or null when nothing is in flight. */
     public String expectedAttemptId() {
-        return inFlightId == null ? null : attemptId(inFlightId, runDone);
+        return inFlightId == null ? null : Attempts.attemptId(inFlightId, runDone);
     }
 
     /** The first {@code max} deliveries, head first. */

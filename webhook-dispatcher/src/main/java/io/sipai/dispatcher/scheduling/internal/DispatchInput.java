@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.delivery.internal;
+package io.sipai.dispatcher.scheduling.internal;
 
 import io.sipai.webhook.WebhookAttempt;
 import io.sipai.webhook.WebhookDelivery;

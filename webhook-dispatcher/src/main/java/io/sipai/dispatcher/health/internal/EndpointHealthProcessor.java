@@ -1,11 +1,11 @@
-package io.sipai.dispatcher.delivery.internal;
+package io.sipai.dispatcher.health.internal;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
 import io.sipai.config.WebhookSubscription;
-import io.sipai.dispatcher.DispatcherNames;
+import io.sipai.dispatcher.subscriptions.SubscriptionStore;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.AttemptOutcome;
 import io.sipai.webhook.WebhookAttempt;
@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Disables failing endpoints. Input: webhook.attempts.v1 repartitioned by subscriptionId, so one task sees every
- * attempt to one endpoint. Store {@link DispatcherNames#HEALTH_STORE}: since when every attempt to the endpoint
+ * attempt to one endpoint. Store {@value #HEALTH_STORE}: since when every attempt to the endpoint
  * has failed. An endpoint is disabled on a 410 (the worker's ENDPOINT_DISABLED attempt) or once it has failed
  * continuously for {@link #FAILING_LIMIT}; then it emits the subscription with {@code enabled=false} and the next
  * version (for webhook.subscriptions.v1, so the fan-out stops) and, for the 5-day rule, an ENDPOINT_DISABLED
@@ -24,12 +24,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class EndpointHealthProcessor implements Processor<String, WebhookAttempt, String, HealthAction> {
 
+    /** Per subscription: since when every attempt has failed (for the 5-day disable rule). */
+    public static final String HEALTH_STORE = "webhook-endpoint-health";
     /** How long an endpoint may fail before it is disabled. */
     public static final Duration FAILING_LIMIT = Duration.ofDays(5);
     /** Prefix of the attempt ids this processor writes, so it never reacts to its own notices. */
     public static final String NOTICE_PREFIX = "endpoint-disabled/";
-    /** Error of attempts that made no request because the endpoint is disabled or gone. */
-    public static final String ENDPOINT_UNAVAILABLE = "endpoint disabled or deleted";
 
     private final Clock clock;
     private ProcessorContext<String, HealthAction> context;
@@ -43,8 +43,8 @@ public final class EndpointHealthProcessor implements Processor<String, WebhookA
     @Override
     public void init(ProcessorContext<String, HealthAction> context) {
         this.context = context;
-        this.failingSince = context.getStateStore(DispatcherNames.HEALTH_STORE);
-        this.subscriptions = context.getStateStore(DispatcherNames.SUBSCRIPTIONS_STORE);
+        this.failingSince = context.getStateStore(HEALTH_STORE);
+        this.subscriptions = context.getStateStore(SubscriptionStore.NAME);
     }
 
     @Override

@@ -1,10 +1,11 @@
-package io.sipai.dispatcher.delivery.internal;
+package io.sipai.dispatcher.health.internal;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.sipai.dispatcher.delivery.Attempts;
 import io.sipai.webhook.AttemptOutcome;
 import io.sipai.webhook.WebhookAttempt;
 
@@ -52,6 +53,6 @@ public final class HealthSampler {
     /** Attempts the health processor ignores anyway: its own notices and attempts that made no request. */
     static boolean relevant(WebhookAttempt attempt) {
         return attempt != null && !attempt.getAttemptId().startsWith(EndpointHealthProcessor.NOTICE_PREFIX)
-                && !EndpointHealthProcessor.ENDPOINT_UNAVAILABLE.equals(attempt.getError());
+                && !Attempts.ENDPOINT_UNAVAILABLE.equals(attempt.getError());
     }
 }

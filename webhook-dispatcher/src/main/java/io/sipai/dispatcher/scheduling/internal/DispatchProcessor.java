@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.delivery.internal;
+package io.sipai.dispatcher.scheduling.internal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,8 +9,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.sipai.config.WebhookSubscription;
-import io.sipai.dispatcher.DispatcherNames;
 import io.sipai.dispatcher.delivery.DeliveryJob;
+import io.sipai.dispatcher.subscriptions.SubscriptionStore;
 import io.sipai.webhook.WebhookAttempt;
 import io.sipai.webhook.WebhookDelivery;
 import org.apache.kafka.streams.KeyValue;
@@ -24,17 +24,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The delivery scheduler. Input: webhook.outbox.v1 and webhook.attempts.v1, both keyed subscriptionId/callId and
  * co-partitioned, so one task owns every delivery of one call to one endpoint. It keeps a FIFO per key (store
- * {@link DispatcherNames#QUEUE_STORE}) and hands the head, with the deliveries already queued behind it, to the
+ * {@value #QUEUE_STORE}) and hands the head, with the deliveries already queued behind it, to the
  * worker as one run that the worker sends in order and stops at the first failure; a later delivery of the same
  * key is never sent before the ones ahead of it are delivered or dead-lettered, other keys are never held back.
  * Each result extends the run's lost-result deadline. Retry timers are data in
- * {@link DispatcherNames#DUE_STORE} (both stores have changelogs), found by a wall-clock punctuation that does at
+ * {@value #DUE_STORE} (both stores have changelogs), found by a wall-clock punctuation that does at
  * most {@code maxPerTick} keys per run. Output: exhausted deliveries, to webhook.dead-letter.v1 (key unchanged).
  * Guarantees: exactly-once state and dead letters; the HTTP side effect is at-least-once (an attempt whose result
  * never arrives is re-sent after the in-flight timeout; receivers dedupe on webhook-id).
  */
 public final class DispatchProcessor implements Processor<String, DispatchInput, String, WebhookDelivery> {
 
+    /** Per subscription/call: the deliveries waiting, the head's retry timer and in-flight attempt. */
+    public static final String QUEUE_STORE = "webhook-delivery-queues";
+    /** Timers as data: {@code <dueAtMillis zero-padded>|<subscription/call>} so a range scan finds what is due. */
+    public static final String DUE_STORE = "webhook-delivery-due";
     /** Most deliveries of one key handed to the worker at once. */
     static final int MAX_RUN = 16;
 
@@ -67,9 +71,9 @@ public final class DispatchProcessor implements Processor<String, DispatchInput,
     @Override
     public void init(ProcessorContext<String, WebhookDelivery> context) {
         this.context = context;
-        this.queues = context.getStateStore(DispatcherNames.QUEUE_STORE);
-        this.due = context.getStateStore(DispatcherNames.DUE_STORE);
-        this.subscriptions = context.getStateStore(DispatcherNames.SUBSCRIPTIONS_STORE);
+        this.queues = context.getStateStore(QUEUE_STORE);
+        this.due = context.getStateStore(DUE_STORE);
+        this.subscriptions = context.getStateStore(SubscriptionStore.NAME);
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, ignored -> fireDue());
     }
 

@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.delivery;
+package io.sipai.dispatcher.delivery.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +14,8 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 import io.sipai.config.WebhookSubscription;
-import io.sipai.dispatcher.delivery.internal.EndpointHealthProcessor;
-import io.sipai.dispatcher.delivery.internal.HttpPoster;
-import io.sipai.dispatcher.delivery.internal.HttpResult;
+import io.sipai.dispatcher.delivery.Attempts;
+import io.sipai.dispatcher.delivery.DeliveryJob;
 import io.sipai.dispatcher.retry.RetryPolicy;
 import io.sipai.dispatcher.signing.WebhookSigner;
 import io.sipai.runtime.ssrf.CheckedTarget;
@@ -121,7 +120,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
         WebhookSubscription subscription = job.job().subscription();
         if (subscription == null || subscription.getDeleted() || !subscription.getEnabled()) {
             return record(job, now, AttemptOutcome.DEAD_LETTERED, null, 0,
-                    EndpointHealthProcessor.ENDPOINT_UNAVAILABLE, null, null);
+                    Attempts.ENDPOINT_UNAVAILABLE, null, null);
         }
         CheckedTarget target;
         try {

@@ -1,14 +1,14 @@
-package io.sipai.dispatcher.fanout.internal;
+package io.sipai.dispatcher.subscriptions.internal;
 
 import io.sipai.config.WebhookSubscription;
-import io.sipai.dispatcher.DispatcherNames;
+import io.sipai.dispatcher.subscriptions.SubscriptionStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the global store {@link DispatcherNames#SUBSCRIPTIONS_STORE} equal to compacted webhook.subscriptions.v1
+ * Keeps the global store {@link SubscriptionStore} equal to compacted webhook.subscriptions.v1
  * (key subscriptionId). A record with an older version than the stored one is ignored, so a stale write cannot
  * re-enable an endpoint the dispatcher disabled; a tombstone removes the subscription.
  */
@@ -18,7 +18,7 @@ public final class SubscriptionStoreUpdater implements Processor<String, Webhook
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        this.store = context.getStateStore(DispatcherNames.SUBSCRIPTIONS_STORE);
+        this.store = context.getStateStore(SubscriptionStore.NAME);
     }
 
     @Override

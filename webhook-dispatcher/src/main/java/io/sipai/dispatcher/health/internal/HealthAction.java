@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.delivery.internal;
+package io.sipai.dispatcher.health.internal;
 
 import io.sipai.config.WebhookSubscription;
 import io.sipai.webhook.WebhookAttempt;
