@@ -117,7 +117,8 @@ class CrashSafetyOnBrokerTest {
                             .containsExactlyInAnyOrderElementsOf(ids);
                 });
                 admissionCalls().forEach(callId -> assertThat(byCall.get(callId)).as(callId).singleElement()
-                        .satisfies(entry -> assertThat(entry.getEvent().getPayload()).isInstanceOf(CallAdmitted.class)));
+                        .satisfies(entry -> assertThat(entry.getEvent().getPayload())
+                                .isInstanceOf(CallAdmitted.class)));
                 assertFinalSummaries(summaries, sentEventIds.keySet());
 
                 // and each acquire has exactly one decision, and the counters equal what the command log implies

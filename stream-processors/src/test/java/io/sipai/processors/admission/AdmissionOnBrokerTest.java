@@ -55,7 +55,8 @@ class AdmissionOnBrokerTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1)).until(() -> {
             String probe = "probe-" + UUID.randomUUID();
             probes.add(probe);
-            producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY, Events.acquire(probe, "probe", null))).get();
+            producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
+                    Events.acquire(probe, "probe", null))).get();
             for (int i = 0; i < 5; i++) {
                 Broker.poll(decisions, seen);
             }
@@ -75,7 +76,8 @@ class AdmissionOnBrokerTest {
                      Topics.CALL_ADMISSION_DECISIONS);
              KafkaConsumer<String, AdmissionCommand> log = Broker.consumerAtEnd(Topics.CALL_ADMISSION)) {
             String probe = startAndProbe(app, producer, decisions);
-            producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY, Events.release(probe, "probe", null))).get();
+            producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
+                    Events.release(probe, "probe", null))).get();
 
             Set<String> acquireIds = sendConcurrently(producer, run);
 
@@ -156,7 +158,8 @@ class AdmissionOnBrokerTest {
                             String callId = open.remove(random.nextInt(open.size()));
                             command = Events.release(callId, "tenant-x", null);
                         }
-                        producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY, command));
+                        producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
+                                command));
                     }
                     return null;
                 }));

@@ -29,7 +29,8 @@ public class AdmissionCountersController {
     private final StreamsApplication admission;
     private final AdmissionSettings settings;
 
-    public AdmissionCountersController(@Qualifier("admissionApp") StreamsApplication admission, AdmissionSettings settings) {
+    public AdmissionCountersController(@Qualifier("admissionApp") StreamsApplication admission,
+                                       AdmissionSettings settings) {
         this.admission = admission;
         this.settings = settings;
     }

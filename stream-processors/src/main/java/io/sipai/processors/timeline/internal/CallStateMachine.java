@@ -27,9 +27,10 @@ import io.sipai.timeline.CallTimeline;
  * (answered); any non-terminal state -> ENDED. An outbound call's answer (the provider, through api-gateway) and its
  * media connection (realtime-edge) are independent facts, so CallStarted is also accepted once after CallAnswered
  * and keeps IN_PROGRESS. A timeline starts with CallRequested (producers write it before admission can answer, see
- * docs/events.md), or with the admission decision for a call whose CallRequested was never written. In-call facts (speech, transcripts, utterances, tools, DTMF, metrics,
- * recordings) are accepted once admitted and before the end. SlotReclaimed ends the call (SLOT_EXPIRED); the
- * edge's own CallEnded may still follow once and is recorded. Pure: no Kafka types, so it is tested directly.
+ * docs/events.md), or with the admission decision for a call whose CallRequested was never written. In-call facts
+ * (speech, transcripts, utterances, tools, DTMF, metrics, recordings) are accepted once admitted and before the end.
+ * SlotReclaimed ends the call (SLOT_EXPIRED); the edge's own CallEnded may still follow once and is recorded. Pure:
+ * no Kafka types, so it is tested directly.
  */
 public final class CallStateMachine {
 
