@@ -183,6 +183,11 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
         try {
             handler.handle(batch);
         } catch (UnprocessableRecordException e) {
+            if (e.index() > 0 && e.index() < batch.size()) {
+                // The error handler takes the records before the failed one as done and never delivers them again,
+                // so they count here: else an assigned loop whose partition ends in them would never catch up.
+                positions.handled(batch.subList(0, e.index()));
+            }
             throw new BatchListenerFailedException(name + ": " + e.getMessage(), e, e.index());
         }
         records.increment(batch.size());

@@ -70,6 +70,18 @@ class ConsumerLoopTest {
         }
     }
 
+    private static void sendTo(String topic, int partition, String... values) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientConfig(),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String value : values) {
+                producer.send(new ProducerRecord<>(topic, partition, null, value.getBytes(StandardCharsets.UTF_8)))
+                        .get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private ConsumerLoop started(ConsumerLoop.Builder builder, ConsumerLoop.Handler handler) {
         ConsumerLoop loop = builder.kafka(kafka).handler(handler).build();
         loops.add(loop);
@@ -154,6 +166,30 @@ class ConsumerLoopTest {
         gate.countDown();
         await().atMost(Duration.ofSeconds(30)).until(loop::ready);
         assertThat(handled).containsExactlyInAnyOrder("x1", "x2", "x3", "x4", "x5", "x6");
+    }
+
+    @Test
+    void anAssignedLoopFromTheBeginningSkipsAnUnprocessableRecordAndStillCatchesUp() {
+        // given: the undecodable record comes after another partition's records in the batch
+        String topic = newTopic(2);
+        sendTo(topic, 0, "a1", "a2");
+        sendTo(topic, 1, "b1", "undecodable");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        // when
+        ConsumerLoop loop = started(ConsumerLoop.assigned("skip-test", topic, ConsumerLoop.From.BEGINNING),
+                batch -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (text(batch.get(i)).equals("undecodable")) {
+                            throw new UnprocessableRecordException(i, QuarantineReason.MALFORMED, "cannot decode",
+                                    null);
+                        }
+                        handled.add(text(batch.get(i)));
+                    }
+                });
+        // then
+        await().atMost(Duration.ofSeconds(30)).until(loop::ready);
+        assertThat(handled).contains("a1", "a2", "b1").doesNotContain("undecodable");
+        assertThat(loop.alive()).isTrue();
     }
 
     @Test
