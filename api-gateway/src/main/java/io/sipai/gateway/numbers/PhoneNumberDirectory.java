@@ -1,6 +1,6 @@
 package io.sipai.gateway.numbers;
 
-import static io.sipai.gateway.internal.db.jooq.Tables.PHONE_NUMBERS;
+import static io.sipai.gateway.db.jooq.Tables.PHONE_NUMBERS;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -23,6 +23,7 @@ import io.sipai.events.CallEvent;
 import io.sipai.gateway.testing.FakeJambonz;
 import io.sipai.gateway.testing.FakeTwilio;
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.runtime.events.CallEventEnvelope;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.kafka.AdmissionResponder;
 import io.sipai.testing.kafka.TestKafka;
@@ -144,7 +145,7 @@ class ProviderCallsTest extends GatewayTest {
                     assertThat(((CallEnded) event.getPayload()).getReason()).isEqualTo(EndReason.API_HANGUP);
                     assertThat(event.getTenantId()).isEqualTo(tenantId);
                     assertThat(event.getSource()).isEqualTo(EventSource.API_GATEWAY);
-                    assertThat(event.getEventId()).isEqualTo(CallEvents.stableId(callId, "api-hangup"));
+                    assertThat(event.getEventId()).isEqualTo(CallEventEnvelope.stableId(callId, "api-hangup"));
                 });
     }
 
@@ -161,7 +162,7 @@ class ProviderCallsTest extends GatewayTest {
                 "CallDuration", "42"));
         // then
         assertThat(callback.status()).isEqualTo(204);
-        assertThat(events(CallEvents.stableId("TWILIO", callSid)))
+        assertThat(events(CallEventEnvelope.stableId("TWILIO", callSid)))
                 .filteredOn(e -> e.getPayload() instanceof CallEnded).singleElement().satisfies(event -> {
                     CallEnded ended = (CallEnded) event.getPayload();
                     assertThat(ended.getReason()).isEqualTo(reason);
@@ -191,7 +192,7 @@ class ProviderCallsTest extends GatewayTest {
         // given
         String callSid = UUID.randomUUID().toString();
         signedJambonz("/telephony/jambonz/call", "{\"call_sid\":\"" + callSid + "\",\"from\":\"+1\",\"to\":\"+2\"}");
-        String callId = CallEvents.stableId("JAMBONZ", callSid);
+        String callId = CallEventEnvelope.stableId("JAMBONZ", callSid);
         String completed = "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"completed\",\"duration\":7}";
         // when
         signedJambonz("/telephony/jambonz/status", completed.replace("completed\",\"duration\":7", "ringing\""));
@@ -214,7 +215,7 @@ class ProviderCallsTest extends GatewayTest {
         Answer callback = signedTwilio("/telephony/twilio/status", Map.of("CallSid", callSid,
                 "CallStatus", "completed"));
         assertThat(callback.status()).isEqualTo(204);
-        assertThat(events(CallEvents.stableId("TWILIO", callSid))).isEmpty();
+        assertThat(events(CallEventEnvelope.stableId("TWILIO", callSid))).isEmpty();
     }
 
     private static List<CallEvent> events(String callId) {

@@ -1,8 +1,8 @@
 package io.sipai.gateway.projection;
 
-import static io.sipai.gateway.internal.db.jooq.Tables.CALLS;
-import static io.sipai.gateway.internal.db.jooq.Tables.TIMELINE_ENTRIES;
-import static io.sipai.gateway.internal.db.jooq.Tables.WEBHOOK_ATTEMPTS;
+import static io.sipai.gateway.db.jooq.Tables.CALLS;
+import static io.sipai.gateway.db.jooq.Tables.TIMELINE_ENTRIES;
+import static io.sipai.gateway.db.jooq.Tables.WEBHOOK_ATTEMPTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.sipai.gateway.calls.CallEvents;
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.runtime.events.CallEventEnvelope;
 import io.sipai.testing.kafka.AdmissionResponder;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class DirectoryRoutingTest extends GatewayTest {
         String agent = newAgent(key);
         String number = claim(key, agent);
         String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
-        String callId = CallEvents.stableId("TWILIO", callSid);
+        String callId = CallEventEnvelope.stableId("TWILIO", callSid);
         // when: the URL names an agent but no tenant; the directory's agent wins with its tenant
         Answer answer = signedTwilio("/telephony/twilio/voice?agent=agt_url", Map.of("CallSid", callSid,
                 "From", "+14155550100", "To", number));

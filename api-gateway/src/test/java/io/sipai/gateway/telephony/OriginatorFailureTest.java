@@ -8,7 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Map;
 
-import io.sipai.gateway.calls.CallOriginator;
+import io.sipai.gateway.telephony.CallOriginator;
 import io.sipai.gateway.telephony.jambonz.JambonzSettings;
 import io.sipai.gateway.telephony.jambonz.internal.JambonzOriginator;
 import io.sipai.gateway.telephony.twilio.TwilioSettings;

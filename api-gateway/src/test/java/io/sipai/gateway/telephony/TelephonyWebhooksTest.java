@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 import com.twilio.security.RequestValidator;
 import io.sipai.common.AdmissionLimit;
 import io.sipai.events.CallEnded;
-import io.sipai.gateway.calls.CallEvents;
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.runtime.events.CallEventEnvelope;
 import io.sipai.schemas.Topics;
 import io.sipai.schemas.telephony.JambonzSignature;
 import io.sipai.testing.kafka.AdmissionResponder;
@@ -41,7 +41,7 @@ class TelephonyWebhooksTest extends GatewayTest {
         assertThat(listen.get("url").stringValue()).startsWith("ws://127.0.0.1:8081/telephony/jambonz/listen?callId=");
         assertThat(listen.get("bidirectionalAudio").get("streaming").booleanValue()).isTrue();
         String callId = listen.get("metadata").get("callId").stringValue();
-        assertThat(callId).isEqualTo(CallEvents.stableId("JAMBONZ", callSid));
+        assertThat(callId).isEqualTo(CallEventEnvelope.stableId("JAMBONZ", callSid));
         assertThat(listen.get("metadata").has("token")).isFalse();
         // and a status callback becomes a call event
         String status = "{\"call_sid\":\"" + callSid + "\",\"call_status\":\"completed\",\"duration\":3}";
@@ -89,7 +89,7 @@ class TelephonyWebhooksTest extends GatewayTest {
         params.put("To", "+14155550199");
         params.put("AccountSid", "ACtest");
         String url = PUBLIC_BASE_URL + "/telephony/twilio/voice?agent=a1";
-        String signature = io.sipai.gateway.telephony.twilio.internal.TwilioSignature.sign(TWILIO_TOKEN, url,
+        String signature = new io.sipai.schemas.telephony.TwilioSignature(TWILIO_TOKEN).sign(url,
                 params.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> java.util.List.of(
                         e.getValue()))));
         assertThat(new RequestValidator(TWILIO_TOKEN).validate(url, params, signature)).isTrue();

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.sipai.gateway.projection.internal.Projector;
+import io.sipai.gateway.projection.Projection;
 import io.sipai.gateway.tenants.internal.GatewayInstances;
 import io.sipai.gateway.testing.GatewayTest;
 import io.sipai.testing.kafka.TestKafka;
@@ -36,7 +36,7 @@ class GatewayInstancesTest extends GatewayTest {
         // when another member joins the projection group
         try (KafkaConsumer<byte[], byte[]> other = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.brokers(),
-                ConsumerConfig.GROUP_ID_CONFIG, Projector.GROUP_ID), new ByteArrayDeserializer(),
+                ConsumerConfig.GROUP_ID_CONFIG, Projection.GROUP_ID), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             other.subscribe(List.of("gateway-instances-probe"));
             // then both are counted

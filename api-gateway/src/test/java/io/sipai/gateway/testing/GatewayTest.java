@@ -119,8 +119,8 @@ public abstract class GatewayTest {
     protected Answer signedTwilio(String pathAndQuery, Map<String, String> params) {
         Map<String, List<String>> form = new java.util.LinkedHashMap<>();
         params.forEach((name, value) -> form.put(name, List.of(value)));
-        String signature = io.sipai.gateway.telephony.twilio.internal.TwilioSignature.sign(TWILIO_TOKEN,
-                PUBLIC_BASE_URL + pathAndQuery, form);
+        String signature = new io.sipai.schemas.telephony.TwilioSignature(TWILIO_TOKEN)
+                .sign(PUBLIC_BASE_URL + pathAndQuery, form);
         String body = params.entrySet().stream().map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(),
                 java.nio.charset.StandardCharsets.UTF_8)).collect(java.util.stream.Collectors.joining("&"));
         return send(HttpRequest.newBuilder(uri(pathAndQuery))

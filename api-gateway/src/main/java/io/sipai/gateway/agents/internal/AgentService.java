@@ -1,6 +1,6 @@
 package io.sipai.gateway.agents.internal;
 
-import static io.sipai.gateway.internal.db.jooq.Tables.AGENTS;
+import static io.sipai.gateway.db.jooq.Tables.AGENTS;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -15,9 +15,8 @@ import io.sipai.config.EndpointingSettings;
 import io.sipai.config.ProviderSettings;
 import io.sipai.config.ToolDefinition;
 import io.sipai.config.ToolKind;
-import io.sipai.gateway.agents.AgentSpec;
-import io.sipai.gateway.internal.db.jooq.tables.records.AgentsRecord;
-import io.sipai.gateway.internal.kafka.RecordPublisher;
+import io.sipai.gateway.db.jooq.AgentsRecord;
+import io.sipai.gateway.kafka.RecordPublisher;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.schemas.Topics;
 import org.jooq.DSLContext;

@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.sipai.gateway.agents.AgentSpec;
-import io.sipai.gateway.internal.web.UrlField;
 import io.sipai.gateway.problems.ApiException;
+import io.sipai.gateway.web.UrlField;
 import io.sipai.schemas.telephony.TransferTarget;
 
 /** Checks an {@link AgentSpec} before anything is written; the first problem is answered as 422 with its field. */

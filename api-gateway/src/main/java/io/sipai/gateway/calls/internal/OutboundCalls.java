@@ -1,7 +1,7 @@
 package io.sipai.gateway.calls.internal;
 
-import java.util.List;
-import java.util.Locale;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,26 +12,30 @@ import io.sipai.admission.Rejected;
 import io.sipai.common.CallDirection;
 import io.sipai.common.EndReason;
 import io.sipai.common.EventSource;
-import io.sipai.common.Transport;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallRequested;
-import io.sipai.gateway.calls.CallEvents;
-import io.sipai.gateway.calls.CallOriginator;
-import io.sipai.gateway.calls.CallStore;
 import io.sipai.gateway.calls.CallView;
+import io.sipai.gateway.calls.Calls;
+import io.sipai.gateway.kafka.RecordPublisher;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
+import io.sipai.gateway.telephony.CallOriginator;
+import io.sipai.gateway.telephony.TelephonyProvider;
+import io.sipai.gateway.telephony.TelephonyProviders;
 import io.sipai.gateway.tenants.Caller;
 import io.sipai.runtime.admission.AdmissionClient;
 import io.sipai.runtime.admission.AdmissionUnavailableException;
+import io.sipai.runtime.events.CallEventEnvelope.CallRef;
+import io.sipai.runtime.events.CallEventEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
  * Places outbound calls: record the request, publish CallRequested, take a slot through admission, then originate
- * through the provider's REST API. A refused slot answers 429 naming the limit; a provider failure ends the call
- * (CallEnded FAILED, which releases the slot) and answers 502.
+ * through the provider's REST API (any registered {@link TelephonyProvider}). A refused slot answers 429 naming the
+ * limit; a provider failure ends the call (CallEnded FAILED, which releases the slot) and answers 502. Events go to
+ * {@code call.events.v1} keyed by callId, each acknowledged by the broker before the next step.
  */
 @Service
 public class OutboundCalls {
@@ -39,17 +43,21 @@ public class OutboundCalls {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundCalls.class);
     private static final Pattern PARTY = Pattern.compile("\\+[1-9][0-9]{6,14}|sips?:[^\\s]{3,250}");
 
-    private final CallStore calls;
-    private final CallEvents events;
+    private final Calls calls;
+    private final CallStore store;
+    private final RecordPublisher publisher;
     private final AdmissionClient admission;
-    private final List<CallOriginator> originators;
+    private final TelephonyProviders providers;
+    private final Clock clock;
 
-    public OutboundCalls(CallStore calls, CallEvents events, AdmissionClient admission,
-                         List<CallOriginator> originators) {
+    public OutboundCalls(Calls calls, CallStore store, RecordPublisher publisher, AdmissionClient admission,
+                         TelephonyProviders providers, Clock clock) {
         this.calls = calls;
-        this.events = events;
+        this.store = store;
+        this.publisher = publisher;
         this.admission = admission;
-        this.originators = originators;
+        this.providers = providers;
+        this.clock = clock;
     }
 
     /** Body of POST /v1/calls. */
@@ -61,41 +69,39 @@ public class OutboundCalls {
         String tenantId = caller.tenantId();
         String to = party("to", body.to());
         String from = party("from", body.from());
-        CallOriginator originator = originator(body.provider());
+        TelephonyProvider provider = provider(body.provider());
         String agentId = agent(tenantId, body);
         Map<String, String> metadata = metadata(body.metadata());
-        String callId = UUID.randomUUID().toString();
-        Transport transport = Transport.valueOf(originator.provider().toUpperCase(Locale.ROOT));
-        calls.insertRequested(new CallStore.NewCall(callId, tenantId, body.campaignId(), agentId, "OUTBOUND",
-                transport.name(), from, to, originator.provider()));
-        CallEvents.CallRef ref = new CallEvents.CallRef(callId, tenantId, body.campaignId(), agentId);
-        events.publish(ref, EventSource.API_GATEWAY, null,
-                new CallRequested(CallDirection.OUTBOUND, transport, from, to, metadata));
-        AdmissionDecision decision = admit(ref, transport);
+        CallRef ref = new CallRef(UUID.randomUUID().toString(), tenantId, body.campaignId(), agentId);
+        Instant requestedAt = calls.request(new Calls.NewCall(ref.callId(), tenantId, ref.campaignId(), agentId,
+                CallDirection.OUTBOUND, provider.transport(), from, to, provider.name(), null, clock.instant()));
+        publish(ref, null, requestedAt, new CallRequested(CallDirection.OUTBOUND, provider.transport(), from, to,
+                metadata));
+        AdmissionDecision decision = admit(ref, provider);
         if (decision.getOutcome() instanceof Rejected rejected) {
-            calls.markStatus(callId, "REJECTED");
+            calls.rejected(ref.callId());
             throw new ApiException(ProblemType.ADMISSION_REJECTED, rejected.getDetail(), Map.of(
-                    "limit", rejected.getLimit().name(), "callId", callId));
+                    "limit", rejected.getLimit().name(), "callId", ref.callId()));
         }
         try {
-            String sid = originator.originate(new CallOriginator.Origination(callId, tenantId, agentId, from, to,
-                    metadata));
-            calls.setProviderCallSid(callId, sid);
+            calls.placed(ref.callId(), provider.originator().originate(new CallOriginator.Origination(ref.callId(),
+                    tenantId, agentId, from, to, metadata)));
         } catch (CallOriginator.OriginationException e) {
-            LOG.warn("origination of call {} through {} failed: {}", callId, originator.provider(), e.getMessage());
-            events.publish(ref, EventSource.API_GATEWAY, null, new CallEnded(EndReason.FAILED,
-                    "origination failed: " + e.getMessage(), 0L));
-            calls.markStatus(callId, "ENDED");
-            throw new ApiException(ProblemType.ORIGINATION_FAILED, originator.provider() + " refused the call: "
-                    + e.getMessage(), Map.of("callId", callId));
+            LOG.warn("origination of call {} through {} failed: {}", ref.callId(), provider.name(), e.getMessage());
+            publish(ref, null, clock.instant(), new CallEnded(EndReason.FAILED, "origination failed: "
+                    + e.getMessage(), 0L));
+            calls.ended(ref.callId());
+            throw new ApiException(ProblemType.ORIGINATION_FAILED, provider.name() + " refused the call: "
+                    + e.getMessage(), Map.of("callId", ref.callId()));
         }
-        return calls.get(tenantId, callId);
+        return store.get(tenantId, ref.callId());
     }
 
-    private AdmissionDecision admit(CallEvents.CallRef call, Transport transport) {
+    private AdmissionDecision admit(CallRef call, TelephonyProvider provider) {
         try {
             return admission.acquireAndWait(new AdmissionClient.CallSlot(call.callId(), call.tenantId(),
-                    call.campaignId(), call.agentId(), EventSource.API_GATEWAY), CallDirection.OUTBOUND, transport);
+                    call.campaignId(), call.agentId(), EventSource.API_GATEWAY), CallDirection.OUTBOUND,
+                    provider.transport());
         } catch (AdmissionUnavailableException e) {
             throw new ApiException(ProblemType.ADMISSION_UNAVAILABLE, "admission did not decide on call "
                     + call.callId() + " in time; try again", Map.of("callId", call.callId()));
@@ -104,49 +110,53 @@ public class OutboundCalls {
 
     /** Ends a call: through its provider when it has one, else by publishing CallEnded (API_HANGUP). */
     public CallView hangup(Caller caller, String callId) {
-        CallView call = calls.get(caller.tenantId(), callId);
+        CallView call = store.get(caller.tenantId(), callId);
         if ("ENDED".equals(call.status()) || "REJECTED".equals(call.status())) {
             throw new ApiException(ProblemType.CONFLICT, "call " + callId + " is already over");
         }
-        Optional<CallOriginator> provider = originators.stream()
-                .filter(o -> o.provider().equals(call.provider())).findFirst();
+        Optional<TelephonyProvider> provider = providers.byName(call.provider());
         if (provider.isPresent() && call.providerCallSid() != null) {
             try {
-                provider.get().hangup(call.providerCallSid());
+                provider.get().originator().hangup(call.providerCallSid());
             } catch (CallOriginator.OriginationException e) {
                 throw new ApiException(ProblemType.ORIGINATION_FAILED, call.provider() + " did not end the call: "
                         + e.getMessage(), Map.of("callId", callId));
             }
         } else {
-            events.publish(new CallEvents.CallRef(callId, call.tenantId(), call.campaignId(), call.agentId()),
-                    EventSource.API_GATEWAY, CallEvents.stableId(callId, "api-hangup"),
+            publish(new CallRef(callId, call.tenantId(), call.campaignId(), call.agentId()),
+                    CallEventEnvelope.stableId(callId, "api-hangup"), clock.instant(),
                     new CallEnded(EndReason.API_HANGUP, "POST /v1/calls/" + callId + "/hangup", 0L));
         }
         return call;
     }
 
-    private CallOriginator originator(String provider) {
-        if (provider != null && originators.stream().noneMatch(o -> o.provider().equals(provider))) {
-            throw ApiException.invalid("provider", "must be jambonz or twilio");
+    private void publish(CallRef call, String eventId, Instant occurredAt, Object payload) {
+        publisher.sendAndWait(CallEventEnvelope.of(call, EventSource.API_GATEWAY, eventId, occurredAt, payload));
+    }
+
+    /** The named provider, or the first configured one when the call names none. */
+    private TelephonyProvider provider(String name) {
+        if (name != null && providers.byName(name).isEmpty()) {
+            throw ApiException.invalid("provider", "must be " + String.join(" or ", providers.names()));
         }
-        return originators.stream().filter(o -> provider == null ? o.configured() : o.provider().equals(provider))
-                .filter(CallOriginator::configured).findFirst()
-                .orElseThrow(() -> new ApiException(ProblemType.PROVIDER_NOT_CONFIGURED, provider == null
-                        ? "no telephony provider is configured (JAMBONZ_* or TWILIO_*)"
-                        : provider + " is not configured", Map.of("field", "provider")));
+        Optional<TelephonyProvider> chosen = name == null ? providers.firstConfigured()
+                : providers.byName(name).filter(provider -> provider.originator().configured());
+        return chosen.orElseThrow(() -> new ApiException(ProblemType.PROVIDER_NOT_CONFIGURED, name == null
+                ? "no telephony provider is configured (" + providers.settingsHint() + ")"
+                : name + " is not configured", Map.of("field", "provider")));
     }
 
     private String agent(String tenantId, PlaceCall body) {
         String agentId = body.agentId();
         if (body.campaignId() != null) {
-            Optional<String> campaignAgent = calls.campaignAgent(tenantId, body.campaignId())
+            Optional<String> campaignAgent = store.campaignAgent(tenantId, body.campaignId())
                     .orElseThrow(() -> ApiException.invalid("campaignId", "no such campaign"));
             agentId = agentId == null ? campaignAgent.orElse(null) : agentId;
         }
         if (agentId == null) {
             throw ApiException.invalid("agentId", "is required (directly or through the campaign)");
         }
-        if (!calls.agentExists(tenantId, agentId)) {
+        if (!store.agentExists(tenantId, agentId)) {
             throw ApiException.invalid("agentId", "no such agent");
         }
         return agentId;

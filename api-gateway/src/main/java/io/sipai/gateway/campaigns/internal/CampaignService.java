@@ -1,7 +1,7 @@
 package io.sipai.gateway.campaigns.internal;
 
-import static io.sipai.gateway.internal.db.jooq.Tables.AGENTS;
-import static io.sipai.gateway.internal.db.jooq.Tables.CAMPAIGNS;
+import static io.sipai.gateway.db.jooq.Tables.AGENTS;
+import static io.sipai.gateway.db.jooq.Tables.CAMPAIGNS;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.UUID;
 
 import io.sipai.config.CampaignConfig;
-import io.sipai.gateway.internal.db.jooq.tables.records.CampaignsRecord;
-import io.sipai.gateway.internal.kafka.RecordPublisher;
+import io.sipai.gateway.db.jooq.CampaignsRecord;
+import io.sipai.gateway.kafka.RecordPublisher;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.schemas.Topics;
 import org.jooq.DSLContext;

@@ -1,7 +1,7 @@
 package io.sipai.gateway.numbers.internal;
 
-import static io.sipai.gateway.internal.db.jooq.Tables.AGENTS;
-import static io.sipai.gateway.internal.db.jooq.Tables.PHONE_NUMBERS;
+import static io.sipai.gateway.db.jooq.Tables.AGENTS;
+import static io.sipai.gateway.db.jooq.Tables.PHONE_NUMBERS;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.sipai.gateway.internal.db.jooq.tables.records.PhoneNumbersRecord;
-import io.sipai.gateway.internal.web.Paging;
+import io.sipai.gateway.db.jooq.PhoneNumbersRecord;
 import io.sipai.gateway.numbers.PhoneNumberDirectory;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
+import io.sipai.gateway.web.Paging;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;

@@ -2,10 +2,11 @@ package io.sipai.gateway.problems.internal;
 
 import java.util.Map;
 
-import io.sipai.gateway.internal.web.json.JsonPaths;
-import io.sipai.gateway.internal.web.json.UnstorableTextException;
 import io.sipai.gateway.problems.ApiException;
+import io.sipai.gateway.problems.PayloadTooLargeException;
 import io.sipai.gateway.problems.ProblemType;
+import io.sipai.gateway.web.json.JsonPaths;
+import io.sipai.gateway.web.json.UnstorableTextException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;

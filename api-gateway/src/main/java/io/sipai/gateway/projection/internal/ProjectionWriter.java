@@ -1,53 +1,62 @@
 package io.sipai.gateway.projection.internal;
 
-import static io.sipai.gateway.internal.db.jooq.Tables.CALLS;
-import static io.sipai.gateway.internal.db.jooq.Tables.TIMELINE_ENTRIES;
-import static io.sipai.gateway.internal.db.jooq.Tables.WEBHOOK_ATTEMPTS;
+import static io.sipai.gateway.db.jooq.Tables.CALLS;
+import static io.sipai.gateway.db.jooq.Tables.TIMELINE_ENTRIES;
+import static io.sipai.gateway.db.jooq.Tables.WEBHOOK_ATTEMPTS;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 
-import io.sipai.gateway.internal.kafka.AvroJson;
+import io.sipai.runtime.json.AvroJson;
 import io.sipai.timeline.CallTimeline;
 import io.sipai.timeline.TimelineEntry;
 import io.sipai.webhook.WebhookAttempt;
+import org.apache.avro.specific.SpecificRecord;
 import org.jooq.DSLContext;
 import org.jooq.Query;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.ObjectMapper;
 
 /**
- * Writes one polled batch of read-model records in one transaction with idempotent statements: a timeline row
- * only replaces one with a lower version, entries and attempts are keyed by (callId, seq) and attemptId and
- * inserted only once. Replaying any prefix of the topics therefore leaves the same rows.
+ * Writes projected records to PostgreSQL with idempotent statements: a {@code calls} row only replaces one with a
+ * lower version, entries and attempts are keyed by (callId, seq) and attemptId and inserted only once. Replaying
+ * any prefix of the topics therefore leaves the same rows. The projector is the only writer of {@code calls}
+ * ({@code call_requests} holds what the request path knows), so no other write races these.
  */
 @Component
 public class ProjectionWriter {
 
     private final DSLContext db;
-    private final ObjectMapper mapper;
 
-    public ProjectionWriter(DSLContext db, ObjectMapper mapper) {
+    public ProjectionWriter(DSLContext db) {
         this.db = db;
-        this.mapper = mapper;
     }
 
-    /** One batch, in topic order. */
-    public void write(List<CallTimeline> timelines, List<TimelineEntry> entries, List<WebhookAttempt> attempts) {
+    /** Writes the records (CallTimeline, TimelineEntry, WebhookAttempt) in one transaction. */
+    public void write(List<SpecificRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
         db.transaction(configuration -> {
             DSLContext tx = DSL.using(configuration);
-            List<Query> queries = new ArrayList<>();
-            timelines.forEach(t -> queries.add(upsertTimeline(tx, t)));
-            entries.forEach(e -> queries.add(insertEntry(tx, e)));
-            attempts.forEach(a -> queries.add(insertAttempt(tx, a)));
-            if (!queries.isEmpty()) {
+            List<Query> queries = records.stream().map(record -> query(tx, record)).toList();
+            if (queries.size() == 1) {
+                queries.getFirst().execute();
+            } else {
                 tx.batch(queries).execute();
             }
         });
+    }
+
+    private static Query query(DSLContext tx, SpecificRecord record) {
+        return switch (record) {
+            case CallTimeline timeline -> upsertTimeline(tx, timeline);
+            case TimelineEntry entry -> insertEntry(tx, entry);
+            case WebhookAttempt attempt -> insertAttempt(tx, attempt);
+            default -> throw new IllegalArgumentException("not a projected record: " + record.getClass().getName());
+        };
     }
 
     private static Query upsertTimeline(DSLContext tx, CallTimeline t) {
@@ -90,13 +99,13 @@ public class ProjectionWriter {
                 .where(CALLS.VERSION.lt(DSL.excluded(CALLS.VERSION)));
     }
 
-    private Query insertEntry(DSLContext tx, TimelineEntry e) {
+    private static Query insertEntry(DSLContext tx, TimelineEntry e) {
         return tx.insertInto(TIMELINE_ENTRIES).set(TIMELINE_ENTRIES.CALL_ID, e.getCallId())
                 .set(TIMELINE_ENTRIES.SEQ, e.getSeq()).set(TIMELINE_ENTRIES.TENANT_ID, e.getTenantId())
                 .set(TIMELINE_ENTRIES.EVENT_ID, e.getEventId()).set(TIMELINE_ENTRIES.EVENT_TYPE, e.getEventType())
                 .set(TIMELINE_ENTRIES.OCCURRED_AT, time(e.getOccurredAt()))
                 .set(TIMELINE_ENTRIES.SOURCE, e.getEvent().getSource().name())
-                .set(TIMELINE_ENTRIES.PAYLOAD, mapper.writeValueAsString(AvroJson.toMap(e.getEvent())))
+                .set(TIMELINE_ENTRIES.PAYLOAD, AvroJson.write(AvroJson.tree(e.getEvent())))
                 .onConflictDoNothing();
     }
 

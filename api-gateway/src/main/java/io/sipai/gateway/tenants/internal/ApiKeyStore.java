@@ -1,7 +1,7 @@
 package io.sipai.gateway.tenants.internal;
 
-import static io.sipai.gateway.internal.db.jooq.Tables.API_KEYS;
-import static io.sipai.gateway.internal.db.jooq.Tables.TENANTS;
+import static io.sipai.gateway.db.jooq.Tables.API_KEYS;
+import static io.sipai.gateway.db.jooq.Tables.TENANTS;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,9 +19,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import io.sipai.gateway.internal.db.jooq.tables.records.ApiKeysRecord;
+import io.sipai.gateway.db.jooq.ApiKeysRecord;
 import io.sipai.gateway.tenants.Caller;
 import io.sipai.gateway.tenants.Scope;
+import io.sipai.gateway.tenants.Tenants;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 
@@ -30,7 +31,7 @@ import org.springframework.stereotype.Repository;
  * hash is enough, and a lookup is one primary-key-like probe per request.
  */
 @Repository
-public class ApiKeyStore {
+public class ApiKeyStore implements Tenants {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -58,7 +59,8 @@ public class ApiKeyStore {
         return Optional.of(new Caller(row.getTenantId(), row.getKeyId(), parseScopes(row.getScopes())));
     }
 
-    public boolean tenantExists(String tenantId) {
+    @Override
+    public boolean exists(String tenantId) {
         return db.fetchExists(TENANTS, TENANTS.TENANT_ID.eq(tenantId));
     }
 

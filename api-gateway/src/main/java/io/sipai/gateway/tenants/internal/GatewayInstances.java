@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.sipai.gateway.projection.internal.Projector;
+import io.sipai.gateway.projection.Projection;
 import io.sipai.runtime.KafkaSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * How many api-gateway instances are running, so that each can enforce its share of a key's rate limit: every
- * instance is one member of the read-model projector's consumer group ({@link Projector#GROUP_ID}), which Kafka
+ * instance is one member of the read-model projector's consumer group ({@link Projection#GROUP_ID}), which Kafka
  * already tracks, so no extra coordination is needed. Refreshed every {@value #REFRESH_SEC} s in the background;
  * the answer is never below 1, and an unreachable broker keeps the last count.
  */
@@ -48,8 +48,8 @@ public class GatewayInstances implements AutoCloseable {
     /** Asks Kafka now (the background loop does this every {@value #REFRESH_SEC} s). */
     public void refresh() {
         try {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(Projector.GROUP_ID))
-                    .describedGroups().get(Projector.GROUP_ID).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(Projection.GROUP_ID))
+                    .describedGroups().get(Projection.GROUP_ID).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
             int members = Math.max(1, group.members().size());
             if (members != count) {
                 LOG.info("{} api-gateway instance(s): each enforces 1/{} of every key's rate limit", members,

@@ -1,7 +1,7 @@
 package io.sipai.gateway.webhooks.internal;
 
-import static io.sipai.gateway.internal.db.jooq.Tables.WEBHOOKS;
-import static io.sipai.gateway.internal.db.jooq.Tables.WEBHOOK_ATTEMPTS;
+import static io.sipai.gateway.db.jooq.Tables.WEBHOOKS;
+import static io.sipai.gateway.db.jooq.Tables.WEBHOOK_ATTEMPTS;
 
 import java.net.URI;
 import java.security.SecureRandom;
@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
 
 import io.sipai.config.SigningSecret;
 import io.sipai.config.WebhookSubscription;
-import io.sipai.gateway.internal.db.jooq.tables.records.WebhookAttemptsRecord;
-import io.sipai.gateway.internal.db.jooq.tables.records.WebhooksRecord;
-import io.sipai.gateway.internal.kafka.RecordPublisher;
-import io.sipai.gateway.internal.web.UrlField;
+import io.sipai.gateway.db.jooq.WebhookAttemptsRecord;
+import io.sipai.gateway.db.jooq.WebhooksRecord;
+import io.sipai.gateway.kafka.RecordPublisher;
 import io.sipai.gateway.problems.ApiException;
+import io.sipai.gateway.web.UrlField;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfRefusedException;
 import io.sipai.schemas.Topics;

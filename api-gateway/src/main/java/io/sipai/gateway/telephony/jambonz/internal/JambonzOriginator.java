@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.sipai.gateway.calls.CallOriginator;
 import io.sipai.gateway.problems.Failures;
+import io.sipai.gateway.telephony.CallOriginator;
 import io.sipai.gateway.telephony.ProviderSid;
 import io.sipai.gateway.telephony.jambonz.JambonzSettings;
 import org.springframework.stereotype.Component;
@@ -35,11 +35,6 @@ public class JambonzOriginator implements CallOriginator {
     public JambonzOriginator(JambonzSettings settings, ObjectMapper mapper) {
         this.settings = settings;
         this.mapper = mapper;
-    }
-
-    @Override
-    public String provider() {
-        return "jambonz";
     }
 
     @Override

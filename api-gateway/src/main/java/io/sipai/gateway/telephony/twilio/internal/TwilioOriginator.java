@@ -8,14 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.sipai.gateway.calls.CallOriginator;
 import io.sipai.gateway.problems.Failures;
+import io.sipai.gateway.telephony.CallOriginator;
 import io.sipai.gateway.telephony.ProviderSid;
 import io.sipai.gateway.telephony.TelephonySettings;
 import io.sipai.gateway.telephony.twilio.TwilioSettings;
@@ -46,11 +46,6 @@ public class TwilioOriginator implements CallOriginator {
     }
 
     @Override
-    public String provider() {
-        return "twilio";
-    }
-
-    @Override
     public boolean configured() {
         return settings.canOriginate() && telephony.webhookBaseUrl() != null;
     }
@@ -60,8 +55,8 @@ public class TwilioOriginator implements CallOriginator {
         String query = "?callId=" + URLEncoder.encode(call.callId(), StandardCharsets.UTF_8);
         List<Map.Entry<String, String>> form = new ArrayList<>(List.of(Map.entry("To", call.to()),
                 Map.entry("From", call.from()),
-                Map.entry("Url", telephony.webhookBaseUrl() + "/telephony/twilio/voice" + query),
-                Map.entry("StatusCallback", telephony.webhookBaseUrl() + "/telephony/twilio/status" + query)));
+                Map.entry("Url", telephony.webhookBaseUrl() + TwilioController.VOICE_PATH + query),
+                Map.entry("StatusCallback", telephony.webhookBaseUrl() + TwilioController.STATUS_PATH + query)));
         // A list parameter is repeated, one value each (as Twilio's own helper library sends it).
         STATUS_EVENTS.forEach(event -> form.add(Map.entry("StatusCallbackEvent", event)));
         HttpResponse<String> response = post(callsUrl() + ".json", form);

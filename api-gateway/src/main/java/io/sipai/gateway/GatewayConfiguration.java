@@ -1,0 +1,33 @@
+package io.sipai.gateway;
+
+import java.time.Clock;
+
+import io.sipai.gateway.telephony.RealtimeSettings;
+import io.sipai.gateway.telephony.TelephonySettings;
+import io.sipai.gateway.web.ApiSettings;
+import io.sipai.runtime.ssrf.SsrfGuard;
+import io.sipai.runtime.ssrf.SsrfSettings;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Registers the settings records several features read (each telephony provider registers its own), the clock
+ * every timestamp comes from, and the SSRF guard webhook subscription URLs must pass, with the same allow-list
+ * setting as the dispatcher ({@code WEBHOOK_ALLOWED_HOSTS}, development and tests only).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({ApiSettings.class, TelephonySettings.class, RealtimeSettings.class,
+        SsrfSettings.class})
+public class GatewayConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    SsrfGuard webhookUrlGuard(SsrfSettings settings) {
+        return settings.guard();
+    }
+}
