@@ -2,9 +2,6 @@ package io.sipai.edge.pipeline;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import io.sipai.common.EndReason;
 import io.sipai.edge.pipeline.internal.CallActor;
@@ -23,35 +20,22 @@ final class CallTimers {
     private final PipelineParts parts;
     private final CallActor actor;
     private final TurnTracker turns;
-    private final Supplier<Response> response;
-    private final BooleanSupplier closed;
-    private final BiConsumer<EndReason, String> hangup;
-    private final Runnable prompt;
+    private final ConversationEvents events;
     private ScheduledFuture<?> silenceTimer;
     private ScheduledFuture<?> maxDuration;
     private ScheduledFuture<?> watchdog;
     private boolean prompted;
 
-    /**
-     * @param response the reply in progress, or null
-     * @param closed   whether the conversation is over (ended, or handed over by a transfer)
-     * @param hangup   ends the call, unless the conversation is over already
-     * @param prompt   speaks the silence prompt, with a {@code prompt-} mark after it
-     */
-    CallTimers(PipelineParts parts, CallActor actor, TurnTracker turns, Supplier<Response> response,
-               BooleanSupplier closed, BiConsumer<EndReason, String> hangup, Runnable prompt) {
+    CallTimers(PipelineParts parts, CallActor actor, TurnTracker turns, ConversationEvents events) {
         this.parts = parts;
         this.actor = actor;
         this.turns = turns;
-        this.response = response;
-        this.closed = closed;
-        this.hangup = hangup;
-        this.prompt = prompt;
+        this.events = events;
     }
 
     /** Starts the maximum duration and the watchdog. */
     void start() {
-        maxDuration = actor.schedule(() -> hangup.accept(EndReason.MAX_DURATION, "maximum call duration of "
+        maxDuration = actor.schedule(() -> events.hangup(EndReason.MAX_DURATION, "maximum call duration of "
                 + parts.maxDurationSec() + " s reached"), parts.maxDurationSec() * 1000L);
         watchdog = parts.timers().scheduleAtFixedRate(() -> actor.execute(this::checkTimeouts), WATCHDOG_MS,
                 WATCHDOG_MS, TimeUnit.MILLISECONDS);
@@ -69,19 +53,19 @@ final class CallTimers {
      */
     void armSilence(long delayMs) {
         cancelSilence();
-        if (closed.getAsBoolean()) {
+        if (events.over()) {
             return;
         }
         silenceTimer = actor.schedule(() -> {
-            if (response.get() != null || turns.userSpeaking() || closed.getAsBoolean()) {
+            if (events.response() != null || turns.userSpeaking() || events.over()) {
                 return;
             }
             if (prompted) {
-                hangup.accept(EndReason.SILENCE_TIMEOUT, "no caller speech after the silence prompt");
+                events.hangup(EndReason.SILENCE_TIMEOUT, "no caller speech after the silence prompt");
                 return;
             }
             prompted = true;
-            prompt.run();
+            events.promptSilence();
         }, delayMs);
     }
 
@@ -97,24 +81,20 @@ final class CallTimers {
     }
 
     private void checkTimeouts() {
-        Response r = response.get();
-        if (r == null || closed.getAsBoolean()) {
+        Response r = events.response();
+        if (r == null || events.over()) {
             return;
         }
         long now = System.nanoTime();
         VoiceSettings settings = parts.settings();
         if (!r.brainDone && (now - r.lastProgressNanos) / 1_000_000 > settings.brainTimeoutMs()) {
-            fail("brain " + parts.brain().name() + ": no reply within " + settings.brainTimeoutMs() + " ms");
+            events.fail("brain " + parts.brain().name() + ": no reply within " + settings.brainTimeoutMs() + " ms");
         } else if (r.synthesized < r.sentences.size() && r.ttsRequestNanos != 0
                 && (now - r.lastProgressNanos) / 1_000_000 > settings.ttsTimeoutMs()) {
-            fail("tts " + parts.tts().name() + ": no audio within " + settings.ttsTimeoutMs() + " ms");
+            events.fail("tts " + parts.tts().name() + ": no audio within " + settings.ttsTimeoutMs() + " ms");
         } else if (turns.asrOverdue(settings.asrTimeoutMs())) {
-            fail("asr " + parts.stt().engine() + ": no final transcript within " + settings.asrTimeoutMs() + " ms");
+            events.fail("asr " + parts.stt().engine() + ": no final transcript within " + settings.asrTimeoutMs() + " ms");
         }
-    }
-
-    private void fail(String detail) {
-        hangup.accept(EndReason.ERROR, detail);
     }
 
     private static void cancel(ScheduledFuture<?> timer) {

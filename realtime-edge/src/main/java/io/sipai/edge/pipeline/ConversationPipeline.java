@@ -1,314 +1,65 @@
 package io.sipai.edge.pipeline;
 
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.sipai.common.EndReason;
-import io.sipai.edge.asr.SpeechToText;
-import io.sipai.edge.brain.AgentBrain;
-import io.sipai.edge.brain.AgentBrain.BrainInput;
 import io.sipai.edge.pipeline.internal.CallActor;
-import io.sipai.edge.pipeline.internal.Playback;
-import io.sipai.edge.pipeline.internal.Response;
 import io.sipai.edge.session.SessionOutput;
 import io.sipai.edge.session.VoicePipeline;
-import io.sipai.edge.tts.TextToSpeech;
-import io.sipai.events.AgentUtterance;
-import io.sipai.events.BargeIn;
-import io.sipai.events.TranscriptChunk;
 
 /**
- * The voice pipeline of one call, and its coordinator: caller audio to speech-to-text, the end of the caller's turn
- * (VAD silence or the recognizer's endpoint, whichever comes first; {@link TurnTracker}, {@link TranscriptEvents})
- * to the brain, the brain's streamed reply sentence by sentence to text-to-speech ({@link SynthesisEvents}), and the
- * audio paced to the caller with a mark after each sentence. Caller speech during a reply (for the agent's minimum
- * barge-in time) clears playback, cancels the brain and synthesis, and records what was heard up to the last
- * acknowledged mark. Tools run through {@link ToolCalls}; a {@code transfer_call} waits until the reply before it was
- * played, then goes through the transport's provider ({@link ProviderTransfer}); silence prompts, the maximum call
- * duration and provider timeouts are {@link CallTimers}. All state is touched only on the call's {@link CallActor}
- * (the reply in progress is also read by the synthesizer's thread); provider failures and timeouts end the call with
- * reason ERROR.
+ * The voice pipeline of one call: speech-to-text, the agent's brain and text-to-speech in a closed loop with
+ * turn-taking, barge-in, tools, transfers and timers, coordinated by a {@link CallConversation}. The session's
+ * callbacks move onto the call's {@link CallActor}, so the conversation's state is touched by one task at a time;
+ * only caller audio goes straight to the recognizer, on the connection's thread.
  */
 public final class ConversationPipeline implements VoicePipeline {
 
-    private final PipelineParts parts;
-    private final SessionOutput output;
     private final CallActor actor;
-    private final Playback playback;
-    private final TurnTracker turns;
-    private final ToolCalls tools;
-    private final ProviderTransfer transfer;
-    private final CallTimers timers;
-    private final AtomicInteger utterances = new AtomicInteger();
-    private SpeechToText.Stream stt;
-    private TextToSpeech.Stream tts;
-    private AgentBrain.Conversation conversation;
-    private volatile Response response;
-    private boolean closed;
-    private volatile boolean speaking;
+    private final CallConversation conversation;
 
     public ConversationPipeline(PipelineParts parts, SessionOutput output, CallActor actor) {
-        this.parts = parts;
-        this.output = output;
         this.actor = actor;
-        this.playback = new Playback(output, parts.timers(), parts.settings().playbackLeadMs(),
-                sent -> actor.execute(() -> audioStarted(sent)));
-        this.turns = new TurnTracker(output, parts.silenceMs());
-        this.tools = new ToolCalls(parts, output, actor, playback, this::finishIfPlayed);
-        this.transfer = new ProviderTransfer(output, actor, parts.settings().transferGraceMs(), this::transferred,
-                this::finishIfPlayed);
-        this.timers = new CallTimers(parts, actor, turns, () -> response, () -> closed, this::hangup,
-                this::promptSilence);
-        actor.execute(this::start);
-    }
-
-    private void start() {
-        stt = parts.stt().open(parts.context().callId(), new TranscriptEvents(parts, output, actor, turns,
-                this::userTurn, this::fail));
-        tts = parts.tts().open(parts.context().callId(), parts.voice(), new SynthesisEvents(parts, actor, playback,
-                () -> response, this::fail));
-        conversation = parts.brain().start(parts.context());
-        timers.start();
-        respond(new BrainInput.Start());
+        this.conversation = new CallConversation(parts, output, actor);
+        actor.execute(conversation::start);
     }
 
     @Override
     public void onAudio(short[] frame, int length, long offsetMs) {
-        SpeechToText.Stream current = stt;
-        if (current != null) {
-            current.audio(frame, length, offsetMs);
-        }
+        conversation.audio(frame, length, offsetMs);
     }
 
     @Override
     public void onSpeechStarted(long offsetMs) {
         long detectedNanos = System.nanoTime();
-        actor.execute(() -> {
-            turns.speechStarted(offsetMs);
-            timers.callerSpoke();
-            if (response != null && parts.bargeInEnabled()) {
-                long wait = Math.max(0, parts.bargeInMinMs() - parts.vadStartMs());
-                Response target = response;
-                if (wait == 0) {
-                    bargeIn(target, offsetMs, detectedNanos);
-                } else {
-                    actor.schedule(() -> bargeIn(target, offsetMs, System.nanoTime()), wait);
-                }
-            }
-        });
+        actor.execute(() -> conversation.speechStarted(offsetMs, detectedNanos));
     }
 
     @Override
     public void onSpeechEnded(long offsetMs) {
-        actor.execute(() -> {
-            if (turns.speechEnded(offsetMs)) {
-                stt.endOfTurn(turns.startMs(), offsetMs);
-            }
-        });
+        actor.execute(() -> conversation.speechEnded(offsetMs));
     }
 
     @Override
     public void onText(String text) {
-        actor.execute(() -> {
-            interrupt(null, 0, System.nanoTime());
-            output.emit(TranscriptChunk.newBuilder().setText(text).setIsFinal(true).setConfidence(1f)
-                    .setAudioStartMs(0).setAudioEndMs(0).setTurn(turns.turn()).setEngine("text").build());
-            respond(new BrainInput.UserText(text));
-        });
+        actor.execute(() -> conversation.text(text));
     }
 
     @Override
     public void onDtmf(String digits) {
-        actor.execute(() -> {
-            interrupt(null, 0, System.nanoTime());
-            respond(new BrainInput.Dtmf(digits));
-        });
+        actor.execute(() -> conversation.dtmf(digits));
     }
 
     @Override
     public void onMarkPlayed(String name) {
-        actor.execute(() -> {
-            Response current = response;
-            int index = current == null ? -1 : current.indexOf(name);
-            if (index >= 0) {
-                current.acked = Math.max(current.acked, index + 1);
-                finishIfPlayed(current);
-            } else if (name != null && name.startsWith("prompt-")) {
-                timers.armSilence(parts.silenceHangupMs());
-            }
-        });
+        actor.execute(() -> conversation.markPlayed(name));
     }
 
     @Override
     public void close(EndReason reason) {
-        actor.execute(() -> {
-            closed = true;
-            timers.close();
-            transfer.close();
-            if (response != null && response.reply != null) {
-                response.reply.cancel();
-            }
-            playback.close();
-            if (stt != null) {
-                stt.close();
-            }
-            if (tts != null) {
-                tts.close();
-            }
-        });
+        actor.execute(conversation::close);
     }
 
     /** Whether the agent is replying or playing (for tests and benchmarks). */
     public boolean speaking() {
-        return speaking;
-    }
-
-    private void respond(BrainInput input) {
-        if (closed) {
-            return;
-        }
-        Response next = new Response(parts.context().callId() + "-u" + utterances.incrementAndGet(), turns.turn());
-        response = next;
-        speaking = true;
-        turns.brainRequested(next);
-        next.reply = conversation.respond(input, new ReplyEvents(next, actor, turns, this::brainText,
-                this::brainDone, this::brainFailed));
-    }
-
-    private void bargeIn(Response target, long offsetMs, long detectedNanos) {
-        if (target != response || !turns.userSpeaking()) {
-            return;
-        }
-        interrupt(target, offsetMs, detectedNanos);
-    }
-
-    private void interrupt(Response target, long offsetMs, long detectedNanos) {
-        Response current = response;
-        if (current == null || target != null && target != current) {
-            return;
-        }
-        response = null;
-        speaking = false;
-        transfer.interrupted(current);
-        playback.clear();
-        output.clear();
-        long reactionMs = (System.nanoTime() - detectedNanos) / 1_000_000;
-        tts.clear();
-        if (current.reply != null) {
-            current.reply.cancel();
-        }
-        if (target != null) {
-            output.emit(BargeIn.newBuilder().setUtteranceId(current.sentences.isEmpty() ? null
-                    : current.utteranceId).setAudioOffsetMs(offsetMs).setReactionMs(reactionMs).build());
-        }
-        if (!current.sentences.isEmpty()) {
-            String heard = current.heardText();
-            output.emit(AgentUtterance.newBuilder().setUtteranceId(current.utteranceId).setText(current.text())
-                    .setInterrupted(true).setHeardText(heard).setTurn(current.turn).build());
-            conversation.interrupted(heard);
-        }
-    }
-
-    private void userTurn(String text) {
-        if (text.isBlank()) {
-            timers.armSilence(parts.silencePromptMs());
-            return;
-        }
-        interrupt(null, 0, System.nanoTime());
-        respond(new BrainInput.UserText(text));
-    }
-
-    private void brainText(Response r, String delta) {
-        if (r != response) {
-            return;
-        }
-        r.lastProgressNanos = System.nanoTime();
-        turns.firstToken(r);
-        r.splitter.add(delta).forEach(s -> speak(r, s));
-    }
-
-    private void brainFailed(Response r, String error) {
-        if (r == response) {
-            fail("brain " + parts.brain().name() + ": " + error);
-        }
-    }
-
-    private void speak(Response r, String sentence) {
-        int index = r.sentences.size();
-        r.sentences.add(sentence);
-        if (r.ttsRequestNanos == 0) {
-            r.ttsRequestNanos = System.nanoTime();
-        }
-        output.agentText(sentence);
-        tts.speak(r.sentenceId(index), sentence);
-    }
-
-    private void brainDone(Response r, boolean endCall) {
-        if (r != response) {
-            return;
-        }
-        turns.firstToken(r);
-        String rest = r.splitter.flush();
-        if (rest != null) {
-            speak(r, rest);
-        }
-        r.brainDone = true;
-        r.endCall |= endCall;
-        if (!r.toolCalls.isEmpty()) {
-            tools.run(r);
-        }
-        finishIfPlayed(r);
-    }
-
-    /** Once the reply played and its tools finished: transfer, hang up, answer the tool results, or listen. */
-    private void finishIfPlayed(Response r) {
-        if (r != response || !r.played() || r.pendingTools > 0 || closed) {
-            return;
-        }
-        if (!r.sentences.isEmpty() && !r.utteranceEmitted) {
-            r.utteranceEmitted = true;
-            output.emit(AgentUtterance.newBuilder().setUtteranceId(r.utteranceId).setText(r.text())
-                    .setInterrupted(false).setHeardText(r.text()).setTurn(r.turn).build());
-        }
-        if (r.transfer != null) {
-            transfer.start(r);
-        } else if (r.endCall) {
-            hangup(EndReason.AGENT_HANGUP, "agent ended the call");
-        } else if (!r.toolResults.isEmpty()) {
-            respond(new BrainInput.ToolResults(List.copyOf(r.toolResults)));
-        } else {
-            response = null;
-            speaking = false;
-            timers.armSilence(parts.silencePromptMs());
-        }
-    }
-
-    /** The provider took the call: the conversation is over, the call ends when the provider ends the stream. */
-    private void transferred() {
-        closed = true;
-        speaking = false;
-        timers.cancelSilence();
-    }
-
-    private void audioStarted(long sentNanos) {
-        Response r = response;
-        if (r != null) {
-            turns.audioSent(r, sentNanos);
-        }
-    }
-
-    private void promptSilence() {
-        tts.speak("prompt-" + utterances.incrementAndGet(), parts.settings().silencePrompt());
-    }
-
-    private void fail(String detail) {
-        hangup(EndReason.ERROR, detail);
-    }
-
-    private void hangup(EndReason reason, String detail) {
-        if (!closed) {
-            closed = true;
-            output.hangup(reason, detail);
-        }
+        return conversation.speaking();
     }
 }

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 import io.sipai.common.EndReason;
 import io.sipai.edge.brain.AgentBrain;
@@ -27,23 +26,20 @@ final class ProviderTransfer {
     private final SessionOutput output;
     private final CallActor actor;
     private final long graceMs;
-    private final Runnable stopConversation;
-    private final Consumer<Response> resume;
+    private final ConversationEvents events;
     private ScheduledFuture<?> grace;
 
     /**
-     * @param graceMs          how long the provider may take to end the stream after it accepted the transfer
-     * @param stopConversation run on the actor when the provider took the call: no more replies, prompts or timers
-     * @param resume           run on the actor when the transfer failed and its error is among the reply's tool
-     *                         results: the reply carries on (the brain answers the error)
+     * @param graceMs how long the provider may take to end the stream after it accepted the transfer
+     * @param events  told when the provider took the call ({@link ConversationEvents#handedOver}), and when the
+     *                transfer failed and its error is among the reply's tool results, so the reply carries on
+     *                and the brain answers the error ({@link ConversationEvents#settled})
      */
-    ProviderTransfer(SessionOutput output, CallActor actor, long graceMs, Runnable stopConversation,
-                     Consumer<Response> resume) {
+    ProviderTransfer(SessionOutput output, CallActor actor, long graceMs, ConversationEvents events) {
         this.output = output;
         this.actor = actor;
         this.graceMs = graceMs;
-        this.stopConversation = stopConversation;
-        this.resume = resume;
+        this.events = events;
     }
 
     /** Starts the transfer {@code r} holds, once; {@code r} must hold one and have played. */
@@ -77,7 +73,7 @@ final class ProviderTransfer {
         if (error == null) {
             output.emit(ToolCalls.completed(transfer.call(), true, PipelineParts.json(Map.of("transferred", true,
                     "target", transfer.target().uri())), null, durationMs));
-            stopConversation.run();
+            events.handedOver();
             String detail = "transferred to " + transfer.target().uri();
             if (how == MediaTransport.Transferred.END_NOW) {
                 output.hangup(EndReason.TRANSFERRED, detail);
@@ -94,6 +90,6 @@ final class ProviderTransfer {
         r.transfer = null;
         r.toolResults.add(new AgentBrain.ToolResult(transfer.call(), false, PipelineParts.json(Map.of("error",
                 message))));
-        resume.accept(r);
+        events.settled(r);
     }
 }

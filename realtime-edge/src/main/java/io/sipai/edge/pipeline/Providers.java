@@ -6,12 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.sipai.config.AgentConfig;
-import io.sipai.edge.asr.JsgfGrammar;
 import io.sipai.edge.asr.SpeechToText;
-import io.sipai.edge.asr.SphinxEngine;
 import io.sipai.edge.brain.AgentBrain;
-import io.sipai.edge.brain.Script;
-import io.sipai.edge.brain.ScriptedBrain;
 import io.sipai.edge.tts.TextToSpeech;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,23 +24,28 @@ public final class Providers {
 
     private static final Logger LOG = LoggerFactory.getLogger(Providers.class);
 
-    private final SphinxEngine sphinx;
+    private final Function<String, SpeechToText> offlineStt;
     private final TextToSpeech mary;
-    private final AgentBrain scripted = new ScriptedBrain();
+    private final AgentBrain scripted;
     private final Function<AgentConfig, SpeechToText> deepgramStt;
     private final Function<AgentConfig, AgentBrain> openAi;
     private final TextToSpeech deepgramTts;
     private final Map<String, SpeechToText> grammars = new ConcurrentHashMap<>();
 
     /**
+     * @param offlineStt  the offline recognizer for an agent's script (JSON), or for free dictation (null); made
+     *                    once per script
+     * @param scripted    the brain that runs agents' scripts
      * @param deepgramStt Deepgram recognizer for an agent, or null when no key is configured
      * @param openAi      OpenAI-compatible brain for an agent, or null when not configured
      * @param deepgramTts Deepgram Aura, or null when no key is configured
      */
-    public Providers(SphinxEngine sphinx, TextToSpeech mary, Function<AgentConfig, SpeechToText> deepgramStt,
-                     Function<AgentConfig, AgentBrain> openAi, TextToSpeech deepgramTts) {
-        this.sphinx = sphinx;
+    public Providers(Function<String, SpeechToText> offlineStt, TextToSpeech mary, AgentBrain scripted,
+                     Function<AgentConfig, SpeechToText> deepgramStt, Function<AgentConfig, AgentBrain> openAi,
+                     TextToSpeech deepgramTts) {
+        this.offlineStt = offlineStt;
         this.mary = mary;
+        this.scripted = scripted;
         this.deepgramStt = deepgramStt;
         this.openAi = openAi;
         this.deepgramTts = deepgramTts;
@@ -78,9 +79,9 @@ public final class Providers {
         }
         String script = agent == null ? null : agent.getScriptJson();
         if (script == null) {
-            return grammars.computeIfAbsent("", k -> sphinx.dictation());
+            return grammars.computeIfAbsent("", k -> offlineStt.apply(null));
         }
-        return grammars.computeIfAbsent(script, json -> sphinx.forGrammar(JsgfGrammar.of(Script.parse(json))));
+        return grammars.computeIfAbsent(script, offlineStt);
     }
 
     /** The synthesizer of an agent. */

@@ -1,7 +1,5 @@
 package io.sipai.edge.pipeline;
 
-import java.util.function.BiConsumer;
-
 import io.sipai.edge.brain.AgentBrain;
 import io.sipai.edge.pipeline.internal.CallActor;
 import io.sipai.edge.pipeline.internal.Response;
@@ -16,28 +14,18 @@ final class ReplyEvents implements AgentBrain.ReplyListener {
     private final Response r;
     private final CallActor actor;
     private final TurnTracker turns;
-    private final BiConsumer<Response, String> text;
-    private final BiConsumer<Response, Boolean> done;
-    private final BiConsumer<Response, String> failed;
+    private final ConversationEvents events;
 
-    /**
-     * @param text   a piece of the reply's text
-     * @param done   the brain finished the reply; true when it asked to end the call
-     * @param failed the brain failed, with its error
-     */
-    ReplyEvents(Response r, CallActor actor, TurnTracker turns, BiConsumer<Response, String> text,
-                BiConsumer<Response, Boolean> done, BiConsumer<Response, String> failed) {
+    ReplyEvents(Response r, CallActor actor, TurnTracker turns, ConversationEvents events) {
         this.r = r;
         this.actor = actor;
         this.turns = turns;
-        this.text = text;
-        this.done = done;
-        this.failed = failed;
+        this.events = events;
     }
 
     @Override
     public void text(String delta) {
-        actor.execute(() -> text.accept(r, delta));
+        actor.execute(() -> events.replyText(r, delta));
     }
 
     @Override
@@ -51,11 +39,11 @@ final class ReplyEvents implements AgentBrain.ReplyListener {
 
     @Override
     public void done(boolean endCall) {
-        actor.execute(() -> done.accept(r, endCall));
+        actor.execute(() -> events.replyDone(r, endCall));
     }
 
     @Override
     public void failed(String error) {
-        actor.execute(() -> failed.accept(r, error));
+        actor.execute(() -> events.replyFailed(r, error));
     }
 }

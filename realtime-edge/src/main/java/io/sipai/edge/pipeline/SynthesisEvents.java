@@ -1,8 +1,5 @@
 package io.sipai.edge.pipeline;
 
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-
 import io.sipai.edge.pipeline.internal.CallActor;
 import io.sipai.edge.pipeline.internal.Playback;
 import io.sipai.edge.pipeline.internal.Response;
@@ -21,25 +18,18 @@ final class SynthesisEvents implements TextToSpeech.AudioListener {
     private final PipelineParts parts;
     private final CallActor actor;
     private final Playback playback;
-    private final Supplier<Response> response;
-    private final Consumer<String> fail;
+    private final ConversationEvents events;
 
-    /**
-     * @param response the reply in progress, or null; read from the synthesizer's thread
-     * @param fail     ends the call as ERROR with this detail
-     */
-    SynthesisEvents(PipelineParts parts, CallActor actor, Playback playback, Supplier<Response> response,
-                    Consumer<String> fail) {
+    SynthesisEvents(PipelineParts parts, CallActor actor, Playback playback, ConversationEvents events) {
         this.parts = parts;
         this.actor = actor;
         this.playback = playback;
-        this.response = response;
-        this.fail = fail;
+        this.events = events;
     }
 
     @Override
     public void audio(String sentenceId, short[] pcm16k, int length) {
-        Response r = response.get();
+        Response r = events.response();
         boolean prompt = sentenceId.startsWith(PROMPT);
         if (prompt || r != null && r.indexOf(sentenceId) >= 0) {
             if (r != null && r.ttsFirstByteNanos == 0) {
@@ -52,7 +42,7 @@ final class SynthesisEvents implements TextToSpeech.AudioListener {
     @Override
     public void done(String sentenceId) {
         actor.execute(() -> {
-            Response r = response.get();
+            Response r = events.response();
             if (sentenceId.startsWith(PROMPT) || r != null && r.indexOf(sentenceId) >= 0) {
                 if (r != null && r.indexOf(sentenceId) >= 0) {
                     r.synthesized++;
@@ -65,6 +55,6 @@ final class SynthesisEvents implements TextToSpeech.AudioListener {
 
     @Override
     public void failed(String error) {
-        actor.execute(() -> fail.accept("tts " + parts.tts().name() + ": " + error));
+        actor.execute(() -> events.fail("tts " + parts.tts().name() + ": " + error));
     }
 }

@@ -1,7 +1,6 @@
 package io.sipai.edge.pipeline;
 
 import java.util.List;
-import java.util.function.Consumer;
 
 import io.sipai.edge.brain.AgentBrain;
 import io.sipai.edge.pipeline.internal.CallActor;
@@ -27,16 +26,15 @@ final class ToolCalls {
     private final SessionOutput output;
     private final CallActor actor;
     private final Playback playback;
-    private final Consumer<Response> settled;
+    private final ConversationEvents events;
 
-    /** @param settled told on the actor after each tool call of a reply finished (the reply may now be complete) */
     ToolCalls(PipelineParts parts, SessionOutput output, CallActor actor, Playback playback,
-              Consumer<Response> settled) {
+              ConversationEvents events) {
         this.parts = parts;
         this.output = output;
         this.actor = actor;
         this.playback = playback;
-        this.settled = settled;
+        this.events = events;
     }
 
     /** Runs the tool calls the brain made in {@code r}; {@code r.pendingTools} counts the unfinished ones. */
@@ -53,14 +51,14 @@ final class ToolCalls {
                 if (outcome.effect() == ToolRunner.Effect.TRANSFER_CALL) {
                     // Runs once the reply played, so the caller hears "I'll put you through" before the hand-over.
                     r.transfer = new PendingTransfer(call, outcome.target(), requested);
-                    settled.accept(r);
+                    events.settled(r);
                     return;
                 }
                 output.emit(completed(call, outcome.result().success(), outcome.error() == null
                         ? outcome.result().resultJson() : null, outcome.error(), outcome.durationMs()));
                 r.toolResults.add(outcome.result());
                 effect(r, call, outcome.effect());
-                settled.accept(r);
+                events.settled(r);
             }));
         }
     }

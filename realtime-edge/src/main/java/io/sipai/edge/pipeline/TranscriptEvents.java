@@ -1,7 +1,5 @@
 package io.sipai.edge.pipeline;
 
-import java.util.function.Consumer;
-
 import io.sipai.edge.asr.TranscriptListener;
 import io.sipai.edge.pipeline.internal.CallActor;
 import io.sipai.edge.session.SessionOutput;
@@ -18,21 +16,15 @@ final class TranscriptEvents implements TranscriptListener {
     private final SessionOutput output;
     private final CallActor actor;
     private final TurnTracker turns;
-    private final Consumer<String> userTurn;
-    private final Consumer<String> fail;
+    private final ConversationEvents events;
 
-    /**
-     * @param userTurn gets the text of a finished caller turn (blank when nothing was recognized)
-     * @param fail     ends the call as ERROR with this detail
-     */
     TranscriptEvents(PipelineParts parts, SessionOutput output, CallActor actor, TurnTracker turns,
-                     Consumer<String> userTurn, Consumer<String> fail) {
+                     ConversationEvents events) {
         this.parts = parts;
         this.output = output;
         this.actor = actor;
         this.turns = turns;
-        this.userTurn = userTurn;
-        this.fail = fail;
+        this.events = events;
     }
 
     @Override
@@ -52,14 +44,14 @@ final class TranscriptEvents implements TranscriptListener {
             }
             String turnText = turns.finalTranscript(text, endOfTurn);
             if (turnText != null) {
-                userTurn.accept(turnText);
+                events.userTurn(turnText);
             }
         });
     }
 
     @Override
     public void failed(String error) {
-        actor.execute(() -> fail.accept("asr " + parts.stt().engine() + ": " + error));
+        actor.execute(() -> events.fail("asr " + parts.stt().engine() + ": " + error));
     }
 
     private TranscriptChunk chunk(String text, boolean isFinal, float confidence, long startMs, long endMs) {

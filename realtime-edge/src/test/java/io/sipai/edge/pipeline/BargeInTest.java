@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.sipai.edge.agents.AgentDirectory;
-import io.sipai.edge.auth.TwilioSignature;
 import io.sipai.edge.testing.EdgeIntegrationTest;
 import io.sipai.edge.tts.MaryEngine;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
 import io.sipai.events.CallEvent;
+import io.sipai.schemas.telephony.TwilioSignature;
 import io.sipai.testing.kafka.TestKafka;
 import io.sipai.testing.ws.WsClient;
 import org.junit.jupiter.api.Test;

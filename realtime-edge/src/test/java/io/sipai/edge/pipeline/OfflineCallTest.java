@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.sipai.edge.agents.AgentDirectory;
-import io.sipai.edge.auth.TwilioSignature;
 import io.sipai.edge.testing.EdgeIntegrationTest;
 import io.sipai.edge.tts.MaryEngine;
+import io.sipai.schemas.telephony.TwilioSignature;
 import io.sipai.testing.ws.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

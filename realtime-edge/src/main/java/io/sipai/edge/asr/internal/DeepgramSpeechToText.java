@@ -1,0 +1,161 @@
+package io.sipai.edge.asr.internal;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.sipai.edge.asr.SpeechToText;
+import io.sipai.edge.asr.TranscriptListener;
+import io.sipai.edge.pipeline.ws.VendorSocket;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Deepgram streaming speech-to-text ({@code /v1/listen} over WebSocket): linear16 16 kHz audio in binary frames;
+ * interim results as partials; each {@code is_final} result as a final piece; {@code speech_final}, a
+ * {@code from_finalize} result or {@code UtteranceEnd} ends the turn. The pipeline's end of turn sends
+ * {@code Finalize}; {@code KeepAlive} goes out when no audio was sent for 3 s; {@code CloseStream} at the end. A
+ * refused handshake or an error close (1008 DATA-0000, 1011 NET-000x) fails the stream.
+ */
+public final class DeepgramSpeechToText implements SpeechToText {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final ScheduledExecutorService KEEP_ALIVE = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("deepgram-keepalive").factory());
+    private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    private final HttpClient http;
+    private final URI uri;
+    private final String apiKey;
+    private final Duration connectTimeout;
+
+    public DeepgramSpeechToText(HttpClient http, String baseUrl, String apiKey, String model, int endpointingMs,
+                                Duration connectTimeout) {
+        this.http = http;
+        this.uri = URI.create(baseUrl + "/v1/listen?model=" + model + "&encoding=linear16&sample_rate=16000"
+                + "&channels=1&interim_results=true&endpointing=" + endpointingMs + "&utterance_end_ms=1000"
+                + "&vad_events=true&smart_format=true");
+        this.apiKey = apiKey;
+        this.connectTimeout = connectTimeout;
+    }
+
+    @Override
+    public String engine() {
+        return "deepgram";
+    }
+
+    @Override
+    public Stream open(String callId, TranscriptListener listener) {
+        return new DeepgramStream(listener);
+    }
+
+    /** One call's recognition socket. */
+    private final class DeepgramStream implements Stream, VendorSocket.Handler {
+
+        private final TranscriptListener listener;
+        private final VendorSocket socket;
+        private final ScheduledFuture<?> keepAlive;
+        private volatile long lastSentNanos = System.nanoTime();
+        private volatile boolean ending;
+        private boolean finalSinceTurnEnd;
+        private volatile boolean finalizing;
+
+        DeepgramStream(TranscriptListener listener) {
+            this.listener = listener;
+            this.socket = VendorSocket.open(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
+                    this);
+            this.keepAlive = KEEP_ALIVE.scheduleAtFixedRate(this::keepAlive, 1, 1, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void audio(short[] frame, int length, long offsetMs) {
+            byte[] pcm = new byte[length * 2];
+            for (int i = 0; i < length; i++) {
+                pcm[2 * i] = (byte) frame[i];
+                pcm[2 * i + 1] = (byte) (frame[i] >> 8);
+            }
+            lastSentNanos = System.nanoTime();
+            socket.sendBinary(pcm);
+        }
+
+        @Override
+        public void endOfTurn(long startMs, long endMs) {
+            finalizing = true;
+            socket.sendText("{\"type\":\"Finalize\"}");
+        }
+
+        @Override
+        public void close() {
+            ending = true;
+            keepAlive.cancel(false);
+            socket.sendText("{\"type\":\"CloseStream\"}");
+            socket.close();
+        }
+
+        private void keepAlive() {
+            if (System.nanoTime() - lastSentNanos > KEEP_ALIVE_NANOS) {
+                lastSentNanos = System.nanoTime();
+                socket.sendText("{\"type\":\"KeepAlive\"}");
+            }
+        }
+
+        @Override
+        public void text(String message) {
+            JsonNode msg;
+            try {
+                msg = JSON.readTree(message);
+            } catch (JacksonException e) {
+                listener.failed("deepgram sent malformed JSON: " + e.getOriginalMessage());
+                return;
+            }
+            switch (msg.path("type").asString("")) {
+                case "Results" -> results(msg);
+                case "UtteranceEnd" -> {
+                    if (finalSinceTurnEnd) {
+                        finalSinceTurnEnd = false;
+                        long end = (long) (msg.path("last_word_end").asDouble() * 1000);
+                        listener.fin("", 0f, end, end, true);
+                    }
+                }
+                default -> {
+                    // SpeechStarted (the edge's own VAD decides), Metadata: nothing to do.
+                }
+            }
+        }
+
+        private void results(JsonNode msg) {
+            JsonNode alternative = msg.path("channel").path("alternatives").path(0);
+            String transcript = alternative.path("transcript").asString("");
+            float confidence = (float) alternative.path("confidence").asDouble(0);
+            long start = (long) (msg.path("start").asDouble() * 1000);
+            long end = start + (long) (msg.path("duration").asDouble() * 1000);
+            if (!msg.path("is_final").asBoolean(false)) {
+                if (!transcript.isBlank()) {
+                    listener.partial(transcript, confidence, start, end);
+                }
+                return;
+            }
+            // from_finalize is not guaranteed when little audio was buffered: after a Finalize, the next final
+            // result answers it.
+            boolean endOfTurn = msg.path("speech_final").asBoolean(false)
+                    || msg.path("from_finalize").asBoolean(false) || finalizing;
+            finalizing = false;
+            finalSinceTurnEnd = !endOfTurn && (finalSinceTurnEnd || !transcript.isBlank());
+            listener.fin(transcript, confidence, start, end, endOfTurn);
+        }
+
+        @Override
+        public void closed(int code, String reason) {
+            keepAlive.cancel(false);
+            if (!ending || code != 1000 && code != -1) {
+                listener.failed("deepgram closed the stream: " + code + " " + reason);
+            }
+        }
+    }
+}

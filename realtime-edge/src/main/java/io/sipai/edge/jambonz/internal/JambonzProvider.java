@@ -1,0 +1,91 @@
+package io.sipai.edge.jambonz.internal;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.sipai.common.Transport;
+import io.sipai.edge.connection.ConnectionServices;
+import io.sipai.edge.connection.EdgeConnection;
+import io.sipai.edge.connection.UpgradeCheck;
+import io.sipai.edge.telephony.ProviderCall;
+import io.sipai.edge.telephony.TelephonyProvider;
+import io.sipai.edge.telephony.TelephonyTokens;
+import io.sipai.schemas.telephony.TransferTarget;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * The audio socket of jambonz's {@code listen} verb on {@code /telephony/jambonz/listen} (subprotocol
+ * {@code audio.jambonz.org}, {@code audio.drachtio.org} or a deployment's own name: whatever jambonz offers is
+ * accepted). The upgrade carries the per-call token in its query ({@code callId}, {@code tenantId}, {@code token};
+ * 401 missing, malformed or expired, 403 wrong call or replayed, 503 when the used-token cache is full); the call's
+ * query parameters are kept for the connection ({@link JambonzConnection}). Transfers redirect the call to this
+ * edge's transfer hook ({@link JambonzRedirect}).
+ */
+public final class JambonzProvider implements TelephonyProvider {
+
+    /** Session attribute prefix for the query parameters of a listen upgrade. */
+    static final String QUERY_PREFIX = "sipai.query.";
+
+    private static final List<String> KEPT = List.of("callId", "tenantId", "agentId", "campaignId", "from", "to",
+            "direction", "outRate", "mode");
+
+    private final TelephonyTokens tokens;
+    private final JambonzRedirect redirect;
+    private final Clock clock;
+
+    public JambonzProvider(TelephonyTokens tokens, JambonzRedirect redirect, Clock clock) {
+        this.tokens = tokens;
+        this.redirect = redirect;
+        this.clock = clock;
+    }
+
+    @Override
+    public Transport transport() {
+        return Transport.JAMBONZ;
+    }
+
+    @Override
+    public List<String> paths() {
+        return List.of("/telephony/jambonz/listen");
+    }
+
+    @Override
+    public UpgradeCheck upgradeCheck() {
+        return this::checkToken;
+    }
+
+    private UpgradeCheck.Refusal checkToken(ServerHttpRequest request, Map<String, Object> attributes) {
+        TelephonyTokens.Result result = tokens.verify(UpgradeCheck.query(request, "callId"),
+                UpgradeCheck.query(request, "tenantId"), UpgradeCheck.query(request, "token"), clock.instant());
+        HttpStatus refused = result.refusalStatus();
+        if (refused != null) {
+            return new UpgradeCheck.Refusal(refused, result.describe());
+        }
+        for (String name : KEPT) {
+            String value = UpgradeCheck.query(request, name);
+            if (value != null) {
+                attributes.put(QUERY_PREFIX + name, value);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String subprotocol(List<String> offered) {
+        return offered.isEmpty() ? null : offered.getFirst();
+    }
+
+    @Override
+    public EdgeConnection open(WebSocketSession ws, ConnectionServices services) {
+        return new JambonzConnection(ws, services, this);
+    }
+
+    @Override
+    public CompletableFuture<Void> transfer(ProviderCall call, TransferTarget target) {
+        return redirect.toHook(call, target);
+    }
+}

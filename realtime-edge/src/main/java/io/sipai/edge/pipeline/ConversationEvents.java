@@ -1,0 +1,48 @@
+package io.sipai.edge.pipeline;
+
+import io.sipai.common.EndReason;
+import io.sipai.edge.pipeline.internal.Response;
+
+/**
+ * What the helpers of one call's conversation ({@link CallTimers}, {@link TranscriptEvents},
+ * {@link SynthesisEvents}, {@link ReplyEvents}, {@link ToolCalls}, {@link ProviderTransfer}) tell its coordinator,
+ * {@link CallConversation}, and the little they read back. Called on the call's actor, except {@link #response()},
+ * which the synthesizer's thread reads too.
+ */
+interface ConversationEvents {
+
+    /** The reply in progress, or null. */
+    Response response();
+
+    /** Whether the conversation is over: the call ended, or a transfer handed it to the provider. */
+    boolean over();
+
+    /** The caller finished a turn with this text (blank when nothing was recognized). */
+    void userTurn(String text);
+
+    /** A piece of reply {@code r}'s text streamed in. */
+    void replyText(Response r, String delta);
+
+    /** The brain finished reply {@code r}; {@code endCall} when it asked to end the call. */
+    void replyDone(Response r, boolean endCall);
+
+    /** The brain failed on reply {@code r}. */
+    void replyFailed(Response r, String error);
+
+    /** A tool call of {@code r}, or its failed transfer, settled: {@code r} may now be complete. */
+    void settled(Response r);
+
+    /** The provider took the call over: no more replies, prompts or silence timers. */
+    void handedOver();
+
+    /** The caller stayed silent: speak the silence prompt, with a {@code prompt-} mark after it. */
+    void promptSilence();
+
+    /** Ends the call, unless the conversation is over already. */
+    void hangup(EndReason reason, String detail);
+
+    /** Ends the call as ERROR with this detail. */
+    default void fail(String detail) {
+        hangup(EndReason.ERROR, detail);
+    }
+}

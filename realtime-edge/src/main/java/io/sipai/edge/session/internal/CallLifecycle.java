@@ -1,0 +1,138 @@
+package io.sipai.edge.session.internal;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import io.sipai.common.EndReason;
+import io.sipai.edge.events.CallEvents;
+import io.sipai.edge.session.CallContext;
+import io.sipai.edge.session.MediaTransport;
+import io.sipai.edge.session.VoicePipeline;
+import io.sipai.edge.wire.CloseCodes;
+import io.sipai.events.CallEnded;
+import io.sipai.schemas.telephony.TransferTarget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of one call from start to end: holds its pipeline, calls into it so that a pipeline failure ends the
+ * call, keeps the state of a transfer under way, and ends the call once (pipeline closed, CallEnded written, slot
+ * released, the call unregistered). {@link #end} may be called from any thread; the first call wins.
+ */
+final class CallLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallLifecycle.class);
+    /** A transfer fails this long after the provider clients' own timeout (EDGE_TRANSFER_TIMEOUT_MS) at the latest. */
+    private static final long TRANSFER_TIMEOUT_SLACK_MS = 1000;
+
+    private final CallContext context;
+    private final MediaTransport transport;
+    private final boolean slotHeld;
+    private final SessionServices services;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final long startedNanos = System.nanoTime();
+    private volatile VoicePipeline pipeline;
+    private volatile TransferTarget transferringTo;
+
+    CallLifecycle(CallContext context, MediaTransport transport, boolean slotHeld, SessionServices services) {
+        this.context = context;
+        this.transport = transport;
+        this.slotHeld = slotHeld;
+        this.services = services;
+    }
+
+    CallContext context() {
+        return context;
+    }
+
+    void attach(VoicePipeline created) {
+        this.pipeline = created;
+    }
+
+    /** The call's pipeline, or null while it is being created. */
+    VoicePipeline pipeline() {
+        return pipeline;
+    }
+
+    boolean ended() {
+        return ended.get();
+    }
+
+    boolean holdsSlot() {
+        return slotHeld;
+    }
+
+    /** Calls the pipeline unless it does not exist yet or the call ended; a failure ends the call. */
+    void guard(Consumer<VoicePipeline> call) {
+        VoicePipeline current = pipeline;
+        if (current == null || ended.get()) {
+            return;
+        }
+        try {
+            call.accept(current);
+        } catch (RuntimeException e) {
+            pipelineFailed(e);
+        }
+    }
+
+    /** The pipeline threw: the call cannot go on, so it ends as ERROR and the connection closes with 1011. */
+    void pipelineFailed(RuntimeException e) {
+        LOG.error("pipeline of call {} failed", context.callId(), e);
+        endAndClose(EndReason.ERROR, "pipeline failed: " + e.getClass().getSimpleName(), CloseCodes.INTERNAL,
+                "internal error");
+    }
+
+    /** See {@link io.sipai.edge.session.CallSession#end}. */
+    void end(EndReason reason, String detail) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        TransferTarget transfer = transferringTo;
+        if (reason == EndReason.CALLER_HANGUP && transfer != null) {
+            reason = EndReason.TRANSFERRED;
+            detail = "transferred to " + transfer.uri() + (detail == null ? "" : "; " + detail);
+        }
+        services.registry().remove(this);
+        VoicePipeline current = pipeline;
+        if (current != null) {
+            try {
+                current.close(reason);
+            } catch (RuntimeException e) {
+                LOG.warn("pipeline of call {} failed to close: {}", context.callId(), e.toString());
+            }
+        }
+        long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        services.publisher().publishTerminal(CallEvents.envelope(context.ref(), CallEnded.newBuilder()
+                .setReason(reason).setDetail(detail).setDurationMs(durationMs).build(), Instant.now()));
+        if (slotHeld) {
+            services.admission().release(context.slot(), reason.name());
+        }
+        LOG.info("call {} ended: {}{}", context.callId(), reason, detail == null ? "" : " (" + detail + ")");
+    }
+
+    void endAndClose(EndReason reason, String detail, int closeCode, String closeReason) {
+        end(reason, detail);
+        transport.close(closeCode, closeReason);
+    }
+
+    /**
+     * Hands the call to {@code target} through the transport. The target is remembered before the request goes
+     * out, because the provider may end the stream before its answer arrives; a failed transfer forgets it again.
+     */
+    CompletableFuture<MediaTransport.Transferred> transfer(TransferTarget target) {
+        if (ended.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the call already ended"));
+        }
+        transferringTo = target;
+        return transport.transfer(target).orTimeout(services.settings().transferTimeoutMs()
+                        + TRANSFER_TIMEOUT_SLACK_MS, TimeUnit.MILLISECONDS)
+                .whenComplete((how, error) -> {
+                    if (error != null) {
+                        transferringTo = null;
+                    }
+                });
+    }
+}

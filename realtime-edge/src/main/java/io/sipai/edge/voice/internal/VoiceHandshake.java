@@ -1,0 +1,90 @@
+package io.sipai.edge.voice.internal;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import io.sipai.edge.auth.ApiKeys;
+import io.sipai.edge.auth.SignedUrls;
+import io.sipai.edge.connection.UpgradeCheck;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+
+/**
+ * Authenticates {@code /realtime/voice} before the upgrade: 403 for an Origin outside
+ * {@code REALTIME_ALLOWED_ORIGINS}, 401 without a valid credential. Credentials: {@code Authorization: Bearer},
+ * {@code ?api_key=}, an API key offered as a {@code Sec-WebSocket-Protocol} (echoed back, {@link #subprotocol}), or
+ * a signed URL. The tenant is stored in the session attribute {@link #TENANT}. Credentials never reach a log.
+ */
+public final class VoiceHandshake implements UpgradeCheck {
+
+    /** Session attribute holding the authenticated tenant id. */
+    public static final String TENANT = "sipai.tenant";
+    /** Subprotocol a client may offer when it authenticates otherwise. */
+    public static final String SUBPROTOCOL = "sipai.v1";
+
+    private final ApiKeys keys;
+    private final SignedUrls signedUrls;
+    private final List<String> origins;
+    private final Clock clock;
+
+    public VoiceHandshake(ApiKeys keys, SignedUrls signedUrls, List<String> origins, Clock clock) {
+        this.keys = keys;
+        this.signedUrls = signedUrls;
+        this.origins = List.copyOf(origins);
+        this.clock = clock;
+    }
+
+    /** The subprotocol to answer: the offered API key, else {@value #SUBPROTOCOL} if offered, else none. */
+    public String subprotocol(List<String> requested) {
+        for (String protocol : requested) {
+            if (keys.tenantOf(protocol) != null) {
+                return protocol;
+            }
+        }
+        return requested.contains(SUBPROTOCOL) ? SUBPROTOCOL : null;
+    }
+
+    @Override
+    public Refusal check(ServerHttpRequest request, Map<String, Object> attributes) {
+        String origin = request.getHeaders().getOrigin();
+        if (origin != null && !origins.isEmpty() && !origins.contains(origin) && !origins.contains("*")) {
+            return new Refusal(HttpStatus.FORBIDDEN, "origin not allowed");
+        }
+        String tenant = authenticate(request);
+        if (tenant == null) {
+            return new Refusal(HttpStatus.UNAUTHORIZED,
+                    "a valid API key (Bearer, api_key or subprotocol) or signed URL is required");
+        }
+        attributes.put(TENANT, tenant);
+        return null;
+    }
+
+    private String authenticate(ServerHttpRequest request) {
+        String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return keys.tenantOf(authorization.substring(7).strip());
+        }
+        String queryKey = UpgradeCheck.query(request, "api_key");
+        if (queryKey != null) {
+            return keys.tenantOf(queryKey);
+        }
+        for (String protocol : request.getHeaders().getOrEmpty("Sec-WebSocket-Protocol")) {
+            for (String offered : protocol.split(",")) {
+                String tenant = keys.tenantOf(offered.strip());
+                if (tenant != null) {
+                    return tenant;
+                }
+            }
+        }
+        String sig = UpgradeCheck.query(request, "sig");
+        if (sig != null) {
+            String tenant = UpgradeCheck.query(request, "tenant");
+            SignedUrls.Result result = signedUrls.verify(request.getURI().getRawPath(), tenant,
+                    UpgradeCheck.query(request, "exp"), sig, clock.instant());
+            return result == SignedUrls.Result.VALID ? tenant : null;
+        }
+        return null;
+    }
+}

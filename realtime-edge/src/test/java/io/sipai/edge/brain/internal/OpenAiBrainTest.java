@@ -1,0 +1,182 @@
+package io.sipai.edge.brain.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpServer;
+import io.sipai.common.CallDirection;
+import io.sipai.common.Transport;
+import io.sipai.edge.brain.AgentBrain.BrainInput;
+import io.sipai.edge.brain.AgentBrain;
+import io.sipai.edge.session.CallContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real Chat Completions streaming client against a loopback server that answers with the recorded SSE streams
+ * of the protocol sheet: text deltas, tool-call fragments, in-stream errors, HTTP errors and a stalled server.
+ */
+class OpenAiBrainTest {
+
+    private static final String PREFIX = "{\"id\":\"chatcmpl-ABfw8AOXnoa2kzy11vVTSjuQhHCQr\",\"object\":"
+            + "\"chat.completion.chunk\",\"created\":1727346176,\"model\":\"gpt-4o-2024-08-06\","
+            + "\"system_fingerprint\":\"fp_7568d46099\",\"choices\":[{\"index\":0,\"delta\":";
+    private static final String SUFFIX = ",\"logprobs\":null,\"finish_reason\":null}]}";
+
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> responses = new CopyOnWriteArrayList<>();
+    private final HttpServer server = server();
+    private final Recorder recorder = new Recorder();
+
+    private HttpServer server() {
+        try {
+            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            s.createContext("/v1/chat/completions", exchange -> {
+                requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                        + "|auth=" + exchange.getRequestHeaders().getFirst("Authorization"));
+                String answer = responses.remove(0);
+                if (answer.startsWith("STALL")) {
+                    return;
+                }
+                int status = answer.startsWith("HTTP401") ? 401 : 200;
+                byte[] body = (status == 401 ? answer.substring(7) : answer).getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", status == 200 ? "text/event-stream"
+                        : "application/json");
+                exchange.sendResponseHeaders(status, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            s.start();
+            return s;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private AgentBrain.Conversation conversation(Duration timeout) {
+        OpenAiBrain brain = new OpenAiBrain(HttpClient.newHttpClient(), "http://127.0.0.1:"
+                + server.getAddress().getPort() + "/v1", "sk-test", "gpt-4o-2024-08-06", timeout);
+        return brain.start(new CallContext("call-1", "acme", null, null, CallDirection.INBOUND,
+                Transport.WEBSOCKET, null, null, null, null));
+    }
+
+    private static String sse(String... data) {
+        StringBuilder out = new StringBuilder();
+        for (String d : data) {
+            out.append("data: ").append(d).append("\n\n");
+        }
+        return out.append("data: [DONE]\n\n").toString();
+    }
+
+    @Test
+    void textDeltasStreamInOrderAndTheReplyCompletes() {
+        responses.add(sse(PREFIX + "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}" + SUFFIX,
+                PREFIX + "{\"content\":\"I'm\"}" + SUFFIX, PREFIX + "{\"content\":\" unable\"}" + SUFFIX,
+                PREFIX + "{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}",
+                "{\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"total_tokens\":3}}"));
+        conversation(Duration.ofSeconds(5)).respond(new BrainInput.UserText("hello"), recorder);
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.contains("done"));
+        assertThat(recorder.events).containsExactly("text:I'm", "text: unable", "done");
+        assertThat(requests.getFirst()).contains("\"stream\":true").contains("\"model\":\"gpt-4o-2024-08-06\"")
+                .contains("{\"role\":\"user\",\"content\":\"hello\"}").endsWith("|auth=Bearer sk-test");
+    }
+
+    @Test
+    void toolCallFragmentsAreAssembledAndTheResultGoesBack() {
+        String first = PREFIX + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":"
+                + "\"call_c91SqDXlYFuETYv8mUHzz6pp\",\"type\":\"function\",\"function\":{\"name\":\"GetWeatherArgs\","
+                + "\"arguments\":\"\"}}],\"refusal\":null}" + SUFFIX;
+        List<String> pieces = List.of("{\\\"", "city", "\\\":\\\"", "Ed", "inburgh", "\\\",\\\"", "country",
+                "\\\":\\\"", "UK", "\\\",\\\"", "units", "\\\":\\\"", "c", "\\\"}");
+        List<String> chunks = new java.util.ArrayList<>(List.of(first));
+        pieces.forEach(p -> chunks.add(PREFIX + "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\""
+                + p + "\"}}]}" + SUFFIX));
+        chunks.add(PREFIX + "{},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}]}");
+        responses.add(sse(chunks.toArray(String[]::new)));
+        responses.add(sse(PREFIX + "{\"content\":\"It is 11 degrees.\"}" + SUFFIX));
+        AgentBrain.Conversation conversation = conversation(Duration.ofSeconds(5));
+
+        conversation.respond(new BrainInput.UserText("weather in Edinburgh?"), recorder);
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.contains("done"));
+        assertThat(recorder.events).containsExactly("tool:call_c91SqDXlYFuETYv8mUHzz6pp GetWeatherArgs "
+                + "{\"city\":\"Edinburgh\",\"country\":\"UK\",\"units\":\"c\"}", "done");
+
+        AgentBrain.ToolCall call = new AgentBrain.ToolCall("call_c91SqDXlYFuETYv8mUHzz6pp", "GetWeatherArgs",
+                "{\"city\":\"Edinburgh\",\"country\":\"UK\",\"units\":\"c\"}");
+        recorder.events.clear();
+        conversation.respond(new BrainInput.ToolResults(List.of(new AgentBrain.ToolResult(call, true,
+                "{\"temp_c\": 11}"))), recorder);
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.contains("done"));
+        assertThat(requests.get(1)).contains("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":"
+                + "\"call_c91SqDXlYFuETYv8mUHzz6pp\",\"type\":\"function\",\"function\":{\"name\":\"GetWeatherArgs\","
+                + "\"arguments\":\"{\\\"city\\\":\\\"Edinburgh\\\",\\\"country\\\":\\\"UK\\\",\\\"units\\\":\\\"c\\\"}\"}}]}",
+                "{\"role\":\"tool\",\"tool_call_id\":\"call_c91SqDXlYFuETYv8mUHzz6pp\",\"content\":\"{\\\"temp_c\\\": 11}\"}");
+        assertThat(recorder.events).containsExactly("text:It is 11 degrees.", "done");
+    }
+
+    @Test
+    void anErrorInsideTheStreamFailsTheReply() {
+        responses.add("data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}\n\n");
+        conversation(Duration.ofSeconds(5)).respond(new BrainInput.UserText("hi"), recorder);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
+        assertThat(recorder.failures.getFirst()).isEqualTo("error in stream: The server had an error");
+    }
+
+    @Test
+    void anHttpErrorFailsTheReplyWithItsMessage() {
+        responses.add("HTTP401{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":"
+                + "\"invalid_request_error\",\"code\":\"invalid_api_key\"}}");
+        conversation(Duration.ofSeconds(5)).respond(new BrainInput.UserText("hi"), recorder);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
+        assertThat(recorder.failures.getFirst()).isEqualTo("HTTP 401: Incorrect API key provided");
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOut() {
+        responses.add("STALL");
+        conversation(Duration.ofMillis(300)).respond(new BrainInput.UserText("hi"), recorder);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
+        assertThat(recorder.failures.getFirst()).startsWith("timeout");
+    }
+
+    /** Records a reply. */
+    static final class Recorder implements AgentBrain.ReplyListener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final List<String> failures = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void text(String delta) {
+            events.add("text:" + delta);
+        }
+
+        @Override
+        public void toolCall(AgentBrain.ToolCall call) {
+            events.add("tool:" + call.id() + " " + call.name() + " " + call.argumentsJson());
+        }
+
+        @Override
+        public void done(boolean endCall) {
+            events.add("done");
+        }
+
+        @Override
+        public void failed(String error) {
+            failures.add(error);
+        }
+    }
+}
