@@ -176,28 +176,44 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
         DefaultErrorHandler errors = new DefaultErrorHandler(this::recover, backOff);
         errors.addNotRetryableExceptions(UnprocessableRecordException.class);
         errors.setCommitRecovered(groupId != null);
+        // An assigned loop has no group to commit to: committing after a skip would only fail.
+        errors.setAckAfterHandle(groupId != null);
         return errors;
     }
 
     private void onBatch(List<ConsumerRecord<byte[], byte[]>> batch, Consumer<?, ?> consumer) {
-        try {
-            handler.handle(batch);
-        } catch (UnprocessableRecordException e) {
-            if (e.index() > 0 && e.index() < batch.size()) {
-                // The error handler takes the records before the failed one as done and never delivers them again,
-                // so they count here: else an assigned loop whose partition ends in them would never catch up.
-                positions.handled(batch.subList(0, e.index()));
+        List<ConsumerRecord<byte[], byte[]>> rest = batch;
+        while (!rest.isEmpty()) {
+            try {
+                handler.handle(rest);
+                positions.handled(rest);
+                rest = List.of();
+            } catch (UnprocessableRecordException e) {
+                int index = Math.clamp(e.index(), 0, rest.size() - 1);
+                // The records before the failed one are done: the error handler never delivers them again.
+                positions.handled(rest.subList(0, index));
+                if (groupId != null) {
+                    throw new BatchListenerFailedException(name + ": " + e.getMessage(), e, index);
+                }
+                // An assigned loop has no group to commit a recovery to: it skips here and goes on.
+                skip(rest.get(index), e.getMessage());
+                rest = rest.subList(index + 1, rest.size());
             }
-            throw new BatchListenerFailedException(name + ": " + e.getMessage(), e, e.index());
         }
         records.increment(batch.size());
         failuresInARow.set(0);
-        positions.handled(batch);
         long behind = 0;
         for (TopicPartition partition : consumer.assignment()) {
             behind += consumer.currentLag(partition).orElse(0);
         }
         lag.set(behind);
+    }
+
+    private void skip(ConsumerRecord<?, ?> record, String reason) {
+        skipped.increment();
+        LOG.warn("{}: skipping record {}-{}@{}: {}", name, record.topic(), record.partition(), record.offset(),
+                reason);
+        positions.handled(List.of(record));
     }
 
     private void recover(ConsumerRecord<?, ?> record, Exception failure) {
@@ -207,10 +223,7 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
         }
         String reason = cause != null ? cause.getMessage() : String.valueOf(failure);
         if (quarantine == null) {
-            skipped.increment();
-            LOG.warn("{}: skipping record {}-{}@{}: {}", name, record.topic(), record.partition(), record.offset(),
-                    reason);
-            positions.handled(List.of(record));
+            skip(record, reason);
             return;
         }
         quarantine.write(record, cause instanceof UnprocessableRecordException unprocessable ? unprocessable.reason()
