@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +29,10 @@ final class Platform implements AutoCloseable {
 
     private final PlatformConfig config;
     private final List<ServiceProcess> services = new ArrayList<>();
-    private LocalKafka kafka;
-    private LocalPostgres postgres;
-    private String bootstrapServers;
-    private String dbUrl;
+    private volatile LocalKafka kafka;
+    private volatile LocalPostgres postgres;
+    private volatile String bootstrapServers;
+    private volatile String dbUrl;
     private String apiKey;
 
     Platform(PlatformConfig config) {
@@ -50,8 +52,9 @@ final class Platform implements AutoCloseable {
         return List.copyOf(services);
     }
 
-    /** Starts the infrastructure and creates the topics. */
+    /** Starts the broker and PostgreSQL side by side (each takes about a second), then creates the topics. */
     void startInfrastructure() throws Exception {
+        CompletableFuture<Void> database = CompletableFuture.runAsync(this::startPostgres);
         if (config.externalKafka()) {
             bootstrapServers = config.environment().get("KAFKA_BOOTSTRAP_SERVERS");
         } else {
@@ -60,15 +63,27 @@ final class Platform implements AutoCloseable {
             bootstrapServers = kafka.bootstrapServers();
         }
         LOG.info("kafka      {}", bootstrapServers);
-        if (config.externalPostgres()) {
-            dbUrl = config.environment().get("DB_URL");
-        } else {
-            postgres = new LocalPostgres(config.dataDir().resolve("postgres"), config.postgresPort());
-            postgres.start();
-            dbUrl = postgres.jdbcUrl();
+        try {
+            database.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
         LOG.info("postgresql {}", dbUrl);
         TopicSetup.createAll(bootstrapServers, 1);
+    }
+
+    private void startPostgres() {
+        if (config.externalPostgres()) {
+            dbUrl = config.environment().get("DB_URL");
+            return;
+        }
+        postgres = new LocalPostgres(config.dataDir().resolve("postgres"), config.postgresPort());
+        try {
+            postgres.start();
+        } catch (IOException | java.sql.SQLException e) {
+            throw new CompletionException(new IllegalStateException("PostgreSQL did not start: " + e, e));
+        }
+        dbUrl = postgres.jdbcUrl();
     }
 
     /** Starts every service and waits until each answers ready. */
