@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar launcher.jar up [--wipe]}: the whole platform on one machine until Ctrl-C.
  * {@code java -jar launcher.jar create-topics}: create every topic on {@code KAFKA_BOOTSTRAP_SERVERS} and exit
- * (the topic-init job of container deployments).
+ * (the topic-init job of container deployments). {@code java -jar launcher.jar train}: start and stop the platform
+ * once so the services' startup caches exist (run by {@code bin/sipai} after a build).
  */
 public final class Launcher {
 
@@ -33,6 +36,7 @@ public final class Launcher {
         try {
             status = switch (command) {
                 case "up" -> up(arguments.contains("--wipe"));
+                case "train" -> train();
                 case "create-topics" -> createTopics();
                 default -> usage("unknown command '" + command + "'");
             };
@@ -47,7 +51,7 @@ public final class Launcher {
     }
 
     private static int usage(String problem) {
-        System.err.println("sipai: " + problem + "\nusage: launcher.jar up [--wipe] | create-topics");
+        System.err.println("sipai: " + problem + "\nusage: launcher.jar up [--wipe] | train | create-topics");
         return 2;
     }
 
@@ -77,10 +81,34 @@ public final class Launcher {
             stopped.countDown();
         }, "sipai-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        platform.prepareServices();
         platform.startInfrastructure();
         platform.startServices();
         printUrls(config, (System.nanoTime() - started) / 1_000_000, platform.apiKey());
         stopped.await();
+        return 0;
+    }
+
+    /**
+     * Starts the whole platform once in a throw-away data directory and stops it as soon as every service is ready,
+     * so each service JVM records its class-data cache ({@link StartupCache}); {@code bin/sipai} runs it after a
+     * build, and every later {@code up} starts from the caches.
+     */
+    private static int train() throws Exception {
+        Path home = Path.of(System.getProperty("sipai.home", ".")).toAbsolutePath().normalize();
+        Path scratch = Files.createTempDirectory("sipai-train");
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.put("SIPAI_DATA_DIR", scratch.toString());
+        long started = System.nanoTime();
+        try (Platform platform = new Platform(PlatformConfig.fromEnvironment(home, environment))) {
+            platform.prepareServices();
+            platform.startInfrastructure();
+            platform.startServices();
+        } finally {
+            wipe(scratch);
+        }
+        LOG.info("startup caches recorded in {} s", String.format(Locale.ROOT, "%.1f",
+                (System.nanoTime() - started) / 1e9));
         return 0;
     }
 

@@ -29,6 +29,7 @@ final class Platform implements AutoCloseable {
 
     private final PlatformConfig config;
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final Map<String, CompletableFuture<Path>> runnableJars = new HashMap<>();
     private volatile LocalKafka kafka;
     private volatile LocalPostgres postgres;
     private volatile String bootstrapServers;
@@ -86,14 +87,37 @@ final class Platform implements AutoCloseable {
         dbUrl = postgres.jdbcUrl();
     }
 
-    /** Starts every service and waits until each answers ready. */
-    void startServices() throws Exception {
-        Map<String, String> environment = serviceEnvironment();
+    /**
+     * Unpacks the services' jars where needed ({@link ExtractedJar}), side by side and while the infrastructure
+     * starts; {@link #startServices} waits for it.
+     */
+    void prepareServices() {
         for (String name : SERVICES) {
             Path jar = config.home().resolve(name).resolve("target").resolve(name + "-exec.jar");
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests install)");
             }
+            runnableJars.put(name, CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ExtractedJar.of(jar, ServiceProcess.javaExecutable());
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CompletionException(e);
+                }
+            }));
+        }
+    }
+
+    /** Starts every service and waits until each answers ready. */
+    void startServices() throws Exception {
+        if (runnableJars.isEmpty()) {
+            prepareServices();
+        }
+        Map<String, String> environment = serviceEnvironment();
+        for (String name : SERVICES) {
+            Path jar = runnableJars.get(name).join();
             ServiceProcess service = new ServiceProcess(name, config.servicePorts().get(name), jar,
                     config.dataDir().resolve("logs").resolve(name + ".log"));
             service.start(environment);

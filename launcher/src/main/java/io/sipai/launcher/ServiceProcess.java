@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One sipai service running as a child process from its Spring Boot jar, logging (JSON) to its own file. The child
+ * One sipai service running as a child process from its (extracted) Spring Boot jar, logging (JSON) to its own file. The child
  * gets its own session ({@code setsid}) so Ctrl-C in the terminal reaches only the launcher, which then stops the
  * services in order.
  */
@@ -58,7 +58,7 @@ final class ServiceProcess {
         command.add(javaExecutable());
         command.addAll(List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
                 "--enable-native-access=ALL-UNNAMED", "-Dfile.encoding=UTF-8"));
-        command.addAll(StartupCache.flags(name, jar));
+        command.addAll(StartupCache.flags(name, jar, environment));
         String extra = environment.get(JVM_OPTIONS);
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.strip().split("\\s+")));
@@ -105,7 +105,7 @@ final class ServiceProcess {
         }
     }
 
-    private static String javaExecutable() {
+    static String javaExecutable() {
         return ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }

@@ -84,6 +84,8 @@ class PlatformSmokeTest {
         environment.remove("KAFKA_BOOTSTRAP_SERVERS");
         environment.remove("DB_URL");
         environment.put("LOG_LEVEL", "WARN");
+        // Recording the class-data caches only pays off from a second start; StartupCacheTest covers them.
+        environment.put(StartupCache.SETTING, "off");
         return new PlatformConfig(Path.of("..").toAbsolutePath().normalize(), dataDir, FreePorts.next(),
                 FreePorts.next(), FreePorts.next(), ports, environment);
     }

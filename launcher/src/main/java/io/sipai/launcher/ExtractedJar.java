@@ -1,0 +1,63 @@
+package io.sipai.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A service's Spring Boot jar unpacked into a plain jar plus its libraries ({@code java -Djarmode=tools extract}).
+ * Classes load faster from plain jars than from jars nested in one, and only classes of plain class-path jars go
+ * into the JVM's class-data cache ({@link StartupCache}), so the one-machine run starts the services from there. The
+ * extraction lives next to the jar in {@code target/} and is redone only when the jar changed.
+ */
+final class ExtractedJar {
+
+    private static final String STAMP = ".extracted-from";
+
+    private ExtractedJar() {
+    }
+
+    /** The runnable plain jar extracted from {@code bootJar}, extracting it first when missing or stale. */
+    static Path of(Path bootJar, String java) throws IOException, InterruptedException {
+        Path destination = bootJar.resolveSibling(fileName(bootJar).replace(".jar", "-extracted"));
+        Path runnable = destination.resolve(fileName(bootJar));
+        String stamp = String.format(Locale.ROOT, "%d-%d", Files.size(bootJar),
+                Files.getLastModifiedTime(bootJar).toMillis());
+        Path stampFile = destination.resolve(STAMP);
+        if (Files.isRegularFile(runnable) && Files.isRegularFile(stampFile)
+                && stamp.equals(Files.readString(stampFile, StandardCharsets.UTF_8))) {
+            return runnable;
+        }
+        deleteTree(destination);
+        Process extract = new ProcessBuilder(List.of(java, "-Djarmode=tools", "-jar", bootJar.toString(), "extract",
+                "--destination", destination.toString())).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!extract.waitFor(2, TimeUnit.MINUTES) || extract.exitValue() != 0 || !Files.isRegularFile(runnable)) {
+            extract.destroyForcibly();
+            throw new IllegalStateException("cannot extract " + bootJar + " (java -Djarmode=tools -jar ... extract)");
+        }
+        Files.writeString(stampFile, stamp, StandardCharsets.UTF_8);
+        return runnable;
+    }
+
+    private static String fileName(Path path) {
+        return path.getFileName().toString();
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
