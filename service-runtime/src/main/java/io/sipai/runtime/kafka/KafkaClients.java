@@ -20,7 +20,15 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class KafkaClients {
 
+    /** Every configuration built in this JVM, by client id, so a test can check what the real beans run with. */
+    private static final Map<String, Map<String, Object>> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
+
     private KafkaClients() {
+    }
+
+    /** The producer and consumer configurations built in this JVM so far, by client id (a snapshot). */
+    public static Map<String, Map<String, Object>> built() {
+        return Map.copyOf(BUILT);
     }
 
     /** An idempotent, {@code acks=all} producer configuration; {@code overrides} tune it (linger, batching). */
@@ -37,6 +45,7 @@ public final class KafkaClients {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.putAll(overrides);
         checkProducer(config);
+        BUILT.put(clientId, Map.copyOf(config));
         return config;
     }
 
@@ -54,6 +63,7 @@ public final class KafkaClients {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.putAll(overrides);
         checkConsumer(config);
+        BUILT.put(clientId, Map.copyOf(config));
         return config;
     }
 
