@@ -1,0 +1,133 @@
+package io.sipai.testing.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child JVM a failure test controls like a host: started with a command line and environment, logging to a file,
+ * and then stopped (SIGTERM), killed (SIGKILL), frozen (SIGSTOP) and thawed (SIGCONT), and started again with the
+ * same command line.
+ */
+public final class ChildProcess {
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path logFile;
+    private volatile Process process;
+
+    public ChildProcess(String name, List<String> command, Map<String, String> environment, Path logFile) {
+        this.name = name;
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+        this.logFile = logFile;
+    }
+
+    /** A {@code java} command line with this JVM's executable and the given arguments. */
+    public static List<String> java(List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(arguments);
+        return command;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** Starts (or starts again) the process; its output is appended to {@link #logFile()}. */
+    public synchronized void start() {
+        if (alive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        try {
+            Files.createDirectories(logFile.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    public boolean alive() {
+        Process current = process;
+        return current != null && current.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: the process dies at once, like a lost host; nothing of it runs any more. */
+    public void kill() {
+        Process current = process;
+        if (current != null) {
+            current.destroyForcibly();
+            waitFor(current, Duration.ofSeconds(10));
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}. */
+    public void stop(Duration grace) {
+        Process current = process;
+        if (current == null || !current.isAlive()) {
+            return;
+        }
+        current.destroy();
+        if (!waitFor(current, grace)) {
+            kill();
+        }
+    }
+
+    /** SIGSTOP: the process freezes (no thread runs, sockets stay open), like a host that stopped answering. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean waitFor(Process process, Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + (alive() ? " (pid " + pid() + ")" : " (not running)");
+    }
+}
