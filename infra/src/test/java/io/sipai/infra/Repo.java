@@ -58,6 +58,21 @@ final class Repo {
         }
     }
 
+    /**
+     * Makes a check that needs {@code tool} run only where it is installed: without the tool the check fails when
+     * {@code SIPAI_REQUIRE_TOOLS=true} (set by {@code .ci/run}, which installs every tool, so CI never skips a
+     * check) and is skipped with {@code why} otherwise (a developer's machine).
+     */
+    static void requireTool(String tool, String why) {
+        if (onPath(tool)) {
+            return;
+        }
+        if ("true".equals(System.getenv("SIPAI_REQUIRE_TOOLS"))) {
+            throw new AssertionError(tool + " is not installed, and SIPAI_REQUIRE_TOOLS=true: " + why);
+        }
+        org.junit.jupiter.api.Assumptions.abort(why);
+    }
+
     static boolean onPath(String tool) {
         String path = System.getenv("PATH");
         if (path == null) {

@@ -1,7 +1,6 @@
 package io.sipai.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ class ShellScriptsTest {
 
     @Test
     void everyShellScriptIsShellcheckClean() {
-        assumeTrue(Repo.onPath("shellcheck"), NO_SHELLCHECK);
+        Repo.requireTool("shellcheck", NO_SHELLCHECK);
         List<Path> scripts = scripts();
         assertThat(scripts).extracting(p -> p.getFileName().toString())
                 .contains("dev-url-guard.sh", "smoke-test.sh", "shellcheck-all.sh")
@@ -47,7 +46,7 @@ class ShellScriptsTest {
 
     @Test
     void givenAScriptThatIgnoresAFailedCd_whenShellchecked_thenItFails() {
-        assumeTrue(Repo.onPath("shellcheck"), NO_SHELLCHECK);
+        Repo.requireTool("shellcheck", NO_SHELLCHECK);
 
         Repo.Result result = shellcheck(List.of(Repo.fixture("shell/unchecked-cd.sh")));
 
