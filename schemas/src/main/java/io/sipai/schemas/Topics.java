@@ -9,6 +9,7 @@ import io.sipai.config.AgentConfig;
 import io.sipai.config.CampaignConfig;
 import io.sipai.config.WebhookSubscription;
 import io.sipai.events.CallEvent;
+import io.sipai.health.ServiceProbe;
 import io.sipai.quarantine.QuarantinedRecord;
 import io.sipai.timeline.CallTimeline;
 import io.sipai.timeline.TimelineEntry;
@@ -95,9 +96,15 @@ public final class Topics {
             Map.of("retention.ms", WEEK_MS));
 
     /** Every topic of the contract, in creation order. */
+    /** Readiness probes: every service instance writes one every few seconds (acks=all). Key: service/instance. */
+    public static final Topic<String, ServiceProbe> SERVICE_HEALTH = new Topic<>("sipai.health.v1", STRING,
+            EventSerdes.avro(ServiceProbe.class), CONFIG_PARTITIONS, CleanupPolicy.DELETE,
+            Map.of("retention.ms", String.valueOf(3600L * 1000)));
+
     public static final List<Topic<?, ?>> ALL = List.of(CALL_EVENTS, CALL_QUARANTINE, CALL_ADMISSION,
             CALL_ADMISSION_DECISIONS, CALL_TIMELINE, CALL_TIMELINE_ENTRIES, AGENT_CONFIG, CAMPAIGN_CONFIG,
-            WEBHOOK_SUBSCRIPTIONS, WEBHOOK_OUTBOX, WEBHOOK_ATTEMPTS, WEBHOOK_DEAD_LETTER, WEBHOOK_REPLAY);
+            WEBHOOK_SUBSCRIPTIONS, WEBHOOK_OUTBOX, WEBHOOK_ATTEMPTS, WEBHOOK_DEAD_LETTER, WEBHOOK_REPLAY,
+            SERVICE_HEALTH);
 
     private Topics() {
     }

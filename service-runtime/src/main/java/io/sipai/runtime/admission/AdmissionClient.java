@@ -1,5 +1,6 @@
 package io.sipai.runtime.admission;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -8,15 +9,22 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sipai.admission.AcquireSlot;
 import io.sipai.admission.AdmissionCommand;
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Heartbeat;
+import io.sipai.admission.Rejected;
 import io.sipai.admission.ReleaseSlot;
+import io.sipai.common.AdmissionLimit;
 import io.sipai.common.CallDirection;
 import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
@@ -46,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * on {@code call.admission.v1} under {@link Topics#ADMISSION_KEY} with an idempotent, acks=all producer. A decision is
  * matched to its request by commandId and callId. A request without a decision within the timeout fails with
  * {@link AdmissionUnavailableException} and sends a ReleaseSlot, so a grant that arrives late does not hold a slot.
+ *
+ * <p>Guarantees beyond the request: a ReleaseSlot is re-sent with backoff until the broker acknowledged it, and
+ * {@link #close} waits up to {@value #RELEASE_FLUSH_SECONDS} s for the releases still pending ({@link
+ * PendingReleases}). A Heartbeat is written once; the caller heartbeats again at its next interval. Admission answers
+ * a heartbeat only when it no longer holds the call's slot ({@code Rejected(ALREADY_RELEASED)}, e.g. after it
+ * declared the edge lost); such an answer to one of this client's heartbeats goes to the {@link #onSlotLost}
+ * listeners.
  */
 public final class AdmissionClient implements ReadinessCheck, LivenessCheck, AutoCloseable {
 
@@ -55,9 +70,22 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
     public record CallSlot(String callId, String tenantId, String campaignId, String agentId, EventSource source) {
     }
 
+    /** Admission answered a heartbeat of the call: it no longer holds the call's slot ({@code detail} says why). */
+    public record SlotLost(String callId, String detail) {
+    }
+
+    static final int RELEASE_FLUSH_SECONDS = 10;
+    private static final long MIN_REQUEST_TIMEOUT_MS = 1000;
+    private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
     private final KafkaProducer<String, AdmissionCommand> producer;
     private final ConsumerLoop decisions;
     private final Map<String, CompletableFuture<AdmissionDecision>> pending = new ConcurrentHashMap<>();
+    private final SentHeartbeats heartbeats = new SentHeartbeats();
+    private final PendingReleases releases;
+    private final List<Consumer<SlotLost>> slotLostListeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong heartbeatFailures = new AtomicLong();
+    private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
     private final Duration timeout;
     private final String timeoutSetting;
     private final Clock clock;
@@ -72,19 +100,32 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
      */
     public AdmissionClient(Map<String, Object> clientConfig, String clientId, Duration timeout, String timeoutSetting,
                            Clock clock) {
+        this(clientConfig, clientId, timeout, timeoutSetting, clock, new SimpleMeterRegistry());
+    }
+
+    /** As above, with the client's meters (pending and retried releases, the decision loop's) in {@code meters}. */
+    public AdmissionClient(Map<String, Object> clientConfig, String clientId, Duration timeout, String timeoutSetting,
+                           Clock clock, MeterRegistry meters) {
         this.timeout = timeout;
         this.timeoutSetting = timeoutSetting;
         this.clock = clock;
+        // A write the broker does not acknowledge within about twice the decision timeout fails: an acquire has
+        // given up by then, a heartbeat is superseded by the next one, and a release is re-sent (PendingReleases).
+        int requestTimeoutMs = (int) Math.max(timeout.toMillis(), MIN_REQUEST_TIMEOUT_MS);
         this.producer = new KafkaProducer<>(KafkaClients.producer(clientConfig, clientId + "-admission", Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis())),
+                ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2 * requestTimeoutMs)),
                 new StringSerializer(), Topics.CALL_ADMISSION.valueSerde().serializer());
+        this.releases = new PendingReleases((command, acknowledged) -> producer.send(record(command),
+                (metadata, error) -> acknowledged.accept(error)), meters);
         this.decisions = ConsumerLoop.assigned(clientId + "-admission-decisions",
                         Topics.CALL_ADMISSION_DECISIONS.name(), ConsumerLoop.From.END)
                 .clientConfig(clientConfig).clientId(clientId + "-admission-decisions-" + UUID.randomUUID())
                 // A waiting fetch is answered as soon as a commit marker moves the last stable offset, so a long
                 // wait adds no latency; a short one only makes every idle instance poll the broker often.
                 .overrides(Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500))
-                .handler(this::complete).build();
+                .meters(meters).handler(this::complete).build();
         decisions.start();
     }
 
@@ -133,14 +174,56 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
         }
     }
 
-    /** Extends the call's slot lease. Fire and forget. */
+    /**
+     * Tells admission the call is still alive on this node. Written once: a failed write is logged and the caller's
+     * next heartbeat replaces it. Should admission answer that it no longer holds the slot, the {@link #onSlotLost}
+     * listeners hear of it.
+     */
     public void heartbeat(CallSlot slot) {
-        send(command(slot, UUID.randomUUID().toString(), new Heartbeat()));
+        String commandId = UUID.randomUUID().toString();
+        heartbeats.sent(slot.callId(), commandId, System.nanoTime());
+        try {
+            producer.send(record(command(slot, commandId, new Heartbeat())), (metadata, error) -> {
+                if (error != null) {
+                    heartbeatFailed(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            heartbeatFailed(e);
+        }
     }
 
-    /** Frees the call's slot (harmless when it holds none). Fire and forget. */
+    /** One line per interval for a whole outage, not one per call and heartbeat. */
+    private void heartbeatFailed(Exception error) {
+        long failures = heartbeatFailures.incrementAndGet();
+        long last = lastFailureLog.get();
+        long now = System.nanoTime();
+        if (now - last >= FAILURE_LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
+            LOG.warn("heartbeats not written ({} so far; each call heartbeats again at its next interval): {}",
+                    failures, error.toString());
+        }
+    }
+
+    /**
+     * Frees the call's slot (harmless when it holds none). Never lost while this client runs: re-sent until the
+     * broker acknowledged it, and waited for by {@link #close}.
+     */
     public void release(CallSlot slot, String reason) {
-        send(command(slot, UUID.randomUUID().toString(), new ReleaseSlot(reason)));
+        heartbeats.forget(slot.callId());
+        releases.add(command(slot, UUID.randomUUID().toString(), new ReleaseSlot(reason)));
+    }
+
+    /** Releases written but not yet acknowledged by the broker. */
+    public int pendingReleases() {
+        return releases.size();
+    }
+
+    /**
+     * Adds a listener for slots admission no longer holds although this client heartbeats them. Called on the
+     * decision reader's thread: it must not block.
+     */
+    public void onSlotLost(Consumer<SlotLost> listener) {
+        slotLostListeners.add(listener);
     }
 
     @Override
@@ -160,6 +243,11 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
 
     @Override
     public void close() {
+        int unwritten = releases.flush(Duration.ofSeconds(RELEASE_FLUSH_SECONDS));
+        if (unwritten > 0) {
+            LOG.error("{} slot releases were not acknowledged before shutdown; admission frees those slots when their "
+                    + "heartbeats stop", unwritten);
+        }
         decisions.stop();
         producer.close(Duration.ofSeconds(5));
     }
@@ -174,19 +262,11 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
         return new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY, command);
     }
 
-    private void send(AdmissionCommand command) {
-        producer.send(record(command), (metadata, error) -> {
-            if (error != null) {
-                LOG.warn("admission command for call {} not written: {}", command.getCallId(), error.toString());
-            }
-        });
-    }
-
     private void complete(List<ConsumerRecord<byte[], byte[]>> batch) {
         for (int i = 0; i < batch.size(); i++) {
             ConsumerRecord<byte[], byte[]> record = batch.get(i);
-            // Most decisions are for other instances' requests: only decode while something is waiting.
-            if (pending.isEmpty() || record.value() == null) {
+            // Most decisions are for other instances' requests: only decode while something may be ours.
+            if (record.value() == null || pending.isEmpty() && !heartbeats.watches(key(record))) {
                 continue;
             }
             AdmissionDecision decision;
@@ -202,6 +282,25 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
                     pending.get(decision.getCallId() + "|" + decision.getCommandId());
             if (waiting != null) {
                 waiting.complete(decision);
+            } else if (decision.getOutcome() instanceof Rejected rejected
+                    && rejected.getLimit() == AdmissionLimit.ALREADY_RELEASED
+                    && heartbeats.answered(decision.getCallId(), decision.getCommandId())) {
+                slotLost(new SlotLost(decision.getCallId(), rejected.getDetail()));
+            }
+        }
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    private void slotLost(SlotLost lost) {
+        LOG.warn("admission no longer holds the slot of call {}: {}", lost.callId(), lost.detail());
+        for (Consumer<SlotLost> listener : slotLostListeners) {
+            try {
+                listener.accept(lost);
+            } catch (RuntimeException e) {
+                LOG.error("slot-lost listener failed for call {}", lost.callId(), e);
             }
         }
     }

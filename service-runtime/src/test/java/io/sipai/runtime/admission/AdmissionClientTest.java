@@ -16,6 +16,7 @@ import io.sipai.admission.AcquireSlot;
 import io.sipai.admission.AdmissionCommand;
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Granted;
+import io.sipai.admission.Heartbeat;
 import io.sipai.admission.Rejected;
 import io.sipai.admission.ReleaseSlot;
 import io.sipai.common.AdmissionCounters;
@@ -42,7 +43,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The admission request-reply client on the JVM's real broker, against an in-test responder standing in for the
- * admission processor: tenant {@code full} is rejected, tenant {@code silent} gets no answer, others are granted.
+ * admission processor: tenant {@code full} is rejected, tenant {@code silent} gets no answer, others are granted;
+ * heartbeats of tenant {@code lost} are answered {@code Rejected(ALREADY_RELEASED)} like a slot admission freed.
  */
 class AdmissionClientTest {
 
@@ -50,6 +52,7 @@ class AdmissionClientTest {
     private static KafkaSettings kafka;
     private static KafkaConsumer<String, AdmissionCommand> commands;
     private static KafkaProducer<String, AdmissionDecision> decisions;
+    private static final List<AdmissionClient.SlotLost> LOST = new CopyOnWriteArrayList<>();
     private static Thread responder;
     private static AdmissionClient client;
 
@@ -71,6 +74,7 @@ class AdmissionClientTest {
         responder = Thread.ofPlatform().daemon().name("test-admission-responder").start(AdmissionClientTest::respond);
         client = new AdmissionClient(kafka.clientConfig(), "test", Duration.ofMillis(1500), "TEST_TIMEOUT_MS",
                 Clock.systemUTC());
+        client.onSlotLost(LOST::add);
     }
 
     @AfterAll
@@ -135,6 +139,58 @@ class AdmissionClientTest {
     }
 
     @Test
+    void aReleaseIsPendingUntilTheBrokerAcknowledgedIt() {
+        // given
+        CallSlot slot = slot("acme");
+        // when
+        client.release(slot, "CALLER_HANGUP");
+        // then
+        await().untilAsserted(() -> assertThat(commandsOf(slot)).hasSize(1));
+        await().until(() -> client.pendingReleases() == 0);
+    }
+
+    @Test
+    void aHeartbeatAnsweredAlreadyReleasedReportsTheSlotLostOnce() {
+        // given
+        await().until(client::ready);
+        CallSlot slot = slot("lost");
+        // when
+        client.heartbeat(slot);
+        client.heartbeat(slot);
+        // then
+        await().untilAsserted(() -> assertThat(lostOf(slot)).singleElement()
+                .satisfies(lost -> assertThat(lost.detail()).contains("no slot held")));
+        await().untilAsserted(() -> assertThat(commandsOf(slot)).hasSize(2));
+        await().during(Duration.ofMillis(500)).untilAsserted(() -> assertThat(lostOf(slot)).hasSize(1));
+    }
+
+    @Test
+    void anAlreadyReleasedAnswerToAHeartbeatOfAnotherClientIsIgnored() throws Exception {
+        // given: a decision naming a call this client heartbeats, for a command it never sent
+        await().until(client::ready);
+        CallSlot slot = slot("acme");
+        client.heartbeat(slot);
+        // when
+        decisions.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(), slot.callId(),
+                alreadyReleased(slot.callId(), "another-command", "acme"))).get();
+        // then
+        await().during(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(lostOf(slot)).isEmpty());
+    }
+
+    @Test
+    void aCallsOwnReleaseStopsWatchingItsHeartbeats() {
+        // given
+        await().until(client::ready);
+        CallSlot slot = slot("lost");
+        // when: the release goes out before admission answers the heartbeat
+        client.heartbeat(slot);
+        client.release(slot, "CALLER_HANGUP");
+        // then
+        await().untilAsserted(() -> assertThat(commandsOf(slot)).hasSize(2));
+        await().during(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(lostOf(slot)).isEmpty());
+    }
+
+    @Test
     void concurrentRequestsEachGetTheirOwnDecision() {
         List<CallSlot> slots = java.util.stream.IntStream.range(0, 20).mapToObj(i -> slot(i % 2 == 0 ? "a" : "full"))
                 .toList();
@@ -151,6 +207,10 @@ class AdmissionClientTest {
         return new CallSlot("call-" + UUID.randomUUID(), tenant, null, "agent-1", EventSource.API_GATEWAY);
     }
 
+    private static List<AdmissionClient.SlotLost> lostOf(CallSlot slot) {
+        return LOST.stream().filter(lost -> lost.callId().equals(slot.callId())).toList();
+    }
+
     private static List<AdmissionCommand> commandsOf(CallSlot slot) {
         return SEEN.stream().filter(c -> c.getCallId().equals(slot.callId())).toList();
     }
@@ -164,12 +224,22 @@ class AdmissionClientTest {
                     if (command.getCommand() instanceof AcquireSlot && !"silent".equals(command.getTenantId())) {
                         decisions.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(),
                                 command.getCallId(), decide(command)));
+                    } else if (command.getCommand() instanceof Heartbeat && "lost".equals(command.getTenantId())) {
+                        decisions.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(),
+                                command.getCallId(), alreadyReleased(command.getCallId(), command.getCommandId(),
+                                        command.getTenantId())));
                     }
                 }
             }
         } catch (WakeupException e) {
             commands.close();
         }
+    }
+
+    private static AdmissionDecision alreadyReleased(String callId, String commandId, String tenantId) {
+        return new AdmissionDecision(callId, commandId, tenantId, null, Instant.now(), new Rejected(
+                AdmissionLimit.ALREADY_RELEASED, "no slot held for call " + callId,
+                new AdmissionCounters(0, 10_000, 0, 2, null, null)));
     }
 
     private static AdmissionDecision decide(AdmissionCommand command) {
