@@ -9,12 +9,13 @@ import java.util.Map;
 import io.sipai.system.support.Deployment;
 import io.sipai.testing.cluster.ServiceNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The deployment the failure scenarios run: every service as a process on a three-broker cluster turns ready. */
 class DeploymentSmokeTest {
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
