@@ -6,8 +6,10 @@ import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Granted;
 import io.sipai.admission.Rejected;
 import io.sipai.common.AdmissionCounters;
+import io.sipai.common.EndReason;
 import io.sipai.common.EventSource;
 import io.sipai.events.CallAdmitted;
+import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
 import io.sipai.events.CallRejected;
 import io.sipai.events.SlotReclaimed;
@@ -39,6 +41,18 @@ final class AdmissionEvents {
         return envelope(slot, "reclaimed", Instant.ofEpochMilli(now), SlotReclaimed.newBuilder()
                 .setLastHeartbeatAt(Instant.ofEpochMilli(slot.lastSeenAt()))
                 .setLeaseExpiredAt(Instant.ofEpochMilli(leaseExpiredAt)).setCounters(counters).build());
+    }
+
+    /**
+     * The CallEnded admission writes when it frees a slot whose lease ran out (EDGE_LOST or SLOT_EXPIRED), so the
+     * call ends for the timeline and for webhooks. Its duration runs from the grant to the last heartbeat: the time
+     * the call was known to be alive (the edge, if it still learns of the end, reports the real one).
+     */
+    static CallEvent ended(Slot slot, EndReason reason, String detail, long now) {
+        Long grantedAt = slot.grantedAt();
+        long durationMs = grantedAt == null ? 0 : Math.max(0, slot.lastSeenAt() - grantedAt);
+        return envelope(slot, "ended", Instant.ofEpochMilli(now), CallEnded.newBuilder().setReason(reason)
+                .setDetail(detail).setDurationMs(durationMs).build());
     }
 
     private static CallEvent envelope(Slot slot, String kind, Instant at, Object payload) {

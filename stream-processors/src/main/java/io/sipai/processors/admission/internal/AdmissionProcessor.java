@@ -9,7 +9,6 @@ import io.sipai.admission.AdmissionCommand;
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Granted;
 import io.sipai.admission.Heartbeat;
-import io.sipai.admission.Rejected;
 import io.sipai.admission.ReleaseSlot;
 import io.sipai.common.AdmissionCounters;
 import io.sipai.common.AdmissionLimit;
@@ -31,29 +30,34 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Decides AcquireSlot commands and applies Heartbeat and ReleaseSlot commands from {@code call.admission.v1}
  * (key {@link Topics#ADMISSION_KEY}, one partition, so this one task sees every command in one total order).
  * Writes {@link AdmissionDecision}s to {@code call.admission-decisions.v1} (key callId), CallAdmitted,
- * CallRejected and SlotReclaimed to {@code call.events.v1} (key callId), and commands it cannot apply to
- * {@code call.quarantine.v1} with their original bytes (values arrive as bytes and are decoded here, so an
- * undecodable command is quarantined in the same transaction as the rest).
+ * CallRejected, SlotReclaimed and CallEnded (EDGE_LOST, SLOT_EXPIRED) to {@code call.events.v1} (key callId), and
+ * commands it cannot apply to {@code call.quarantine.v1} with their original bytes (values arrive as bytes and are
+ * decoded here, so an undecodable command is quarantined in the same transaction as the rest).
  *
  * <p>Guarantees: the check of all three limits and the increment of all three counters happen inside the
  * processing of one record on one task, and under exactly-once the store changes, the outputs and the input offset
  * commit together, so counters never drift from what the command log implies. Decisions are remembered per callId
  * (for {@code TELEPHONY_SEMAPHORE_TTL_SEC} after the call stops holding a slot), so a retried AcquireSlot gets the
  * same answer; a ReleaseSlot for an unknown call leaves a marker for the same time so a late AcquireSlot is refused.
- * Leases expire by a wall-clock punctuator over the expiry index ({@link ExpiryIndex}), at most
- * {@value #REAP_BATCH} entries per tick, so reclamation works with no input traffic at all.
+ *
+ * <p>Leases: a granted slot lasts the TTL; its first Heartbeat makes it edge-held, and from then on it lasts
+ * {@code TELEPHONY_HEARTBEAT_TIMEOUT_SEC} after the last heartbeat. A Heartbeat for a call that holds no slot is
+ * answered {@code Rejected(ALREADY_RELEASED)} (commandId = the heartbeat's), so its edge ends the call; heartbeats
+ * of held slots are not answered. Leases run out by a wall-clock punctuator ({@link SlotReaper}), so that works
+ * with no input traffic at all, and never because this task or its input stalled ({@link EdgeClock}).
  */
 public final class AdmissionProcessor extends ContextualProcessor<String, byte[], String, SpecificRecord> {
 
     /** How often the punctuator looks for expired leases. */
     public static final Duration REAP_INTERVAL = Duration.ofSeconds(1);
     /** Most expiry entries handled per punctuation, so one tick never stalls the task. */
-    public static final int REAP_BATCH = 500;
+    public static final int REAP_BATCH = SlotReaper.BATCH;
 
     private final AdmissionSettings settings;
     private KeyValueStore<String, Slot> slots;
     private ExpiryIndex expiry;
     private Limits limits;
+    private EdgeClock clock;
 
     public AdmissionProcessor(AdmissionSettings settings) {
         this.settings = settings;
@@ -69,11 +73,18 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         ReadOnlyKeyValueStore<String, Integer> campaignLimits =
                 context.getStateStore(AdmissionTopology.CAMPAIGN_LIMITS_STORE);
         limits = new Limits(counters, campaignLimits, settings);
-        context.schedule(REAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::reap);
+        // Called whenever this task starts on an instance (after its stores are restored): the heartbeat clock of
+        // every edge-held slot starts again, since heartbeats sent while no instance ran the task are yet unread.
+        clock = new EdgeClock(settings.heartbeatTimeout(), context.currentSystemTimeMs());
+        SlotReaper reaper = new SlotReaper(slots, expiry, limits, settings, clock);
+        context.schedule(REAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> reaper.reap(now,
+                event -> forwardEvent(event, now)));
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long now = context().currentSystemTimeMs();
+        clock.input(now);
         AdmissionCommand command;
         try {
             command = Topics.CALL_ADMISSION.valueSerde().deserializer().deserialize(Topics.CALL_ADMISSION.name(),
@@ -87,7 +98,6 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
             quarantine(record, QuarantineReason.MALFORMED, problem);
             return;
         }
-        long now = context().currentSystemTimeMs();
         switch (command.getCommand()) {
             case AcquireSlot ignored -> acquire(command, now);
             case Heartbeat ignored -> heartbeat(command, now);
@@ -110,7 +120,7 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
             // A release came first: refuse, and keep the marker's original forget time. No CallRejected event:
             // the call already ended, and an event after its end would contradict the timeline.
             AdmissionCounters counters = limits.snapshot(known.tenantId(), known.campaignId());
-            AdmissionDecision decision = rejected(command, now, AdmissionLimit.ALREADY_RELEASED, counters);
+            AdmissionDecision decision = Decisions.rejected(command, now, AdmissionLimit.ALREADY_RELEASED, counters);
             slots.put(callId, known.with(SlotStatus.REJECTED, now, known.expiresAt()).withDecision(decision));
             forwardDecision(decision, now);
             return;
@@ -123,12 +133,12 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         if (hit == null) {
             limits.add(tenantId, campaignId, 1);
             long lease = now + ttl;
-            AdmissionDecision decision = decision(command, now, Granted.newBuilder()
+            AdmissionDecision decision = Decisions.of(command, now, Granted.newBuilder()
                     .setCounters(limits.snapshot(tenantId, campaignId)).setLeaseExpiresAt(Instant.ofEpochMilli(lease))
                     .build());
             slot = newSlot(command, SlotStatus.HELD, now, lease, decision);
         } else {
-            AdmissionDecision decision = rejected(command, now, hit, limits.snapshot(tenantId, campaignId));
+            AdmissionDecision decision = Decisions.rejected(command, now, hit, limits.snapshot(tenantId, campaignId));
             slot = newSlot(command, SlotStatus.REJECTED, now, now + ttl, decision);
         }
         slots.put(callId, slot);
@@ -140,12 +150,14 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
     private void heartbeat(AdmissionCommand command, long now) {
         Slot slot = slots.get(command.getCallId());
         if (slot == null || slot.status() != SlotStatus.HELD) {
+            forwardDecision(Decisions.notHeld(command, now, slot, limits.snapshot(command.getTenantId(),
+                    command.getCampaignId())), now);
             return;
         }
-        long lease = now + settings.ttl().toMillis();
+        long lease = now + settings.heartbeatTimeout().toMillis();
         expiry.remove(slot.expiresAt(), slot.callId());
         expiry.add(lease, slot.callId());
-        slots.put(slot.callId(), slot.with(SlotStatus.HELD, now, lease));
+        slots.put(slot.callId(), slot.heartbeated(now, lease));
     }
 
     private void release(AdmissionCommand command, long now) {
@@ -165,48 +177,10 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         // Any other state: already free; a repeated release changes nothing.
     }
 
-    private void reap(long now) {
-        for (ExpiryIndex.Due due : expiry.due(now, REAP_BATCH)) {
-            expiry.remove(due.expiresAt(), due.callId());
-            Slot slot = slots.get(due.callId());
-            if (slot == null || slot.expiresAt() != due.expiresAt()) {
-                continue;
-            }
-            if (slot.status() == SlotStatus.HELD) {
-                limits.add(slot.tenantId(), slot.campaignId(), -1);
-                long forgetAt = now + settings.ttl().toMillis();
-                Slot reclaimed = slot.with(SlotStatus.RECLAIMED, slot.lastSeenAt(), forgetAt);
-                slots.put(slot.callId(), reclaimed);
-                expiry.add(forgetAt, slot.callId());
-                forwardEvent(AdmissionEvents.reclaimed(slot, due.expiresAt(), now,
-                        limits.snapshot(slot.tenantId(), slot.campaignId())), now);
-            } else {
-                slots.delete(slot.callId());
-            }
-        }
-    }
-
     private static Slot newSlot(AdmissionCommand command, SlotStatus status, long now, long expiresAt,
                                 AdmissionDecision decision) {
         return new Slot(command.getCallId(), command.getTenantId(), command.getCampaignId(), command.getAgentId(),
-                status, now, expiresAt, decision);
-    }
-
-    private static AdmissionDecision rejected(AdmissionCommand command, long now, AdmissionLimit limit,
-                                              AdmissionCounters counters) {
-        return decision(command, now, Rejected.newBuilder().setLimit(limit)
-                .setDetail(Limits.describe(limit, counters)).setCounters(counters).build());
-    }
-
-    private static AdmissionDecision decision(AdmissionCommand command, long now, Object outcome) {
-        return AdmissionDecision.newBuilder()
-                .setCallId(command.getCallId())
-                .setCommandId(command.getCommandId())
-                .setTenantId(command.getTenantId())
-                .setCampaignId(command.getCampaignId())
-                .setDecidedAt(Instant.ofEpochMilli(now))
-                .setOutcome(outcome)
-                .build();
+                status, now, expiresAt, decision, false);
     }
 
     private void forwardDecision(AdmissionDecision decision, long now) {

@@ -16,11 +16,13 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Serde of {@link Slot} for the store and its changelog. A private format (version byte, fields, the decision in
  * the contract's Avro encoding) since the value never leaves this processor; the version byte lets a later format
- * read old changelogs.
+ * read old changelogs. Version 2 added {@link Slot#edgeHeld()}; a version-1 slot counts as edge-held when it was
+ * seen after its grant (only a heartbeat does that to a held slot), so an upgrade keeps what it knew.
  */
 public final class SlotSerde implements Serde<Slot>, Serializer<Slot>, Deserializer<Slot> {
 
-    private static final int FORMAT_VERSION = 1;
+    private static final int FORMAT_VERSION = 2;
+    private static final int FORMAT_VERSION_1 = 1;
     private static final String TOPIC = Topics.CALL_ADMISSION_DECISIONS.name();
 
     @Override
@@ -42,6 +44,7 @@ public final class SlotSerde implements Serde<Slot>, Serializer<Slot>, Deseriali
                     : Topics.CALL_ADMISSION_DECISIONS.valueSerde().serializer().serialize(TOPIC, slot.decision());
             out.writeInt(decision.length);
             out.write(decision);
+            out.writeBoolean(slot.edgeHeld());
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -56,7 +59,7 @@ public final class SlotSerde implements Serde<Slot>, Serializer<Slot>, Deseriali
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
                 throw new SerializationException("unknown slot format " + version);
             }
             String callId = in.readUTF();
@@ -70,7 +73,10 @@ public final class SlotSerde implements Serde<Slot>, Serializer<Slot>, Deseriali
             in.readFully(decisionBytes);
             AdmissionDecision decision = decisionBytes.length == 0 ? null
                     : Topics.CALL_ADMISSION_DECISIONS.valueSerde().deserializer().deserialize(TOPIC, decisionBytes);
-            return new Slot(callId, tenantId, campaignId, agentId, status, lastSeenAt, expiresAt, decision);
+            boolean edgeHeld = version == FORMAT_VERSION ? in.readBoolean()
+                    : status == SlotStatus.HELD && decision != null
+                    && lastSeenAt > decision.getDecidedAt().toEpochMilli();
+            return new Slot(callId, tenantId, campaignId, agentId, status, lastSeenAt, expiresAt, decision, edgeHeld);
         } catch (IOException | IllegalArgumentException e) {
             throw new SerializationException("cannot decode slot", e);
         }
