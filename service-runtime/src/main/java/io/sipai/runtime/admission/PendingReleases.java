@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -36,13 +37,14 @@ final class PendingReleases {
 
     private final Map<String, AdmissionCommand> pending = new ConcurrentHashMap<>();
     private final Sender sender;
+    /** The one thread that writes and re-writes releases. */
     private final ScheduledExecutorService timer;
     private final Counter retried;
     private volatile boolean closed;
 
     PendingReleases(Sender sender, MeterRegistry meters) {
         this.sender = sender;
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("admission-release-retry")
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("admission-releases")
                 .daemon().factory());
         Gauge.builder("admission.releases.pending", pending, Map::size)
                 .description("slot releases not yet acknowledged by the broker").register(meters);
@@ -50,10 +52,17 @@ final class PendingReleases {
                 .description("slot releases sent again after a failed write").register(meters);
     }
 
-    /** Sends the release and keeps it until the broker acknowledged it. */
+    /**
+     * Keeps the release until the broker acknowledged it. Sent from the retry thread, so the caller never waits
+     * for the producer (which blocks while it has no metadata for the topic).
+     */
     void add(AdmissionCommand release) {
         pending.put(release.getCommandId(), release);
-        attempt(release, 0);
+        try {
+            timer.execute(() -> attempt(release, 0));
+        } catch (RejectedExecutionException e) {
+            LOG.error("release of the slot of call {} after the admission client closed", release.getCallId());
+        }
     }
 
     int size() {
@@ -97,7 +106,7 @@ final class PendingReleases {
         retried.increment();
         try {
             timer.schedule(() -> attempt(release, attempt + 1), backoff, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Closing: flush() reports what is left.
         }
     }

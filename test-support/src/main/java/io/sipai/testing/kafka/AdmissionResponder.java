@@ -16,6 +16,7 @@ import io.sipai.admission.AcquireSlot;
 import io.sipai.admission.AdmissionCommand;
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Granted;
+import io.sipai.admission.Heartbeat;
 import io.sipai.admission.Rejected;
 import io.sipai.common.AdmissionCounters;
 import io.sipai.common.AdmissionLimit;
@@ -39,7 +40,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * from the JVM's real broker and answers every AcquireSlot on {@code call.admission-decisions.v1}: Rejected with the
  * configured limit for tenants in {@link #REJECT}, no answer for tenants in {@link #SILENT}, Granted otherwise. Like
  * the real processor it writes the decision and the call's CallAdmitted/CallRejected on {@code call.events.v1} in
- * one transaction, so tests see where admission's event lands relative to a service's own. Records every command.
+ * one transaction, so tests see where admission's event lands relative to a service's own. Heartbeats of the calls
+ * in {@link #LOST} are answered {@code Rejected(ALREADY_RELEASED)}, as the processor answers a heartbeat for a slot
+ * it no longer holds; other heartbeats get no answer. Records every command.
  */
 public final class AdmissionResponder {
 
@@ -47,6 +50,8 @@ public final class AdmissionResponder {
     public static final Map<String, AdmissionLimit> REJECT = new ConcurrentHashMap<>();
     /** Tenants whose requests get no answer. */
     public static final Set<String> SILENT = ConcurrentHashMap.newKeySet();
+    /** Calls whose heartbeats are answered as for a slot admission no longer holds. */
+    public static final Set<String> LOST = ConcurrentHashMap.newKeySet();
     /** Every command seen, in order. */
     public static final List<AdmissionCommand> SEEN = new CopyOnWriteArrayList<>();
 
@@ -83,6 +88,8 @@ public final class AdmissionResponder {
                     SEEN.add(command);
                     if (command.getCommand() instanceof AcquireSlot && !SILENT.contains(command.getTenantId())) {
                         answer(producer, command);
+                    } else if (command.getCommand() instanceof Heartbeat && LOST.contains(command.getCallId())) {
+                        slotNotHeld(producer, command);
                     }
                 }
             }
@@ -98,6 +105,18 @@ public final class AdmissionResponder {
     /** Commands seen for a call. */
     public static List<AdmissionCommand> commandsFor(String callId) {
         return SEEN.stream().filter(c -> c.getCallId().equals(callId)).toList();
+    }
+
+    private static void slotNotHeld(KafkaProducer<byte[], byte[]> producer, AdmissionCommand command) {
+        AdmissionDecision decision = new AdmissionDecision(command.getCallId(), command.getCommandId(),
+                command.getTenantId(), command.getCampaignId(), Instant.now(), new Rejected(
+                AdmissionLimit.ALREADY_RELEASED, "no slot held for call " + command.getCallId()
+                + " (its heartbeats stopped)", new AdmissionCounters(0, 10_000, 0, 200, null, null)));
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(),
+                Topics.CALL_ADMISSION_DECISIONS.keySerde().serializer().serialize("", command.getCallId()),
+                Topics.CALL_ADMISSION_DECISIONS.valueSerde().serializer().serialize("", decision)));
+        producer.commitTransaction();
     }
 
     private static void answer(KafkaProducer<byte[], byte[]> producer, AdmissionCommand command) {
