@@ -1,6 +1,8 @@
 package io.sipai.processors.timeline.internal;
 
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 
 import io.sipai.common.CallDirection;
 import io.sipai.common.EndReason;
@@ -29,12 +31,29 @@ import io.sipai.timeline.CallTimeline;
  * and keeps IN_PROGRESS. A timeline starts with CallRequested (producers write it before admission can answer, see
  * docs/events.md), or with the admission decision for a call whose CallRequested was never written. In-call facts
  * (speech, transcripts, utterances, tools, DTMF, metrics, recordings) are accepted once admitted and before the end.
- * SlotReclaimed ends the call (SLOT_EXPIRED); the edge's own CallEnded may still follow once and is recorded. Pure:
- * no Kafka types, so it is tested directly.
+ *
+ * <p>Some ends are told by a source that does not carry the call's media, so the call's duration is not known to
+ * it: SlotReclaimed and CallEnded {@code SLOT_EXPIRED} or {@code EDGE_LOST} from admission, CallEnded
+ * {@code API_HANGUP} from api-gateway. Such an end leaves the summary's duration open, and the edge's own CallEnded
+ * that follows when it learns of the end (the trailing end) is recorded once and supplies the duration; the first
+ * end's reason and time stay. Another such bystander's CallEnded before it (admission's CallEnded after its own
+ * SlotReclaimed, or an EDGE_LOST racing an API hangup) is recorded too and keeps the duration open; each of those
+ * has an eventId fixed per call, so it comes once. Any CallEnded after the trailing end is AFTER_END. Pure: no
+ * Kafka types, so it is tested directly.
  */
 public final class CallStateMachine {
 
+    /** End reasons told by admission or api-gateway, which do not know how long the call's media ran. */
+    static final Set<EndReason> BYSTANDER_ENDS = EnumSet.of(EndReason.SLOT_EXPIRED, EndReason.EDGE_LOST,
+            EndReason.API_HANGUP);
+
     private CallStateMachine() {
+    }
+
+    /** Whether an ended call still waits for the edge's own CallEnded: a bystander ended it, and none came yet. */
+    private static boolean awaitsTrailingEnd(CallTimeline current) {
+        return current.getStatus() == CallStatus.ENDED && BYSTANDER_ENDS.contains(current.getEndReason())
+                && current.getDurationMs() == null;
     }
 
     /** What applying an event gives. */
@@ -62,13 +81,12 @@ public final class CallStateMachine {
             next.setAgentId(event.getAgentId());
         }
         if (status == CallStatus.REJECTED || status == CallStatus.ENDED) {
-            boolean trailingEnd = payload instanceof CallEnded && status == CallStatus.ENDED
-                    && current.getEndReason() == EndReason.SLOT_EXPIRED && current.getDurationMs() == null;
-            if (!trailingEnd) {
-                return new Refused(QuarantineReason.AFTER_END, type + " after the call " + (status == CallStatus.ENDED
-                        ? "ended" : "was rejected") + " (" + current.getLastEventId() + ")");
+            if (payload instanceof CallEnded ended && awaitsTrailingEnd(current)) {
+                return new Applied(BYSTANDER_ENDS.contains(ended.getReason()) ? next
+                        : next.setDurationMs(ended.getDurationMs()));
             }
-            return new Applied(next.setDurationMs(((CallEnded) payload).getDurationMs()));
+            return new Refused(QuarantineReason.AFTER_END, type + " after the call " + (status == CallStatus.ENDED
+                    ? "ended" : "was rejected") + " (" + current.getLastEventId() + ")");
         }
         return switch (payload) {
             case CallRequested requested -> current.getRequestedAt() == null
@@ -89,7 +107,8 @@ public final class CallStateMachine {
                     ? new Applied(next.setStatus(CallStatus.IN_PROGRESS).setAnsweredAt(event.getOccurredAt()))
                     : invalid(status, type);
             case CallEnded ended -> new Applied(next.setStatus(CallStatus.ENDED).setEndedAt(event.getOccurredAt())
-                    .setEndReason(ended.getReason()).setDurationMs(ended.getDurationMs()));
+                    .setEndReason(ended.getReason()).setDurationMs(BYSTANDER_ENDS.contains(ended.getReason()) ? null
+                            : ended.getDurationMs()));
             case SlotReclaimed ignored -> status == CallStatus.REQUESTED ? invalid(status, type)
                     : new Applied(next.setStatus(CallStatus.ENDED).setEndedAt(event.getOccurredAt())
                     .setEndReason(EndReason.SLOT_EXPIRED));
