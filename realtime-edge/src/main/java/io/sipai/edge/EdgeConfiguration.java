@@ -1,6 +1,7 @@
 package io.sipai.edge;
 
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.edge.agents.AgentDirectory;
 import io.sipai.edge.connection.DrainController;
 import io.sipai.edge.events.CallEventPublisher;
+import io.sipai.edge.events.internal.EventJournal;
 import io.sipai.edge.session.CallSessionFactory;
 import io.sipai.edge.session.EchoPipeline;
 import io.sipai.edge.session.EdgeMetrics;
@@ -20,6 +22,7 @@ import io.sipai.edge.session.internal.SlotHeartbeats;
 import io.sipai.edge.telephony.TelephonySettings;
 import io.sipai.edge.telephony.TelephonyTokens;
 import io.sipai.edge.telephony.TransferRequests;
+import io.sipai.runtime.InvalidSettingException;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.admission.AdmissionClient;
 import io.sipai.schemas.Topic;
@@ -34,8 +37,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires the edge's calls: the Kafka clients (event publisher, admission client, agent directory) once the edge's
- * topics exist, the registry and meters of live calls, the session factory with its pipeline factory (the voice
+ * Wires the edge's calls: the Kafka clients (event publisher with its journal, admission client, agent directory)
+ * once the edge's topics exist, the registry and meters of live calls, the session factory with its pipeline factory (the voice
  * pipeline's, else echo), slot heartbeats, the drain controller, and what every telephony provider shares (per-call
  * tokens, the transfer requests' HTTP client).
  */
@@ -45,6 +48,7 @@ public class EdgeConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeConfiguration.class);
     private static final int USED_TOKEN_CAPACITY = 200_000;
+    private static final Duration JOURNAL_REPLAY_WAIT = Duration.ofSeconds(60);
 
     /** Marker that the edge's topics exist; the Kafka clients depend on it. */
     record EdgeTopics(List<String> names) {
@@ -60,17 +64,40 @@ public class EdgeConfiguration {
         return new EdgeTopics(topics.stream().map(Topic::name).toList());
     }
 
+    /**
+     * The event publisher, with the journal when {@code EDGE_JOURNAL_DIR} is set. Events a previous process left in
+     * the journal are re-sent here, while the context starts: the web server takes no call before that.
+     */
     @Bean(destroyMethod = "close")
     CallEventPublisher callEventPublisher(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings,
                                           MeterRegistry meters) {
-        return new CallEventPublisher(kafka, "realtime-edge-" + settings.nodeName(), settings.eventQueueCapacity(),
-                meters);
+        CallEventPublisher publisher = new CallEventPublisher(kafka, "realtime-edge-" + settings.nodeName(),
+                settings.eventQueueCapacity(), journal(settings), meters);
+        if (!publisher.replayJournal(JOURNAL_REPLAY_WAIT)) {
+            LOG.warn("the journal's events were not all acknowledged within {} s; not ready until they are",
+                    JOURNAL_REPLAY_WAIT.toSeconds());
+        }
+        return publisher;
+    }
+
+    private static EventJournal journal(EdgeSettings settings) {
+        if (settings.journalDir() == null) {
+            LOG.info("EDGE_JOURNAL_DIR is not set: call events not yet written when the process dies are lost");
+            return null;
+        }
+        try {
+            return EventJournal.open(Path.of(settings.journalDir()), settings.journalMaxMb() * 1024L * 1024L);
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException("EDGE_JOURNAL_DIR", "cannot open the event journal: " + e.getMessage());
+        }
     }
 
     @Bean(destroyMethod = "close")
-    AdmissionClient admissionClient(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings) {
+    AdmissionClient admissionClient(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings,
+                                    MeterRegistry meters) {
         return new AdmissionClient(kafka.clientConfig(), "realtime-edge-" + settings.nodeName(),
-                Duration.ofMillis(settings.admissionTimeoutMs()), "EDGE_ADMISSION_TIMEOUT_MS", Clock.systemUTC());
+                Duration.ofMillis(settings.admissionTimeoutMs()), "EDGE_ADMISSION_TIMEOUT_MS", Clock.systemUTC(),
+                meters);
     }
 
     @Bean

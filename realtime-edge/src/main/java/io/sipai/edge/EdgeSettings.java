@@ -11,7 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param admissionTimeoutMs  {@code EDGE_ADMISSION_TIMEOUT_MS}: how long a {@code /realtime/voice} start waits for
  *                            the admission decision before the call fails with a timeout error (default 5000)
- * @param heartbeatIntervalSec {@code EDGE_HEARTBEAT_INTERVAL_SEC}: admission slot heartbeat period (default 60)
+ * @param heartbeatIntervalSec {@code EDGE_HEARTBEAT_INTERVAL_SEC}: period of the admission heartbeats of every call
+ *                            whose slot this node holds (default 5); keep it well below stream-processors'
+ *                            {@code TELEPHONY_HEARTBEAT_TIMEOUT_SEC} (20), after which admission frees the slot and
+ *                            ends the call EDGE_LOST, so that a few failed heartbeats in a row do not end live calls
  * @param eventQueueCapacity  {@code EDGE_EVENT_QUEUE_CAPACITY}: events buffered for Kafka before overflow (10000)
  * @param outboundBufferMs    {@code EDGE_OUTBOUND_BUFFER_MS}: audio queued per connection towards a client (1000)
  * @param slowReaderTimeoutMs {@code EDGE_SLOW_READER_TIMEOUT_MS}: how long the outbound buffer may stay full before
@@ -31,17 +34,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                            listen upgrade's Host and X-Forwarded-Proto headers
  * @param transferTimeoutMs   {@code EDGE_TRANSFER_TIMEOUT_MS}: how long the provider's REST API (Twilio, jambonz)
  *                            may take to answer a transfer before it fails back to the agent (default 5000)
+ * @param journalDir          {@code EDGE_JOURNAL_DIR}: directory of the local event journal, where every call event
+ *                            is written before it is queued for Kafka, so events not yet acknowledged survive a
+ *                            crash and are sent at the next start; unset (default) keeps events in memory only.
+ *                            One directory per edge process, on a disk that outlives the process
+ * @param journalMaxMb        {@code EDGE_JOURNAL_MAX_MB}: disk the journal may use (default 256); when unacknowledged
+ *                            events fill it (a long broker outage), further events are kept in memory only
  */
 @ConfigurationProperties("edge")
 public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatIntervalSec, Integer eventQueueCapacity,
                            Integer outboundBufferMs, Integer slowReaderTimeoutMs, Integer maxFrameBytes,
                            Integer socketBufferBytes, Integer inboundBurstMs, Double vadThresholdDb,
                            Integer vadStartMs, Integer vadHangoverMs, Integer jitterSlots, String nodeName,
-                           String publicUrl, Integer transferTimeoutMs) {
+                           String publicUrl, Integer transferTimeoutMs, String journalDir, Integer journalMaxMb) {
 
     public EdgeSettings {
         admissionTimeoutMs = range("EDGE_ADMISSION_TIMEOUT_MS", admissionTimeoutMs, 5000, 100, 120_000);
-        heartbeatIntervalSec = range("EDGE_HEARTBEAT_INTERVAL_SEC", heartbeatIntervalSec, 60, 1, 3600);
+        heartbeatIntervalSec = range("EDGE_HEARTBEAT_INTERVAL_SEC", heartbeatIntervalSec, 5, 1, 3600);
         eventQueueCapacity = range("EDGE_EVENT_QUEUE_CAPACITY", eventQueueCapacity, 10_000, 10, 10_000_000);
         outboundBufferMs = range("EDGE_OUTBOUND_BUFFER_MS", outboundBufferMs, 1000, 100, 60_000);
         slowReaderTimeoutMs = range("EDGE_SLOW_READER_TIMEOUT_MS", slowReaderTimeoutMs, 3000, 100, 600_000);
@@ -63,12 +72,14 @@ public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatInterval
                     + "https://edge.example.com");
         }
         transferTimeoutMs = range("EDGE_TRANSFER_TIMEOUT_MS", transferTimeoutMs, 5000, 100, 60_000);
+        journalDir = journalDir == null || journalDir.isBlank() ? null : journalDir.strip();
+        journalMaxMb = range("EDGE_JOURNAL_MAX_MB", journalMaxMb, 256, 1, 1_000_000);
     }
 
     /** All defaults; for tests and tools. */
     public static EdgeSettings defaults() {
         return new EdgeSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null, null);
     }
 
     /**

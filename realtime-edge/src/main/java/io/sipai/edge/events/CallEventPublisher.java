@@ -11,63 +11,95 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.sipai.events.CallEnded;
+import io.sipai.edge.events.internal.EventJournal;
 import io.sipai.events.CallEvent;
 import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.ReadinessCheck;
 import io.sipai.runtime.kafka.KafkaClients;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes call events to {@code call.events.v1} (key callId) without ever blocking an audio thread. Callers append
- * to one in-memory queue; one publisher thread hands records to an idempotent producer ({@code acks=all}), so the
- * events of a call keep their order. Ordinary events are bounded by {@code EDGE_EVENT_QUEUE_CAPACITY}: overflow is
- * counted ({@code edge_events_dropped_total}) and logged. Terminal events (CallEnded) bypass the bound and are
- * re-queued when the producer fails, so they are never silently lost; {@link #close} flushes them all.
+ * to one in-memory queue; one publisher thread hands records to an idempotent producer ({@code acks=all}) that
+ * retries in order until the broker acknowledges (no delivery timeout), so the events of a call keep their order
+ * and a broker outage delays them instead of dropping them. Ordinary events are bounded by
+ * {@code EDGE_EVENT_QUEUE_CAPACITY}; terminal ones (CallEnded) bypass the bound. A write that fails anyway (the
+ * producer blocked longer than its 10 s on a full buffer or missing metadata) is queued again.
+ *
+ * <p>With a journal ({@code EDGE_JOURNAL_DIR}, {@link EventJournal}) every event is appended to it before it is
+ * queued and acknowledged in it once the broker acknowledged it; {@link #replayJournal} sends what a previous
+ * process left unacknowledged before the node takes calls. Without one, what is still unsent when the process stops
+ * is lost. Meters: {@code edge.events.dropped} (never written: queue overflow, a record the broker refuses for good,
+ * unsent at shutdown without a journal), {@code edge.events.failed} (failed writes, retried),
+ * {@code edge.events.replayed}, {@code edge.events.unjournaled} (kept in memory only: journal full), and the gauges
+ * {@code edge.events.queued}, {@code edge.events.unacknowledged} and {@code edge.journal.bytes}.
  */
-public final class CallEventPublisher implements AutoCloseable {
+public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallEventPublisher.class);
+    private static final String TOPIC = Topics.CALL_EVENTS.name();
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /**
      * A short linger batches the events of many calls into one request; a send blocks the publisher thread (never
-     * an audio thread) for at most 10 s when the broker is gone, after which the event counts as failed.
+     * an audio thread) for at most 10 s when the broker is gone and the buffer is full; no delivery timeout.
      */
     private static final Map<String, Object> PRODUCER_TUNING = Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
 
-    private final Producer<String, CallEvent> producer;
+    private final Producer<String, byte[]> producer;
+    private final EventJournal journal;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger ordinaryQueued = new AtomicInteger();
-    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong unacknowledged = new AtomicLong();
+    private final AtomicLong replaying = new AtomicLong();
     private final int capacity;
     private final Counter dropped;
     private final Counter failed;
+    private final Counter replayed;
+    private final Counter unjournaled;
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** @param kafka the service's Kafka connection and security settings */
-    public CallEventPublisher(KafkaSettings kafka, String clientId, int capacity, MeterRegistry meters) {
+    /**
+     * @param kafka   the service's Kafka connection and security settings
+     * @param journal the journal, or null to keep events in memory only
+     */
+    public CallEventPublisher(KafkaSettings kafka, String clientId, int capacity, EventJournal journal,
+                              MeterRegistry meters) {
         this(new KafkaProducer<>(KafkaClients.producer(kafka, clientId, PRODUCER_TUNING), new StringSerializer(),
-                Topics.CALL_EVENTS.valueSerde().serializer()), capacity, meters);
+                new ByteArraySerializer()), capacity, journal, meters);
     }
 
-    CallEventPublisher(Producer<String, CallEvent> producer, int capacity, MeterRegistry meters) {
+    CallEventPublisher(Producer<String, byte[]> producer, int capacity, EventJournal journal, MeterRegistry meters) {
         this.producer = producer;
+        this.journal = journal;
         this.capacity = capacity;
-        this.dropped = Counter.builder("edge.events.dropped").description("call events dropped on queue overflow")
-                .register(meters);
-        this.failed = Counter.builder("edge.events.failed").description("call events the producer failed to write")
-                .register(meters);
-        meters.gauge("edge.events.queued", queue, Queue::size);
+        this.dropped = counter(meters, "edge.events.dropped", "call events that will never be written");
+        this.failed = counter(meters, "edge.events.failed", "failed writes of call events (retried)");
+        this.replayed = counter(meters, "edge.events.replayed", "call events re-sent from the journal at start");
+        this.unjournaled = counter(meters, "edge.events.unjournaled", "call events kept in memory only");
+        Gauge.builder("edge.events.queued", queue, Queue::size).register(meters);
+        Gauge.builder("edge.events.unacknowledged", unacknowledged, AtomicLong::get)
+                .description("call events not yet acknowledged by the broker").register(meters);
+        if (journal != null) {
+            Gauge.builder("edge.journal.bytes", journal, EventJournal::diskBytes).register(meters);
+        }
         this.thread = Thread.ofPlatform().name("edge-event-publisher").daemon().start(this::run);
+    }
+
+    private static Counter counter(MeterRegistry meters, String name, String description) {
+        return Counter.builder(name).description(description).register(meters);
     }
 
     /** Queues an ordinary event; returns false (and counts it) when the queue is full. Never blocks. */
@@ -79,8 +111,7 @@ public final class CallEventPublisher implements AutoCloseable {
                     event.getPayload().getClass().getSimpleName(), event.getCallId());
             return false;
         }
-        queue.add(new Pending(event, null));
-        return true;
+        return enqueue(event, null, true);
     }
 
     /**
@@ -91,20 +122,70 @@ public final class CallEventPublisher implements AutoCloseable {
     public CompletableFuture<Void> publishAcknowledged(CallEvent event) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         ordinaryQueued.incrementAndGet();
-        queue.add(new Pending(event, acknowledged));
+        if (!enqueue(event, acknowledged, true)) {
+            acknowledged.completeExceptionally(new IllegalArgumentException("event cannot be serialized"));
+        }
         LockSupport.unpark(thread);
         return acknowledged;
     }
 
     /** Queues a terminal event (CallEnded) that is never dropped. Never blocks. */
     public void publishTerminal(CallEvent event) {
-        queue.add(new Pending(event, null));
+        enqueue(event, null, false);
         LockSupport.unpark(thread);
+    }
+
+    /**
+     * Sends the events a previous process left unacknowledged in the journal, ahead of everything else, and waits
+     * up to {@code timeout} for the broker to acknowledge them; the node is not ready until it has.
+     *
+     * @return whether all of them were acknowledged in time
+     */
+    public boolean replayJournal(Duration timeout) {
+        if (journal == null || journal.recovered().isEmpty()) {
+            return true;
+        }
+        int count = 0;
+        for (EventJournal.Entry entry : journal.recovered()) {
+            CallEvent event;
+            try {
+                event = Topics.CALL_EVENTS.valueSerde().deserializer().deserialize(TOPIC, entry.payload());
+            } catch (RuntimeException e) {
+                LOG.error("journal record at {} does not decode, skipped: {}", entry.position(), e.toString());
+                journal.acknowledge(entry.position());
+                dropped.increment();
+                continue;
+            }
+            replaying.incrementAndGet();
+            unacknowledged.incrementAndGet();
+            queue.add(new Pending(event.getCallId(), type(event), entry.payload(), null, entry.position(), false,
+                    true));
+            count++;
+        }
+        replayed.increment(count);
+        LOG.info("re-sending {} call events the previous process left unacknowledged in the journal", count);
+        LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (replaying.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return replaying.get() == 0;
+    }
+
+    @Override
+    public String name() {
+        return "event-journal-replay";
+    }
+
+    /** Not ready while events of a previous process are still being re-sent. */
+    @Override
+    public boolean ready() {
+        return replaying.get() == 0;
     }
 
     /** Events queued or handed to the producer and not yet acknowledged. */
     public long pending() {
-        return queue.size() + inFlight.get();
+        return unacknowledged.get();
     }
 
     /** Waits until every queued event was acknowledged by the broker, or the timeout passed. */
@@ -112,7 +193,6 @@ public final class CallEventPublisher implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (pending() > 0 && System.nanoTime() < deadline) {
             LockSupport.unpark(thread);
-            producer.flush();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         return pending() == 0;
@@ -120,7 +200,12 @@ public final class CallEventPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        flush(Duration.ofSeconds(30));
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Waits up to {@code flushTimeout} for the queued events, then stops; what is left is counted or journaled. */
+    void close(Duration flushTimeout) {
+        flush(flushTimeout);
         running = false;
         LockSupport.unpark(thread);
         try {
@@ -129,9 +214,50 @@ public final class CallEventPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(10));
-        if (!queue.isEmpty()) {
-            LOG.error("{} call events could not be written before shutdown", queue.size());
+        long unsent = pending();
+        if (journal != null) {
+            if (unsent > 0) {
+                LOG.warn("{} call events not acknowledged before shutdown stay in the journal and are sent at the "
+                        + "next start", unsent);
+            }
+            journal.close();
+        } else if (unsent > 0) {
+            dropped.increment(unsent);
+            LOG.error("{} call events could not be written before shutdown", unsent);
         }
+    }
+
+    /** Serializes, journals and queues; false when the event cannot be serialized (counted as dropped). */
+    private boolean enqueue(CallEvent event, CompletableFuture<Void> acknowledged, boolean counted) {
+        byte[] value;
+        try {
+            value = Topics.CALL_EVENTS.valueSerde().serializer().serialize(TOPIC, event);
+        } catch (RuntimeException e) {
+            LOG.error("{} of call {} cannot be serialized, dropped: {}", type(event), event.getCallId(), e.toString());
+            dropped.increment();
+            if (counted) {
+                ordinaryQueued.decrementAndGet();
+            }
+            return false;
+        }
+        unacknowledged.incrementAndGet();
+        if (journal == null) {
+            queue.add(new Pending(event.getCallId(), type(event), value, acknowledged, -1, counted, false));
+            return true;
+        }
+        // One lock for append and enqueue, so the journal and the queue hold the events in the same order.
+        synchronized (journal) {
+            long position = journal.append(value);
+            if (position < 0) {
+                unjournaled.increment();
+            }
+            queue.add(new Pending(event.getCallId(), type(event), value, acknowledged, position, counted, false));
+        }
+        return true;
+    }
+
+    private static String type(CallEvent event) {
+        return event.getPayload().getClass().getSimpleName();
     }
 
     private void run() {
@@ -141,49 +267,72 @@ public final class CallEventPublisher implements AutoCloseable {
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
-            boolean terminal = pending.event().getPayload() instanceof CallEnded;
-            if (!terminal) {
+            if (pending.counted()) {
                 ordinaryQueued.decrementAndGet();
             }
-            send(pending, terminal);
+            send(pending);
         }
     }
 
-    private void send(Pending pending, boolean terminal) {
-        CallEvent event = pending.event();
-        inFlight.incrementAndGet();
+    private void send(Pending pending) {
         try {
-            producer.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), event.getCallId(), event),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            onFailure(pending, terminal, error);
-                        } else if (pending.acknowledged() != null) {
-                            pending.acknowledged().complete(null);
-                        }
-                        inFlight.decrementAndGet();
-                    });
+            producer.send(new ProducerRecord<>(TOPIC, pending.callId(), pending.value()), (metadata, error) -> {
+                if (error == null) {
+                    done(pending);
+                    if (pending.acknowledged() != null) {
+                        pending.acknowledged().complete(null);
+                    }
+                } else {
+                    onFailure(pending, error);
+                }
+            });
         } catch (RuntimeException e) {
-            onFailure(pending, terminal, e);
-            inFlight.decrementAndGet();
+            onFailure(pending, e);
         }
     }
 
-    private void onFailure(Pending pending, boolean terminal, Exception error) {
+    private void onFailure(Pending pending, Exception error) {
         failed.increment();
-        CallEvent event = pending.event();
-        if (pending.acknowledged() != null) {
-            pending.acknowledged().completeExceptionally(error);
+        if (!running) {
+            // Shutting down: close() counts what is left (or leaves it in the journal).
+            return;
         }
-        if (terminal && running) {
-            LOG.warn("writing CallEnded of call {} failed, retrying: {}", event.getCallId(), error.toString());
-            queue.add(pending);
+        if (pending.acknowledged() != null) {
+            // Its caller refused the call already; a late CallRequested would start a timeline nobody ends.
+            pending.acknowledged().completeExceptionally(error);
+            done(pending);
+        } else if (error instanceof RetriableException) {
+            LOG.warn("writing {} of call {} failed, retrying: {}", pending.type(), pending.callId(), error.toString());
+            queue.add(pending.again());
         } else {
-            LOG.error("writing {} of call {} failed: {}", event.getPayload().getClass().getSimpleName(),
-                    event.getCallId(), error.toString());
+            LOG.error("writing {} of call {} failed for good, dropped: {}", pending.type(), pending.callId(),
+                    error.toString());
+            dropped.increment();
+            done(pending);
         }
     }
 
-    /** A queued event and, for {@link #publishAcknowledged}, the future its acknowledgement completes. */
-    private record Pending(CallEvent event, CompletableFuture<Void> acknowledged) {
+    /** The event needs no more sending: acknowledged, or given up for good. */
+    private void done(Pending pending) {
+        if (pending.position() >= 0) {
+            journal.acknowledge(pending.position());
+        }
+        unacknowledged.decrementAndGet();
+        if (pending.replay()) {
+            replaying.decrementAndGet();
+        }
+    }
+
+    /**
+     * A queued event: its key and serialized value, the future its acknowledgement completes
+     * ({@link #publishAcknowledged}), its journal position (-1: not journaled), whether it counts against the
+     * queue's capacity, and whether it is a re-send of a previous process's event.
+     */
+    private record Pending(String callId, String type, byte[] value, CompletableFuture<Void> acknowledged,
+                           long position, boolean counted, boolean replay) {
+
+        Pending again() {
+            return new Pending(callId, type, value, acknowledged, position, false, replay);
+        }
     }
 }

@@ -12,6 +12,8 @@ public final class CloseCodes {
     public static final int TRY_AGAIN_LATER = 1013;
     public static final int UNAUTHORIZED = 4001;
     public static final int FORBIDDEN = 4003;
+    /** Admission no longer holds the call's slot (gone, like HTTP 410): the call ended SLOT_EXPIRED. */
+    public static final int SLOT_LOST = 4010;
     public static final int REJECTED = 4029;
 
     private CloseCodes() {

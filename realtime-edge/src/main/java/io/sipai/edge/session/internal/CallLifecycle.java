@@ -87,8 +87,25 @@ final class CallLifecycle {
 
     /** See {@link io.sipai.edge.session.CallSession#end}. */
     void end(EndReason reason, String detail) {
+        finish(reason, detail, slotHeld);
+    }
+
+    /**
+     * Admission answered a heartbeat saying it no longer holds the call's slot (it declared this node lost, or the
+     * lease ran out): the call may not go on without one, so it ends as SLOT_EXPIRED and the connection closes with
+     * {@link CloseCodes#SLOT_LOST}. No release is sent: there is nothing left to free.
+     */
+    void slotLost(String detail) {
+        if (finish(EndReason.SLOT_EXPIRED, "admission no longer holds the slot"
+                + (detail == null ? "" : ": " + detail), false)) {
+            transport.close(CloseCodes.SLOT_LOST, "slot lost");
+        }
+    }
+
+    /** Ends the call unless it already ended; true when this call ended it. */
+    private boolean finish(EndReason reason, String detail, boolean release) {
         if (!ended.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         TransferTarget transfer = transferringTo;
         if (reason == EndReason.CALLER_HANGUP && transfer != null) {
@@ -107,10 +124,11 @@ final class CallLifecycle {
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
         services.publisher().publishTerminal(CallEvents.envelope(context.ref(), CallEnded.newBuilder()
                 .setReason(reason).setDetail(detail).setDurationMs(durationMs).build(), Instant.now()));
-        if (slotHeld) {
+        if (release) {
             services.admission().release(context.slot(), reason.name());
         }
         LOG.info("call {} ended: {}{}", context.callId(), reason, detail == null ? "" : " (" + detail + ")");
+        return true;
     }
 
     void endAndClose(EndReason reason, String detail, int closeCode, String closeReason) {

@@ -4,7 +4,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The live calls of this edge node, by callId; used for heartbeats, the live-call gauge and duplicate detection. */
+/**
+ * The live calls of this edge node, by callId; used for heartbeats and their answers, the live-call gauge and
+ * duplicate detection.
+ */
 public final class CallRegistry {
 
     private final ConcurrentHashMap<String, CallLifecycle> calls = new ConcurrentHashMap<>();
@@ -21,6 +24,11 @@ public final class CallRegistry {
     /** Whether a call with this id is live here. */
     boolean contains(String callId) {
         return calls.containsKey(callId);
+    }
+
+    /** The live call with this id, or null. */
+    CallLifecycle find(String callId) {
+        return calls.get(callId);
     }
 
     /** A snapshot of the live calls. */

@@ -40,6 +40,11 @@ public final class SessionStarter implements CallSessionFactory {
             // called party, which the provider's status callback reports through api-gateway.
             services.emit(context, CallAnswered.newBuilder().build());
         }
+        if (slotHeld) {
+            // Admission counts the slot as held by an edge node (and frees it should this node's heartbeats stop)
+            // from the first heartbeat on: send it now, not an interval later.
+            services.admission().heartbeat(context.slot());
+        }
         call.attach(pipelines.create(context, call.output()));
         return call;
     }

@@ -11,8 +11,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Heartbeats the admission slot of every live call on this node every {@code EDGE_HEARTBEAT_INTERVAL_SEC}, so
- * admission does not reclaim slots of calls that are still running (the lease is TELEPHONY_SEMAPHORE_TTL_SEC).
+ * Heartbeats the admission slot of every live call on this node every {@code EDGE_HEARTBEAT_INTERVAL_SEC} (5 s), so
+ * admission keeps the slots of calls that are still running; when a call's heartbeats stop for
+ * TELEPHONY_HEARTBEAT_TIMEOUT_SEC (20 s) admission takes this node for lost, frees the slot and ends the call
+ * EDGE_LOST, so the interval must stay well below that timeout (a few heartbeats may fail in a row). A failed
+ * heartbeat is simply sent again at the next interval. When admission answers a heartbeat that it no longer holds
+ * the slot, the call ends at once ({@link CallLifecycle#slotLost}): it would otherwise run on without a slot.
  */
 public final class SlotHeartbeats implements SmartLifecycle {
 
@@ -27,6 +31,7 @@ public final class SlotHeartbeats implements SmartLifecycle {
         this.registry = registry;
         this.admission = admission;
         this.interval = interval;
+        admission.onSlotLost(this::slotLost);
     }
 
     @Override
@@ -52,6 +57,13 @@ public final class SlotHeartbeats implements SmartLifecycle {
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 1;
+    }
+
+    private void slotLost(AdmissionClient.SlotLost lost) {
+        CallLifecycle call = registry.find(lost.callId());
+        if (call != null && call.holdsSlot()) {
+            call.slotLost(lost.detail());
+        }
     }
 
     private void beat() {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Rejected;
@@ -124,9 +125,11 @@ public final class VoiceConnection extends EdgeConnection {
         state = State.ADMITTING;
         // The slot is asked for only once CallRequested is in the log, so CallAdmitted (written by the admission
         // processor) always follows it.
+        // The publisher retries until the broker answers; the client is not kept waiting longer than for admission.
         services.sessions().emitAcknowledged(context, CallRequested.newBuilder().setDirection(context.direction())
                         .setTransport(context.transport()).setFrom(context.from()).setTo(context.to())
                         .setMetadata(context.metadata()).build())
+                .orTimeout(services.settings().admissionTimeoutMs(), TimeUnit.MILLISECONDS)
                 .whenComplete((acknowledged, error) -> {
                     if (error != null) {
                         decided(context, null, new CompletionException(new IllegalStateException(
