@@ -54,6 +54,7 @@ public final class StreamsApplication implements SmartLifecycle, ReadinessCheck,
     }
 
     private final String applicationId;
+    private final Properties properties;
     private final KafkaStreams streams;
     private volatile boolean stopping;
     private volatile boolean started;
@@ -66,6 +67,7 @@ public final class StreamsApplication implements SmartLifecycle, ReadinessCheck,
     public StreamsApplication(String applicationId, Topology topology, Properties properties) {
         KafkaClients.checkStreams(properties);
         this.applicationId = applicationId;
+        this.properties = copy(properties);
         this.streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("{}: stream thread failed, replacing it", applicationId, exception);
@@ -143,6 +145,20 @@ public final class StreamsApplication implements SmartLifecycle, ReadinessCheck,
     /** The application id. */
     public String applicationId() {
         return applicationId;
+    }
+
+    /**
+     * The configuration the Streams client runs with (a copy), so a service's tests can check what its real
+     * clients get, e.g. through {@link org.apache.kafka.streams.StreamsConfig#getProducerConfigs}.
+     */
+    public Properties properties() {
+        return copy(properties);
+    }
+
+    private static Properties copy(Properties properties) {
+        Properties copy = new Properties();
+        copy.putAll(properties);
+        return copy;
     }
 
     /** Current state of the Streams client. */

@@ -37,6 +37,29 @@ class KafkaClientsTest {
     }
 
     @Test
+    void aStreamsApplicationTellsTheConfigurationItsClientRunsWithAsACopy() {
+        Properties properties = StreamsApplication.properties(KAFKA, new StreamsApplication.Options("app", null,
+                java.time.Duration.ofMillis(100), 1, Map.of("num.standby.replicas", 1)));
+        StreamsApplication app = new StreamsApplication("app", topology(), properties);
+        try {
+            Properties running = app.properties();
+            running.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+
+            assertThat(app.properties()).isEqualTo(properties)
+                    .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+                    .containsEntry("num.standby.replicas", 1);
+        } finally {
+            app.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    private static Topology topology() {
+        Topology topology = new Topology();
+        topology.addSource("in", "in");
+        return topology;
+    }
+
+    @Test
     void aStreamsApplicationRefusesAtLeastOnceProcessing() {
         Properties properties = StreamsApplication.properties(KAFKA, new StreamsApplication.Options("app", null,
                 java.time.Duration.ofMillis(100), 1, Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
