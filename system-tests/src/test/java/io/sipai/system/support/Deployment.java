@@ -86,8 +86,11 @@ public final class Deployment implements AutoCloseable {
     @Override
     public void close() {
         services.forEach(node -> {
-            node.process().resume();
-            node.stop();
+            // A frozen node must thaw to stop; a killed one (a scenario's SIGKILL) has nothing left to signal.
+            if (node.process().alive()) {
+                node.process().resume();
+                node.stop();
+            }
         });
         if (database != null) {
             database.close();
