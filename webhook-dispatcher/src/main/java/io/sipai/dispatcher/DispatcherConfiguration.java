@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.dispatcher.delivery.internal.DeliveryWorker;
 import io.sipai.dispatcher.delivery.internal.HttpPoster;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
+import io.sipai.dispatcher.instances.DispatcherInstances;
+import io.sipai.dispatcher.instances.internal.ConsumerGroupMembers;
 import io.sipai.dispatcher.replay.internal.EventScanner;
 import io.sipai.dispatcher.replay.internal.ReplayService;
 import io.sipai.dispatcher.retry.RetryPolicy;
@@ -29,7 +32,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the dispatcher: SSRF guard, HTTP poster, retry policy, worker, Kafka Streams app and replay reader. */
+/**
+ * Wires the dispatcher: SSRF guard, HTTP poster, retry policy, worker (with this instance's share of the
+ * per-endpoint cap from the instance count), Kafka Streams app and replay reader.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({DispatcherSettings.class, SsrfSettings.class})
 public class DispatcherConfiguration {
@@ -53,20 +59,39 @@ public class DispatcherConfiguration {
         return new WebhookPayloads(settings.apiBaseUrl());
     }
 
+    /**
+     * Counts the live instances (members of the Streams application's consumer group, whose id is the application
+     * id) for this instance's share of the per-endpoint cap. It watches the Streams app once that exists (the app
+     * needs the worker, which needs the share).
+     */
     @Bean(destroyMethod = "close")
-    DeliveryWorker deliveryWorker(DispatcherSettings settings, SsrfGuard guard, Clock clock, KafkaSettings kafka) {
+    DispatcherInstances dispatcherInstances(KafkaSettings kafka, DispatcherSettings settings, MeterRegistry meters) {
+        DispatcherInstances instances = new DispatcherInstances(
+                ConsumerGroupMembers.of(kafka, settings.applicationId()), settings.maxConcurrencyPerEndpoint(),
+                settings.instancesRefresh(), settings.startupHold(), System::nanoTime);
+        Gauge.builder("sipai.webhook.instances", instances, live -> live.membership().count())
+                .description("live webhook-dispatcher instances, as this one last counted").register(meters);
+        Gauge.builder("sipai.webhook.endpoint.share", instances, DispatcherInstances::getAsInt)
+                .description("requests per endpoint this instance may have open").register(meters);
+        return instances.start();
+    }
+
+    @Bean(destroyMethod = "close")
+    DeliveryWorker deliveryWorker(DispatcherSettings settings, SsrfGuard guard, Clock clock, KafkaSettings kafka,
+                                  DispatcherInstances instances) {
         Producer<String, WebhookAttempt> attempts = new KafkaProducer<>(producerConfig(kafka, "attempts"),
                 Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
         return new DeliveryWorker(guard, new HttpPoster(settings.connectTimeout(), settings.requestTimeout(),
                 settings.maxConcurrencyPerEndpoint()),
-                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts,
-                settings.maxConcurrencyPerEndpoint());
+                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, instances);
     }
 
     @Bean
     DispatcherStreams dispatcherStreams(KafkaSettings kafka, DispatcherSettings settings, DeliveryWorker worker,
-                                        WebhookPayloads payloads, Clock clock) {
-        return new DispatcherStreams(kafka, settings, worker, payloads, clock);
+                                        WebhookPayloads payloads, Clock clock, DispatcherInstances instances) {
+        DispatcherStreams streams = new DispatcherStreams(kafka, settings, worker, payloads, clock);
+        instances.watch(streams::local);
+        return streams;
     }
 
     @Bean

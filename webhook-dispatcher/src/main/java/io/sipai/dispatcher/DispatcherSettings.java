@@ -26,12 +26,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param commitInterval            {@code WEBHOOK_COMMIT_INTERVAL}: Kafka Streams commit interval; a new delivery
  *                                  waits for the fan-out's commit, so this bounds part of the latency, and each
  *                                  commit is a transaction round trip (default 100ms)
+ * @param sessionTimeout            {@code WEBHOOK_SESSION_TIMEOUT}: Kafka Streams consumer session timeout, how
+ *                                  long a dead instance's deliveries wait before another instance takes them over
+ *                                  (default 45s, Kafka's own; shorter fails over sooner but rebalances on long
+ *                                  pauses)
+ * @param instancesRefresh          {@code WEBHOOK_INSTANCES_REFRESH}: how often an instance counts the live
+ *                                  instances to take its share of the per-endpoint cap (default 5s, at most 5s)
  */
 @ConfigurationProperties("webhook")
 public record DispatcherSettings(Duration connectTimeout, Duration requestTimeout,
                                  Integer maxConcurrencyPerEndpoint, String applicationId, Duration tick,
                                  String apiBaseUrl, String stateDir, Integer streamThreads,
-                                 Duration commitInterval) {
+                                 Duration commitInterval, Duration sessionTimeout, Duration instancesRefresh) {
 
     /** The API of the one-machine run (bin/sipai up). */
     static final String LOCAL_API = "http://localhost:8080"; // dev-url-guard: allow
@@ -41,6 +47,12 @@ public record DispatcherSettings(Duration connectTimeout, Duration requestTimeou
         requestTimeout = positive(requestTimeout, Duration.ofSeconds(15), "WEBHOOK_REQUEST_TIMEOUT");
         tick = positive(tick, Duration.ofMillis(100), "WEBHOOK_TICK");
         commitInterval = positive(commitInterval, Duration.ofMillis(100), "WEBHOOK_COMMIT_INTERVAL");
+        sessionTimeout = within(sessionTimeout, Duration.ofSeconds(45), Duration.ofSeconds(1), Duration.ofMinutes(5),
+                "WEBHOOK_SESSION_TIMEOUT");
+        // A starting instance holds its deliveries for one refresh plus one request (see startupHold): a refresh
+        // longer than the in-flight timeout's 10 s margin would let the scheduler re-send runs still held.
+        instancesRefresh = within(instancesRefresh, Duration.ofSeconds(5), Duration.ofMillis(100),
+                Duration.ofSeconds(5), "WEBHOOK_INSTANCES_REFRESH");
         maxConcurrencyPerEndpoint = maxConcurrencyPerEndpoint == null ? 8 : maxConcurrencyPerEndpoint;
         if (maxConcurrencyPerEndpoint < 1 || maxConcurrencyPerEndpoint > 1_000) {
             throw new InvalidSettingException("WEBHOOK_MAX_CONCURRENCY_PER_ENDPOINT",
@@ -65,6 +77,29 @@ public record DispatcherSettings(Duration connectTimeout, Duration requestTimeou
     /** Time after which an attempt whose result never came back is sent again. */
     public Duration inFlightTimeout() {
         return connectTimeout.plus(requestTimeout).plusSeconds(10);
+    }
+
+    /**
+     * How long a starting instance that finds other instances running sends nothing: until every other instance
+     * has counted it (one refresh) and finished the requests it opened under its larger share (one request).
+     */
+    public Duration startupHold() {
+        return instancesRefresh.plus(connectTimeout).plus(requestTimeout);
+    }
+
+    /** Heartbeats of the Streams consumer: a third of the session timeout, at most Kafka's default 3 s. */
+    public Duration heartbeatInterval() {
+        Duration third = sessionTimeout.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(3)) < 0 ? third : Duration.ofSeconds(3);
+    }
+
+    private static Duration within(Duration value, Duration fallback, Duration min, Duration max, String variable) {
+        Duration result = value == null ? fallback : value;
+        if (result.compareTo(min) < 0 || result.compareTo(max) > 0) {
+            throw new InvalidSettingException(variable, "must be between " + min + " and " + max + ", was "
+                    + result);
+        }
+        return result;
     }
 
     private static Duration positive(Duration value, Duration fallback, String variable) {

@@ -9,11 +9,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.delivery.DeliveryJob;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
+import io.sipai.dispatcher.instances.LocalStreams;
 import io.sipai.dispatcher.internal.TopicLeaders;
 import io.sipai.dispatcher.subscriptions.SubscriptionStore;
 import io.sipai.runtime.KafkaSettings;
@@ -25,7 +29,9 @@ import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -50,6 +56,7 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck, 
     private final Clock clock;
     private final Path stateDir;
     private volatile StreamsApplication app;
+    private volatile long run;
 
     public DispatcherStreams(KafkaSettings kafka, DispatcherSettings settings,
                              Consumer<DeliveryJob> worker, WebhookPayloads payloads, Clock clock) {
@@ -77,9 +84,10 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck, 
             }
             TopicLeaders.await(admin, TOPICS, Duration.ofSeconds(30));
         }
-        StreamsApplication created = new StreamsApplication(kafka, DispatcherTopology.build(payloads, worker, clock,
-                settings.tick(), settings.inFlightTimeout()), options());
+        StreamsApplication created = new StreamsApplication(settings.applicationId(), DispatcherTopology.build(
+                payloads, worker, clock, settings.tick(), settings.inFlightTimeout()), properties());
         created.start();
+        run++;
         app = created;
     }
 
@@ -123,13 +131,38 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck, 
                 .get(subscriptionId));
     }
 
-    private StreamsApplication.Options options() {
-        return new StreamsApplication.Options(settings.applicationId(), stateDir, settings.commitInterval(),
-                settings.streamThreads(), Map.of(
+    /** This instance's Streams client as the instance count needs it (no request: local metadata only). */
+    public LocalStreams local() {
+        StreamsApplication current = app;
+        if (current == null) {
+            return LocalStreams.NONE;
+        }
+        KafkaStreams.State state = current.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            return new LocalStreams(run, false, Set.of(), Set.of());
+        }
+        Set<String> clientIds = new TreeSet<>();
+        Set<String> tasks = new TreeSet<>();
+        for (ThreadMetadata thread : current.streams().metadataForLocalThreads()) {
+            clientIds.add(thread.consumerClientId());
+            thread.activeTasks().forEach(task -> tasks.add(task.taskId().toString()));
+        }
+        return new LocalStreams(run, state == KafkaStreams.State.RUNNING, clientIds, tasks);
+    }
+
+    /** The Kafka Streams configuration the application runs with. */
+    public Properties properties() {
+        return StreamsApplication.properties(kafka, new StreamsApplication.Options(settings.applicationId(), stateDir,
+                settings.commitInterval(), settings.streamThreads(), Map.of(
                         // Outbox and attempts are merged in one task; their relative order does not matter (results
                         // are matched by attempt id), so a task never waits for data on its other partition.
                         StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L,
-                        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1_000));
+                        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1_000,
+                        // How soon a killed instance's tasks move to the others.
+                        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                        (int) settings.sessionTimeout().toMillis(),
+                        StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                        (int) settings.heartbeatInterval().toMillis())));
     }
 
     private static Path temporaryStateDir() {

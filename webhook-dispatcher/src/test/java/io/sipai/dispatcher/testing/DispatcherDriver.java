@@ -12,6 +12,8 @@ import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.DispatcherTopology;
 import io.sipai.dispatcher.delivery.DeliveryJob;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
+import io.sipai.dispatcher.subscriptions.SubscriptionStore;
+import io.sipai.events.CallEvent;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topic;
@@ -42,6 +44,7 @@ public final class DispatcherDriver implements AutoCloseable {
     private final WebhookPayloads payloads = new WebhookPayloads("https://api.example.com");
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, WebhookSubscription> subscriptions;
+    private final TestInputTopic<String, CallEvent> events;
     private final TestInputTopic<String, WebhookDelivery> outbox;
     private final TestInputTopic<String, WebhookAttempt> attempts;
     private final TestOutputTopic<String, WebhookDelivery> deadLetters;
@@ -54,6 +57,7 @@ public final class DispatcherDriver implements AutoCloseable {
         driver = new TopologyTestDriver(DispatcherTopology.build(payloads, jobs::add, clock, TICK,
                 IN_FLIGHT_TIMEOUT), properties, clock.instant());
         subscriptions = input(Topics.WEBHOOK_SUBSCRIPTIONS);
+        events = input(Topics.CALL_EVENTS);
         outbox = input(Topics.WEBHOOK_OUTBOX);
         attempts = input(Topics.WEBHOOK_ATTEMPTS);
         deadLetters = output(Topics.WEBHOOK_DEAD_LETTER);
@@ -76,6 +80,23 @@ public final class DispatcherDriver implements AutoCloseable {
                 "https://hooks.example.com/" + subscriptionId, List.of("*"));
         subscriptions.pipeInput(subscriptionId, subscription);
         return subscription;
+    }
+
+    /** A subscription record as api-gateway (or the dispatcher itself) writes it. */
+    public void publish(WebhookSubscription subscription) {
+        subscriptions.pipeInput(subscription.getSubscriptionId(), subscription);
+    }
+
+    /** The subscription as the dispatcher's global store holds it, or null. */
+    public WebhookSubscription subscription(String subscriptionId) {
+        return driver.<String, WebhookSubscription>getKeyValueStore(SubscriptionStore.NAME).get(subscriptionId);
+    }
+
+    /** A DTMF event of {@code callId} of {@link #TENANT} on call.events.v1, for the fan-out. */
+    public CallEvent event(String callId) {
+        CallEvent event = Events.event(callId, TENANT, Events.dtmf("1"));
+        events.pipeInput(callId, event);
+        return event;
     }
 
     /** A new delivery of a DTMF event of {@code callId} to the subscription, as the fan-out writes it. */

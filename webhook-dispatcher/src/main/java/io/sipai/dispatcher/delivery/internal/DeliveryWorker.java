@@ -7,11 +7,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.delivery.Attempts;
@@ -34,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * Makes delivery attempts off the stream thread: checks the URL with the SSRF guard, signs, POSTs to the checked
  * address and writes the outcome to webhook.attempts.v1 (key subscriptionId/callId), where the scheduler picks it
  * up. Each job (a run of one call's deliveries to one endpoint) runs on a virtual thread, in order, and stops at
- * the first delivery that fails; at most {@code maxPerEndpoint} requests per subscription are open at once, so a
- * hanging endpoint ties up only its own requests.
+ * the first delivery that fails. At most {@code permitsPerEndpoint} requests per subscription are open at once in
+ * this instance (its share of the deployment-wide cap, which changes with the number of instances), so a hanging
+ * endpoint ties up only its own requests and N instances together stay within the cap.
  */
 public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseable {
 
@@ -47,18 +47,21 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
     private final RetryPolicy retries;
     private final Clock clock;
     private final Producer<String, WebhookAttempt> attempts;
-    private final int maxPerEndpoint;
-    private final Map<String, Semaphore> endpointPermits = new ConcurrentHashMap<>();
+    private final EndpointPermits permits;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
+    /**
+     * @param permitsPerEndpoint the requests per subscription this instance may have open, read before each
+     *                           request (0 holds every request back)
+     */
     public DeliveryWorker(SsrfGuard guard, HttpPoster poster, RetryPolicy retries, Clock clock,
-                          Producer<String, WebhookAttempt> attempts, int maxPerEndpoint) {
+                          Producer<String, WebhookAttempt> attempts, IntSupplier permitsPerEndpoint) {
         this.guard = guard;
         this.poster = poster;
         this.retries = retries;
         this.clock = clock;
         this.attempts = attempts;
-        this.maxPerEndpoint = maxPerEndpoint;
+        this.permits = new EndpointPermits(permitsPerEndpoint);
     }
 
     @Override
@@ -68,13 +71,12 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
 
     /** Sends the run's deliveries in order; the first one not delivered ends the run (order per call). */
     private void run(DeliveryJob job) {
-        Semaphore permits = endpointPermits.computeIfAbsent(job.deliveries().getFirst().getSubscriptionId(),
-                id -> new Semaphore(maxPerEndpoint));
+        String endpoint = job.deliveries().getFirst().getSubscriptionId();
         for (int index = 0; index < job.deliveries().size(); index++) {
             Item item = new Item(job, index);
             WebhookAttempt attempt;
             try {
-                permits.acquire();
+                permits.acquire(endpoint);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -85,7 +87,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
                 LOG.error("attempt {} of {} failed unexpectedly", item.number(), item.delivery().getWebhookId(), e);
                 attempt = failure(item, clock.instant(), 0, null, null, "internal error: " + e.getMessage());
             } finally {
-                permits.release();
+                permits.release(endpoint);
             }
             attempts.send(new ProducerRecord<>(Topics.WEBHOOK_ATTEMPTS.name(), job.key(), attempt), (meta, error) -> {
                 if (error != null) {

@@ -9,8 +9,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the global store {@link SubscriptionStore} equal to compacted webhook.subscriptions.v1
- * (key subscriptionId). A record with an older version than the stored one is ignored, so a stale write cannot
- * re-enable an endpoint the dispatcher disabled; a tombstone removes the subscription.
+ * (key subscriptionId). Two writers give the subscription versions: api-gateway (every change through the API) and
+ * the dispatcher's endpoint health (a disable, as the next version of what it last saw). So a record replaces the
+ * stored one only with a higher version, or with the same version when it stops deliveries (disabled or deleted)
+ * and the stored one does not: an edit the gateway made before it learned of a disable carries the disable's
+ * version and must not re-enable the endpoint. A tombstone removes the subscription. Kafka Streams runs this on
+ * restore too, so the rule also holds for the store rebuilt at startup.
  */
 public final class SubscriptionStoreUpdater implements Processor<String, WebhookSubscription, Void, Void> {
 
@@ -31,8 +35,20 @@ public final class SubscriptionStoreUpdater implements Processor<String, Webhook
             return;
         }
         WebhookSubscription current = store.get(record.key());
-        if (current == null || current.getVersion() <= record.value().getVersion()) {
+        if (current == null || supersedes(record.value(), current)) {
             store.put(record.key(), record.value());
         }
+    }
+
+    /** Whether {@code next} replaces {@code current}: a higher version, or the same one that stops deliveries. */
+    static boolean supersedes(WebhookSubscription next, WebhookSubscription current) {
+        if (next.getVersion() != current.getVersion()) {
+            return next.getVersion() > current.getVersion();
+        }
+        return stopsDeliveries(next) && !stopsDeliveries(current);
+    }
+
+    private static boolean stopsDeliveries(WebhookSubscription subscription) {
+        return subscription.getDeleted() || !subscription.getEnabled();
     }
 }
