@@ -232,11 +232,20 @@ public class WebhookService {
         }
     }
 
+    /**
+     * A new subscription is enabled unless the request says otherwise; an edit keeps the current state unless the
+     * request names one, so an edit does not undo a disable (the customer's or the dispatcher's).
+     */
     private void fill(WebhooksRecord row, WebhookSpec spec) {
         row.setUrl(spec.url());
         row.setEventTypes(String.join(",", spec.eventTypes()));
-        row.setEnabled(spec.enabled() == null || spec.enabled());
+        row.setEnabled(spec.enabled() != null ? spec.enabled() : row.getEnabled() == null || row.getEnabled());
         row.setUpdatedAt(now());
+    }
+
+    /** Publishes the row as it stands (not deleted), within the caller's transaction. */
+    void publish(WebhooksRecord row) {
+        publish(row, false);
     }
 
     private void publish(WebhooksRecord row, boolean deleted) {
