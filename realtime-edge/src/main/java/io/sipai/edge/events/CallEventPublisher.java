@@ -10,10 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.edge.events.internal.EventJournal;
+import io.sipai.edge.events.internal.PublisherMeters;
 import io.sipai.events.CallEvent;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.ReadinessCheck;
@@ -40,10 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>With a journal ({@code EDGE_JOURNAL_DIR}, {@link EventJournal}) every event is appended to it before it is
  * queued and acknowledged in it once the broker acknowledged it; {@link #replayJournal} sends what a previous
  * process left unacknowledged before the node takes calls. Without one, what is still unsent when the process stops
- * is lost. Meters: {@code edge.events.dropped} (never written: queue overflow, a record the broker refuses for good,
- * unsent at shutdown without a journal), {@code edge.events.failed} (failed writes, retried),
- * {@code edge.events.replayed}, {@code edge.events.unjournaled} (kept in memory only: journal full), and the gauges
- * {@code edge.events.queued}, {@code edge.events.unacknowledged} and {@code edge.journal.bytes}.
+ * is lost (and counted: {@link PublisherMeters}).
  */
 public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
 
@@ -64,10 +60,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
     private final AtomicLong unacknowledged = new AtomicLong();
     private final AtomicLong replaying = new AtomicLong();
     private final int capacity;
-    private final Counter dropped;
-    private final Counter failed;
-    private final Counter replayed;
-    private final Counter unjournaled;
+    private final PublisherMeters meters;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -85,28 +78,15 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
         this.producer = producer;
         this.journal = journal;
         this.capacity = capacity;
-        this.dropped = counter(meters, "edge.events.dropped", "call events that will never be written");
-        this.failed = counter(meters, "edge.events.failed", "failed writes of call events (retried)");
-        this.replayed = counter(meters, "edge.events.replayed", "call events re-sent from the journal at start");
-        this.unjournaled = counter(meters, "edge.events.unjournaled", "call events kept in memory only");
-        Gauge.builder("edge.events.queued", queue, Queue::size).register(meters);
-        Gauge.builder("edge.events.unacknowledged", unacknowledged, AtomicLong::get)
-                .description("call events not yet acknowledged by the broker").register(meters);
-        if (journal != null) {
-            Gauge.builder("edge.journal.bytes", journal, EventJournal::diskBytes).register(meters);
-        }
+        this.meters = PublisherMeters.register(meters, queue::size, unacknowledged::get, journal);
         this.thread = Thread.ofPlatform().name("edge-event-publisher").daemon().start(this::run);
-    }
-
-    private static Counter counter(MeterRegistry meters, String name, String description) {
-        return Counter.builder(name).description(description).register(meters);
     }
 
     /** Queues an ordinary event; returns false (and counts it) when the queue is full. Never blocks. */
     public boolean publish(CallEvent event) {
         if (ordinaryQueued.incrementAndGet() > capacity) {
             ordinaryQueued.decrementAndGet();
-            dropped.increment();
+            meters.dropped().increment();
             LOG.warn("call event queue full ({} events): dropped {} of call {}", capacity,
                     event.getPayload().getClass().getSimpleName(), event.getCallId());
             return false;
@@ -153,7 +133,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("journal record at {} does not decode, skipped: {}", entry.position(), e.toString());
                 journal.acknowledge(entry.position());
-                dropped.increment();
+                meters.dropped().increment();
                 continue;
             }
             replaying.incrementAndGet();
@@ -162,7 +142,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
                     true));
             count++;
         }
-        replayed.increment(count);
+        meters.replayed().increment(count);
         LOG.info("re-sending {} call events the previous process left unacknowledged in the journal", count);
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -222,7 +202,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
             }
             journal.close();
         } else if (unsent > 0) {
-            dropped.increment(unsent);
+            meters.dropped().increment(unsent);
             LOG.error("{} call events could not be written before shutdown", unsent);
         }
     }
@@ -234,7 +214,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
             value = Topics.CALL_EVENTS.valueSerde().serializer().serialize(TOPIC, event);
         } catch (RuntimeException e) {
             LOG.error("{} of call {} cannot be serialized, dropped: {}", type(event), event.getCallId(), e.toString());
-            dropped.increment();
+            meters.dropped().increment();
             if (counted) {
                 ordinaryQueued.decrementAndGet();
             }
@@ -249,7 +229,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
         synchronized (journal) {
             long position = journal.append(value);
             if (position < 0) {
-                unjournaled.increment();
+                meters.unjournaled().increment();
             }
             queue.add(new Pending(event.getCallId(), type(event), value, acknowledged, position, counted, false));
         }
@@ -292,7 +272,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
     }
 
     private void onFailure(Pending pending, Exception error) {
-        failed.increment();
+        meters.failed().increment();
         if (!running) {
             // Shutting down: close() counts what is left (or leaves it in the journal).
             return;
@@ -307,7 +287,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
         } else {
             LOG.error("writing {} of call {} failed for good, dropped: {}", pending.type(), pending.callId(),
                     error.toString());
-            dropped.increment();
+            meters.dropped().increment();
             done(pending);
         }
     }
