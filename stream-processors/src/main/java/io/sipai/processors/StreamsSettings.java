@@ -5,9 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.sipai.processors.timeline.TimelineOptions;
 import io.sipai.runtime.InvalidSettingException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -28,11 +33,28 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                                   timeline stores, so late events are still recognised as AFTER_END (default 24h)
  * @param timelineDedupeRetention    {@code PROCESSORS_TIMELINE_DEDUPE_RETENTION}: how long an ended call's eventIds
  *                                   are kept for dedupe (default 1h, at most the retention)
+ * @param sessionTimeoutMs           {@code PROCESSORS_SESSION_TIMEOUT_MS}: an instance that stops heartbeating its
+ *                                   consumer group (killed, frozen, cut off) loses its tasks to the others after
+ *                                   this (default 6000, the broker's default minimum; Kafka's own is 45000)
+ * @param heartbeatIntervalMs        {@code PROCESSORS_HEARTBEAT_INTERVAL_MS}: group heartbeat period; also how soon a
+ *                                   survivor learns of a rebalance (default 1500, or a quarter of a shorter
+ *                                   session timeout; at most a third of it)
+ * @param transactionTimeoutMs       {@code PROCESSORS_TRANSACTION_TIMEOUT_MS}: the broker aborts a killed
+ *                                   instance's open transaction after this; until then read_committed readers of
+ *                                   the partitions it wrote (the survivor included) wait (default 5000; every
+ *                                   transaction of these apps lasts about a commit interval)
+ * @param standbyReplicas            {@code PROCESSORS_STANDBY_REPLICAS}: warm copies of each task's state on other
+ *                                   instances, so a survivor takes over without restoring from the changelogs
+ *                                   (default 1)
+ * @param streamsConfig              {@code PROCESSORS_STREAMS_CONFIG}: further Kafka Streams, consumer or producer
+ *                                   settings for both apps, {@code key=value} pairs separated by commas (see
+ *                                   {@link StreamsOverrides}); none by default
  */
 @ConfigurationProperties("processors")
 public record StreamsSettings(String applicationIdPrefix, String dataDir, Long admissionCommitIntervalMs,
                               Long timelineCommitIntervalMs, Integer timelineThreads, Duration timelineRetention,
-                              Duration timelineDedupeRetention) {
+                              Duration timelineDedupeRetention, Integer sessionTimeoutMs, Integer heartbeatIntervalMs,
+                              Integer transactionTimeoutMs, Integer standbyReplicas, String streamsConfig) {
 
     public StreamsSettings {
         applicationIdPrefix = applicationIdPrefix == null || applicationIdPrefix.isBlank() ? "sipai"
@@ -61,6 +83,27 @@ public record StreamsSettings(String applicationIdPrefix, String dataDir, Long a
             throw new InvalidSettingException("PROCESSORS_TIMELINE_DEDUPE_RETENTION", "must be between 0 and "
                     + "PROCESSORS_TIMELINE_RETENTION (" + timelineRetention + "), was " + timelineDedupeRetention);
         }
+        sessionTimeoutMs = range("PROCESSORS_SESSION_TIMEOUT_MS", sessionTimeoutMs, 6_000, 1_000, 300_000);
+        heartbeatIntervalMs = range("PROCESSORS_HEARTBEAT_INTERVAL_MS", heartbeatIntervalMs,
+                Math.min(1_500, sessionTimeoutMs / 4), 100, sessionTimeoutMs / 3);
+        transactionTimeoutMs = range("PROCESSORS_TRANSACTION_TIMEOUT_MS", transactionTimeoutMs, 5_000,
+                (int) Math.max(1_000, 10 * Math.max(admissionCommitIntervalMs, timelineCommitIntervalMs)), 900_000);
+        standbyReplicas = range("PROCESSORS_STANDBY_REPLICAS", standbyReplicas, 1, 0, 3);
+        StreamsOverrides.parse(streamsConfig);
+    }
+
+    /**
+     * The Streams settings both apps add to {@code StreamsApplication}'s: the failover settings above, then
+     * {@code PROCESSORS_STREAMS_CONFIG} on top.
+     */
+    public Map<String, Object> overrides() {
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeoutMs);
+        overrides.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), heartbeatIntervalMs);
+        overrides.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), transactionTimeoutMs);
+        overrides.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
+        overrides.putAll(StreamsOverrides.parse(streamsConfig));
+        return overrides;
     }
 
     /** The timeline's retention and publication options. */
@@ -94,6 +137,15 @@ public record StreamsSettings(String applicationIdPrefix, String dataDir, Long a
     /** Application id of the timeline app. */
     public String timelineApplicationId() {
         return applicationIdPrefix + "-timeline";
+    }
+
+    private static int range(String variable, Integer value, int fallback, int min, int max) {
+        int actual = value == null ? fallback : value;
+        if (actual < min || actual > max) {
+            throw new InvalidSettingException(variable, "must be between " + min + " and " + max + ", was "
+                    + actual);
+        }
+        return actual;
     }
 
     private static long interval(String variable, Long value, long fallback) {
