@@ -1,11 +1,12 @@
 package io.sipai.gateway;
 
-import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sipai.gateway.db.DbSettings;
+import io.sipai.gateway.db.internal.DatabaseReadiness;
 import io.sipai.runtime.ReadinessCheck;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -13,13 +14,17 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The PostgreSQL connection pool built from {@link DbSettings}, and the readiness check that uses it. Every
- * connection carries PostgreSQL's {@code socketTimeout} and {@code connectTimeout}, so a database that stops
- * answering fails the call after {@code DB_SOCKET_TIMEOUT_SEC} instead of holding its thread: the projector then
- * retries, and a request answers 500.
+ * connection carries PostgreSQL's {@code socketTimeout} and {@code connectTimeout}, and the pool waits at most
+ * {@code DB_CONNECT_TIMEOUT_SEC} for a connection, so a database that stops answering or is down fails the call
+ * within those bounds instead of holding its thread: the projector then retries, and a request answers 503
+ * {@code database-unavailable}. The readiness check answers within {@value #READINESS_ANSWER_MS} ms whatever the
+ * database does.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DbSettings.class)
 public class DatabaseConfiguration {
+
+    private static final long READINESS_ANSWER_MS = 1_500;
 
     @Bean(destroyMethod = "close")
     HikariDataSource dataSource(DbSettings settings) {
@@ -29,7 +34,7 @@ public class DatabaseConfiguration {
         config.setPassword(settings.password());
         config.setMaximumPoolSize(settings.poolSize());
         config.setPoolName("sipai-db");
-        config.setConnectionTimeout(5_000);
+        config.setConnectionTimeout(settings.connectTimeoutSec() * 1_000L);
         config.addDataSourceProperty("socketTimeout", String.valueOf(settings.socketTimeoutSec()));
         config.addDataSourceProperty("connectTimeout", String.valueOf(settings.connectTimeoutSec()));
         return new HikariDataSource(config);
@@ -37,20 +42,6 @@ public class DatabaseConfiguration {
 
     @Bean
     ReadinessCheck postgresReadinessCheck(DataSource dataSource) {
-        return new ReadinessCheck() {
-            @Override
-            public String name() {
-                return "postgresql";
-            }
-
-            @Override
-            public boolean ready() {
-                try (var connection = dataSource.getConnection()) {
-                    return connection.isValid(2);
-                } catch (SQLException e) {
-                    return false;
-                }
-            }
-        };
+        return new DatabaseReadiness(dataSource, Duration.ofMillis(READINESS_ANSWER_MS));
     }
 }

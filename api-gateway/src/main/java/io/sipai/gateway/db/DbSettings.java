@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param socketTimeoutSec {@code DB_SOCKET_TIMEOUT_SEC}: longest wait for the database's answer on an open
  *                         connection before the call fails (default 30); without it a connection the network
  *                         silently dropped blocks its thread (a request, the projector) forever
- * @param connectTimeoutSec {@code DB_CONNECT_TIMEOUT_SEC}: longest wait for a new connection (default 5)
+ * @param connectTimeoutSec {@code DB_CONNECT_TIMEOUT_SEC}: longest wait for a connection, new or from the pool
+ *                         (default 5); while the database is down a request answers 503 after this
  */
 @ConfigurationProperties("db")
 public record DbSettings(String url, String user, String password, Integer poolSize, Integer socketTimeoutSec,

@@ -34,6 +34,8 @@ public enum ProblemType {
             "The telephony provider is not configured"),
     ORIGINATION_FAILED("origination-failed", HttpStatus.BAD_GATEWAY, "The telephony provider refused the call"),
     INVALID_SIGNATURE("invalid-signature", HttpStatus.FORBIDDEN, "Missing or invalid webhook signature"),
+    DATABASE_UNAVAILABLE("database-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
+            "The database cannot be reached; try again"),
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     /** Prefix of every problem type URI. */

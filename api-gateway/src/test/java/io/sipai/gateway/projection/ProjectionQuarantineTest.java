@@ -27,7 +27,9 @@ import io.sipai.timeline.CallStatus;
 import io.sipai.timeline.CallTimeline;
 import io.sipai.timeline.TimelineEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,28 @@ class ProjectionQuarantineTest extends GatewayTest {
     }
 
     @Test
+    void anEntryWithTextPostgresqlRefusesInTheMiddleOfABatchIsQuarantinedAndTheOthersAreProjected() {
+        // given: entries of three calls on one partition, committed in one transaction so the projector gets them
+        // in one batch; the middle one's event type carries a NUL character, which PostgreSQL text cannot hold (in
+        // a JDBC batch it breaks the statement off with a protocol violation instead of refusing the row)
+        String refused = UUID.randomUUID().toString();
+        List<String> others = List.of(samePartition(Topics.CALL_TIMELINE_ENTRIES, refused),
+                samePartition(Topics.CALL_TIMELINE_ENTRIES, refused));
+        TimelineEntry bad = entry(refused);
+        bad.setEventType("CallRequested\u0000");
+        // when
+        inOneTransaction(List.of(entry(others.get(0)), bad, entry(others.get(1))));
+        // then
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(db.fetchCount(TIMELINE_ENTRIES, TIMELINE_ENTRIES.CALL_ID.in(others))).isEqualTo(2));
+        assertThat(db.fetchExists(TIMELINE_ENTRIES, TIMELINE_ENTRIES.CALL_ID.eq(refused))).isFalse();
+        assertThat(quarantined(Topics.CALL_TIMELINE_ENTRIES, refused)).singleElement().satisfies(record -> {
+            assertThat(record.getReasonCode()).isEqualTo(QuarantineReason.REJECTED);
+            assertThat(record.getReason()).contains("SQLState 22");
+        });
+    }
+
+    @Test
     void aRecordThatDoesNotDecodeIsQuarantinedAndTheNextEntriesAreProjected() {
         // given: bytes that are no TimelineEntry, then a valid entry on the same partition
         String garbled = UUID.randomUUID().toString();
@@ -83,6 +107,22 @@ class ProjectionQuarantineTest extends GatewayTest {
                 assertThat(db.fetchCount(TIMELINE_ENTRIES, TIMELINE_ENTRIES.CALL_ID.eq(callId))).isEqualTo(1));
         assertThat(quarantined(Topics.CALL_TIMELINE_ENTRIES, garbled)).singleElement()
                 .satisfies(record -> assertThat(record.getReasonCode()).isEqualTo(QuarantineReason.UNDECODABLE));
+    }
+
+    /** Writes the entries in one producer transaction: a read_committed consumer gets them together. */
+    private static void inOneTransaction(List<TimelineEntry> entries) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.brokers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "projection-batch-" + UUID.randomUUID()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            Topic<String, TimelineEntry> topic = Topics.CALL_TIMELINE_ENTRIES;
+            entries.forEach(entry -> producer.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer()
+                    .serialize(topic.name(), entry.getCallId()), topic.valueSerde().serializer()
+                    .serialize(topic.name(), entry))));
+            producer.commitTransaction();
+        }
     }
 
     /** A new call id whose records land on the partition of {@code key}'s. */

@@ -2,6 +2,7 @@ package io.sipai.gateway.problems.internal;
 
 import java.util.Map;
 
+import io.sipai.gateway.db.DatabaseFailures;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.PayloadTooLargeException;
 import io.sipai.gateway.problems.ProblemType;
@@ -32,7 +33,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 /**
  * Turns every error of the REST and telephony controllers into an RFC 9457 {@code application/problem+json} body
  * with a stable type; body errors name the offending field (its JSON path). Spring MVC's own errors (405, 406,
- * 415, ...) keep their status and get the type of that status; anything unexpected is a logged 500.
+ * 415, ...) keep their status and get the type of that status; a database that cannot be reached is a 503 to
+ * retry ({@link DatabaseOutageFilter}); anything else unexpected is a logged 500.
  */
 @RestControllerAdvice
 public class ProblemHandler {
@@ -98,6 +100,14 @@ public class ProblemHandler {
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         if (e instanceof ErrorResponse error) {
             return framework(e, error, request);
+        }
+        if (DatabaseFailures.unavailable(e)) {
+            DatabaseOutageFilter.log(request, e);
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, DatabaseOutageFilter.RETRY_AFTER_SECONDS);
+            return respond(ProblemType.DATABASE_UNAVAILABLE.status().value(), ApiException.build(
+                    ProblemType.DATABASE_UNAVAILABLE, DatabaseOutageFilter.DETAIL, request.getRequestURI(),
+                    Map.of()), headers);
         }
         LOG.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return problem(ProblemType.INTERNAL, "internal error", request, Map.of());

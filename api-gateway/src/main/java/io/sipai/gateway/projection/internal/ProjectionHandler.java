@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
  * the writes are idempotent ({@link ProjectionWriter}), so a replayed batch changes nothing.
  * <p>
  * A batch is written in one transaction. A record that can never be written does not stall the projection for every
- * tenant: when the database refuses the batch for good ({@link Rejections}: SQLState class 22 or 23), the records
- * are written one by one until the refused one, which is thrown as {@link UnprocessableRecordException}
+ * tenant: when the database refuses the batch for good ({@link Rejections}: SQLState class 22 or 23) or breaks it
+ * off with a protocol violation (08P01, its answer to text it cannot take inside a JDBC batch), the records are
+ * written one by one until the refused one, which is thrown as {@link UnprocessableRecordException}
  * ({@code REJECTED}) so the loop quarantines it with the database's reason and goes on after it; a record that does
  * not decode is thrown ({@code UNDECODABLE}) once the records before it are written. Any other failure (connection
  * lost, timeout) propagates, and the loop retries the batch until the database is back.
@@ -73,25 +74,36 @@ public class ProjectionHandler implements ConsumerLoop.Handler {
         try {
             writer.write(batch.stream().map(Decoded::value).toList());
         } catch (RuntimeException batchFailure) {
-            if (Rejections.reason(batchFailure).isEmpty()) {
+            if (Rejections.reason(batchFailure).isEmpty() && !Rejections.protocolViolation(batchFailure)) {
                 throw batchFailure;
             }
-            writeOneByOne(batch);
+            batch.forEach(this::writeAlone);
         }
     }
 
-    /** Finds the record the database refuses; the ones before it are written, each idempotently. */
-    private void writeOneByOne(List<Decoded> batch) {
-        for (Decoded record : batch) {
+    /**
+     * Writes one record of a batch the database refused, to find the refused one; the ones before it are written,
+     * each idempotently. A protocol violation gets a second try on another connection before it condemns the
+     * record: PostgreSQL answers some rows it cannot take with one even when they are written alone.
+     */
+    private void writeAlone(Decoded record) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 writer.write(List.of(record.value()));
+                return;
             } catch (RuntimeException failure) {
                 Optional<String> refused = Rejections.reason(failure);
-                if (refused.isEmpty()) {
+                if (refused.isEmpty() && Rejections.protocolViolation(failure) && attempt == 2) {
+                    refused = Optional.of("PostgreSQL broke off writing the row twice (SQLState 08P01): "
+                            + failure.getMessage());
+                }
+                if (refused.isPresent()) {
+                    throw new UnprocessableRecordException(record.index(), QuarantineReason.REJECTED,
+                            refused.get(), failure);
+                }
+                if (!Rejections.protocolViolation(failure)) {
                     throw failure;
                 }
-                throw new UnprocessableRecordException(record.index(), QuarantineReason.REJECTED, refused.get(),
-                        failure);
             }
         }
     }

@@ -14,7 +14,25 @@ import java.util.Set;
  */
 final class Rejections {
 
+    private static final String PROTOCOL_VIOLATION = "08P01";
+
     private Rejections() {
+    }
+
+    /**
+     * Whether PostgreSQL broke off the statement with a protocol violation (SQLState 08P01). Text it cannot take
+     * (a NUL character) does this inside a JDBC batch instead of refusing the row, and costs the connection; written
+     * alone, the same row gets a class 22 refusal. A genuinely broken connection gives it too, so this alone does
+     * not condemn a row.
+     */
+    static boolean protocolViolation(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable current = failure; current != null && seen.add(current); current = next(current)) {
+            if (current instanceof SQLException sql && PROTOCOL_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why the database refused the write for good, or empty when the failure may pass. */

@@ -82,10 +82,13 @@ public class ApiKeyStore implements Tenants {
         return insert(tenantId, name, scopes, "sk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
     }
 
-    /** Stores a key whose text the operator chose (SIPAI_ADMIN_API_KEY), unless it is stored already. */
+    /**
+     * Stores a key whose text the operator chose (SIPAI_ADMIN_API_KEY), unless it is stored already. Several
+     * instances starting at once on a new database all get here: the insert of every one but the first does nothing.
+     */
     public void ensureKey(String tenantId, String name, Set<Scope> scopes, String key) {
         if (!db.fetchExists(API_KEYS, API_KEYS.KEY_HASH.eq(hash(key)))) {
-            insert(tenantId, name, scopes, key);
+            db.insertInto(API_KEYS).set(row(tenantId, name, scopes, key)).onConflictDoNothing().execute();
         }
     }
 
@@ -102,6 +105,12 @@ public class ApiKeyStore implements Tenants {
     }
 
     private NewKey insert(String tenantId, String name, Set<Scope> scopes, String key) {
+        ApiKeysRecord row = row(tenantId, name, scopes, key);
+        row.store();
+        return new NewKey(info(row), key);
+    }
+
+    private ApiKeysRecord row(String tenantId, String name, Set<Scope> scopes, String key) {
         ApiKeysRecord row = db.newRecord(API_KEYS);
         row.setKeyId("key_" + UUID.randomUUID().toString().replace("-", ""));
         row.setTenantId(tenantId);
@@ -110,8 +119,7 @@ public class ApiKeyStore implements Tenants {
         row.setKeyPrefix(key.substring(0, Math.min(10, key.length())));
         row.setScopes(EnumSet.copyOf(scopes).stream().map(Scope::wireName).collect(Collectors.joining(",")));
         row.setCreatedAt(now());
-        row.store();
-        return new NewKey(info(row), key);
+        return row;
     }
 
     private static KeyInfo info(ApiKeysRecord row) {
