@@ -21,12 +21,12 @@ import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
 import io.sipai.events.DtmfReceived;
 import io.sipai.schemas.Topics;
+import io.sipai.system.support.CustomerWebhooks;
 import io.sipai.system.support.Deployment;
 import io.sipai.system.support.EdgeCaller;
 import io.sipai.system.support.ProviderCalls;
 import io.sipai.system.support.ServiceMetrics;
 import io.sipai.system.support.TopicTap;
-import io.sipai.system.support.WebhookReceiver;
 import io.sipai.testing.cluster.KafkaCluster;
 import io.sipai.testing.cluster.ServiceNode;
 import io.sipai.testing.events.Events;
@@ -56,11 +56,11 @@ class EdgeFailoverTest {
     private ServiceNode processors;
     private TopicTap<CallEvent> events;
     private TopicTap<CallTimeline> timelines;
-    private WebhookReceiver customer;
+    private CustomerWebhooks customer;
 
     @Test
     void aKilledEdgesCallsEndEdgeLostAndTheOtherEdgesJournalSurvivesItsOwnCrash() {
-        try (Deployment deployment = Deployment.start(dir); WebhookReceiver receiver = WebhookReceiver.start()) {
+        try (Deployment deployment = Deployment.start(dir); CustomerWebhooks receiver = CustomerWebhooks.start()) {
             KafkaCluster kafka = deployment.kafka();
             customer = receiver;
             processors = deployment.service("stream-processors", "processors-1", Map.of());
@@ -126,7 +126,7 @@ class EdgeFailoverTest {
                     && t.getStatus() == CallStatus.ENDED, Duration.ofSeconds(30), "ended timeline");
             assertThat(timeline.value().getEndReason()).isEqualTo(EndReason.EDGE_LOST);
             await().atMost(Duration.ofSeconds(60)).until(() -> !customer.of("call.ended", call.callId()).isEmpty());
-            WebhookReceiver.Delivery webhook = customer.of("call.ended", call.callId()).getFirst();
+            CustomerWebhooks.Delivery webhook = customer.of("call.ended", call.callId()).getFirst();
             assertThat(webhook.data().path("reason").asString()).isEqualTo("EDGE_LOST");
             lastWebhook = Math.max(lastWebhook, webhook.receivedAtNanos());
         }
