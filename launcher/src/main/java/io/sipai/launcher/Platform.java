@@ -139,6 +139,8 @@ final class Platform implements AutoCloseable {
         environment.putIfAbsent("KAFKA_REPLICATION_FACTOR", "1");
         // The one-machine run speaks with the offline TTS: load it before the edge reports ready.
         environment.putIfAbsent("VOICE_WARM_UP", "true");
+        // The edge journals its call events, so a killed edge re-sends what Kafka had not acknowledged.
+        environment.putIfAbsent("EDGE_JOURNAL_DIR", config.dataDir().resolve("edge-journal").toString());
         environment.putIfAbsent("SIPAI_DATA_DIR", config.dataDir().toString());
         return environment;
     }
