@@ -68,8 +68,14 @@ class AdmissionLeasesTest {
         driver.close();
     }
 
+    /** Writes a command now: its record timestamp is the (mock) wall-clock time. */
     private void send(AdmissionCommand command) {
-        commands.pipeInput(Topics.ADMISSION_KEY, command);
+        send(command, sinceStart);
+    }
+
+    /** Writes a command as written {@code writtenAt} seconds after the start, e.g. one held up in a backlog. */
+    private void send(AdmissionCommand command, int writtenAt) {
+        commands.pipeInput(Topics.ADMISSION_KEY, command, Events.T0.plusSeconds(writtenAt));
     }
 
     /** Calls granted and heartbeated once, as realtime-edge does right after it takes a call. */
@@ -161,16 +167,37 @@ class AdmissionLeasesTest {
     }
 
     @Test
-    void anInputThatFreezesLongerThanTheTimeoutEndsNoCallWhoseHeartbeatsComeWhenItThaws() {
+    void anInputThatFreezesLongerThanTheTimeoutEndsNoCallWhileFrozenAndOnlyTheSilentOneAfterItThaws() {
         givenEdgeHeldCalls("alive", "lost");
 
-        // the admission partition's leader freezes: no command is read for 30 s, then the backlog arrives
+        // the admission partition's leader freezes for 30 s: alive's heartbeats wait in its edge's producer
         elapse(30);
-        send(heartbeat("alive", TENANT));
-        elapse(5, "alive");
+        assertThat(events.isEmpty()).as("nothing read proves nothing").isTrue();
+        for (int writtenAt = 5; writtenAt <= 30; writtenAt += 5) {
+            send(heartbeat("alive", TENANT), writtenAt);
+        }
+        elapse(1);
 
+        assertThat(endedOf("lost")).extracting(CallEnded::getReason).containsExactly(EndReason.EDGE_LOST);
+        elapse(60, "alive");
         assertThat(events.isEmpty()).isTrue();
-        elapse(10, "alive");
+        assertThat(active()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskCatchingUpOnABacklogEndsNoCallWhoseHeartbeatIsStillInIt() {
+        givenEdgeHeldCalls("alive", "lost");
+
+        // the task lags: nothing read for 25 s, then one backlog record per second, oldest first
+        elapse(25);
+        for (int writtenAt = 5; writtenAt <= 15; writtenAt += 5) {
+            send(heartbeat("alive", TENANT), writtenAt);
+            elapse(1);
+        }
+        assertThat(events.isEmpty()).as("the log was not read past the lease end yet").isTrue();
+        send(heartbeat("alive", TENANT), 20);
+        elapse(1);
+
         assertThat(endedOf("lost")).extracting(CallEnded::getReason).containsExactly(EndReason.EDGE_LOST);
         assertThat(active()).isEqualTo(1);
     }
@@ -180,9 +207,13 @@ class AdmissionLeasesTest {
         givenEdgeHeldCalls("alive", "lost", "other");
         elapse(5, "alive", "lost", "other");
 
-        // this instance freezes for 30 s (SIGSTOP, a long GC): one punctuation, far from the last
+        // this instance freezes for 30 s (SIGSTOP, a long GC): one punctuation, far from the last, then the
+        // heartbeats written meanwhile are read
         freeze(30);
-        send(heartbeat("alive", TENANT));
+        for (int writtenAt = 10; writtenAt <= 35; writtenAt += 5) {
+            send(heartbeat("alive", TENANT), writtenAt);
+            send(heartbeat("other", TENANT), writtenAt);
+        }
         elapse(19, "alive", "other");
         assertThat(events.isEmpty()).isTrue();
         elapse(2, "alive", "other");

@@ -25,6 +25,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides AcquireSlot commands and applies Heartbeat and ReleaseSlot commands from {@code call.admission.v1}
@@ -53,6 +55,8 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
     /** Most expiry entries handled per punctuation, so one tick never stalls the task. */
     public static final int REAP_BATCH = SlotReaper.BATCH;
 
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionProcessor.class);
+
     private final AdmissionSettings settings;
     private KeyValueStore<String, Slot> slots;
     private ExpiryIndex expiry;
@@ -76,6 +80,8 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         // Called whenever this task starts on an instance (after its stores are restored): the heartbeat clock of
         // every edge-held slot starts again, since heartbeats sent while no instance ran the task are yet unread.
         clock = new EdgeClock(settings.heartbeatTimeout(), context.currentSystemTimeMs());
+        LOG.info("admission task {} started: every edge-held slot gets {} to be heard", context.taskId(),
+                settings.heartbeatTimeout());
         SlotReaper reaper = new SlotReaper(slots, expiry, limits, settings, clock);
         context.schedule(REAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> reaper.reap(now,
                 event -> forwardEvent(event, now)));
@@ -84,7 +90,7 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context().currentSystemTimeMs();
-        clock.input(now);
+        clock.input(now, record.timestamp());
         AdmissionCommand command;
         try {
             command = Topics.CALL_ADMISSION.valueSerde().deserializer().deserialize(Topics.CALL_ADMISSION.name(),

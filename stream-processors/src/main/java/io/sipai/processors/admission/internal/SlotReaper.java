@@ -1,6 +1,7 @@
 package io.sipai.processors.admission.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -8,6 +9,8 @@ import io.sipai.common.EndReason;
 import io.sipai.events.CallEvent;
 import io.sipai.processors.admission.AdmissionSettings;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Frees slots whose lease ran out and forgets what no longer needs remembering, driven by the admission task's
@@ -26,6 +29,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * derived from the callId ({@link AdmissionEvents}), so a run repeated after a crash yields the same events.
  */
 final class SlotReaper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlotReaper.class);
 
     /** Most due index entries looked at per run. */
     static final int BATCH = 500;
@@ -47,7 +52,10 @@ final class SlotReaper {
 
     /** Handles what fell due by {@code now}; events to write go to {@code emit}. */
     void reap(long now, Consumer<CallEvent> emit) {
-        clock.tick(now);
+        if (clock.tick(now)) {
+            LOG.info("admission stalled (no expiry run for more than half of TELEPHONY_HEARTBEAT_TIMEOUT_SEC): every "
+                    + "edge gets a full timeout to be heard again; {}", clock);
+        }
         for (ExpiryIndex.Due due : expiry.due(now, BATCH)) {
             Slot slot = slots.get(due.callId());
             if (slot != null && slot.expiresAt() == due.expiresAt() && slot.status() == SlotStatus.HELD
@@ -72,6 +80,8 @@ final class SlotReaper {
         slots.put(slot.callId(), slot.with(SlotStatus.RECLAIMED, slot.lastSeenAt(), forgetAt));
         expiry.add(forgetAt, slot.callId());
         if (slot.edgeHeld()) {
+            LOG.info("call {} lost its realtime-edge node: last heartbeat at {}, slot freed; {}", slot.callId(),
+                    Instant.ofEpochMilli(slot.lastSeenAt()), clock);
             emit.accept(AdmissionEvents.ended(slot, EndReason.EDGE_LOST, edgeLostDetail(slot, now), now));
         } else {
             emit.accept(AdmissionEvents.reclaimed(slot, slot.expiresAt(), now,
