@@ -1,158 +1,184 @@
 package io.sipai.processors.timeline;
 
-import static io.sipai.testing.events.Events.event;
+import static io.sipai.processors.testing.TimelineHarness.admitted;
+import static io.sipai.processors.testing.TimelineHarness.at;
+import static io.sipai.processors.testing.TimelineHarness.ended;
+import static io.sipai.processors.testing.TimelineHarness.reclaimed;
+import static io.sipai.processors.testing.TimelineHarness.requested;
+import static io.sipai.processors.testing.TimelineHarness.started;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import io.sipai.common.AdmissionCounters;
+import io.sipai.common.AdmissionLimit;
+import io.sipai.common.CallDirection;
 import io.sipai.common.EndReason;
 import io.sipai.common.EventSource;
-import io.sipai.events.CallAdmitted;
+import io.sipai.common.Transport;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
-import io.sipai.events.SlotReclaimed;
-import io.sipai.processors.testing.Drivers;
-import io.sipai.processors.timeline.internal.TimelineTopology;
+import io.sipai.events.CallRejected;
+import io.sipai.processors.testing.TimelineHarness;
 import io.sipai.quarantine.QuarantineReason;
-import io.sipai.quarantine.QuarantinedRecord;
-import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
 import io.sipai.timeline.CallStatus;
 import io.sipai.timeline.CallTimeline;
-import io.sipai.timeline.TimelineEntry;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How a call's end is recorded when a source other than its edge ends it (admission: SLOT_EXPIRED, EDGE_LOST;
- * api-gateway: API_HANGUP) and the edge reports its own end later: the edge's trailing CallEnded is one more entry
- * and supplies the duration, and any CallEnded after it is AFTER_END. Given/when/then on the TopologyTestDriver.
+ * One end per call: the first CallEnded ends the timeline whoever wrote it (the edge, a provider's status callback,
+ * admission, the API), every later CallEnded is quarantined AFTER_END, and a bystander's end (one that does not
+ * carry the media) gets its duration from the answer (else the media start) to the end. Given/when/then on the
+ * TopologyTestDriver.
  */
 class TimelineEndsTest {
 
-    private static final String CALL = "call-1";
-    private static final String TENANT = "t1";
-    private static final AdmissionCounters COUNTERS = AdmissionCounters.newBuilder().setGlobalActive(1)
-            .setGlobalLimit(10).setTenantActive(1).setTenantLimit(10).build();
-
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, CallEvent> events;
-    private TestOutputTopic<String, CallTimeline> timelines;
-    private TestOutputTopic<String, TimelineEntry> entries;
-    private TestOutputTopic<String, QuarantinedRecord> quarantine;
-
-    @BeforeEach
-    void givenAnAnsweredCall() {
-        driver = Drivers.driver(TimelineTopology.build(), "timeline-ends-test");
-        events = Drivers.input(driver, Topics.CALL_EVENTS);
-        timelines = Drivers.output(driver, Topics.CALL_TIMELINE);
-        entries = Drivers.output(driver, Topics.CALL_TIMELINE_ENTRIES);
-        quarantine = Drivers.output(driver, Topics.CALL_QUARANTINE);
-        send(EventSource.API_GATEWAY, Events.requested());
-        send(EventSource.STREAM_PROCESSORS, CallAdmitted.newBuilder().setCounters(COUNTERS)
-                .setLeaseExpiresAt(Events.T0.plusSeconds(600)).build());
-        send(EventSource.REALTIME_EDGE, Events.started());
-        send(EventSource.REALTIME_EDGE, Events.answered());
-        entries.readValuesToList();
-    }
+    private final TimelineHarness call = new TimelineHarness("timeline-ends-test");
 
     @AfterEach
     void close() {
-        driver.close();
+        call.close();
     }
 
-    private void send(EventSource source, Object payload) {
-        events.pipeInput(CALL, CallEvent.newBuilder(event(CALL, TENANT, payload)).setSource(source).build());
-    }
-
-    private static CallEnded ended(EndReason reason, long durationMs) {
-        return CallEnded.newBuilder().setReason(reason).setDetail("test").setDurationMs(durationMs).build();
-    }
-
-    private CallTimeline latest() {
-        driver.advanceWallClockTime(TimelineOptions.defaults().summaryInterval());
-        return timelines.readValuesToList().getLast();
+    /** A WebSocket call: requested, admitted, media up at 1 s, answered at 2 s. */
+    private void givenAnAnsweredWebSocketCall() {
+        call.write(EventSource.REALTIME_EDGE, 0, requested(CallDirection.INBOUND, Transport.WEBSOCKET));
+        call.write(EventSource.STREAM_PROCESSORS, 0, admitted());
+        call.write(EventSource.REALTIME_EDGE, 1, started(CallDirection.INBOUND, Transport.WEBSOCKET));
+        call.write(EventSource.REALTIME_EDGE, 2, Events.answered());
+        call.entries();
     }
 
     @Test
-    void anEdgeLostCallRecordsTheEdgesTrailingCallEndedOnceWithItsDuration() {
-        send(EventSource.STREAM_PROCESSORS, ended(EndReason.EDGE_LOST, 5_000));
-        CallTimeline lost = latest();
-        assertThat(lost.getStatus()).isEqualTo(CallStatus.ENDED);
-        assertThat(lost.getEndReason()).isEqualTo(EndReason.EDGE_LOST);
-        assertThat(lost.getDurationMs()).as("admission does not know how long the media ran").isNull();
+    void theFirstCallEndedEndsTheCallAndASecondFromAnotherSourceIsQuarantinedAfterEnd() {
+        givenAnAnsweredWebSocketCall();
 
-        send(EventSource.REALTIME_EDGE, ended(EndReason.ERROR, 42_000));
-        send(EventSource.REALTIME_EDGE, ended(EndReason.ERROR, 43_000));
+        call.write(EventSource.REALTIME_EDGE, 62, ended(EndReason.CALLER_HANGUP, "connection closed (1000)", 61_000));
+        call.write(EventSource.JAMBONZ, 62, ended(EndReason.CALLER_HANGUP, "provider status completed", 60_000));
 
-        assertThat(entries.readValuesToList()).extracting(TimelineEntry::getSeq).containsExactly(5L, 6L);
-        CallTimeline timeline = latest();
-        assertThat(timeline.getEndReason()).isEqualTo(EndReason.EDGE_LOST);
-        assertThat(timeline.getDurationMs()).isEqualTo(42_000L);
-        assertThat(timeline.getEntryCount()).isEqualTo(6);
-        assertThat(quarantine.readValuesToList()).extracting(QuarantinedRecord::getReasonCode)
-                .containsExactly(QuarantineReason.AFTER_END);
-    }
-
-    @Test
-    void anApiHangupIsFollowedByTheEdgesOwnCallEndedWhichIsRecordedInsteadOfQuarantined() {
-        send(EventSource.API_GATEWAY, ended(EndReason.API_HANGUP, 0));
-
-        send(EventSource.REALTIME_EDGE, ended(EndReason.CALLER_HANGUP, 61_000));
-
-        assertThat(quarantine.isEmpty()).isTrue();
-        assertThat(entries.readValuesToList()).extracting(entry -> ((CallEnded) entry.getEvent().getPayload())
-                .getReason()).containsExactly(EndReason.API_HANGUP, EndReason.CALLER_HANGUP);
-        CallTimeline timeline = latest();
-        assertThat(timeline.getEndReason()).isEqualTo(EndReason.API_HANGUP);
+        assertThat(call.entryTypes()).containsExactly("CallEnded");
+        assertThat(call.quarantined()).containsExactly(QuarantineReason.AFTER_END);
+        CallTimeline timeline = call.summary();
+        assertThat(timeline.getStatus()).isEqualTo(CallStatus.ENDED);
+        assertThat(timeline.getEndedAt()).isEqualTo(at(62));
         assertThat(timeline.getDurationMs()).isEqualTo(61_000L);
+        assertThat(timeline.getEntryCount()).isEqualTo(5);
     }
 
     @Test
-    void anExpiredSlotsSlotReclaimedAndCallEndedAreOneEndAndTheEdgesCallEndedStillFollowsOnce() {
-        send(EventSource.STREAM_PROCESSORS, SlotReclaimed.newBuilder().setLastHeartbeatAt(Events.T0)
-                .setLeaseExpiredAt(Events.T0).setCounters(COUNTERS).build());
-        send(EventSource.STREAM_PROCESSORS, ended(EndReason.SLOT_EXPIRED, 0));
-        send(EventSource.REALTIME_EDGE, ended(EndReason.CALLER_HANGUP, 30_000));
-        send(EventSource.REALTIME_EDGE, ended(EndReason.CALLER_HANGUP, 31_000));
+    void anEndAfterTheEndIsQuarantinedWithTheEndItCameAfterInItsReason() {
+        givenAnAnsweredWebSocketCall();
+        CallEvent first = call.write(EventSource.REALTIME_EDGE, 10, ended(EndReason.AGENT_HANGUP, null, 9_000));
 
-        List<TimelineEntry> written = entries.readValuesToList();
-        assertThat(written).extracting(TimelineEntry::getEventType).containsExactly("SlotReclaimed", "CallEnded",
-                "CallEnded");
-        CallTimeline timeline = latest();
-        assertThat(timeline.getEndReason()).isEqualTo(EndReason.SLOT_EXPIRED);
-        assertThat(timeline.getDurationMs()).isEqualTo(30_000L);
-        assertThat(quarantine.readValuesToList()).extracting(QuarantinedRecord::getReasonCode)
-                .containsExactly(QuarantineReason.AFTER_END);
+        call.write(EventSource.REALTIME_EDGE, 11, ended(EndReason.ERROR, "socket closed", 10_000));
+
+        assertThat(call.quarantinedRecords().getFirst().getReason())
+                .isEqualTo("CallEnded after the call ended (AGENT_HANGUP, event " + first.getEventId() + ")");
+        assertThat(call.summary().getEndReason()).isEqualTo(EndReason.AGENT_HANGUP);
     }
 
     @Test
-    void anEdgeLostRacingAnApiHangupIsRecordedAndTheEdgesCallEndedStillCloses() {
-        send(EventSource.API_GATEWAY, ended(EndReason.API_HANGUP, 0));
-        send(EventSource.STREAM_PROCESSORS, ended(EndReason.EDGE_LOST, 0));
-        send(EventSource.REALTIME_EDGE, ended(EndReason.CALLER_HANGUP, 20_000));
-        send(EventSource.REALTIME_EDGE, ended(EndReason.CALLER_HANGUP, 20_000));
+    void anEdgeLostCallTakesItsDurationFromTheAnswerAndTheEdgesLaterCallEndedIsAfterEnd() {
+        givenAnAnsweredWebSocketCall();
 
-        assertThat(entries.readValuesToList()).hasSize(3);
-        CallTimeline timeline = latest();
+        call.write(EventSource.STREAM_PROCESSORS, 92, ended(EndReason.EDGE_LOST, "no heartbeat for 20 s", 65_000));
+        call.write(EventSource.REALTIME_EDGE, 93, ended(EndReason.SLOT_EXPIRED, "admission no longer holds the slot",
+                91_000));
+
+        assertThat(call.entryTypes()).containsExactly("CallEnded");
+        assertThat(call.quarantined()).containsExactly(QuarantineReason.AFTER_END);
+        CallTimeline timeline = call.summary();
+        assertThat(timeline.getEndReason()).isEqualTo(EndReason.EDGE_LOST);
+        assertThat(timeline.getDurationMs()).as("answered at 2 s, lost at 92 s").isEqualTo(90_000L);
+    }
+
+    @Test
+    void anApiHangupOfAWebSocketCallIsTheOneEndWithADurationFromTheAnswer() {
+        givenAnAnsweredWebSocketCall();
+
+        call.write(EventSource.API_GATEWAY, 32, ended(EndReason.API_HANGUP, "POST /v1/calls/call-1/hangup", 0));
+        call.write(EventSource.REALTIME_EDGE, 36, ended(EndReason.SLOT_EXPIRED, "admission no longer holds the slot",
+                35_000));
+
+        assertThat(call.entries()).extracting(entry -> ((CallEnded) entry.getEvent().getPayload()).getReason())
+                .containsExactly(EndReason.API_HANGUP);
+        assertThat(call.quarantined()).containsExactly(QuarantineReason.AFTER_END);
+        CallTimeline timeline = call.summary();
         assertThat(timeline.getEndReason()).isEqualTo(EndReason.API_HANGUP);
-        assertThat(timeline.getDurationMs()).isEqualTo(20_000L);
-        assertThat(quarantine.readValuesToList()).hasSize(1);
+        assertThat(timeline.getDurationMs()).isEqualTo(30_000L);
     }
 
     @Test
-    void aCallTheEdgeEndedItselfTakesNoSecondCallEnded() {
-        send(EventSource.REALTIME_EDGE, ended(EndReason.CALLER_HANGUP, 10_000));
+    void aBystanderEndOfACallWhoseMediaStartedButWasNeverAnsweredCountsFromTheMediaStart() {
+        call.write(EventSource.API_GATEWAY, 0, requested(CallDirection.OUTBOUND, Transport.TWILIO));
+        call.write(EventSource.STREAM_PROCESSORS, 0, admitted());
+        call.write(EventSource.REALTIME_EDGE, 4, started(CallDirection.OUTBOUND, Transport.TWILIO));
 
-        send(EventSource.REALTIME_EDGE, ended(EndReason.ERROR, 11_000));
+        call.write(EventSource.STREAM_PROCESSORS, 30, ended(EndReason.EDGE_LOST, "no heartbeat for 20 s", 6_000));
 
-        assertThat(entries.readValuesToList()).hasSize(1);
-        assertThat(latest().getDurationMs()).isEqualTo(10_000L);
-        assertThat(quarantine.readValue().getReasonCode()).isEqualTo(QuarantineReason.AFTER_END);
+        assertThat(call.summary().getDurationMs()).isEqualTo(26_000L);
+    }
+
+    @Test
+    void anExpiredSlotIsOneSlotReclaimedEntryAndOneEndWithNoDurationForACallThatNeverConnected() {
+        call.write(EventSource.API_GATEWAY, 0, requested(CallDirection.OUTBOUND, Transport.JAMBONZ));
+        call.write(EventSource.STREAM_PROCESSORS, 0, admitted());
+
+        call.write(EventSource.STREAM_PROCESSORS, 600, reclaimed());
+        assertThat(call.summary().getStatus()).as("the slot is freed; the call ends with the CallEnded after it")
+                .isEqualTo(CallStatus.ADMITTED);
+        call.write(EventSource.STREAM_PROCESSORS, 600, ended(EndReason.SLOT_EXPIRED, "no heartbeat within 600 s", 0));
+        call.write(EventSource.JAMBONZ, 601, ended(EndReason.FAILED, "provider status failed", 0));
+
+        assertThat(call.entryTypes()).containsExactly("CallRequested", "CallAdmitted", "SlotReclaimed", "CallEnded");
+        assertThat(call.quarantined()).containsExactly(QuarantineReason.AFTER_END);
+        CallTimeline timeline = call.summary();
+        assertThat(timeline.getStatus()).isEqualTo(CallStatus.ENDED);
+        assertThat(timeline.getEndReason()).isEqualTo(EndReason.SLOT_EXPIRED);
+        assertThat(timeline.getDurationMs()).isZero();
+    }
+
+    @Test
+    void aCallGivenUpBeforeItsAdmissionArrivedEndsInRequestedAndTheLateAdmissionIsAfterEnd() {
+        call.write(EventSource.REALTIME_EDGE, 0, requested(CallDirection.INBOUND, Transport.WEBSOCKET));
+
+        call.write(EventSource.REALTIME_EDGE, 5, ended(EndReason.ERROR,
+                "admission_unavailable: no decision within 5000 ms", 5_000));
+        call.write(EventSource.STREAM_PROCESSORS, 40, admitted());
+
+        assertThat(call.entryTypes()).containsExactly("CallRequested", "CallEnded");
+        assertThat(call.quarantined()).containsExactly(QuarantineReason.AFTER_END);
+        CallTimeline timeline = call.summary();
+        assertThat(timeline.getStatus()).isEqualTo(CallStatus.ENDED);
+        assertThat(timeline.getEndReason()).isEqualTo(EndReason.ERROR);
+        assertThat(timeline.getEndedAt()).isEqualTo(at(5));
+        assertThat(timeline.getAdmittedAt()).isNull();
+    }
+
+    @Test
+    void aCallGivenUpAfterItsAdmissionArrivedEndsInAdmittedWithNoDuration() {
+        call.write(EventSource.API_GATEWAY, 0, requested(CallDirection.OUTBOUND, Transport.TWILIO));
+        call.write(EventSource.STREAM_PROCESSORS, 5, admitted());
+
+        call.write(EventSource.API_GATEWAY, 5, ended(EndReason.ERROR, "admission: no decision within 5000 ms", 5_000));
+
+        CallTimeline timeline = call.summary();
+        assertThat(timeline.getStatus()).isEqualTo(CallStatus.ENDED);
+        assertThat(timeline.getAdmittedAt()).isEqualTo(at(5));
+        assertThat(timeline.getDurationMs()).isZero();
+        assertThat(call.quarantined()).isEmpty();
+    }
+
+    @Test
+    void aRejectedCallTakesNoCallEndedAfterItsRejection() {
+        call.write(EventSource.REALTIME_EDGE, 0, requested(CallDirection.INBOUND, Transport.WEBSOCKET));
+        call.write(EventSource.STREAM_PROCESSORS, 0, CallRejected.newBuilder()
+                .setLimit(AdmissionLimit.TENANT).setDetail("tenant limit 10 reached")
+                .setCounters(TimelineHarness.COUNTERS).build());
+
+        call.write(EventSource.REALTIME_EDGE, 1, ended(EndReason.REJECTED, "admission refused", 1_000));
+
+        assertThat(call.entryTypes()).containsExactly("CallRequested", "CallRejected");
+        assertThat(call.quarantined()).containsExactly(QuarantineReason.AFTER_END);
+        assertThat(call.summary().getStatus()).isEqualTo(CallStatus.REJECTED);
     }
 }

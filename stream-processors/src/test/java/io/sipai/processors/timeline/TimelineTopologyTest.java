@@ -225,19 +225,18 @@ class TimelineTopologyTest {
     }
 
     @Test
-    void aReclaimedSlotEndsTheCallAndTheEdgesLaterCallEndedIsStillRecordedOnce() {
+    void aReclaimedSlotIsAnEntryAndTheCallEndedAdmissionWritesWithItIsTheOneEnd() {
         givenAnAnsweredCall();
 
         send(SlotReclaimed.newBuilder().setLastHeartbeatAt(Events.T0).setLeaseExpiredAt(Events.T0)
                 .setCounters(admitted().getCounters()).build());
-        assertThat(latest().getEndReason()).isEqualTo(EndReason.SLOT_EXPIRED);
-        send(Events.ended(EndReason.ERROR));
+        assertThat(latest().getStatus()).isEqualTo(CallStatus.IN_PROGRESS);
+        send(Events.ended(EndReason.SLOT_EXPIRED));
         send(Events.ended(EndReason.ERROR));
 
         CallTimeline timeline = latest();
         assertThat(timeline.getStatus()).isEqualTo(CallStatus.ENDED);
         assertThat(timeline.getEndReason()).isEqualTo(EndReason.SLOT_EXPIRED);
-        assertThat(timeline.getDurationMs()).isEqualTo(60_000L);
         assertThat(timeline.getEntryCount()).isEqualTo(6);
         assertThat(quarantine.readValue().getReasonCode()).isEqualTo(QuarantineReason.AFTER_END);
     }

@@ -46,7 +46,8 @@ final class AdmissionEvents {
     /**
      * The CallEnded admission writes when it frees a slot whose lease ran out (EDGE_LOST or SLOT_EXPIRED), so the
      * call ends for the timeline and for webhooks. Its duration runs from the grant to the last heartbeat: the time
-     * the call was known to be alive (the edge, if it still learns of the end, reports the real one).
+     * the call was known to be alive. It is the call's one end (the edge's own CallEnded, should it still come, is
+     * quarantined AFTER_END), so the timeline's summary derives the call's duration from its answer to this end.
      */
     static CallEvent ended(Slot slot, EndReason reason, String detail, long now) {
         Long grantedAt = slot.grantedAt();

@@ -1,11 +1,13 @@
 package io.sipai.processors.timeline.internal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 
 import io.sipai.common.CallDirection;
 import io.sipai.common.EndReason;
+import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
@@ -25,35 +27,43 @@ import io.sipai.timeline.CallStatus;
 import io.sipai.timeline.CallTimeline;
 
 /**
- * The call state machine: REQUESTED -> ADMITTED | REJECTED; ADMITTED -> RINGING (media up) -> IN_PROGRESS
- * (answered); any non-terminal state -> ENDED. An outbound call's answer (the provider, through api-gateway) and its
- * media connection (realtime-edge) are independent facts, so CallStarted is also accepted once after CallAnswered
- * and keeps IN_PROGRESS. A timeline starts with CallRequested (producers write it before admission can answer, see
- * docs/events.md), or with the admission decision for a call whose CallRequested was never written. In-call facts
- * (speech, transcripts, utterances, tools, DTMF, metrics, recordings) are accepted once admitted and before the end.
- *
- * <p>Some ends are told by a source that does not carry the call's media, so the call's duration is not known to
- * it: SlotReclaimed and CallEnded {@code SLOT_EXPIRED} or {@code EDGE_LOST} from admission, CallEnded
- * {@code API_HANGUP} from api-gateway. Such an end leaves the summary's duration open, and the edge's own CallEnded
- * that follows when it learns of the end (the trailing end) is recorded once and supplies the duration; the first
- * end's reason and time stay. Another such bystander's CallEnded before it (admission's CallEnded after its own
- * SlotReclaimed, or an EDGE_LOST racing an API hangup) is recorded too and keeps the duration open; each of those
- * has an eventId fixed per call, so it comes once. Any CallEnded after the trailing end is AFTER_END. Pure: no
- * Kafka types, so it is tested directly.
+ * The call state machine: which event may follow which, so that the timeline (and every webhook, which is made from
+ * it) holds each call's lifecycle once and in an order that makes sense, whatever order the independent sources
+ * wrote it in (docs/events.md lists the orders each provider produces).
+ * <ul>
+ *   <li>REQUESTED -> ADMITTED (CallAdmitted) | REJECTED (CallRejected). A timeline starts with CallRequested
+ *       (producers write it before admission can answer), or with the admission decision for a call whose
+ *       CallRequested was never written.</li>
+ *   <li>The media connection (CallStarted, realtime-edge) and the answer (CallAnswered: the provider's status
+ *       callback through api-gateway, or the edge for inbound calls) are independent facts, and providers report
+ *       them in either order (jambonz and Twilio send status {@code in-progress} before or after the media socket
+ *       opens). ADMITTED -> RINGING on CallStarted -> IN_PROGRESS on CallAnswered; or ADMITTED -> IN_PROGRESS on
+ *       CallAnswered, and a CallStarted after it keeps IN_PROGRESS and records startedAt. Each is accepted once.</li>
+ *   <li>One end: the first CallEnded, from whichever source (the edge, a provider's status callback, admission's
+ *       EDGE_LOST or SLOT_EXPIRED, an API hangup, a give-up during admission), ends the call from any state that is
+ *       not terminal, REQUESTED and ADMITTED included. Every later event, another CallEnded included, is AFTER_END:
+ *       the raw log may hold one CallEnded per source, the timeline holds one.</li>
+ *   <li>A CallEnded written by a source that does not carry the call's media ({@link #BYSTANDERS}) does not know
+ *       how long the call ran, so the summary's duration runs from answeredAt (else startedAt) to the end, and is 0
+ *       for a call that never connected; the edge's and the providers' CallEnded report the duration they
+ *       measured.</li>
+ *   <li>SlotReclaimed is an entry, not an end: admission writes the CallEnded SLOT_EXPIRED that ends the call in
+ *       the same transaction, right after it.</li>
+ *   <li>In-call facts (speech, transcripts, utterances, tools, DTMF, metrics, recordings) are accepted once
+ *       admitted and before the end.</li>
+ * </ul>
+ * Pure: no Kafka types, so it is tested directly.
  */
 public final class CallStateMachine {
 
-    /** End reasons told by admission or api-gateway, which do not know how long the call's media ran. */
-    static final Set<EndReason> BYSTANDER_ENDS = EnumSet.of(EndReason.SLOT_EXPIRED, EndReason.EDGE_LOST,
-            EndReason.API_HANGUP);
+    /**
+     * Sources that end calls whose media they do not carry: admission (EDGE_LOST, SLOT_EXPIRED) and api-gateway's
+     * own API (API_HANGUP of a call with no provider, a call given up during admission). Providers' status
+     * callbacks are written with the provider as source and report the provider's duration.
+     */
+    static final Set<EventSource> BYSTANDERS = EnumSet.of(EventSource.STREAM_PROCESSORS, EventSource.API_GATEWAY);
 
     private CallStateMachine() {
-    }
-
-    /** Whether an ended call still waits for the edge's own CallEnded: a bystander ended it, and none came yet. */
-    private static boolean awaitsTrailingEnd(CallTimeline current) {
-        return current.getStatus() == CallStatus.ENDED && BYSTANDER_ENDS.contains(current.getEndReason())
-                && current.getDurationMs() == null;
     }
 
     /** What applying an event gives. */
@@ -76,43 +86,32 @@ public final class CallStateMachine {
             return start(event, payload, type);
         }
         CallStatus status = current.getStatus();
+        if (status == CallStatus.REJECTED || status == CallStatus.ENDED) {
+            return new Refused(QuarantineReason.AFTER_END, type + " after the call " + (status == CallStatus.ENDED
+                    ? "ended (" + current.getEndReason() + ", event " : "was rejected (event ")
+                    + current.getLastEventId() + ")");
+        }
         CallTimeline.Builder next = CallTimeline.newBuilder(current);
         if (event.getAgentId() != null && current.getAgentId() == null) {
             next.setAgentId(event.getAgentId());
         }
-        if (status == CallStatus.REJECTED || status == CallStatus.ENDED) {
-            if (payload instanceof CallEnded ended && awaitsTrailingEnd(current)) {
-                return new Applied(BYSTANDER_ENDS.contains(ended.getReason()) ? next
-                        : next.setDurationMs(ended.getDurationMs()));
-            }
-            return new Refused(QuarantineReason.AFTER_END, type + " after the call " + (status == CallStatus.ENDED
-                    ? "ended" : "was rejected") + " (" + current.getLastEventId() + ")");
-        }
+        Instant at = event.getOccurredAt();
         return switch (payload) {
             case CallRequested requested -> current.getRequestedAt() == null
-                    ? new Applied(requested(next, requested, event.getOccurredAt()))
-                    : invalid(status, type);
+                    ? new Applied(requested(next, requested, at))
+                    : invalid(status, type, "the call was already requested");
             case CallAdmitted ignored -> status == CallStatus.REQUESTED
-                    ? new Applied(next.setStatus(CallStatus.ADMITTED).setAdmittedAt(event.getOccurredAt()))
-                    : invalid(status, type);
+                    ? new Applied(next.setStatus(CallStatus.ADMITTED).setAdmittedAt(at))
+                    : invalid(status, type, "the call was already admitted");
             case CallRejected ignored -> status == CallStatus.REQUESTED
-                    ? new Applied(next.setStatus(CallStatus.REJECTED).setEndedAt(event.getOccurredAt())
-                    .setEndReason(EndReason.REJECTED))
-                    : invalid(status, type);
-            case CallStarted started -> status == CallStatus.ADMITTED
-                    || status == CallStatus.IN_PROGRESS && current.getStartedAt() == null
-                    ? new Applied(started(next, started, event.getOccurredAt()))
-                    : invalid(status, type);
-            case CallAnswered ignored -> status == CallStatus.ADMITTED || status == CallStatus.RINGING
-                    ? new Applied(next.setStatus(CallStatus.IN_PROGRESS).setAnsweredAt(event.getOccurredAt()))
-                    : invalid(status, type);
-            case CallEnded ended -> new Applied(next.setStatus(CallStatus.ENDED).setEndedAt(event.getOccurredAt())
-                    .setEndReason(ended.getReason()).setDurationMs(BYSTANDER_ENDS.contains(ended.getReason()) ? null
-                            : ended.getDurationMs()));
-            case SlotReclaimed ignored -> status == CallStatus.REQUESTED ? invalid(status, type)
-                    : new Applied(next.setStatus(CallStatus.ENDED).setEndedAt(event.getOccurredAt())
-                    .setEndReason(EndReason.SLOT_EXPIRED));
-            default -> status == CallStatus.REQUESTED ? invalid(status, type) : new Applied(count(next, payload));
+                    ? new Applied(next.setStatus(CallStatus.REJECTED).setEndedAt(at).setEndReason(EndReason.REJECTED))
+                    : invalid(status, type, "the call was already admitted");
+            case CallStarted started -> started(current, next, started, at);
+            case CallAnswered ignored -> answered(current, next, at);
+            case CallEnded ended -> new Applied(ended(current, next, event, ended));
+            case SlotReclaimed ignored -> status == CallStatus.REQUESTED ? invalid(status, type, null)
+                    : new Applied(next);
+            default -> status == CallStatus.REQUESTED ? invalid(status, type, null) : new Applied(count(next, payload));
         };
     }
 
@@ -145,8 +144,17 @@ public final class CallStateMachine {
                 .setFrom(requested.getFrom()).setTo(requested.getTo());
     }
 
-    private static CallTimeline.Builder started(CallTimeline.Builder next, CallStarted started, Instant at) {
-        if (next.getStatus() == CallStatus.ADMITTED) {
+    /** The media connected: ADMITTED -> RINGING, or IN_PROGRESS stays when the answer was reported first. */
+    private static Outcome started(CallTimeline current, CallTimeline.Builder next, CallStarted started,
+                                   Instant at) {
+        CallStatus status = current.getStatus();
+        if (current.getStartedAt() != null) {
+            return invalid(status, "CallStarted", "the call's media already started");
+        }
+        if (status != CallStatus.ADMITTED && status != CallStatus.IN_PROGRESS) {
+            return invalid(status, "CallStarted", null);
+        }
+        if (status == CallStatus.ADMITTED) {
             next.setStatus(CallStatus.RINGING);
         }
         next.setStartedAt(at).setTransport(started.getTransport());
@@ -159,7 +167,35 @@ public final class CallStateMachine {
         if (next.getTo() == null) {
             next.setTo(started.getTo());
         }
-        return next;
+        return new Applied(next);
+    }
+
+    /** The call was answered: ADMITTED or RINGING -> IN_PROGRESS, once. */
+    private static Outcome answered(CallTimeline current, CallTimeline.Builder next, Instant at) {
+        CallStatus status = current.getStatus();
+        if (current.getAnsweredAt() != null) {
+            return invalid(status, "CallAnswered", "the call was already answered");
+        }
+        if (status != CallStatus.ADMITTED && status != CallStatus.RINGING) {
+            return invalid(status, "CallAnswered", null);
+        }
+        return new Applied(next.setStatus(CallStatus.IN_PROGRESS).setAnsweredAt(at));
+    }
+
+    /** The one end of the call: status, time, reason and the duration (measured, or derived for a bystander). */
+    private static CallTimeline.Builder ended(CallTimeline current, CallTimeline.Builder next, CallEvent event,
+                                              CallEnded ended) {
+        Instant at = event.getOccurredAt();
+        long durationMs = BYSTANDERS.contains(event.getSource()) ? connectedUntil(current, at)
+                : ended.getDurationMs();
+        return next.setStatus(CallStatus.ENDED).setEndedAt(at).setEndReason(ended.getReason())
+                .setDurationMs(durationMs);
+    }
+
+    /** How long the call was connected until {@code end}: from the answer, else the media start; 0 if neither. */
+    private static long connectedUntil(CallTimeline current, Instant end) {
+        Instant from = current.getAnsweredAt() != null ? current.getAnsweredAt() : current.getStartedAt();
+        return from == null ? 0 : Math.max(0, Duration.between(from, end).toMillis());
     }
 
     private static CallTimeline.Builder count(CallTimeline.Builder next, Object payload) {
@@ -177,7 +213,8 @@ public final class CallStateMachine {
         return next;
     }
 
-    private static Outcome invalid(CallStatus status, String type) {
-        return new Refused(QuarantineReason.INVALID_TRANSITION, type + " is not allowed in state " + status);
+    private static Outcome invalid(CallStatus status, String type, String why) {
+        return new Refused(QuarantineReason.INVALID_TRANSITION, type + " is not allowed in state " + status
+                + (why == null ? "" : ": " + why));
     }
 }
