@@ -98,7 +98,8 @@ public class DispatcherConfiguration {
     ReplayService replayService(KafkaSettings kafka, WebhookPayloads payloads, DispatcherStreams streams) {
         Map<String, Object> scanConfig = KafkaClients.consumer(kafka, "webhook-dispatcher-replay-scan", Map.of());
         EventScanner scanner = new EventScanner(() -> new KafkaConsumer<>(scanConfig,
-                Topics.CALL_EVENTS.keySerde().deserializer(), Topics.CALL_EVENTS.valueSerde().deserializer()));
+                Topics.CALL_TIMELINE_ENTRIES.keySerde().deserializer(),
+                Topics.CALL_TIMELINE_ENTRIES.valueSerde().deserializer()));
         Producer<String, WebhookDelivery> outbox = new KafkaProducer<>(producerConfig(kafka, "replay"),
                 Topics.WEBHOOK_OUTBOX.keySerde().serializer(), Topics.WEBHOOK_OUTBOX.valueSerde().serializer());
         return new ReplayService(scanner, outbox, payloads, streams::subscription);

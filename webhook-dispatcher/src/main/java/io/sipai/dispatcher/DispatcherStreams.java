@@ -45,8 +45,8 @@ import org.springframework.context.SmartLifecycle;
 public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck, LivenessCheck {
 
     /** Topics of the contract this service reads or writes. */
-    public static final List<Topic<?, ?>> TOPICS = List.of(Topics.CALL_EVENTS, Topics.WEBHOOK_SUBSCRIPTIONS,
-            Topics.WEBHOOK_OUTBOX, Topics.WEBHOOK_ATTEMPTS, Topics.WEBHOOK_DEAD_LETTER, Topics.WEBHOOK_REPLAY,
+    public static final List<Topic<?, ?>> TOPICS = List.of(Topics.CALL_TIMELINE_ENTRIES,
+            Topics.WEBHOOK_SUBSCRIPTIONS, Topics.WEBHOOK_OUTBOX, Topics.WEBHOOK_ATTEMPTS, Topics.WEBHOOK_DEAD_LETTER, Topics.WEBHOOK_REPLAY,
             Topics.CALL_QUARANTINE);
 
     private final KafkaSettings kafka;

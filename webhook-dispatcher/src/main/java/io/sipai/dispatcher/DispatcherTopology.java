@@ -34,8 +34,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The dispatcher's Kafka Streams topology, in three parts sharing the global {@link SubscriptionStore}:
  * <ol>
- * <li>fan-out: call.events.v1 (key callId) -> {@link FanOutProcessor} -> webhook.outbox.v1 (key
- * subscriptionId/callId);</li>
+ * <li>fan-out: call.timeline-entries.v1 (key callId: only the events the call's timeline accepted) ->
+ * {@link FanOutProcessor} -> webhook.outbox.v1 (key subscriptionId/callId);</li>
  * <li>scheduling: webhook.outbox.v1 + webhook.attempts.v1 (both key subscriptionId/callId, co-partitioned) ->
  * {@link DispatchProcessor} (hands runs to the worker) -> webhook.dead-letter.v1 (key unchanged);</li>
  * <li>endpoint health: webhook.attempts.v1 (failures, and successes sampled by {@link HealthSampler}) re-keyed by
@@ -69,7 +69,7 @@ public final class DispatcherTopology {
                                  Duration inFlightTimeout) {
         StreamsBuilder builder = new StreamsBuilder();
         addStores(builder);
-        builder.stream(Topics.CALL_EVENTS.name(), consumed(Topics.CALL_EVENTS))
+        builder.stream(Topics.CALL_TIMELINE_ENTRIES.name(), consumed(Topics.CALL_TIMELINE_ENTRIES))
                 .process(() -> new FanOutProcessor(payloads), Named.as(FAN_OUT))
                 .to(Topics.WEBHOOK_OUTBOX.name(), produced(Topics.WEBHOOK_OUTBOX));
         KStream<String, WebhookAttempt> attempts = builder.stream(Topics.WEBHOOK_ATTEMPTS.name(),

@@ -35,6 +35,7 @@ import io.sipai.events.CallEvent;
 import io.sipai.events.DtmfReceived;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.schemas.Topics;
+import io.sipai.timeline.TimelineEntry;
 import io.sipai.webhook.WebhookAttempt;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,9 +46,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Load generator for the webhook dispatcher (fan-out + scheduler + worker, exactly_once_v2, in this JVM) against
- * a loopback HTTP receiver: (1) throughput: a backlog of events (10 per call) is written first, then the
- * dispatcher is started and deliveries/s from first to last delivery are measured; (2) latency: events at a fixed
- * rate, from the event's occurredAt (send time) to its arrival at the receiver.
+ * a loopback HTTP receiver. Events are written as the timeline entries the dispatcher fans out
+ * (call.timeline-entries.v1, as stream-processors writes them once a call's timeline accepted the event): (1)
+ * throughput: a backlog of events (10 per call) is written first, then the dispatcher is started and deliveries/s
+ * from first to last delivery are measured; (2) latency: events at a fixed rate, from the event's occurredAt (send
+ * time) to its arrival at the receiver.
  * Usage: {@code <bootstrap|embedded> <backlog events> <rate/s> <seconds> <concurrency per endpoint>
  * [commit interval ms, default 100]}.
  */
@@ -108,8 +111,9 @@ public final class WebhookBenchmark {
                     subscription.getSubscriptionId(), subscription)).get();
             AtomicLong failedSends = new AtomicLong();
             for (int i = 0; i < backlog; i++) {
-                producer.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), "call-" + (i / EVENTS_PER_CALL),
-                        event(tenant, "call-" + (i / EVENTS_PER_CALL))), (meta, error) -> {
+                String call = "call-" + (i / EVENTS_PER_CALL);
+                producer.send(new ProducerRecord<>(Topics.CALL_TIMELINE_ENTRIES.name(), call,
+                        entry(event(tenant, call), i % EVENTS_PER_CALL + 1)), (meta, error) -> {
                             if (error != null) {
                                 failedSends.incrementAndGet();
                             }
@@ -163,7 +167,8 @@ public final class WebhookBenchmark {
             String call = "live-" + (i / EVENTS_PER_CALL);
             CallEvent event = event(tenant, call);
             sentAt.put(event.getEventId(), event.getOccurredAt().toEpochMilli());
-            producer.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), call, event));
+            producer.send(new ProducerRecord<>(Topics.CALL_TIMELINE_ENTRIES.name(), call,
+                    entry(event, i % EVENTS_PER_CALL + 1)));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (delivered.get() - before < total && System.nanoTime() < deadline) {
@@ -180,14 +185,14 @@ public final class WebhookBenchmark {
     private static DispatcherStreams dispatcher(String servers, int port, int concurrency, long commitMs) {
         KafkaSettings kafka = KafkaSettings.plaintext(servers);
         DispatcherSettings settings = new DispatcherSettings(null, null, concurrency,
-                "webhook-bench-" + UUID.randomUUID(), null, null, null, 1, Duration.ofMillis(commitMs));
+                "webhook-bench-" + UUID.randomUUID(), null, null, null, 1, Duration.ofMillis(commitMs), null, null);
         Clock clock = Clock.systemUTC();
         KafkaProducer<String, WebhookAttempt> attempts = new KafkaProducer<>(
                 DispatcherConfiguration.producerConfig(kafka, "attempts"), Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(),
                 Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
         DeliveryWorker worker = new DeliveryWorker(new SsrfGuard(List.of("127.0.0.1:" + port)),
                 new HttpPoster(settings.connectTimeout(), settings.requestTimeout(), concurrency),
-                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, concurrency);
+                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, () -> concurrency);
         return new DispatcherStreams(kafka, settings, worker, new WebhookPayloads(settings.apiBaseUrl()), clock);
     }
 
@@ -197,12 +202,19 @@ public final class WebhookBenchmark {
                 .setSource(EventSource.REALTIME_EDGE).setPayload(new DtmfReceived("5", null)).build();
     }
 
+    /** Entry {@code seq} of the event's call, as the timeline writes it. */
+    private static TimelineEntry entry(CallEvent event, long seq) {
+        return TimelineEntry.newBuilder().setCallId(event.getCallId()).setTenantId(event.getTenantId()).setSeq(seq)
+                .setEventId(event.getEventId()).setEventType(event.getPayload().getClass().getSimpleName())
+                .setOccurredAt(event.getOccurredAt()).setEvent(event).build();
+    }
+
     private static KafkaProducer<String, Object> producer(String servers) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 2,
                 // One request in flight: a retried batch can never be overtaken by the next one.
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
-                Topics.CALL_EVENTS.keySerde().serializer(), new ValueSerializer());
+                Topics.CALL_TIMELINE_ENTRIES.keySerde().serializer(), new ValueSerializer());
     }
 
     /** Serializes each value with the serde of the topic it is sent to. */

@@ -26,6 +26,7 @@ import io.sipai.events.DtmfReceived;
 import io.sipai.events.ToolCallRequested;
 import io.sipai.events.TranscriptChunk;
 import io.sipai.events.TurnMetrics;
+import io.sipai.timeline.TimelineEntry;
 
 /**
  * Builders of the commands, events and subscriptions tests feed in: realistic values, fixed time {@link #T0} unless a
@@ -107,6 +108,16 @@ public final class Events {
         return CallEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setCallId(callId)
                 .setTenantId(tenantId).setCampaignId(null).setAgentId("agent-1")
                 .setOccurredAt(Instant.now()).setSource(EventSource.REALTIME_EDGE).setPayload(payload).build();
+    }
+
+    /**
+     * The timeline entry number {@code seq} recording {@code event}, as stream-processors writes it to
+     * call.timeline-entries.v1 once the call's timeline accepted the event (what webhook-dispatcher fans out).
+     */
+    public static TimelineEntry entry(CallEvent event, long seq) {
+        return TimelineEntry.newBuilder().setCallId(event.getCallId()).setTenantId(event.getTenantId()).setSeq(seq)
+                .setEventId(event.getEventId()).setEventType(event.getPayload().getClass().getSimpleName())
+                .setOccurredAt(event.getOccurredAt()).setEvent(event).build();
     }
 
     /** Turn metrics of turn 1 with fixed latencies. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.standardwebhooks.Webhook;
 import io.sipai.common.EndReason;
@@ -77,6 +78,8 @@ class WebhookDispatcherIntegrationTest {
     static TopicRecorder<WebhookDelivery> deadLetters;
     static TopicRecorder<WebhookSubscription> subscriptions;
     static KafkaProducer<String, Object> producer;
+    /** Entry numbers: the dispatcher does not read them, so one counter serves every call. */
+    static final AtomicLong ENTRY_SEQ = new AtomicLong();
 
     @TestConfiguration
     static class TestClock {
@@ -475,8 +478,9 @@ class WebhookDispatcherIntegrationTest {
         }
     }
 
+    /** Writes {@code event} as its call's timeline accepts it: as the next entry on call.timeline-entries.v1. */
     private static void publishEvent(CallEvent event) {
-        publish(Topics.CALL_EVENTS, event.getCallId(), event);
+        publish(Topics.CALL_TIMELINE_ENTRIES, event.getCallId(), Events.entry(event, ENTRY_SEQ.incrementAndGet()));
     }
 
     private static <V> void publish(Topic<String, V> topic, String key, V value) {

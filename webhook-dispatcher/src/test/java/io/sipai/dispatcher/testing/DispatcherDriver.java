@@ -19,6 +19,7 @@ import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
+import io.sipai.timeline.TimelineEntry;
 import io.sipai.webhook.AttemptOutcome;
 import io.sipai.webhook.WebhookAttempt;
 import io.sipai.webhook.WebhookDelivery;
@@ -44,7 +45,8 @@ public final class DispatcherDriver implements AutoCloseable {
     private final WebhookPayloads payloads = new WebhookPayloads("https://api.example.com");
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, WebhookSubscription> subscriptions;
-    private final TestInputTopic<String, CallEvent> events;
+    private final TestInputTopic<String, TimelineEntry> entries;
+    private long seq;
     private final TestInputTopic<String, WebhookDelivery> outbox;
     private final TestInputTopic<String, WebhookAttempt> attempts;
     private final TestOutputTopic<String, WebhookDelivery> deadLetters;
@@ -57,7 +59,7 @@ public final class DispatcherDriver implements AutoCloseable {
         driver = new TopologyTestDriver(DispatcherTopology.build(payloads, jobs::add, clock, TICK,
                 IN_FLIGHT_TIMEOUT), properties, clock.instant());
         subscriptions = input(Topics.WEBHOOK_SUBSCRIPTIONS);
-        events = input(Topics.CALL_EVENTS);
+        entries = input(Topics.CALL_TIMELINE_ENTRIES);
         outbox = input(Topics.WEBHOOK_OUTBOX);
         attempts = input(Topics.WEBHOOK_ATTEMPTS);
         deadLetters = output(Topics.WEBHOOK_DEAD_LETTER);
@@ -92,11 +94,20 @@ public final class DispatcherDriver implements AutoCloseable {
         return driver.<String, WebhookSubscription>getKeyValueStore(SubscriptionStore.NAME).get(subscriptionId);
     }
 
-    /** A DTMF event of {@code callId} of {@link #TENANT} on call.events.v1, for the fan-out. */
+    /** A DTMF event of {@code callId} of {@link #TENANT}, accepted by its timeline, for the fan-out. */
     public CallEvent event(String callId) {
-        CallEvent event = Events.event(callId, TENANT, Events.dtmf("1"));
-        events.pipeInput(callId, event);
+        return accepted(Events.event(callId, TENANT, Events.dtmf("1")));
+    }
+
+    /** {@code event} as its call's timeline accepted it: the next entry on call.timeline-entries.v1. */
+    public CallEvent accepted(CallEvent event) {
+        entries.pipeInput(event.getCallId(), Events.entry(event, ++seq));
         return event;
+    }
+
+    /** The payloads renderer the topology uses. */
+    public WebhookPayloads payloads() {
+        return payloads;
     }
 
     /** A new delivery of a DTMF event of {@code callId} to the subscription, as the fan-out writes it. */

@@ -8,8 +8,8 @@ import io.sipai.dispatcher.fanout.WebhookPayloads;
 import io.sipai.dispatcher.subscriptions.SubscriptionStore;
 import io.sipai.events.CallEvent;
 import io.sipai.schemas.Topics;
+import io.sipai.timeline.TimelineEntry;
 import io.sipai.webhook.WebhookDelivery;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,14 +17,17 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The fan-out. Input: call.events.v1 (key callId) and the global store of webhook.subscriptions.v1. Output: one
+ * The fan-out. Input: call.timeline-entries.v1 (key callId: the events each call's timeline accepted, in timeline
+ * order, each carrying the original {@link CallEvent}) and the global store of webhook.subscriptions.v1. Output: one
  * {@link WebhookDelivery} per (enabled subscription of the event's tenant whose types select the event) to
  * webhook.outbox.v1, keyed {@code subscriptionId/callId} so one call's deliveries to one endpoint keep the order of
- * the call's partition. Exactly-once: an event fans out once per committed transaction. Events with no webhook
- * type are skipped. The subscription scan is linear in the number of subscriptions, which the API keeps small per
- * deployment.
+ * the call's timeline. Reading the timeline rather than the raw call.events.v1 is what keeps webhooks and timeline
+ * in agreement: an event the timeline quarantined (a second CallEnded, an out-of-order or late event) never becomes
+ * a webhook. The delivery is made from the entry's event, so its webhook-id (the eventId) and body are those of the
+ * event. Exactly-once: an entry fans out once per committed transaction. Events with no webhook type are skipped.
+ * The subscription scan is linear in the number of subscriptions, which the API keeps small per deployment.
  */
-public final class FanOutProcessor implements Processor<String, CallEvent, String, WebhookDelivery> {
+public final class FanOutProcessor implements Processor<String, TimelineEntry, String, WebhookDelivery> {
 
     private final WebhookPayloads payloads;
     private ProcessorContext<String, WebhookDelivery> context;
@@ -41,11 +44,12 @@ public final class FanOutProcessor implements Processor<String, CallEvent, Strin
     }
 
     @Override
-    public void process(Record<String, CallEvent> record) {
-        CallEvent event = record.value();
-        if (event == null) {
+    public void process(Record<String, TimelineEntry> record) {
+        TimelineEntry entry = record.value();
+        if (entry == null || entry.getEvent() == null) {
             return;
         }
+        CallEvent event = entry.getEvent();
         Optional<String> type = EventTypes.of(event);
         if (type.isEmpty()) {
             return;
@@ -53,8 +57,7 @@ public final class FanOutProcessor implements Processor<String, CallEvent, Strin
         String body = null;
         try (KeyValueIterator<String, WebhookSubscription> all = subscriptions.all()) {
             while (all.hasNext()) {
-                KeyValue<String, WebhookSubscription> entry = all.next();
-                WebhookSubscription subscription = entry.value;
+                WebhookSubscription subscription = all.next().value;
                 if (!selects(subscription, event, type.get())) {
                     continue;
                 }

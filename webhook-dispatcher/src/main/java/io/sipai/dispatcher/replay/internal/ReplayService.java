@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Executes replay commands, as the handler of a grouped {@link ConsumerLoop}. Input: webhook.replay.v1 (key
- * subscriptionId), read by consumer group {@code <applicationId>-replay}. For each command it scans call.events.v1
- * (one event by id, or the events of a time range by occurredAt) for the subscription's tenant and event types,
+ * subscriptionId), read by consumer group {@code <applicationId>-replay}. For each command it scans the events of
+ * call.timeline-entries.v1, the topic the fan-out reads, so a replay sends only what the timeline accepted (one
+ * event by id, or the events of a time range by occurredAt) for the subscription's tenant and event types,
  * and writes the deliveries with {@code replay=true} and the original webhook-id (the eventId) to
  * webhook.outbox.v1 (key subscriptionId/callId), where they queue behind the call's other deliveries to that
  * endpoint. At-least-once: a batch's offsets are committed by the loop only after every delivery it queued is
