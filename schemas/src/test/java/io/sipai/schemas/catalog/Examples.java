@@ -83,10 +83,15 @@ final class Examples {
             new Example("realtime-edge (recording stored)", EventSource.REALTIME_EDGE,
                     RecordingAvailable.newBuilder().setUri("s3://sipai-recordings/t-1/c-1.wav")
                             .setContentType("audio/wav").setDurationMs(61_500).build()),
-            new Example("realtime-edge (session ended); api-gateway (status callback, hang-up before media)",
+            new Example("realtime-edge (session ended, or given up during admission); api-gateway (provider status "
+                    + "callback, API hangup of a call with no provider, a call given up during admission); "
+                    + "stream-processors (admission: `EDGE_LOST`, `SLOT_EXPIRED`). The first CallEnded of a call ends "
+                    + "its timeline; a later one, from any source, is quarantined `AFTER_END` (see the one-end rule "
+                    + "above)",
                     EventSource.REALTIME_EDGE,
                     CallEnded.newBuilder().setReason(EndReason.CALLER_HANGUP).setDurationMs(61_500).build()),
-            new Example("stream-processors (admission TTL punctuator)", EventSource.STREAM_PROCESSORS,
+            new Example("stream-processors (admission TTL punctuator, with the CallEnded `SLOT_EXPIRED` that ends the "
+                    + "call right after it in the same transaction)", EventSource.STREAM_PROCESSORS,
                     SlotReclaimed.newBuilder().setLastHeartbeatAt(AT.minusSeconds(610))
                             .setLeaseExpiredAt(AT.minusSeconds(10)).setCounters(COUNTERS).build()));
 
