@@ -46,10 +46,10 @@ class KafkaGuaranteesTest extends GatewayTest {
                         .isEqualTo("false");
             }
         });
-        // and the projection takes its group session from the setting (default: Kafka's 45 s), three heartbeats each
+        // and the projection takes its group session from the setting (default 10 s), three heartbeats each
         assertThat(built.get(Projection.LOOP)).containsEntry(ConsumerConfig.GROUP_ID_CONFIG, Projection.GROUP_ID)
-                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 45_000)
-                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 15_000);
+                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
+                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_333);
     }
 
     @Test
