@@ -1,0 +1,80 @@
+package io.sipai.system.processors;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import io.sipai.admission.AdmissionDecision;
+import io.sipai.timeline.TimelineEntry;
+
+/**
+ * How long processing stopped after each kill, from what was sent and what came out: the timeline resumed on a
+ * partition of {@code call.events.v1} when the first entry of an event written to it after the kill arrived
+ * (committed), and admission resumed when the first decision on a command written after the kill arrived. A
+ * partition the survivor already owned resumes at once; one the killed instance owned, after the survivor took it
+ * over.
+ */
+public final class Failovers {
+
+    /** One SIGKILL: which instance, when ({@link System#nanoTime()}), and whether it ran the admission task. */
+    public record Kill(String victim, long at, boolean ranAdmission) {
+    }
+
+    /** Milliseconds from the kill until each partition's timeline, and admission, processed new input. */
+    public record Resumed(Kill kill, List<Long> timelinePartitionsMs, OptionalLong admissionMs) {
+
+        /** Until every partition and admission resumed; empty while one has not. */
+        public OptionalLong allMs(int partitions) {
+            if (timelinePartitionsMs.size() < partitions || admissionMs.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(Math.max(Collections.max(timelinePartitionsMs), admissionMs.getAsLong()));
+        }
+    }
+
+    private Failovers() {
+    }
+
+    /** What resumed after {@code kill}, as far as the outputs seen so far tell. */
+    public static Resumed resumed(Kill kill, Inputs inputs, Outputs outputs, int partitions) {
+        Map<String, Long> entrySeen = new HashMap<>();
+        for (Outputs.Seen<TimelineEntry> seen : outputs.entries()) {
+            entrySeen.putIfAbsent(seen.value().getEventId(), seen.at());
+        }
+        long[] firstByPartition = new long[partitions];
+        java.util.Arrays.fill(firstByPartition, Long.MAX_VALUE);
+        inputs.sentEvents().forEach((eventId, sent) -> {
+            Long seenAt = entrySeen.get(eventId);
+            if (sent.at() > kill.at() && sent.partition() >= 0 && seenAt != null) {
+                firstByPartition[sent.partition()] = Math.min(firstByPartition[sent.partition()], seenAt);
+            }
+        });
+        List<Long> timeline = new ArrayList<>();
+        for (long first : firstByPartition) {
+            if (first != Long.MAX_VALUE) {
+                timeline.add((first - kill.at()) / 1_000_000);
+            }
+        }
+        Map<String, Inputs.Sent> commands = inputs.sentCommands();
+        OptionalLong admission = OptionalLong.empty();
+        for (Outputs.Seen<AdmissionDecision> seen : outputs.decisions()) {
+            Inputs.Sent sent = commands.get(seen.value().getCommandId());
+            if (sent != null && sent.at() > kill.at()) {
+                long ms = (seen.at() - kill.at()) / 1_000_000;
+                admission = OptionalLong.of(admission.isEmpty() ? ms : Math.min(ms, admission.getAsLong()));
+            }
+        }
+        return new Resumed(kill, timeline, admission);
+    }
+
+    /** The {@code p}-th percentile (nearest rank) of {@code values}. */
+    public static long percentile(List<Long> values, double p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+}
