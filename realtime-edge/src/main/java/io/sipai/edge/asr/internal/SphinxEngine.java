@@ -13,15 +13,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import edu.cmu.sphinx.api.Configuration;
-import edu.cmu.sphinx.api.StreamSpeechRecognizer;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.asr.TranscriptListener;
 
 /**
  * The offline speech-to-text engine: CMU Sphinx4 in grammar mode, in-process. A recognizer holds the acoustic model
  * (about 90 MB of heap), so recognizers are pooled per grammar, at most {@code decoders} each, and shared by every
- * call of the agents with that grammar; utterances queue for a free one. Decoding runs when the pipeline declares
- * the end of a turn, on the engine's worker threads; there are no partial results.
+ * call of the agents with that grammar; utterances queue for a free one. Each decode starts from the recognizer's
+ * initial state ({@link TurnRecognizer}), so a turn's transcript depends on its audio alone, not on which recognizer
+ * decoded it or what that one heard before. Decoding runs when the pipeline declares the end of a turn, on the
+ * engine's worker threads; there are no partial results.
  */
 public final class SphinxEngine implements AutoCloseable {
 
@@ -78,7 +79,7 @@ public final class SphinxEngine implements AutoCloseable {
     private final class Pool {
 
         private final String jsgf;
-        private final BlockingQueue<StreamSpeechRecognizer> idle = new ArrayBlockingQueue<>(decoders);
+        private final BlockingQueue<TurnRecognizer> idle = new ArrayBlockingQueue<>(decoders);
         private final AtomicInteger created = new AtomicInteger();
 
         Pool(String jsgf) {
@@ -98,7 +99,7 @@ public final class SphinxEngine implements AutoCloseable {
         }
 
         String decode(byte[] pcm16le) throws InterruptedException, IOException {
-            StreamSpeechRecognizer recognizer = idle.poll();
+            TurnRecognizer recognizer = idle.poll();
             if (recognizer == null && created.incrementAndGet() <= decoders) {
                 recognizer = create();
             } else if (recognizer == null) {
@@ -108,23 +109,13 @@ public final class SphinxEngine implements AutoCloseable {
                 }
             }
             try {
-                recognizer.startRecognition(new java.io.ByteArrayInputStream(pcm16le));
-                StringBuilder text = new StringBuilder();
-                edu.cmu.sphinx.api.SpeechResult result;
-                while ((result = recognizer.getResult()) != null) {
-                    String hypothesis = result.getHypothesis().replace("<unk>", "").strip();
-                    if (!hypothesis.isEmpty()) {
-                        text.append(text.isEmpty() ? "" : " ").append(hypothesis);
-                    }
-                }
-                recognizer.stopRecognition();
-                return text.toString();
+                return recognizer.decode(pcm16le);
             } finally {
                 idle.offer(recognizer);
             }
         }
 
-        private StreamSpeechRecognizer create() throws IOException {
+        private TurnRecognizer create() throws IOException {
             Configuration config = new Configuration();
             config.setAcousticModelPath(ACOUSTIC_MODEL);
             config.setDictionaryPath(DICTIONARY);
@@ -138,7 +129,7 @@ public final class SphinxEngine implements AutoCloseable {
                 config.setUseGrammar(true);
             }
             try {
-                return new StreamSpeechRecognizer(config);
+                return new TurnRecognizer(config);
             } catch (IOException | RuntimeException e) {
                 created.decrementAndGet();
                 throw e;

@@ -1,0 +1,86 @@
+package io.sipai.edge.asr.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.util.List;
+
+import edu.cmu.sphinx.api.Configuration;
+import edu.cmu.sphinx.api.SpeechResult;
+import edu.cmu.sphinx.api.StreamSpeechRecognizer;
+import edu.cmu.sphinx.frontend.feature.LiveCMN;
+
+/**
+ * A Sphinx4 recognizer whose every decode starts from the same state, so what it transcribes depends on the audio
+ * it is given and never on what it decoded before. One recognizer serves every call of a grammar in turn
+ * ({@link SphinxEngine}), so any state it carried from one decode to the next would make one call's transcript
+ * depend on the calls before it.
+ *
+ * <p>The state Sphinx carries over is its live cepstral mean normalisation ({@link LiveCMN}): it estimates the mean
+ * of the cepstra from the first stream it sees and then keeps adapting it over every later stream, never starting
+ * anew. After a loud or a quiet caller the next caller's audio was normalised with that caller's mean, and the
+ * same recording came out differently (or not at all). The rest of the front end resets itself at the start of each
+ * stream (the speech classifier and marker on their DataStartSignal) and the search starts anew with each
+ * allocation. LiveCMN has no way to reset it, so its four fields are put back to the values a new instance has;
+ * they are looked up when the recognizer is built, so a Sphinx version without them fails at once instead of
+ * leaking state quietly.
+ */
+final class TurnRecognizer extends StreamSpeechRecognizer {
+
+    private final LiveCMN normalisation;
+    private final Field sum;
+    private final Field currentMean;
+    private final Field numberFrame;
+    private final Field initialList;
+
+    TurnRecognizer(Configuration config) throws IOException {
+        super(config);
+        this.normalisation = context.getInstance(LiveCMN.class);
+        this.sum = field("sum");
+        this.currentMean = field("currentMean");
+        this.numberFrame = field("numberFrame");
+        this.initialList = field("initialList");
+    }
+
+    /** Decodes PCM16 little-endian 16 kHz audio from the initial state; the hypotheses joined by spaces. */
+    String decode(byte[] pcm16le) {
+        restartNormalisation();
+        startRecognition(new ByteArrayInputStream(pcm16le));
+        try {
+            StringBuilder text = new StringBuilder();
+            SpeechResult result;
+            while ((result = getResult()) != null) {
+                String hypothesis = result.getHypothesis().replace("<unk>", "").strip();
+                if (!hypothesis.isEmpty()) {
+                    text.append(text.isEmpty() ? "" : " ").append(hypothesis);
+                }
+            }
+            return text.toString();
+        } finally {
+            stopRecognition();
+        }
+    }
+
+    /** LiveCMN as constructed: no sums, no mean, no frames; the first frames of the next stream set the mean. */
+    private void restartNormalisation() {
+        try {
+            sum.set(normalisation, null);
+            currentMean.set(normalisation, null);
+            numberFrame.setInt(normalisation, 0);
+            ((List<?>) initialList.get(normalisation)).clear();
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot reset Sphinx's cepstral mean normalisation", e);
+        }
+    }
+
+    private static Field field(String name) {
+        try {
+            Field field = LiveCMN.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException | RuntimeException e) {
+            throw new IllegalStateException("this Sphinx version's LiveCMN has no field " + name
+                    + "; the recognizer cannot start each decode from the same state", e);
+        }
+    }
+}
