@@ -70,6 +70,9 @@ public abstract class EdgeConnection implements MediaTransport {
         CallSession current = call;
         if (current != null) {
             current.end(EndReason.CALLER_HANGUP, "connection closed (" + status.getCode() + ")");
+        } else {
+            endedBeforeStart(EndReason.CALLER_HANGUP, "connection closed before the call started ("
+                    + status.getCode() + ")");
         }
     }
 
@@ -79,6 +82,8 @@ public abstract class EdgeConnection implements MediaTransport {
         CallSession current = call;
         if (current != null) {
             current.end(EndReason.ERROR, "protocol violation: " + reason);
+        } else {
+            endedBeforeStart(EndReason.ERROR, "protocol violation before the call started: " + reason);
         }
         close(code, reason);
     }
@@ -88,8 +93,19 @@ public abstract class EdgeConnection implements MediaTransport {
         CallSession current = call;
         if (current != null) {
             current.end(EndReason.DRAINED, "edge node shut down");
+        } else {
+            endedBeforeStart(EndReason.DRAINED, "edge node shut down before the call started");
         }
         close(CloseCodes.GOING_AWAY, "server shutting down");
+    }
+
+    /**
+     * The connection is over (closed, broken or drained) and its call's session never started. A protocol that
+     * answers for a call before its session starts (jambonz: the upgrade carried the call's verified ids) ends that
+     * call here, so a call the edge gave up on is over in the log; the default does nothing (no call is known yet,
+     * or, for the own protocol, the pending admission decision ends it). May run more than once.
+     */
+    protected void endedBeforeStart(EndReason reason, String detail) {
     }
 
     @Override
@@ -120,6 +136,8 @@ public abstract class EdgeConnection implements MediaTransport {
         CallSession current = call;
         if (current != null) {
             current.end(EndReason.ERROR, "client stopped reading audio");
+        } else {
+            endedBeforeStart(EndReason.ERROR, "client stopped reading before the call started");
         }
         close(CloseCodes.POLICY, "client not reading");
     }

@@ -278,7 +278,8 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
             return;
         }
         if (pending.acknowledged() != null) {
-            // Its caller refused the call already; a late CallRequested would start a timeline nobody ends.
+            // Its caller refuses the call and writes no end for it unless this event was written: dropped, nothing
+            // was requested, so no timeline is left open.
             pending.acknowledged().completeExceptionally(error);
             done(pending);
         } else if (error instanceof RetriableException) {

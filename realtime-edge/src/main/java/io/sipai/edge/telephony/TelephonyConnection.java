@@ -2,8 +2,10 @@ package io.sipai.edge.telephony;
 
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.sipai.common.CallDirection;
+import io.sipai.common.EndReason;
 import io.sipai.edge.codec.AudioFormat;
 import io.sipai.edge.connection.ConnectionServices;
 import io.sipai.edge.connection.EdgeConnection;
@@ -15,11 +17,17 @@ import org.springframework.web.socket.WebSocketSession;
 /**
  * The base of a provider's media connection: starts the stream's call, which api-gateway admitted when it answered
  * the provider's webhook (so the edge heartbeats and releases its slot), and hands the call over through the
- * provider when the agent transfers it.
+ * provider when the agent transfers it. A provider whose upgrade already names the call ({@link #answersFor})
+ * makes this connection answer for it from then on: should the connection end before the call starts, the call is
+ * ended in the log and its slot released, once, whichever of the two happens first.
  */
 public abstract class TelephonyConnection extends EdgeConnection {
 
     private final TelephonyProvider provider;
+    private final long openedNanos = System.nanoTime();
+    /** Decides once between starting the call that the connection answers for and giving it up. */
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile CallContext unstarted;
     private volatile ProviderCall providerCall;
 
     protected TelephonyConnection(WebSocketSession ws, ConnectionServices services, TelephonyProvider provider) {
@@ -34,11 +42,31 @@ public abstract class TelephonyConnection extends EdgeConnection {
      * @throws ProtocolViolation (1008) when the call is already connected to this node
      */
     protected final void startCall(CallContext context, AudioFormat inFormat, boolean sequenced, ProviderCall at) {
+        if (unstarted != null && !settled.compareAndSet(false, true)) {
+            // The connection ended first and gave the call up; it must not start after its end.
+            return;
+        }
         providerCall = at;
         try {
             call(services.sessions().start(context, this, inFormat, sequenced, true));
         } catch (IllegalStateException e) {
             throw ProtocolViolation.policy("call already connected");
+        }
+    }
+
+    /**
+     * The call this connection answers for before it starts: its ids come from an upgrade the provider check
+     * verified (a per-call token for exactly this call), so the edge may end it should the connection end first.
+     */
+    protected final void answersFor(CallContext call) {
+        unstarted = call;
+    }
+
+    @Override
+    protected final void endedBeforeStart(EndReason reason, String detail) {
+        CallContext call = unstarted;
+        if (call != null && settled.compareAndSet(false, true)) {
+            services.sessions().abandon(call, reason, detail, (System.nanoTime() - openedNanos) / 1_000_000, true);
         }
     }
 

@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = EdgeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
                 "realtime.api-key=" + EdgeIntegrationTest.DEFAULT_KEY + ",acme:" + EdgeIntegrationTest.ACME_KEY
-                        + ",full:full-key-0001,silent:silent-key-0001",
+                        + ",full:full-key-0001,silent:silent-key-0001,late:late-key-0001",
                 "realtime.ws-secret=" + EdgeIntegrationTest.WS_SECRET,
                 "realtime.allowed-origins=https://app.example.com",
                 "telephony.token-secret=" + EdgeIntegrationTest.TOKEN_SECRET,
@@ -65,6 +65,11 @@ public abstract class EdgeIntegrationTest {
     public static final String FULL_TENANT = "full";
     /** Tenant whose admission requests get no answer. */
     public static final String SILENT_TENANT = "silent";
+    /**
+     * Tenant (key {@code late-key-0001}) whose admission a test takes down and brings back
+     * ({@link AdmissionResponder#HELD}, {@link AdmissionResponder#answerHeld}).
+     */
+    public static final String LATE_TENANT = "late";
 
     @BeforeAll
     static void admissionStandIn() {

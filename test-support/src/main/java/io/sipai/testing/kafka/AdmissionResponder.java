@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,7 @@ import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Granted;
 import io.sipai.admission.Heartbeat;
 import io.sipai.admission.Rejected;
+import io.sipai.admission.ReleaseSlot;
 import io.sipai.common.AdmissionCounters;
 import io.sipai.common.AdmissionLimit;
 import io.sipai.common.EventSource;
@@ -38,11 +41,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Stand-in for the admission processor (another module) in the services' tests: consumes {@code call.admission.v1}
  * from the JVM's real broker and answers every AcquireSlot on {@code call.admission-decisions.v1}: Rejected with the
- * configured limit for tenants in {@link #REJECT}, no answer for tenants in {@link #SILENT}, Granted otherwise. Like
+ * configured limit for tenants in {@link #REJECT}, no answer for tenants in {@link #SILENT}, no answer yet for
+ * tenants in {@link #HELD} (an admission that is down and comes back: {@link #answerHeld} grants what they asked for
+ * meanwhile, in order), Granted otherwise. Like
  * the real processor it writes the decision and the call's CallAdmitted/CallRejected on {@code call.events.v1} in
  * one transaction, so tests see where admission's event lands relative to a service's own. Heartbeats of the calls
  * in {@link #LOST} are answered {@code Rejected(ALREADY_RELEASED)}, as the processor answers a heartbeat for a slot
- * it no longer holds; other heartbeats get no answer. Records every command.
+ * it no longer holds; other heartbeats get no answer. Records every command, and tells whether a call's slot is
+ * still held as the real processor would count it ({@link #slotHeld}).
  */
 public final class AdmissionResponder {
 
@@ -52,8 +58,14 @@ public final class AdmissionResponder {
     public static final Set<String> SILENT = ConcurrentHashMap.newKeySet();
     /** Calls whose heartbeats are answered as for a slot admission no longer holds. */
     public static final Set<String> LOST = ConcurrentHashMap.newKeySet();
+    /** Tenants whose requests are held unanswered until {@link #answerHeld} (admission down, then back). */
+    public static final Set<String> HELD = ConcurrentHashMap.newKeySet();
     /** Every command seen, in order. */
     public static final List<AdmissionCommand> SEEN = new CopyOnWriteArrayList<>();
+
+    private static final List<AdmissionCommand> HELD_REQUESTS = new CopyOnWriteArrayList<>();
+    private static final Queue<String> COMING_BACK = new ConcurrentLinkedQueue<>();
+    private static final Set<String> GRANTED = ConcurrentHashMap.newKeySet();
 
     private static volatile boolean started;
 
@@ -86,11 +98,17 @@ public final class AdmissionResponder {
                     AdmissionCommand command = Topics.CALL_ADMISSION.valueSerde().deserializer()
                             .deserialize(record.topic(), record.value());
                     SEEN.add(command);
-                    if (command.getCommand() instanceof AcquireSlot && !SILENT.contains(command.getTenantId())) {
+                    if (command.getCommand() instanceof AcquireSlot && HELD.contains(command.getTenantId())) {
+                        HELD_REQUESTS.add(command);
+                    } else if (command.getCommand() instanceof AcquireSlot
+                            && !SILENT.contains(command.getTenantId())) {
                         answer(producer, command);
                     } else if (command.getCommand() instanceof Heartbeat && LOST.contains(command.getCallId())) {
                         slotNotHeld(producer, command);
                     }
+                }
+                for (String tenant = COMING_BACK.poll(); tenant != null; tenant = COMING_BACK.poll()) {
+                    answerHeldOf(producer, tenant);
                 }
             }
         });
@@ -102,9 +120,44 @@ public final class AdmissionResponder {
         started = true;
     }
 
+    /**
+     * Admission comes back for {@code tenantId}: its requests held so far are answered now, in the order they were
+     * asked (Granted unless the tenant is in {@link #REJECT}), and its later ones at once. Returns at once; the
+     * answers follow within a poll.
+     */
+    public static void answerHeld(String tenantId) {
+        HELD.remove(tenantId);
+        COMING_BACK.add(tenantId);
+    }
+
+    /**
+     * Whether the call holds a slot as the admission processor would count it, reading the commands in their log
+     * order: its last AcquireSlot was granted (however late) and no ReleaseSlot came after that AcquireSlot.
+     */
+    public static boolean slotHeld(String callId) {
+        boolean held = false;
+        for (AdmissionCommand command : commandsFor(callId)) {
+            if (command.getCommand() instanceof AcquireSlot) {
+                held = GRANTED.contains(command.getCommandId());
+            } else if (command.getCommand() instanceof ReleaseSlot) {
+                held = false;
+            }
+        }
+        return held;
+    }
+
     /** Commands seen for a call. */
     public static List<AdmissionCommand> commandsFor(String callId) {
         return SEEN.stream().filter(c -> c.getCallId().equals(callId)).toList();
+    }
+
+    private static void answerHeldOf(KafkaProducer<byte[], byte[]> producer, String tenantId) {
+        for (AdmissionCommand command : HELD_REQUESTS) {
+            if (command.getTenantId().equals(tenantId)) {
+                HELD_REQUESTS.remove(command);
+                answer(producer, command);
+            }
+        }
     }
 
     private static void slotNotHeld(KafkaProducer<byte[], byte[]> producer, AdmissionCommand command) {
@@ -126,6 +179,9 @@ public final class AdmissionResponder {
                 : limit.name().toLowerCase(Locale.ROOT) + " limit 200 reached (200 active)";
         Instant leaseEnds = Instant.now().plusSeconds(600);
         Object outcome = limit == null ? new Granted(counters, leaseEnds) : new Rejected(limit, detail, counters);
+        if (limit == null) {
+            GRANTED.add(command.getCommandId());
+        }
         Object event = limit == null ? new CallAdmitted(counters, leaseEnds) : new CallRejected(limit, detail, counters);
         AdmissionDecision decision = new AdmissionDecision(command.getCallId(), command.getCommandId(),
                 command.getTenantId(), command.getCampaignId(), Instant.now(), outcome);

@@ -30,7 +30,9 @@ import tools.jackson.databind.JsonNode;
  * (playout/cleared) and {@code playDone}. Outbound: streaming mode sends binary L16 at outRate with {@code mark} and
  * {@code killAudio} commands; play mode sends {@code playAudio} (raw, base64, queued) per mark or half second of audio.
  * A transfer redirects the metadata's {@code callSid} to this edge's transfer hook ({@link JambonzRedirect}), whose
- * public base comes from {@code EDGE_PUBLIC_URL} or this upgrade's Host and X-Forwarded-Proto.
+ * public base comes from {@code EDGE_PUBLIC_URL} or this upgrade's Host and X-Forwarded-Proto. A socket that closes,
+ * breaks the protocol or is drained before its metadata frame ends the call it was opened for (CallEnded, slot
+ * released).
  */
 final class JambonzConnection extends TelephonyConnection {
 
@@ -54,6 +56,15 @@ final class JambonzConnection extends TelephonyConnection {
         int rate = parseRate(query.get("outRate"), 8000);
         this.outFormat = new AudioFormat(AudioFormat.Encoding.PCM16, rate);
         this.publicBase = publicBase(ws.getHandshakeHeaders(), ws.getUri());
+        String callId = query.get("callId");
+        String tenantId = query.get("tenantId");
+        if (callId != null && !callId.isBlank() && tenantId != null && !tenantId.isBlank()) {
+            // The upgrade's token was verified for exactly this call: if jambonz hangs up (or the socket breaks)
+            // before the metadata frame, the call is over and must end in the log.
+            answersFor(new CallContext(callId, tenantId, query.get("campaignId"), query.get("agentId"),
+                    direction(query.getOrDefault("direction", "inbound")), Transport.JAMBONZ, query.get("from"),
+                    query.get("to"), Map.of(), null));
+        }
     }
 
     /**

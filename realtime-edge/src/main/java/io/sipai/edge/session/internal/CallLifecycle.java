@@ -122,7 +122,7 @@ final class CallLifecycle {
             }
         }
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
-        services.publisher().publishTerminal(CallEvents.envelope(context.ref(), CallEnded.newBuilder()
+        services.publisher().publishTerminal(CallEvents.ended(context.ref(), CallEnded.newBuilder()
                 .setReason(reason).setDetail(detail).setDurationMs(durationMs).build(), Instant.now()));
         if (release) {
             services.admission().release(context.slot(), reason.name());

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 import io.sipai.common.CallDirection;
+import io.sipai.common.EndReason;
 import io.sipai.edge.codec.AudioFormat;
 import io.sipai.edge.events.CallEvents;
 import io.sipai.edge.session.CallContext;
@@ -12,10 +13,15 @@ import io.sipai.edge.session.CallSessionFactory;
 import io.sipai.edge.session.MediaTransport;
 import io.sipai.edge.session.VoicePipelineFactory;
 import io.sipai.events.CallAnswered;
+import io.sipai.events.CallEnded;
 import io.sipai.events.CallStarted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Starts the edge's live calls ({@link LiveCall}) with the node's {@link SessionServices} and pipeline factory. */
 public final class SessionStarter implements CallSessionFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStarter.class);
 
     private final SessionServices services;
     private final VoicePipelineFactory pipelines;
@@ -52,6 +58,16 @@ public final class SessionStarter implements CallSessionFactory {
     @Override
     public CompletableFuture<Void> emitAcknowledged(CallContext context, Object payload) {
         return services.publisher().publishAcknowledged(CallEvents.envelope(context.ref(), payload, Instant.now()));
+    }
+
+    @Override
+    public void abandon(CallContext context, EndReason reason, String detail, long durationMs, boolean releaseSlot) {
+        services.publisher().publishTerminal(CallEvents.ended(context.ref(), CallEnded.newBuilder().setReason(reason)
+                .setDetail(detail).setDurationMs(durationMs).build(), Instant.now()));
+        if (releaseSlot) {
+            services.admission().release(context.slot(), reason.name());
+        }
+        LOG.info("call {} given up before it started: {} ({})", context.callId(), reason, detail);
     }
 
     @Override

@@ -34,8 +34,11 @@ import tools.jackson.databind.JsonNode;
  * One {@code /realtime/voice} or {@code /v1/realtime/voice} connection: sipai's own protocol, version 1, for
  * browsers and SDKs (docs/realtime-protocol.md). JSON text messages with a {@code t} discriminator and binary
  * audio frames. {@code start} writes CallRequested and asks admission; Granted starts the session and answers
- * {@code connected}; Rejected answers {@code error} and closes 4029; no decision in time answers {@code error} and
- * closes 1013. Audio sent while admission decides is discarded.
+ * {@code connected}; Rejected answers {@code error} and closes 4029 (admission's CallRejected ends the call); no
+ * decision in time answers {@code error}, closes 1013 and ends the call with CallEnded ERROR, so a call the edge
+ * gave up on is over in the log too (a grant arriving late finds its slot released). A client that closes while
+ * admission decides changes nothing of this: the decision still ends the call. Audio sent while admission decides
+ * is discarded.
  */
 public final class VoiceConnection extends EdgeConnection {
 
@@ -123,26 +126,38 @@ public final class VoiceConnection extends EdgeConnection {
                 CallDirection.INBOUND, Transport.WEBSOCKET, Json.text(msg, "from"), Json.text(msg, "to"),
                 Json.stringMap(msg.path("metadata")), agent);
         state = State.ADMITTING;
+        long requestedNanos = System.nanoTime();
         // The slot is asked for only once CallRequested is in the log, so CallAdmitted (written by the admission
         // processor) always follows it.
-        // The publisher retries until the broker answers; the client is not kept waiting longer than for admission.
-        services.sessions().emitAcknowledged(context, CallRequested.newBuilder().setDirection(context.direction())
-                        .setTransport(context.transport()).setFrom(context.from()).setTo(context.to())
-                        .setMetadata(context.metadata()).build())
-                .orTimeout(services.settings().admissionTimeoutMs(), TimeUnit.MILLISECONDS)
+        CompletableFuture<Void> requested = services.sessions().emitAcknowledged(context, CallRequested.newBuilder()
+                .setDirection(context.direction()).setTransport(context.transport()).setFrom(context.from())
+                .setTo(context.to()).setMetadata(context.metadata()).build());
+        // The publisher retries until the broker answers; the client is not kept waiting longer than for admission
+        // (a copy times out, so the publisher still tells whether CallRequested was written in the end).
+        requested.copy().orTimeout(services.settings().admissionTimeoutMs(), TimeUnit.MILLISECONDS)
                 .whenComplete((acknowledged, error) -> {
                     if (error != null) {
-                        decided(context, null, new CompletionException(new IllegalStateException(
-                                "the call event log is unavailable: " + describe(error))));
+                        logUnavailable(context, requestedNanos, requested);
                         return;
                     }
                     services.admission().acquire(context.slot(), context.direction(), context.transport())
-                            .whenComplete((decision, failure) -> decided(context, decision, failure));
+                            .whenComplete((decision, failure) -> decided(context, requestedNanos, decision,
+                                    failure));
                 });
     }
 
-    private static String describe(Throwable error) {
-        return error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
+    /**
+     * CallRequested was not acknowledged in time: the client is refused now, and the call ends in the log once
+     * CallRequested is written (never before it); should the publisher give it up instead, nothing was requested
+     * and nothing needs to end.
+     */
+    private void logUnavailable(CallContext context, long requestedNanos, CompletableFuture<Void> requested) {
+        String cause = "the call event log did not acknowledge CallRequested within "
+                + services.settings().admissionTimeoutMs() + " ms (EDGE_ADMISSION_TIMEOUT_MS)";
+        LOG.warn("call {} refused: {}", context.callId(), cause);
+        refuseUnavailable(cause);
+        requested.thenRun(() -> services.sessions().abandon(context, EndReason.ERROR, "admission_unavailable: "
+                + cause, millisSince(requestedNanos), false));
     }
 
     private static AudioFormat audioFormat(JsonNode audio) {
@@ -158,13 +173,17 @@ public final class VoiceConnection extends EdgeConnection {
         }
     }
 
-    private void decided(CallContext context, AdmissionDecision decision, Throwable error) {
+    private void decided(CallContext context, long requestedNanos, AdmissionDecision decision, Throwable error) {
         if (error != null) {
-            Throwable cause = error.getCause() != null ? error.getCause() : error;
-            // The admission client has already sent ReleaseSlot, so a grant arriving late holds no slot.
-            LOG.warn("admission for call {} failed: {}", context.callId(), cause.getMessage());
-            sendError("admission_unavailable", cause.getMessage());
-            close(CloseCodes.TRY_AGAIN_LATER, "admission unavailable");
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            String reason = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+            LOG.warn("admission for call {} failed: {}", context.callId(), reason);
+            refuseUnavailable(reason);
+            // The admission client has already sent ReleaseSlot, so a grant arriving late holds no slot; the call
+            // admission may still grant must end in the log all the same.
+            services.sessions().abandon(context, EndReason.ERROR, "admission_unavailable: " + reason,
+                    millisSince(requestedNanos), false);
             return;
         }
         if (decision.getOutcome() instanceof Rejected rejected) {
@@ -187,6 +206,15 @@ public final class VoiceConnection extends EdgeConnection {
         connected.put("audio", Map.of("encoding", name(format), "sampleRate", format.sampleRate(),
                 "frameMs", 20));
         send(connected);
+    }
+
+    private void refuseUnavailable(String message) {
+        sendError("admission_unavailable", message);
+        close(CloseCodes.TRY_AGAIN_LATER, "admission unavailable");
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     private static String name(AudioFormat format) {
