@@ -14,6 +14,7 @@ import io.sipai.common.EndReason;
 import io.sipai.common.EventSource;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallRequested;
+import io.sipai.gateway.calls.CallEnds;
 import io.sipai.gateway.calls.CallView;
 import io.sipai.gateway.calls.Calls;
 import io.sipai.gateway.kafka.RecordPublisher;
@@ -34,8 +35,11 @@ import org.springframework.stereotype.Service;
 /**
  * Places outbound calls: record the request, publish CallRequested, take a slot through admission, then originate
  * through the provider's REST API (any registered {@link TelephonyProvider}). A refused slot answers 429 naming the
- * limit; a provider failure ends the call (CallEnded FAILED, which releases the slot) and answers 502. Events go to
- * {@code call.events.v1} keyed by callId, each acknowledged by the broker before the next step.
+ * limit (admission's CallRejected ends the call); every other way the gateway gives up on a call it requested ends
+ * the call in the log ({@link CallEnds}): no admission decision in time answers 503 (CallEnded ERROR; the slot a late
+ * grant takes is released by the admission client and by the CallEnded), a provider failure 502 (CallEnded
+ * FAILED), a CallRequested the broker did not take 500. Events go to {@code call.events.v1} keyed by callId, each
+ * acknowledged by the broker before the next step.
  */
 @Service
 public class OutboundCalls {
@@ -44,15 +48,17 @@ public class OutboundCalls {
     private static final Pattern PARTY = Pattern.compile("\\+[1-9][0-9]{6,14}|sips?:[^\\s]{3,250}");
 
     private final Calls calls;
+    private final CallEnds ends;
     private final CallStore store;
     private final RecordPublisher publisher;
     private final AdmissionClient admission;
     private final TelephonyProviders providers;
     private final Clock clock;
 
-    public OutboundCalls(Calls calls, CallStore store, RecordPublisher publisher, AdmissionClient admission,
-                         TelephonyProviders providers, Clock clock) {
+    public OutboundCalls(Calls calls, CallEnds ends, CallStore store, RecordPublisher publisher,
+                         AdmissionClient admission, TelephonyProviders providers, Clock clock) {
         this.calls = calls;
+        this.ends = ends;
         this.store = store;
         this.publisher = publisher;
         this.admission = admission;
@@ -75,9 +81,15 @@ public class OutboundCalls {
         CallRef ref = new CallRef(UUID.randomUUID().toString(), tenantId, body.campaignId(), agentId);
         Instant requestedAt = calls.request(new Calls.NewCall(ref.callId(), tenantId, ref.campaignId(), agentId,
                 CallDirection.OUTBOUND, provider.transport(), from, to, provider.name(), null, clock.instant()));
-        publish(ref, null, requestedAt, new CallRequested(CallDirection.OUTBOUND, provider.transport(), from, to,
-                metadata));
-        AdmissionDecision decision = admit(ref, provider);
+        try {
+            publish(ref, null, requestedAt, new CallRequested(CallDirection.OUTBOUND, provider.transport(), from,
+                    to, metadata));
+        } catch (RuntimeException e) {
+            // The producer may still write the request; the end then follows it on the same partition.
+            ends.gaveUp(ref, requestedAt, EndReason.ERROR, "call event log unavailable: " + e.getMessage());
+            throw e;
+        }
+        AdmissionDecision decision = admit(ref, requestedAt, provider);
         if (decision.getOutcome() instanceof Rejected rejected) {
             calls.rejected(ref.callId());
             throw new ApiException(ProblemType.ADMISSION_REJECTED, rejected.getDetail(), Map.of(
@@ -88,21 +100,20 @@ public class OutboundCalls {
                     tenantId, agentId, from, to, metadata)));
         } catch (CallOriginator.OriginationException e) {
             LOG.warn("origination of call {} through {} failed: {}", ref.callId(), provider.name(), e.getMessage());
-            publish(ref, null, clock.instant(), new CallEnded(EndReason.FAILED, "origination failed: "
-                    + e.getMessage(), 0L));
-            calls.ended(ref.callId());
+            ends.gaveUp(ref, requestedAt, EndReason.FAILED, "origination failed: " + e.getMessage());
             throw new ApiException(ProblemType.ORIGINATION_FAILED, provider.name() + " refused the call: "
                     + e.getMessage(), Map.of("callId", ref.callId()));
         }
         return store.get(tenantId, ref.callId());
     }
 
-    private AdmissionDecision admit(CallRef call, TelephonyProvider provider) {
+    private AdmissionDecision admit(CallRef call, Instant requestedAt, TelephonyProvider provider) {
         try {
             return admission.acquireAndWait(new AdmissionClient.CallSlot(call.callId(), call.tenantId(),
                     call.campaignId(), call.agentId(), EventSource.API_GATEWAY), CallDirection.OUTBOUND,
                     provider.transport());
         } catch (AdmissionUnavailableException e) {
+            ends.gaveUp(call, requestedAt, EndReason.ERROR, "admission_unavailable: " + e.getMessage());
             throw new ApiException(ProblemType.ADMISSION_UNAVAILABLE, "admission did not decide on call "
                     + call.callId() + " in time; try again", Map.of("callId", call.callId()));
         }

@@ -11,6 +11,7 @@ import io.sipai.common.EndReason;
 import io.sipai.events.CallAnswered;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallRequested;
+import io.sipai.gateway.calls.CallEnds;
 import io.sipai.gateway.calls.CallView;
 import io.sipai.gateway.calls.Calls;
 import io.sipai.gateway.kafka.RecordPublisher;
@@ -33,8 +34,11 @@ import org.springframework.stereotype.Service;
  * The inbound flow of every provider ({@link InboundCalls}). Publishes CallRequested (inbound calls), CallAnswered
  * and CallEnded (status callbacks) to {@code call.events.v1}, keyed by callId, and waits for the broker's
  * acknowledgement before it answers the provider. Every id derives from the provider's call sid
- * ({@link CallEventEnvelope#stableId}), so a provider's retry gets the same call, the same admission decision and
- * the same event ids, which downstream dedupes.
+ * ({@link CallEventEnvelope#stableId}), so a provider's retry gets the same call and the same event ids, which
+ * downstream dedupes; every CallEnded of a call has the call's one gateway end eventId ({@link CallEnds#eventId}),
+ * so the gateway ends a provider call at most once whatever final statuses arrive. A call the gateway gives up on
+ * after its CallRequested (no admission decision in time, a CallRequested the broker did not take) is ended in the
+ * log ({@link CallEnds#gaveUp}) and declined, and a retried call webhook for a call that is over is declined again.
  */
 @Service
 public class InboundCallService implements InboundCalls {
@@ -42,6 +46,7 @@ public class InboundCallService implements InboundCalls {
     private static final Logger LOG = LoggerFactory.getLogger(InboundCallService.class);
 
     private final Calls calls;
+    private final CallEnds ends;
     private final RecordPublisher publisher;
     private final AdmissionClient admission;
     private final Tenants tenants;
@@ -50,9 +55,11 @@ public class InboundCallService implements InboundCalls {
     private final TelephonyToken tokens;
     private final Clock clock;
 
-    public InboundCallService(Calls calls, RecordPublisher publisher, AdmissionClient admission, Tenants tenants,
-                              PhoneNumberDirectory directory, TelephonySettings settings, Clock clock) {
+    public InboundCallService(Calls calls, CallEnds ends, RecordPublisher publisher, AdmissionClient admission,
+                              Tenants tenants, PhoneNumberDirectory directory, TelephonySettings settings,
+                              Clock clock) {
         this.calls = calls;
+        this.ends = ends;
         this.publisher = publisher;
         this.admission = admission;
         this.tenants = tenants;
@@ -80,19 +87,31 @@ public class InboundCallService implements InboundCalls {
             LOG.warn("inbound {} call {} names unknown tenant {}", provider.name(), callId, route.tenantId());
             return new Declined(callId, "UNKNOWN", "unknown tenant");
         }
+        Optional<CallView> retried = calls.find(callId).filter(InboundCallService::over);
+        if (retried.isPresent()) {
+            // A retry of a call hook the gateway already gave up on (or admission refused): the log says it is over.
+            return new Declined(callId, "ALREADY_RELEASED", "call " + callId + " is over");
+        }
         CallRef ref = new CallRef(callId, route.tenantId(), null, route.agentId());
         Instant requestedAt = calls.request(new Calls.NewCall(callId, ref.tenantId(), null, ref.agentId(),
                 CallDirection.INBOUND, provider.transport(), inbound.from(), inbound.to(), provider.name(),
                 inbound.providerCallSid(), clock.instant()));
-        publisher.sendAndWait(CallEventEnvelope.of(ref, provider.source(),
-                CallEventEnvelope.stableId(callId, "requested"), requestedAt, new CallRequested(
-                        CallDirection.INBOUND, provider.transport(), inbound.from(), inbound.to(),
-                        inbound.metadata())));
+        try {
+            publisher.sendAndWait(CallEventEnvelope.of(ref, provider.source(),
+                    CallEventEnvelope.stableId(callId, "requested"), requestedAt, new CallRequested(
+                            CallDirection.INBOUND, provider.transport(), inbound.from(), inbound.to(),
+                            inbound.metadata())));
+        } catch (RuntimeException e) {
+            // The producer may still write the request; the end then follows it on the same partition.
+            ends.gaveUp(ref, requestedAt, EndReason.ERROR, "call event log unavailable: " + e.getMessage());
+            throw e;
+        }
         AdmissionDecision decision;
         try {
             decision = admission.acquireAndWait(new AdmissionClient.CallSlot(callId, ref.tenantId(), null,
                     ref.agentId(), provider.source()), CallDirection.INBOUND, provider.transport());
         } catch (AdmissionUnavailableException e) {
+            ends.gaveUp(ref, requestedAt, EndReason.ERROR, "admission_unavailable: " + e.getMessage());
             return new Declined(callId, "UNKNOWN", e.getMessage());
         }
         if (decision.getOutcome() instanceof Rejected rejected) {
@@ -105,11 +124,15 @@ public class InboundCallService implements InboundCalls {
 
     /** The provider fetches the verbs of a call the API placed: it keeps its own ids and direction. */
     private Outcome outbound(CallView call) {
-        if ("REJECTED".equals(call.status()) || "ENDED".equals(call.status())) {
+        if (over(call)) {
             return new Declined(call.id(), "ALREADY_RELEASED", "call " + call.id() + " is over");
         }
         return new Admitted(call.id(), call.tenantId(), call.agentId(), call.campaignId(), CallDirection.OUTBOUND,
                 call.from(), call.to(), token(call.id(), call.tenantId()));
+    }
+
+    private static boolean over(CallView call) {
+        return "REJECTED".equals(call.status()) || "ENDED".equals(call.status());
     }
 
     /** The tenant and agent of an inbound call. */
@@ -153,9 +176,12 @@ public class InboundCallService implements InboundCalls {
             case NONE -> null;
         };
         if (payload != null) {
+            // Every final status of the call shares the call's end eventId: a retried callback, or a second final
+            // status, dedupes downstream instead of ending the call twice.
+            String eventId = payload instanceof CallEnded ? CallEnds.eventId(view.id())
+                    : CallEventEnvelope.stableId(provider.source().name(), providerCallSid, providerStatus);
             publisher.sendAndWait(CallEventEnvelope.of(new CallRef(view.id(), view.tenantId(), view.campaignId(),
-                    view.agentId()), provider.source(), CallEventEnvelope.stableId(provider.source().name(),
-                    providerCallSid, providerStatus), clock.instant(), payload));
+                    view.agentId()), provider.source(), eventId, clock.instant(), payload));
         }
         return true;
     }
