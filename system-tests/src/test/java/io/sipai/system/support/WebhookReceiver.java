@@ -2,72 +2,123 @@ package io.sipai.system.support;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A customer's webhook endpoint on 127.0.0.1 (the JDK's HTTP server): answers every POST to {@code /hooks} with 204
- * and keeps the body with the moment it arrived, so a scenario can ask which webhooks a customer got and when.
+ * A customer's webhook endpoint for failure scenarios: a JDK HTTP server on 127.0.0.1 that answers every POST to
+ * {@code /hooks/<subscription>} with 200 after a fixed delay (so deliveries are in flight when a dispatcher dies),
+ * and records each request in arrival order with its headers and body, and how many requests were open at once per
+ * subscription (the endpoint's view of the concurrency cap).
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    /** One delivery: {@code type}, the {@code data} object, {@code webhook-id}, and {@link System#nanoTime()}. */
-    public record Delivery(String type, JsonNode data, String webhookId, long receivedAtNanos) {
-
-        public String callId() {
-            return data.path("callId").asString();
-        }
+    /** One request as it arrived; {@code atNanos} is {@link System#nanoTime()} when its body was read. */
+    public record Arrival(String subscription, String webhookId, String timestamp, String signature, String body,
+                          long atNanos) {
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String PATH = "/hooks/";
 
     private final HttpServer server;
-    private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Duration delay;
+    private final List<Arrival> arrivals = new ArrayList<>();
+    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mostOpen = new ConcurrentHashMap<>();
 
-    private WebhookReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/hooks", this::receive);
-        server.start();
+    private WebhookReceiver(Duration delay) throws IOException {
+        this.delay = delay;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        server.createContext(PATH, this::handle);
+        server.setExecutor(executor);
     }
 
-    public static WebhookReceiver start() {
+    /** A receiver answering each request after {@code delay}. */
+    public static WebhookReceiver start(Duration delay) {
         try {
-            return new WebhookReceiver();
+            WebhookReceiver receiver = new WebhookReceiver(delay);
+            receiver.server.start();
+            return receiver;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalStateException("cannot start the webhook receiver", e);
         }
     }
 
-    /** The URL to subscribe. */
-    public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
+    /** The URL a subscription delivers to. */
+    public String url(String subscription) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + PATH + subscription;
     }
 
-    /** Deliveries of {@code type} for the call, in arrival order. */
-    public List<Delivery> of(String type, String callId) {
-        return deliveries.stream().filter(d -> d.type().equals(type) && d.callId().equals(callId)).toList();
+    /** Every request so far, in arrival order. */
+    public List<Arrival> arrivals() {
+        synchronized (arrivals) {
+            return List.copyOf(arrivals);
+        }
     }
 
-    private void receive(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream body = exchange.getRequestBody()) {
-            JsonNode json = JSON.readTree(body.readAllBytes());
-            deliveries.add(new Delivery(json.path("type").asString(), json.path("data"),
-                    exchange.getRequestHeaders().getFirst("webhook-id"), System.nanoTime()));
-            exchange.sendResponseHeaders(204, -1);
+    /** Requests open now, all subscriptions together. */
+    public int openNow() {
+        return open.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** The most requests that were open at once to one subscription's endpoint. */
+    public int mostOpen(String subscription) {
+        AtomicInteger most = mostOpen.get(subscription);
+        return most == null ? 0 : most.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String subscription = exchange.getRequestURI().getPath().substring(PATH.length());
+        AtomicInteger endpoint = open.computeIfAbsent(subscription, id -> new AtomicInteger());
+        int now = endpoint.incrementAndGet();
+        mostOpen.computeIfAbsent(subscription, id -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        boolean answered = false;
+        try (exchange; InputStream in = exchange.getRequestBody()) {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            var headers = exchange.getRequestHeaders();
+            synchronized (arrivals) {
+                arrivals.add(new Arrival(subscription, headers.getFirst("webhook-id"),
+                        headers.getFirst("webhook-timestamp"), headers.getFirst("webhook-signature"), body,
+                        System.nanoTime()));
+            }
+            Thread.sleep(delay);
+            // The request is over once the answer goes out: the sender may start its next one as soon as it has
+            // read it, possibly before this thread gets any further.
+            endpoint.decrementAndGet();
+            answered = true;
+            byte[] answer = "ok".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // The dispatcher that sent it died: the request arrived, its answer has nowhere to go.
+        } finally {
+            if (!answered) {
+                endpoint.decrementAndGet();
+            }
         }
     }
 
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
