@@ -119,7 +119,7 @@ class TimelineEndsTest {
     }
 
     @Test
-    void anExpiredSlotIsOneSlotReclaimedEntryAndOneEndWithNoDurationForACallThatNeverConnected() {
+    void anExpiredSlotIsOneSlotReclaimedEntryAndOneEnd() {
         call.write(EventSource.API_GATEWAY, 0, requested(CallDirection.OUTBOUND, Transport.JAMBONZ));
         call.write(EventSource.STREAM_PROCESSORS, 0, admitted());
 
@@ -155,7 +155,7 @@ class TimelineEndsTest {
     }
 
     @Test
-    void aCallGivenUpAfterItsAdmissionArrivedEndsInAdmittedWithNoDuration() {
+    void aCallGivenUpAfterItsAdmissionArrivedEndsInAdmittedWithTheDurationItsEndReports() {
         call.write(EventSource.API_GATEWAY, 0, requested(CallDirection.OUTBOUND, Transport.TWILIO));
         call.write(EventSource.STREAM_PROCESSORS, 5, admitted());
 
@@ -164,7 +164,8 @@ class TimelineEndsTest {
         CallTimeline timeline = call.summary();
         assertThat(timeline.getStatus()).isEqualTo(CallStatus.ENDED);
         assertThat(timeline.getAdmittedAt()).isEqualTo(at(5));
-        assertThat(timeline.getDurationMs()).isZero();
+        assertThat(timeline.getDurationMs()).as("never connected: from the request to the give-up")
+                .isEqualTo(5_000L);
         assertThat(call.quarantined()).isEmpty();
     }
 

@@ -44,9 +44,9 @@ import io.sipai.timeline.CallTimeline;
  *       not terminal, REQUESTED and ADMITTED included. Every later event, another CallEnded included, is AFTER_END:
  *       the raw log may hold one CallEnded per source, the timeline holds one.</li>
  *   <li>A CallEnded written by a source that does not carry the call's media ({@link #BYSTANDERS}) does not know
- *       how long the call ran, so the summary's duration runs from answeredAt (else startedAt) to the end, and is 0
- *       for a call that never connected; the edge's and the providers' CallEnded report the duration they
- *       measured.</li>
+ *       how long the media ran, so the summary's duration runs from answeredAt (else startedAt) to the end; for a
+ *       call that never connected it is the event's own (from CallRequested to the give-up, as every source
+ *       reports it then). The edge's and the providers' CallEnded report the duration they measured.</li>
  *   <li>SlotReclaimed is an entry, not an end: admission writes the CallEnded SLOT_EXPIRED that ends the call in
  *       the same transaction, right after it.</li>
  *   <li>In-call facts (speech, transcripts, utterances, tools, DTMF, metrics, recordings) are accepted once
@@ -186,16 +186,11 @@ public final class CallStateMachine {
     private static CallTimeline.Builder ended(CallTimeline current, CallTimeline.Builder next, CallEvent event,
                                               CallEnded ended) {
         Instant at = event.getOccurredAt();
-        long durationMs = BYSTANDERS.contains(event.getSource()) ? connectedUntil(current, at)
-                : ended.getDurationMs();
+        Instant connectedAt = current.getAnsweredAt() != null ? current.getAnsweredAt() : current.getStartedAt();
+        long durationMs = BYSTANDERS.contains(event.getSource()) && connectedAt != null
+                ? Math.max(0, Duration.between(connectedAt, at).toMillis()) : ended.getDurationMs();
         return next.setStatus(CallStatus.ENDED).setEndedAt(at).setEndReason(ended.getReason())
                 .setDurationMs(durationMs);
-    }
-
-    /** How long the call was connected until {@code end}: from the answer, else the media start; 0 if neither. */
-    private static long connectedUntil(CallTimeline current, Instant end) {
-        Instant from = current.getAnsweredAt() != null ? current.getAnsweredAt() : current.getStartedAt();
-        return from == null ? 0 : Math.max(0, Duration.between(from, end).toMillis());
     }
 
     private static CallTimeline.Builder count(CallTimeline.Builder next, Object payload) {
