@@ -3,6 +3,7 @@ package io.sipai.runtime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.sipai.runtime.logging.RedactingLogCustomizer;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -10,9 +11,9 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Defaults every sipai service shares, added with the lowest precedence so a service's own configuration or the
- * environment can still override them: health and metrics paths, JSON logs, log level from {@code LOG_LEVEL},
- * metrics switched by {@code ENABLE_METRICS}, graceful shutdown, and Boot's multi-line failure report replaced by
- * {@link OneLineFailureReporter}.
+ * environment can still override them: health and metrics paths, JSON logs (with credentials redacted by
+ * {@link RedactingLogCustomizer}), log level from {@code LOG_LEVEL}, metrics switched by {@code ENABLE_METRICS},
+ * graceful shutdown, and Boot's multi-line failure report replaced by {@link OneLineFailureReporter}.
  */
 public class ServiceDefaults implements EnvironmentPostProcessor {
 
@@ -26,6 +27,7 @@ public class ServiceDefaults implements EnvironmentPostProcessor {
         defaults.put("management.endpoints.web.path-mapping.prometheus", "metrics");
         defaults.put("management.prometheus.metrics.export.enabled", "${ENABLE_METRICS:true}");
         defaults.put("logging.structured.format.console", "${LOG_FORMAT:ecs}");
+        defaults.put("logging.structured.json.customizer", RedactingLogCustomizer.class.getName());
         defaults.put("logging.level.root", "${LOG_LEVEL:INFO}");
         defaults.put("logging.level.org.apache.kafka", "WARN");
         // A startup failure is reported once, as one line, by OneLineFailureReporter: silence the loggers that
