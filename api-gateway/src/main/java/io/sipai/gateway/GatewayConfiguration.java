@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.sipai.gateway.telephony.RealtimeSettings;
 import io.sipai.gateway.telephony.TelephonySettings;
+import io.sipai.gateway.tenants.internal.AccessLimits;
 import io.sipai.gateway.web.ApiSettings;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfSettings;
@@ -12,13 +13,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Registers the settings records several features read (each telephony provider registers its own), the clock
- * every timestamp comes from, and the SSRF guard webhook subscription URLs must pass, with the same allow-list
- * setting as the dispatcher ({@code WEBHOOK_ALLOWED_HOSTS}, development and tests only).
+ * Registers the settings records several features read (each telephony provider registers its own) and the
+ * tenants feature's access limits, the clock every timestamp comes from, and the SSRF guard webhook subscription
+ * URLs must pass, with the same allow-list setting as the dispatcher ({@code WEBHOOK_ALLOWED_HOSTS}, development
+ * and tests only).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ApiSettings.class, TelephonySettings.class, RealtimeSettings.class,
-        SsrfSettings.class})
+@EnableConfigurationProperties({ApiSettings.class, AccessLimits.class, TelephonySettings.class,
+        RealtimeSettings.class, SsrfSettings.class})
 public class GatewayConfiguration {
 
     @Bean

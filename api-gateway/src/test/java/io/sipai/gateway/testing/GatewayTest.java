@@ -32,6 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
                 "telephony.token-secret=" + GatewayTest.TOKEN_SECRET,
                 "telephony.webhook-base-url=" + GatewayTest.PUBLIC_BASE_URL,
                 "api.admission-timeout-ms=1500", "api.max-body-bytes=4096",
+                // Every test shares the address 127.0.0.1 and many share the root tenant: limits out of their way.
+                "api.auth-failure-burst=1000000", "api.tenant-rate-limit-per-second=1000000",
+                "api.max-keys-per-tenant=100000",
                 // The SSRF guard resolves subscription hosts; example.com stands for a public host without DNS.
                 "webhook.allowed-hosts=example.com"})
 public abstract class GatewayTest {

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
+import io.sipai.runtime.logging.LogRedaction;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -68,8 +69,9 @@ public class ProblemReportValve extends ErrorReportValve {
     private static void log(Request request, ProblemType type, int status, String detail, Throwable throwable) {
         // A request line the server could not parse leaves no method or URI.
         String method = request.getMethod() == null ? "-" : request.getMethod();
-        String target = cut(request.getRequestURI() == null ? "(no request target)" : request.getRequestURI()
-                + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
+        // The query may carry a credential (api_key, token, sig): its value is masked before the line is logged.
+        String target = cut(request.getRequestURI() == null ? "(no request target)" : LogRedaction.text(
+                request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString())));
         if (type == ProblemType.INTERNAL) {
             LOG.error("server error {} on {} {}: {}", status, method, target,
                     throwable == null ? "no exception" : throwable.toString());

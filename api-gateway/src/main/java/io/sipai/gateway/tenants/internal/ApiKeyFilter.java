@@ -19,8 +19,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates every {@code /v1/*} request (except the public health and OpenAPI paths) by its API key, from
- * {@code X-API-Key} or {@code Authorization: Bearer}, applies the key's rate limit (429 with Retry-After), and
- * stores the {@link Caller} as a request attribute.
+ * {@code X-API-Key} or {@code Authorization: Bearer}, applies the key's and the tenant's rate limits (429 with
+ * Retry-After), and stores the {@link Caller} as a request attribute. A client address that has used up its
+ * allowance of failed authentications is answered 429 before its key is looked up, so guessing keys costs no
+ * database query; while it waits, its requests with a valid key wait too (the address cannot be told apart from
+ * the guesser without the lookup the limit exists to save).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -31,11 +34,13 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     private final ApiKeyStore keys;
     private final RateLimiter limiter;
     private final ProblemWriter problems;
+    private final TrustedProxies proxies;
 
-    public ApiKeyFilter(ApiKeyStore keys, RateLimiter limiter, ProblemWriter problems) {
+    public ApiKeyFilter(ApiKeyStore keys, RateLimiter limiter, ProblemWriter problems, AccessLimits limits) {
         this.keys = keys;
         this.limiter = limiter;
         this.problems = problems;
+        this.proxies = TrustedProxies.parse(limits.trustedProxies());
     }
 
     /**
@@ -58,9 +63,17 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String client = proxies.clientOf(request);
+        long wait = limiter.authenticationWait(client, System.nanoTime());
+        if (wait > 0) {
+            tooMany(request, response, ProblemType.AUTHENTICATION_THROTTLED, wait,
+                    "too many failed authentications from this address; retry after " + wait + " s");
+            return;
+        }
         String key = presentedKey(request);
         Optional<Caller> caller = key == null ? Optional.empty() : keys.authenticate(key);
         if (caller.isEmpty()) {
+            limiter.authenticationFailed(client, System.nanoTime());
             response.setHeader("WWW-Authenticate", "Bearer");
             problems.write(request, response, ProblemType.UNAUTHENTICATED, key == null
                     ? "send an API key in X-API-Key or Authorization: Bearer" : "the API key is unknown or revoked",
@@ -69,14 +82,25 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         }
         long retryAfter = limiter.acquire(caller.get().keyId(), System.nanoTime());
         if (retryAfter > 0) {
-            response.setHeader("Retry-After", Long.toString(retryAfter));
-            problems.write(request, response, ProblemType.RATE_LIMITED,
-                    "rate limit of this API key exceeded; retry after " + retryAfter + " s",
-                    Map.of("retryAfterSeconds", retryAfter));
+            tooMany(request, response, ProblemType.RATE_LIMITED, retryAfter,
+                    "rate limit of this API key exceeded; retry after " + retryAfter + " s");
+            return;
+        }
+        retryAfter = limiter.acquireTenant(caller.get().tenantId(), System.nanoTime());
+        if (retryAfter > 0) {
+            tooMany(request, response, ProblemType.RATE_LIMITED, retryAfter,
+                    "rate limit of this tenant (all its API keys together) exceeded; retry after " + retryAfter
+                            + " s");
             return;
         }
         request.setAttribute(Caller.ATTRIBUTE, caller.get());
         chain.doFilter(request, response);
+    }
+
+    private void tooMany(HttpServletRequest request, HttpServletResponse response, ProblemType type, long seconds,
+                         String detail) throws IOException {
+        response.setHeader("Retry-After", Long.toString(seconds));
+        problems.write(request, response, type, detail, Map.of("retryAfterSeconds", seconds));
     }
 
     private static String presentedKey(HttpServletRequest request) {

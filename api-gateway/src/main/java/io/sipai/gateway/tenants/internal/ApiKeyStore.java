@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.gateway.db.jooq.ApiKeysRecord;
 import io.sipai.gateway.tenants.Caller;
 import io.sipai.gateway.tenants.Scope;
@@ -36,9 +38,13 @@ public class ApiKeyStore implements Tenants {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DSLContext db;
+    private final Counter lookups;
 
-    public ApiKeyStore(DSLContext db) {
+    public ApiKeyStore(DSLContext db, MeterRegistry meters) {
         this.db = db;
+        // Lets operators (and the tests) see what failed authentications cost the database.
+        this.lookups = Counter.builder("sipai.gateway.api_key.lookups")
+                .description("API keys looked up in PostgreSQL to authenticate a request").register(meters);
     }
 
     /** A key as listed (never the secret). */
@@ -52,6 +58,7 @@ public class ApiKeyStore implements Tenants {
 
     /** The caller holding {@code key}, unless unknown or revoked. */
     public Optional<Caller> authenticate(String key) {
+        lookups.increment();
         ApiKeysRecord row = db.selectFrom(API_KEYS).where(API_KEYS.KEY_HASH.eq(hash(key))).fetchOne();
         if (row == null || row.getRevokedAt() != null) {
             return Optional.empty();
@@ -77,9 +84,32 @@ public class ApiKeyStore implements Tenants {
 
     /** Creates a random key for the tenant. */
     public NewKey create(String tenantId, String name, Set<Scope> scopes) {
+        return insert(tenantId, name, scopes, randomKey());
+    }
+
+    private static String randomKey() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return insert(tenantId, name, scopes, "sk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        return "sk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * Creates a random key for the tenant unless it already holds {@code maxActive} active keys (then empty). The
+     * tenant's row is locked while counting, so concurrent creations cannot overshoot the cap together.
+     */
+    public Optional<NewKey> createCapped(String tenantId, String name, Set<Scope> scopes, int maxActive) {
+        return db.transactionResult(transaction -> {
+            DSLContext tx = transaction.dsl();
+            tx.selectOne().from(TENANTS).where(TENANTS.TENANT_ID.eq(tenantId)).forUpdate().fetch();
+            if (tx.fetchCount(API_KEYS, API_KEYS.TENANT_ID.eq(tenantId), API_KEYS.REVOKED_AT.isNull())
+                    >= maxActive) {
+                return Optional.<NewKey>empty();
+            }
+            String key = randomKey();
+            ApiKeysRecord row = row(tx, tenantId, name, scopes, key);
+            row.store();
+            return Optional.of(new NewKey(info(row), key));
+        });
     }
 
     /**
@@ -88,7 +118,7 @@ public class ApiKeyStore implements Tenants {
      */
     public void ensureKey(String tenantId, String name, Set<Scope> scopes, String key) {
         if (!db.fetchExists(API_KEYS, API_KEYS.KEY_HASH.eq(hash(key)))) {
-            db.insertInto(API_KEYS).set(row(tenantId, name, scopes, key)).onConflictDoNothing().execute();
+            db.insertInto(API_KEYS).set(row(db, tenantId, name, scopes, key)).onConflictDoNothing().execute();
         }
     }
 
@@ -105,12 +135,12 @@ public class ApiKeyStore implements Tenants {
     }
 
     private NewKey insert(String tenantId, String name, Set<Scope> scopes, String key) {
-        ApiKeysRecord row = row(tenantId, name, scopes, key);
+        ApiKeysRecord row = row(db, tenantId, name, scopes, key);
         row.store();
         return new NewKey(info(row), key);
     }
 
-    private ApiKeysRecord row(String tenantId, String name, Set<Scope> scopes, String key) {
+    private static ApiKeysRecord row(DSLContext db, String tenantId, String name, Set<Scope> scopes, String key) {
         ApiKeysRecord row = db.newRecord(API_KEYS);
         row.setKeyId("key_" + UUID.randomUUID().toString().replace("-", ""));
         row.setTenantId(tenantId);

@@ -7,6 +7,7 @@ import io.sipai.gateway.tenants.Scope;
 import io.sipai.runtime.InvalidSettingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,8 +15,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Component;
 
 /**
- * Makes sure the root tenant and an admin key exist at start: {@code SIPAI_ADMIN_API_KEY} when set (so scripts
- * know it), else a random key printed once, the first time the database has no key for the root tenant.
+ * Makes sure the root tenant and its admin key {@code SIPAI_ADMIN_API_KEY} exist at start. Without the setting no
+ * key is made: a generated key would have to be shown somewhere, and a log line is read by everyone who can read
+ * the logs (and kept wherever they are shipped). {@code bin/sipai up} generates the key itself, keeps it in its
+ * data directory and prints it on its console, never in a log file.
  */
 @Component
 @EnableConfigurationProperties(BootstrapAdminKey.Settings.class)
@@ -35,23 +38,28 @@ public class BootstrapAdminKey implements ApplicationRunner {
 
     private final ApiKeyStore keys;
     private final Settings settings;
+    private final String rootTenant;
 
+    @Autowired
     public BootstrapAdminKey(ApiKeyStore keys, Settings settings) {
+        this(keys, settings, Caller.ROOT_TENANT);
+    }
+
+    BootstrapAdminKey(ApiKeyStore keys, Settings settings, String rootTenant) {
         this.keys = keys;
         this.settings = settings;
+        this.rootTenant = rootTenant;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        keys.ensureTenant(Caller.ROOT_TENANT, "Default tenant");
-        EnumSet<Scope> all = EnumSet.allOf(Scope.class);
+        keys.ensureTenant(rootTenant, "Default tenant");
         if (settings.adminApiKey() != null && !settings.adminApiKey().isBlank()) {
-            keys.ensureKey(Caller.ROOT_TENANT, "bootstrap admin (SIPAI_ADMIN_API_KEY)", all,
+            keys.ensureKey(rootTenant, "bootstrap admin (SIPAI_ADMIN_API_KEY)", EnumSet.allOf(Scope.class),
                     settings.adminApiKey().strip());
-        } else if (!keys.hasKeys(Caller.ROOT_TENANT)) {
-            String key = keys.create(Caller.ROOT_TENANT, "bootstrap admin", all).key();
-            // Printed once on purpose: it is the only way to learn a generated key.
-            LOG.warn("bootstrap admin API key (shown once, store it): {}", key);
+        } else if (!keys.hasKeys(rootTenant)) {
+            LOG.warn("the root tenant '{}' has no API key: set SIPAI_ADMIN_API_KEY (24+ random characters) and "
+                    + "restart to administer this deployment", rootTenant);
         }
     }
 }

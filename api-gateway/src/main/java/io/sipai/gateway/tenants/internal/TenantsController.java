@@ -27,9 +27,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class TenantsController {
 
     private final ApiKeyStore keys;
+    private final AccessLimits limits;
 
-    public TenantsController(ApiKeyStore keys) {
+    public TenantsController(ApiKeyStore keys, AccessLimits limits) {
         this.keys = keys;
+        this.limits = limits;
     }
 
     /** Body of POST /v1/tenants. */
@@ -86,7 +88,11 @@ public class TenantsController {
             }
             scopes.add(scope);
         }
-        ApiKeyStore.NewKey key = keys.create(tenantId, requireName(body.name()), scopes);
+        int cap = limits.maxKeysPerTenant();
+        ApiKeyStore.NewKey key = keys.createCapped(tenantId, requireName(body.name()), scopes, cap)
+                .orElseThrow(() -> new ApiException(ProblemType.API_KEY_LIMIT, "the tenant already has " + cap
+                        + " active API keys (API_MAX_KEYS_PER_TENANT); revoke one first",
+                        Map.of("maxActiveKeys", cap)));
         return Map.of("id", key.info().id(), "tenantId", tenantId, "name", key.info().name(),
                 "scopes", key.info().scopes(), "prefix", key.info().prefix(), "createdAt", key.info().createdAt(),
                 "key", key.key());
