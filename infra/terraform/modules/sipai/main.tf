@@ -77,6 +77,17 @@ locals {
 
   cluster_arn_prefix = "arn:${local.partition}:kafka:${local.region}:${local.account}"
   kafka_scope        = "${module.msk.cluster_name}/${module.msk.cluster_uuid}"
+
+  # ARN prefixes for the Kafka policy templates in kafka-policies/<principal>.json.tftpl: each principal's MSK IAM
+  # grants (topics, groups, transactional ids), rendered from the ownership table in schemas
+  # (io.sipai.schemas.TopicOwnership) and checked against it by infra's KafkaLeastPrivilegeTest. Nothing else in
+  # Terraform grants kafka-cluster actions (docs/security.md#least-privilege-per-service).
+  kafka_arns = {
+    cluster          = module.msk.cluster_arn
+    topic            = "${local.cluster_arn_prefix}:topic/${local.kafka_scope}"
+    group            = "${local.cluster_arn_prefix}:group/${local.kafka_scope}"
+    transactional_id = "${local.cluster_arn_prefix}:transactional-id/${local.kafka_scope}"
+  }
 }
 
 resource "aws_kms_key" "this" {
@@ -258,37 +269,6 @@ module "rds" {
   tags                      = local.tags
 }
 
-data "aws_iam_policy_document" "kafka_client" {
-  for_each = toset(local.images)
-
-  statement {
-    sid       = "Cluster"
-    actions   = ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"]
-    resources = [module.msk.cluster_arn]
-  }
-
-  statement {
-    sid = "Topics"
-    actions = concat(
-      ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData", "kafka-cluster:WriteData", "kafka-cluster:DescribeTopicDynamicConfiguration"],
-      contains(["stream-processors", "launcher"], each.key) ? ["kafka-cluster:CreateTopic", "kafka-cluster:AlterTopic"] : [],
-    )
-    resources = ["${local.cluster_arn_prefix}:topic/${local.kafka_scope}/*"]
-  }
-
-  statement {
-    sid       = "Groups"
-    actions   = ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"]
-    resources = ["${local.cluster_arn_prefix}:group/${local.kafka_scope}/*"]
-  }
-
-  statement {
-    sid       = "Transactions"
-    actions   = ["kafka-cluster:AlterTransactionalId", "kafka-cluster:DescribeTransactionalId"]
-    resources = ["${local.cluster_arn_prefix}:transactional-id/${local.kafka_scope}/*"]
-  }
-}
-
 module "service" {
   source   = "../ecs-service"
   for_each = local.services
@@ -319,7 +299,7 @@ module "service" {
   kms_key_arn               = aws_kms_key.this.arn
   logs_kms_key_arn          = aws_kms_key.this.arn
   log_retention_days        = var.log_retention_days
-  task_policy_json          = data.aws_iam_policy_document.kafka_client[each.key].json
+  task_policy_json          = templatefile(format("%s/kafka-policies/%s.json.tftpl", path.module, each.key), local.kafka_arns)
   alarm_topic_arn           = aws_sns_topic.alarms.arn
   tags                      = merge(local.tags, { Service = each.key })
 
@@ -397,7 +377,7 @@ resource "aws_iam_role" "topic_init_task" {
 resource "aws_iam_role_policy" "topic_init_task" {
   name   = "create-topics"
   role   = aws_iam_role.topic_init_task.id
-  policy = data.aws_iam_policy_document.kafka_client["launcher"].json
+  policy = templatefile("${path.module}/kafka-policies/topic-init.json.tftpl", local.kafka_arns)
 }
 
 resource "aws_ecs_task_definition" "topic_init" {
