@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import io.sipai.edge.agents.AgentDirectory;
+import io.sipai.edge.auth.AllowedOrigins;
 import io.sipai.edge.auth.ApiKeys;
 import io.sipai.edge.auth.AuthSettings;
 import io.sipai.edge.auth.SignedUrls;
@@ -94,7 +95,7 @@ public class EdgeEndpoints {
         if (!keys.configured() && !signedUrls.configured()) {
             LOG.warn("neither REALTIME_API_KEY nor REALTIME_WS_SECRET is set: /realtime/voice refuses every client");
         }
-        return new VoiceHandshake(keys, signedUrls, auth.origins(), Clock.systemUTC());
+        return new VoiceHandshake(keys, signedUrls, new AllowedOrigins(auth.origins()), Clock.systemUTC());
     }
 
     /** A handshake handler that answers the subprotocol {@code choice} picks from those the client offered. */

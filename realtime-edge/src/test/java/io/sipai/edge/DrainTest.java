@@ -34,7 +34,8 @@ class DrainTest {
         // Arguments, not default properties: those lose to application.yml's port, taken while the stack runs.
         ConfigurableApplicationContext edge = new SpringApplicationBuilder(EdgeApplication.class).run(
                 "--server.port=0", "--kafka.bootstrap-servers=" + TestKafka.brokers(),
-                "--realtime.api-key=drain-key-0001", "--drain.timeout-sec=2", "--edge.node-name=edge-drain");
+                "--realtime.api-key=drain-key-0001", "--twilio.auth-token=drain-twilio-token",
+                "--drain.timeout-sec=2", "--edge.node-name=edge-drain");
         int port = ((WebServerApplicationContext) edge).getWebServer().getPort();
         URI voice = URI.create("ws://127.0.0.1:" + port + "/realtime/voice?api_key=drain-key-0001");
         String callId = "drain-" + UUID.randomUUID();

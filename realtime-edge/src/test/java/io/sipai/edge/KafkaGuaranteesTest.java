@@ -27,7 +27,8 @@ class KafkaGuaranteesTest {
         String node = "edge-guard-" + UUID.randomUUID().toString().substring(0, 8);
         // when
         try (ConfigurableApplicationContext edge = new SpringApplicationBuilder(EdgeApplication.class).run(
-                "--server.port=0", "--kafka.bootstrap-servers=" + TestKafka.brokers(), "--edge.node-name=" + node)) {
+                "--server.port=0", "--kafka.bootstrap-servers=" + TestKafka.brokers(), "--edge.node-name=" + node,
+                "--twilio.auth-token=guard-twilio-token")) {
             Map<String, Map<String, Object>> built = Map.copyOf(KafkaClients.built().entrySet().stream()
                     .filter(client -> client.getKey().contains(node))
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));

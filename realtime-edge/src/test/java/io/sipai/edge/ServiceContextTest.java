@@ -9,7 +9,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The realtime-edge context starts against the module's one in-JVM broker and turns ready. */
 @SpringBootTest(classes = EdgeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
+        properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+                "twilio.auth-token=context-twilio-token"})
 class ServiceContextTest {
 
     @LocalServerPort

@@ -10,12 +10,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import io.sipai.gateway.testing.GatewayTest;
-import io.sipai.schemas.telephony.TelephonyToken;
 import io.sipai.schemas.telephony.TelephonyToken.Check;
+import io.sipai.schemas.telephony.TelephonyToken;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -25,7 +24,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The media connection api-gateway hands to the providers is exactly what realtime-edge lets in: the jambonz
  * {@code listen} URL query and the Twilio {@code <Parameter>}s carry callId, tenantId, token (and the optional ids),
- * and the token verifies with the shared {@link TelephonyToken} for that call and tenant only.
+ * and the token verifies with the shared {@link TelephonyToken} for that call and tenant only, and binds the call's
+ * agent (the edge serves the agent the token names).
  */
 class MediaTokenContractTest extends GatewayTest {
 
@@ -103,6 +103,7 @@ class MediaTokenContractTest extends GatewayTest {
         String tenantId = params.get("tenantId");
         String token = params.get("token");
         assertThat(EDGE.verify(callId, tenantId, token, now).check()).isEqualTo(Check.VALID);
+        assertThat(EDGE.verify(callId, tenantId, token, now).agentId()).isEqualTo(params.get("agentId"));
         assertThat(EDGE.verify(callId, tenantId + "x", token, now).check()).isEqualTo(Check.WRONG_CALL);
         assertThat(EDGE.verify(callId + "x", tenantId, token, now).check()).isEqualTo(Check.WRONG_CALL);
         assertThat(EDGE.verify(callId, tenantId, token, now.plus(TelephonyToken.DEFAULT_TTL).plusSeconds(1))

@@ -15,7 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param wsUrl          {@code REALTIME_WS_URL}: public base URL of this service as clients dial it, e.g.
  *                       {@code wss://edge.example.com}; used to rebuild the URL Twilio signed (optional)
  * @param allowedOrigins {@code REALTIME_ALLOWED_ORIGINS}: comma-separated browser Origins allowed on
- *                       {@code /realtime/voice}; unset allows any (clients must still authenticate)
+ *                       {@code /realtime/voice} besides the edge's own ({@link AllowedOrigins}: exact, or
+ *                       {@code scheme://host:*} for any port, or {@code *} for all); unset allows only the edge's
+ *                       own origin and clients that send no Origin
  */
 @ConfigurationProperties("realtime")
 public record AuthSettings(String apiKey, String wsSecret, String wsUrl, String allowedOrigins) {
@@ -38,7 +40,7 @@ public record AuthSettings(String apiKey, String wsSecret, String wsUrl, String 
         }
     }
 
-    /** The allowed origins, or an empty list when any origin is allowed. */
+    /** The configured origins; empty when only the edge's own origin is allowed. */
     public List<String> origins() {
         if (allowedOrigins == null || allowedOrigins.isBlank()) {
             return List.of();

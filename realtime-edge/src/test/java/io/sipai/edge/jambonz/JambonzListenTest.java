@@ -49,7 +49,8 @@ class JambonzListenTest extends EdgeIntegrationTest {
     @Test
     void aStreamingCallEchoesL16AudioAndEndsWhenJambonzCloses() {
         String callId = "jb-" + UUID.randomUUID();
-        try (WsClient jambonz = WsClient.connect(ws(listenPath(callId, token(callId, "acme"), "&outRate=8000")),
+        String token = token(callId, "acme", "agent-1");
+        try (WsClient jambonz = WsClient.connect(ws(listenPath(callId, token, "&outRate=8000")),
                 Map.of(), List.of("audio.jambonz.org"))) {
             assertThat(jambonz.subprotocol()).isEqualTo("audio.jambonz.org");
             jambonz.text(METADATA);
@@ -73,7 +74,7 @@ class JambonzListenTest extends EdgeIntegrationTest {
     @Test
     void theDrachtioSubprotocolNameIsAcceptedAndPlayModeSendsPlayAudioWithANumericRate() {
         String callId = "jb-play-" + UUID.randomUUID();
-        try (WsClient jambonz = WsClient.connect(ws(listenPath(callId, token(callId, "acme"),
+        try (WsClient jambonz = WsClient.connect(ws(listenPath(callId, token(callId, "acme", "agent-1"),
                 "&mode=play&outRate=8000")), Map.of(), List.of("audio.drachtio.org"))) {
             assertThat(jambonz.subprotocol()).isEqualTo("audio.drachtio.org");
             jambonz.text(METADATA);
@@ -93,11 +94,26 @@ class JambonzListenTest extends EdgeIntegrationTest {
         String callId = "jb-auth-" + UUID.randomUUID();
         assertRefused(listenPath(callId, "", ""), 401);
         assertRefused(listenPath(callId, token("another-call", "acme"), ""), 403);
-        String token = token(callId, "acme");
+        String token = token(callId, "acme", "agent-1");
         try (WsClient first = WsClient.connect(ws(listenPath(callId, token, "")))) {
             assertThat(first.closed).isNotDone();
         }
         assertRefused(listenPath(callId, token, ""), 403);
+    }
+
+    @Test
+    void anAgentIdOtherThanTheTokensIsRefusedBeforeTheUpgradeAndTheTokenStaysUsable() {
+        // given: a token the gateway minted for agent-2; the listen URL names agent-1
+        String callId = "jb-agent-" + UUID.randomUUID();
+        String token = token(callId, "acme", "agent-2");
+        // when / then
+        assertRefused(listenPath(callId, token, ""), 403);
+        String bound = "/telephony/jambonz/listen?callId=" + callId + "&tenantId=acme&token=" + token;
+        try (WsClient jambonz = WsClient.connect(ws(bound), Map.of(), List.of("audio.jambonz.org"))) {
+            jambonz.text("{\"sampleRate\":8000,\"mixType\":\"mono\",\"callSid\":\"cs-agent\"}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.eventTypes(callId).contains("CallStarted"));
+        }
+        assertThat(TestKafka.events(callId).getFirst().getAgentId()).isEqualTo("agent-2");
     }
 
     private void assertRefused(String path, int status) {

@@ -48,7 +48,7 @@ class BargeInTest extends EdgeIntegrationTest {
         String url = "ws://127.0.0.1:" + port + "/telephony/twilio/stream";
         try (TwilioCaller caller = new TwilioCaller(WsClient.connect(ws("/telephony/twilio/stream"),
                 Map.of("X-Twilio-Signature", new TwilioSignature(TWILIO_TOKEN).sign(url)), List.of()),
-                callId, "acme", token(callId, "acme"), agentId)) {
+                callId, "acme", token(callId, "acme", agentId), agentId)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> caller.marksPlayed.get() >= 1);
             caller.say(book, 1200);
             await().atMost(Duration.ofSeconds(10)).until(() -> !caller.clears.isEmpty());

@@ -199,13 +199,14 @@ class CallTransferTest extends EdgeIntegrationTest {
     private TwilioCaller twilio(String callId, String agentId, String callSid) {
         String url = "ws://127.0.0.1:" + port + "/telephony/twilio/stream";
         return new TwilioCaller(WsClient.connect(ws("/telephony/twilio/stream"), Map.of("X-Twilio-Signature",
-                new TwilioSignature(TWILIO_TOKEN).sign(url)), List.of()), callId, "acme", token(callId, "acme"),
-                agentId, callSid);
+                new TwilioSignature(TWILIO_TOKEN).sign(url)), List.of()), callId, "acme",
+                token(callId, "acme", agentId), agentId, callSid);
     }
 
     private JambonzCaller jambonz(String callId, String agentId, String callSid) {
         return new JambonzCaller(WsClient.connect(ws("/telephony/jambonz/listen?callId=" + callId
-                + "&tenantId=acme&agentId=" + agentId + "&token=" + token(callId, "acme") + "&outRate=8000"),
+                + "&tenantId=acme&agentId=" + agentId + "&token=" + token(callId, "acme", agentId)
+                + "&outRate=8000"),
                 Map.of(), List.of("audio.jambonz.org")), callSid);
     }
 

@@ -47,7 +47,7 @@ class OfflineCallTest extends EdgeIntegrationTest {
         call.playAndVerify("offline-tw-" + UUID.randomUUID(), call.publishAgent(agents), (callId, agentId) ->
                 new TwilioCaller(WsClient.connect(ws("/telephony/twilio/stream"), Map.of("X-Twilio-Signature",
                         new TwilioSignature(TWILIO_TOKEN).sign(url)), List.of()),
-                        callId, "acme", token(callId, "acme"), agentId));
+                        callId, "acme", token(callId, "acme", agentId), agentId));
     }
 
     @Test
@@ -60,7 +60,8 @@ class OfflineCallTest extends EdgeIntegrationTest {
     void aCallerBooksAnAppointmentWithTheOfflineAgentOverJambonzListen() {
         call.playAndVerify("offline-jb-" + UUID.randomUUID(), call.publishAgent(agents), (callId, agentId) ->
                 new JambonzCaller(WsClient.connect(ws("/telephony/jambonz/listen?callId=" + callId
-                        + "&tenantId=acme&agentId=" + agentId + "&token=" + token(callId, "acme") + "&outRate=8000"),
+                        + "&tenantId=acme&agentId=" + agentId + "&token=" + token(callId, "acme", agentId)
+                        + "&outRate=8000"),
                         Map.of(), List.of("audio.jambonz.org"))));
     }
 }

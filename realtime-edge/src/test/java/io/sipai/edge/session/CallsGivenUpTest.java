@@ -134,7 +134,7 @@ class CallsGivenUpTest extends EdgeIntegrationTest {
 
     private String listenPath(String callId) {
         return "/telephony/jambonz/listen?callId=" + callId + "&tenantId=acme&agentId=agent-1&token="
-                + token(callId, "acme");
+                + token(callId, "acme", "agent-1");
     }
 
     /** One CallEnded (after a moment for any second one), with the reason, the detail and the end eventId. */

@@ -77,7 +77,7 @@ class SlotLostTest extends EdgeIntegrationTest {
         // given
         String callId = "lost-jb-" + UUID.randomUUID();
         String path = "/telephony/jambonz/listen?callId=" + callId + "&tenantId=acme&agentId=agent-1&token="
-                + token(callId, "acme");
+                + token(callId, "acme", "agent-1");
         try (WsClient jambonz = WsClient.connect(ws(path), Map.of(), List.of("audio.jambonz.org"))) {
             jambonz.text("{\"sampleRate\":8000,\"mixType\":\"mono\",\"callSid\":\"cs-1\",\"direction\":\"inbound\"}");
             await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.eventTypes(callId).contains("CallStarted"));

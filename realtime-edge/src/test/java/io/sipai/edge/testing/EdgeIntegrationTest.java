@@ -83,6 +83,11 @@ public abstract class EdgeIntegrationTest {
     }
 
     protected static String token(String callId, String tenantId) {
-        return MINTER.mint(callId, tenantId, Instant.now().plusSeconds(60));
+        return token(callId, tenantId, null);
+    }
+
+    /** A per-call token as api-gateway mints it: bound to the call, the tenant and the agent (null: none). */
+    protected static String token(String callId, String tenantId, String agentId) {
+        return MINTER.mint(callId, tenantId, agentId, Instant.now().plusSeconds(60));
     }
 }

@@ -71,7 +71,7 @@ class TwilioMediaStreamTest extends EdgeIntegrationTest {
         String callId = "tw-" + UUID.randomUUID();
         try (WsClient twilio = connectSigned()) {
             twilio.text("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
-            twilio.text(start(callId, "acme", token(callId, "acme")));
+            twilio.text(start(callId, "acme", token(callId, "acme", "agent-1")));
             for (int chunk = 1; chunk <= 50; chunk++) {
                 twilio.text(media(chunk, tone(chunk)));
             }
@@ -112,7 +112,7 @@ class TwilioMediaStreamTest extends EdgeIntegrationTest {
     void anOutboundCallIsAnsweredByTheProviderNotByTheEdge() {
         String callId = "tw-out-" + UUID.randomUUID();
         try (WsClient twilio = connectSigned()) {
-            twilio.text(start(callId, "acme", token(callId, "acme")).replace("\"to\":\"+15550002\"",
+            twilio.text(start(callId, "acme", token(callId, "acme", "agent-1")).replace("\"to\":\"+15550002\"",
                     "\"to\":\"+15550002\",\"direction\":\"outbound\""));
             twilio.text(media(1, tone(1)));
             twilio.text("{\"event\":\"stop\",\"sequenceNumber\":\"3\",\"stop\":{\"accountSid\":\"AC1\","
@@ -127,7 +127,7 @@ class TwilioMediaStreamTest extends EdgeIntegrationTest {
     void aLiveCallHeartbeatsItsAdmissionSlot() {
         String callId = "tw-hb-" + UUID.randomUUID();
         try (WsClient twilio = connectSigned()) {
-            twilio.text(start(callId, "acme", token(callId, "acme")));
+            twilio.text(start(callId, "acme", token(callId, "acme", "agent-1")));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(AdmissionResponder
                     .commandsFor(callId)).filteredOn(c -> c.getCommand() instanceof Heartbeat).hasSizeGreaterThan(1));
         }
@@ -154,7 +154,7 @@ class TwilioMediaStreamTest extends EdgeIntegrationTest {
     @Test
     void aReplayedTokenOrATokenOfAnotherCallClosesWith4003() {
         String callId = "tw-replay-" + UUID.randomUUID();
-        String token = token(callId, "acme");
+        String token = token(callId, "acme", "agent-1");
         try (WsClient first = connectSigned()) {
             first.text(start(callId, "acme", token));
             first.text(media(1, tone(1)));
@@ -164,6 +164,38 @@ class TwilioMediaStreamTest extends EdgeIntegrationTest {
         assertCloseAfterStart(start(callId, "acme", token), 4003);
         String otherCall = "tw-other-" + UUID.randomUUID();
         assertCloseAfterStart(start(otherCall, "acme", token(callId + "-x", "acme")), 4003);
+    }
+
+    @Test
+    void anAgentIdParameterOtherThanTheTokensClosesWith4003AndStartsNothing() {
+        // given: a token the gateway minted for agent-2, and a start whose parameters name agent-1
+        String callId = "tw-agent-" + UUID.randomUUID();
+        String token = token(callId, "acme", "agent-2");
+        // when
+        try (WsClient twilio = connectSigned()) {
+            twilio.text(start(callId, "acme", token));
+            WsClient.Close close = twilio.awaitClose(Duration.ofSeconds(5));
+            // then
+            assertThat(close.code()).isEqualTo(4003);
+            assertThat(close.reason()).isEqualTo("per-call token wrong agent");
+        }
+        assertThat(TestKafka.events(callId)).isEmpty();
+    }
+
+    @Test
+    void theCallIsServedByTheAgentTheTokenNamesWithoutAnAgentParameter() {
+        // given: a start without agentId, its token bound to agent-7
+        String callId = "tw-bound-" + UUID.randomUUID();
+        String start = start(callId, "acme", token(callId, "acme", "agent-7"))
+                .replace("\"agentId\":\"agent-1\",", "");
+        // when
+        try (WsClient twilio = connectSigned()) {
+            twilio.text(start);
+            twilio.text(media(1, tone(1)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.eventTypes(callId).contains("CallStarted"));
+        }
+        // then
+        assertThat(TestKafka.events(callId).getFirst().getAgentId()).isEqualTo("agent-7");
     }
 
     @Test

@@ -16,9 +16,29 @@ class TelephonyTokenTest {
 
     @Test
     void theTokenIsThePinnedVectorOfTheDocumentedHmac() {
-        // computed independently: python3 hmac.new(secret, b"v1\ncall-1\nt1\n1767225660", sha256), base64url no pad
+        // computed independently: python3 hmac.new(secret, b"v2\ncall-1\nt1\nagent-7\n1767225660", sha256) and the
+        // agent id, each base64url without padding
+        assertThat(tokens.mint("call-1", "t1", "agent-7", Instant.ofEpochSecond(1767225660)))
+                .isEqualTo("v2.1767225660.YWdlbnQtNw.qnWBs_JQqzxy3FrrPwXZWH0fgfVbKoGGmHc6XJRsNlM");
         assertThat(tokens.mint("call-1", "t1", Instant.ofEpochSecond(1767225660)))
-                .isEqualTo("v1.1767225660.VKosYToq07E9huVtQs7pz7jV3oFoZMo5mTyy8ZI5x9I");
+                .isEqualTo("v2.1767225660..K-nHwvAsREAT7WXewwggn6LC6vA_YjO9FVgdQ3DQjMg");
+    }
+
+    @Test
+    void theVerifiedTokenNamesTheAgentItWasMintedFor() {
+        String token = tokens.mint("call-1", "t1", "agent-7", NOW.plusSeconds(60));
+        assertThat(tokens.verify("call-1", "t1", token, NOW).agentId()).isEqualTo("agent-7");
+        assertThat(tokens.verify("call-1", "t1", tokens.mint("call-1", "t1", NOW.plusSeconds(60)), NOW).agentId())
+                .isNull();
+    }
+
+    @Test
+    void aTokenWhoseAgentWasSwappedOrThatPredatesAgentsIsRefused() {
+        String token = tokens.mint("call-1", "t1", "agent-7", NOW.plusSeconds(60));
+        String swapped = token.replace(".YWdlbnQtNw.", ".YWdlbnQtOA.");
+        assertThat(tokens.verify("call-1", "t1", swapped, NOW).check()).isEqualTo(Check.WRONG_CALL);
+        assertThat(tokens.verify("call-1", "t1", "v1.1767225660.VKosYToq07E9huVtQs7pz7jV3oFoZMo5mTyy8ZI5x9I",
+                Instant.ofEpochSecond(1767225600)).check()).isEqualTo(Check.MALFORMED);
     }
 
     @Test
@@ -46,6 +66,7 @@ class TelephonyTokenTest {
         assertThat(tokens.verify("c", "t", null, NOW).check()).isEqualTo(Check.MISSING);
         assertThat(tokens.verify("c", null, "v1.1.x", NOW).check()).isEqualTo(Check.MISSING);
         assertThat(tokens.verify("c", "t", "v2.1.abc", NOW).check()).isEqualTo(Check.MALFORMED);
+        assertThat(tokens.verify("c", "t", "v2.1.a+b.abc", NOW).check()).isEqualTo(Check.MALFORMED);
         assertThat(tokens.verify("c", "t", "1767225660.abc", NOW).check()).isEqualTo(Check.MALFORMED);
         assertThat(tokens.verify("c", "t", tokens.mint("c", "t", NOW.plus(TelephonyToken.MAX_LIFETIME)
                 .plusSeconds(1)), NOW).check()).isEqualTo(Check.MALFORMED);

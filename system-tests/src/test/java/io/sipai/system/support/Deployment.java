@@ -77,6 +77,10 @@ public final class Deployment implements AutoCloseable {
             env.put("DB_USER", db.user());
             env.put("DB_PASSWORD", db.password());
         }
+        if (module.equals("realtime-edge")) {
+            // The edge refuses to start without a Twilio token unless told otherwise (issue 16 item 3).
+            env.put("TWILIO_AUTH_TOKEN", "system-twilio-auth-token");
+        }
         env.putAll(extra);
         ServiceNode node = ServiceNode.of(module, name, dir.resolve("logs"), env);
         services.add(node);

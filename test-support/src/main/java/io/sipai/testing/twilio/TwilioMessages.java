@@ -5,8 +5,9 @@ import java.time.Instant;
 import io.sipai.schemas.telephony.TelephonyToken;
 
 /**
- * The Twilio Media Streams messages test and benchmark callers send, as Twilio words them (stream SID {@code MZ<callId>},
- * a per-call media token minted with the edge's secret, valid ten minutes).
+ * The Twilio Media Streams messages test and benchmark callers send, as Twilio words them (stream SID
+ * {@code MZ<callId>}, a per-call media token minted with the edge's secret for the call, tenant and agent, valid ten
+ * minutes).
  */
 public final class TwilioMessages {
 
@@ -15,9 +16,9 @@ public final class TwilioMessages {
     private TwilioMessages() {
     }
 
-    /** {@code start} with the call's custom parameters; {@code agentId} may be null. */
+    /** {@code start} with the call's custom parameters and a token bound to {@code agentId} (may be null). */
     public static String start(String secret, String callId, String tenantId, String agentId) {
-        String token = new TelephonyToken(secret).mint(callId, tenantId, Instant.now().plusSeconds(600));
+        String token = new TelephonyToken(secret).mint(callId, tenantId, agentId, Instant.now().plusSeconds(600));
         return "{\"event\":\"start\",\"sequenceNumber\":\"1\",\"start\":{\"streamSid\":\"MZ" + callId
                 + "\",\"customParameters\":{\"callId\":\"" + callId + "\",\"tenantId\":\"" + tenantId
                 + (agentId == null ? "" : "\",\"agentId\":\"" + agentId) + "\",\"token\":\"" + token

@@ -119,7 +119,7 @@ public class InboundCallService implements InboundCalls {
             return new Declined(callId, rejected.getLimit().name(), rejected.getDetail());
         }
         return new Admitted(callId, ref.tenantId(), ref.agentId(), null, CallDirection.INBOUND, inbound.from(),
-                inbound.to(), token(callId, ref.tenantId()));
+                inbound.to(), token(callId, ref.tenantId(), ref.agentId()));
     }
 
     /** The provider fetches the verbs of a call the API placed: it keeps its own ids and direction. */
@@ -128,7 +128,7 @@ public class InboundCallService implements InboundCalls {
             return new Declined(call.id(), "ALREADY_RELEASED", "call " + call.id() + " is over");
         }
         return new Admitted(call.id(), call.tenantId(), call.agentId(), call.campaignId(), CallDirection.OUTBOUND,
-                call.from(), call.to(), token(call.id(), call.tenantId()));
+                call.from(), call.to(), token(call.id(), call.tenantId(), call.agentId()));
     }
 
     private static boolean over(CallView call) {
@@ -186,7 +186,8 @@ public class InboundCallService implements InboundCalls {
         return true;
     }
 
-    private String token(String callId, String tenantId) {
-        return tokens.mint(callId, tenantId, clock.instant().plusSeconds(settings.tokenTtlSec()));
+    /** The media token binds the call to its agent: the edge serves the agent the token names, whatever else. */
+    private String token(String callId, String tenantId, String agentId) {
+        return tokens.mint(callId, tenantId, agentId, clock.instant().plusSeconds(settings.tokenTtlSec()));
     }
 }

@@ -21,8 +21,9 @@ import org.springframework.web.socket.WebSocketSession;
  * The audio socket of jambonz's {@code listen} verb on {@code /telephony/jambonz/listen} (subprotocol
  * {@code audio.jambonz.org}, {@code audio.drachtio.org} or a deployment's own name: whatever jambonz offers is
  * accepted). The upgrade carries the per-call token in its query ({@code callId}, {@code tenantId}, {@code token};
- * 401 missing, malformed or expired, 403 wrong call or replayed, 503 when the used-token cache is full); the call's
- * query parameters are kept for the connection ({@link JambonzConnection}). Transfers redirect the call to this
+ * 401 missing, malformed or expired, 403 wrong call, an {@code agentId} other than the token's, or replayed, 503
+ * when the used-token cache is full); the call's query parameters are kept for the connection
+ * ({@link JambonzConnection}), its agent being the one the token names. Transfers redirect the call to this
  * edge's transfer hook ({@link JambonzRedirect}).
  */
 public final class JambonzProvider implements TelephonyProvider {
@@ -30,7 +31,8 @@ public final class JambonzProvider implements TelephonyProvider {
     /** Session attribute prefix for the query parameters of a listen upgrade. */
     static final String QUERY_PREFIX = "sipai.query.";
 
-    private static final List<String> KEPT = List.of("callId", "tenantId", "agentId", "campaignId", "from", "to",
+    /** Query parameters kept for the connection; the agent is not among them, it comes from the token. */
+    private static final List<String> KEPT = List.of("callId", "tenantId", "campaignId", "from", "to",
             "direction", "outRate", "mode");
 
     private final TelephonyTokens tokens;
@@ -59,17 +61,22 @@ public final class JambonzProvider implements TelephonyProvider {
     }
 
     private UpgradeCheck.Refusal checkToken(ServerHttpRequest request, Map<String, Object> attributes) {
-        TelephonyTokens.Result result = tokens.verify(UpgradeCheck.query(request, "callId"),
-                UpgradeCheck.query(request, "tenantId"), UpgradeCheck.query(request, "token"), clock.instant());
-        HttpStatus refused = result.refusalStatus();
+        TelephonyTokens.Verified verified = tokens.verify(UpgradeCheck.query(request, "callId"),
+                UpgradeCheck.query(request, "tenantId"), UpgradeCheck.query(request, "agentId"),
+                UpgradeCheck.query(request, "token"), clock.instant());
+        HttpStatus refused = verified.result().refusalStatus();
         if (refused != null) {
-            return new UpgradeCheck.Refusal(refused, result.describe());
+            return new UpgradeCheck.Refusal(refused, verified.result().describe());
         }
         for (String name : KEPT) {
             String value = UpgradeCheck.query(request, name);
             if (value != null) {
                 attributes.put(QUERY_PREFIX + name, value);
             }
+        }
+        // The agent is the one the verified token names, never the plain query parameter.
+        if (verified.agentId() != null) {
+            attributes.put(QUERY_PREFIX + "agentId", verified.agentId());
         }
         return null;
     }

@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One Twilio Media Stream. Receives {@code connected}, {@code start} (the call's ids and per-call token in
- * {@code customParameters}: callId, tenantId, token, optional agentId, campaignId, from, to, direction),
+ * {@code customParameters}: callId, tenantId, token, optional agentId, campaignId, from, to, direction; the agent
+ * is the one the token names, and an agentId parameter naming another closes with 4003),
  * {@code media} (base64 mu-law 8 kHz, reordered by {@code media.chunk}), {@code dtmf}, {@code mark} and
  * {@code stop}; sends {@code media}, {@code mark} and {@code clear}. A transfer updates the call through Twilio's
  * REST API with the {@code accountSid} and {@code callSid} of {@code start}. A bad token closes with 4001/4003
@@ -83,16 +84,22 @@ final class TwilioConnection extends TelephonyConnection {
         Map<String, String> params = Json.stringMap(start.path("customParameters"));
         String callId = params.get("callId");
         String tenantId = params.get("tenantId");
-        TelephonyTokens.Result result = tokens.verify(callId, tenantId, params.get("token"), Instant.now());
-        if (result != TelephonyTokens.Result.VALID) {
-            close(result.closeCode(), result.describe());
+        TelephonyTokens.Verified verified = tokens.verify(callId, tenantId, params.get("agentId"),
+                params.get("token"), Instant.now());
+        if (verified.result() != TelephonyTokens.Result.VALID) {
+            close(verified.result().closeCode(), verified.result().describe());
             return;
         }
         String sid = Json.text(start, "streamSid");
         streamSid = sid != null ? sid : topLevelSid;
-        String agentId = params.get("agentId");
+        // The agent is the one the verified token names, never a parameter the stream's sender could choose.
+        String agentId = verified.agentId();
         Map<String, String> metadata = new HashMap<>(params);
         metadata.remove("token");
+        metadata.remove("agentId");
+        if (agentId != null) {
+            metadata.put("agentId", agentId);
+        }
         String callSid = Json.text(start, "callSid");
         if (callSid != null) {
             metadata.put("twilioCallSid", callSid);

@@ -20,8 +20,9 @@ import org.springframework.web.socket.WebSocketSession;
 
 /**
  * Twilio Media Streams, bidirectional ({@code <Connect><Stream>}), on {@code /telephony/twilio/stream}. The upgrade
- * must carry a valid {@code X-Twilio-Signature} over the public URL when {@code TWILIO_AUTH_TOKEN} is set (401
- * missing, 403 wrong); the per-call token arrives later, in the stream's {@code start} ({@link TwilioConnection}).
+ * must carry a valid {@code X-Twilio-Signature} over the public URL (401 missing, 403 wrong) unless the check is
+ * switched off ({@code EDGE_TWILIO_SIGNATURE=off}, {@link TwilioStreamSettings}); the per-call token arrives later,
+ * in the stream's {@code start} ({@link TwilioConnection}).
  * Transfers update the call through Twilio's REST API ({@link TwilioCallUpdate}).
  */
 public final class TwilioProvider implements TelephonyProvider {
@@ -29,17 +30,21 @@ public final class TwilioProvider implements TelephonyProvider {
     static final String PATH = "/telephony/twilio/stream";
 
     private final TwilioSignature signature;
+    private final boolean signatureRequired;
     private final String publicBaseUrl;
     private final TelephonyTokens tokens;
     private final TwilioCallUpdate calls;
 
     /**
+     * @param signatureRequired whether an upgrade must carry a valid signature; when true and the settings have no
+     *                      auth token, every upgrade is refused (startup normally fails first)
      * @param publicBaseUrl {@code REALTIME_WS_URL}: the edge's public ws(s) base as Twilio dials it, or null to
      *                      rebuild it from each upgrade's Host and X-Forwarded-Proto
      */
-    public TwilioProvider(TwilioSettings settings, String publicBaseUrl, TelephonyTokens tokens,
-                          TwilioCallUpdate calls) {
+    public TwilioProvider(TwilioSettings settings, boolean signatureRequired, String publicBaseUrl,
+                          TelephonyTokens tokens, TwilioCallUpdate calls) {
         this.signature = new TwilioSignature(settings.authToken());
+        this.signatureRequired = signatureRequired;
         this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null
                 : publicBaseUrl.replaceAll("/+$", "");
         this.tokens = tokens;
@@ -62,8 +67,11 @@ public final class TwilioProvider implements TelephonyProvider {
     }
 
     private UpgradeCheck.Refusal checkSignature(ServerHttpRequest request, Map<String, Object> attributes) {
-        if (!signature.configured()) {
+        if (!signatureRequired) {
             return null;
+        }
+        if (!signature.configured()) {
+            return new UpgradeCheck.Refusal(HttpStatus.FORBIDDEN, "X-Twilio-Signature cannot be checked");
         }
         String presented = request.getHeaders().getFirst("X-Twilio-Signature");
         if (presented == null) {

@@ -10,9 +10,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Twilio account settings the edge uses.
  *
- * @param authToken  {@code TWILIO_AUTH_TOKEN}: when set, the Media Streams upgrade must carry a valid
- *                   {@code X-Twilio-Signature} ({@link TwilioSignature}); also the password of the REST call
- *                   update that transfers a call
+ * @param authToken  {@code TWILIO_AUTH_TOKEN}: checks the {@code X-Twilio-Signature} every Media Streams upgrade
+ *                   must carry ({@link TwilioSignature}; required unless {@code EDGE_TWILIO_SIGNATURE=off} or
+ *                   {@code EDGE_TWILIO_ENABLED=false}, {@link TwilioStreamSettings}); also the password of the REST
+ *                   call update that transfers a call
  * @param accountSid {@code TWILIO_ACCOUNT_SID}: account of the REST call update; unset, the {@code accountSid} of
  *                   the stream's {@code start} message is used
  * @param apiBaseUrl {@code TWILIO_API_BASE_URL}: REST base (default {@code https://api.twilio.com})

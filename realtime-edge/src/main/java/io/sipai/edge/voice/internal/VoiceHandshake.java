@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import io.sipai.edge.auth.AllowedOrigins;
 import io.sipai.edge.auth.ApiKeys;
 import io.sipai.edge.auth.SignedUrls;
 import io.sipai.edge.connection.UpgradeCheck;
@@ -12,10 +13,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 
 /**
- * Authenticates {@code /realtime/voice} before the upgrade: 403 for an Origin outside
- * {@code REALTIME_ALLOWED_ORIGINS}, 401 without a valid credential. Credentials: {@code Authorization: Bearer},
- * {@code ?api_key=}, an API key offered as a {@code Sec-WebSocket-Protocol} (echoed back, {@link #subprotocol}), or
- * a signed URL. The tenant is stored in the session attribute {@link #TENANT}. Credentials never reach a log.
+ * Authenticates {@code /realtime/voice} before the upgrade: 403 for a browser Origin that is neither the edge's own
+ * nor in {@code REALTIME_ALLOWED_ORIGINS} ({@link AllowedOrigins}), 401 without a valid credential. Credentials:
+ * {@code Authorization: Bearer}, {@code ?api_key=}, an API key offered as a {@code Sec-WebSocket-Protocol} (echoed
+ * back, {@link #subprotocol}), or a signed URL. The tenant is stored in the session attribute {@link #TENANT}.
+ * Credentials never reach a log.
  */
 public final class VoiceHandshake implements UpgradeCheck {
 
@@ -26,13 +28,13 @@ public final class VoiceHandshake implements UpgradeCheck {
 
     private final ApiKeys keys;
     private final SignedUrls signedUrls;
-    private final List<String> origins;
+    private final AllowedOrigins origins;
     private final Clock clock;
 
-    public VoiceHandshake(ApiKeys keys, SignedUrls signedUrls, List<String> origins, Clock clock) {
+    public VoiceHandshake(ApiKeys keys, SignedUrls signedUrls, AllowedOrigins origins, Clock clock) {
         this.keys = keys;
         this.signedUrls = signedUrls;
-        this.origins = List.copyOf(origins);
+        this.origins = origins;
         this.clock = clock;
     }
 
@@ -48,8 +50,7 @@ public final class VoiceHandshake implements UpgradeCheck {
 
     @Override
     public Refusal check(ServerHttpRequest request, Map<String, Object> attributes) {
-        String origin = request.getHeaders().getOrigin();
-        if (origin != null && !origins.isEmpty() && !origins.contains(origin) && !origins.contains("*")) {
+        if (!origins.allows(request.getHeaders().getOrigin(), request.getHeaders().getFirst(HttpHeaders.HOST))) {
             return new Refusal(HttpStatus.FORBIDDEN, "origin not allowed");
         }
         String tenant = authenticate(request);

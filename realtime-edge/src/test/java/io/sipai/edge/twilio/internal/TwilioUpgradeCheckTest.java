@@ -1,12 +1,14 @@
 package io.sipai.edge.twilio.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
 
 import com.twilio.security.RequestValidator;
 import io.sipai.edge.connection.UpgradeCheck;
+import io.sipai.runtime.InvalidSettingException;
 import io.sipai.schemas.telephony.TwilioSignature;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -15,7 +17,8 @@ import org.springframework.mock.web.MockHttpServletRequest;
 
 /**
  * The Media Streams upgrade is checked with the shared {@link TwilioSignature} over the public URL, so a signature
- * Twilio's own helper library accepts opens the stream and any other is refused.
+ * Twilio's own helper library accepts opens the stream and any other is refused; the check fails closed unless it
+ * is switched off explicitly ({@link TwilioStreamSettings}).
  */
 class TwilioUpgradeCheckTest {
 
@@ -24,7 +27,12 @@ class TwilioUpgradeCheckTest {
     private static final String URL = PUBLIC_BASE + TwilioProvider.PATH;
 
     private static UpgradeCheck check(String authToken) {
-        return new TwilioProvider(new TwilioSettings(authToken, null, null), PUBLIC_BASE, null, null).upgradeCheck();
+        return check(authToken, true);
+    }
+
+    private static UpgradeCheck check(String authToken, boolean signatureRequired) {
+        return new TwilioProvider(new TwilioSettings(authToken, null, null), signatureRequired, PUBLIC_BASE, null,
+                null).upgradeCheck();
     }
 
     private static UpgradeCheck.Refusal upgrade(UpgradeCheck check, String signature) {
@@ -62,7 +70,26 @@ class TwilioUpgradeCheckTest {
     }
 
     @Test
-    void givenNoAuthToken_whenTheStreamUpgrades_thenNoSignatureIsNeeded() {
-        assertThat(upgrade(check(null), null)).isNull();
+    void givenTheCheckExplicitlyOff_whenTheStreamUpgrades_thenNoSignatureIsNeeded() {
+        assertThat(upgrade(check(null, false), null)).isNull();
+    }
+
+    @Test
+    void givenNoAuthTokenButTheCheckRequired_whenTheStreamUpgrades_thenItIsRefused() {
+        assertThat(upgrade(check(null), new TwilioSignature("any-token").sign(URL)).status())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+    }
+
+    @Test
+    void givenNoAuthToken_whenTheEdgeStarts_thenOnlyAnExplicitOffOrNoTwilioLetsItStart() {
+        TwilioSettings noToken = new TwilioSettings(null, null, null);
+
+        assertThatThrownBy(() -> new TwilioStreamSettings(null, null).requireTokenFor(noToken))
+                .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("TWILIO_AUTH_TOKEN: is not set")
+                .hasMessageContaining("EDGE_TWILIO_SIGNATURE=off");
+        new TwilioStreamSettings(null, "off").requireTokenFor(noToken);
+        new TwilioStreamSettings(false, null).requireTokenFor(noToken);
+        assertThatThrownBy(() -> new TwilioStreamSettings(null, "maybe"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("EDGE_TWILIO_SIGNATURE");
     }
 }
