@@ -8,8 +8,9 @@ import java.util.Locale;
  * The browser Origins allowed on {@code /realtime/voice} ({@code REALTIME_ALLOWED_ORIGINS}). Fail closed: a page
  * of the edge's own origin (Origin host equal to the request's Host) is always allowed, any other browser Origin
  * only when listed, exactly ({@code https://app.example.com}) or with any port
- * ({@code http://staging.example.com:*}); every Origin only with an explicit {@code *}. A request without Origin is not a browser's and passes (the client still
- * authenticates). So an empty setting no longer lets every web page drive a user's credentials into the edge.
+ * ({@code http://staging.example.com:*}); every Origin only with an explicit {@code *}. A request without Origin is
+ * not a browser's and passes (the client still authenticates). So an empty setting no longer lets every web page
+ * drive a user's credentials into the edge.
  */
 public final class AllowedOrigins {
 
