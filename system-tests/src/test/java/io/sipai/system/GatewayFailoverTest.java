@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 import io.sipai.quarantine.QuarantineReason;
@@ -15,7 +16,6 @@ import io.sipai.quarantine.QuarantinedRecord;
 import io.sipai.schemas.Topics;
 import io.sipai.system.support.AdmissionStandIn;
 import io.sipai.system.support.ApiTraffic;
-import io.sipai.system.support.ClusterTopics;
 import io.sipai.system.support.Deployment;
 import io.sipai.system.support.FakeTwilioApi;
 import io.sipai.system.support.GatewayApi;
@@ -26,6 +26,7 @@ import io.sipai.system.support.TimelineFeed;
 import io.sipai.system.support.TimelineFeed.RefusedEntry;
 import io.sipai.testing.cluster.Database;
 import io.sipai.testing.cluster.ServiceNode;
+import io.sipai.testing.kafka.TestKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,7 +228,8 @@ class GatewayFailoverTest {
     }
 
     private static void theRefusedEntryIsQuarantined(String kafka, RefusedEntry refused) {
-        List<QuarantinedRecord> quarantined = ClusterTopics.readAll(kafka, Topics.CALL_QUARANTINE).stream()
+        List<QuarantinedRecord> quarantined = TestKafka.readAll(kafka, Topics.CALL_QUARANTINE).stream()
+                .map(Map.Entry::getValue).filter(Objects::nonNull)
                 .filter(record -> record.getSourceTopic().equals(Topics.CALL_TIMELINE_ENTRIES.name()))
                 .filter(record -> record.getKey() != null && refused.callId().equals(
                         java.nio.charset.StandardCharsets.UTF_8.decode(record.getKey().duplicate()).toString()))

@@ -80,8 +80,13 @@ public final class TestKafka {
 
     /** Every committed record now on the topic, as (key, value); values decoded, tombstones as null. */
     public static <V> List<Map.Entry<String, V>> readAll(Topic<String, V> topic) {
+        return readAll(brokers(), topic);
+    }
+
+    /** {@link #readAll(Topic)} on the cluster at {@code bootstrapServers}, e.g. a system test's own cluster. */
+    public static <V> List<Map.Entry<String, V>> readAll(String bootstrapServers, Topic<String, V> topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.CLIENT_ID_CONFIG, "test-reader-" + UUID.randomUUID()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
