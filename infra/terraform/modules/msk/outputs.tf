@@ -22,3 +22,8 @@ output "security_group_id" {
   description = "Security group of the brokers."
   value       = aws_security_group.msk.id
 }
+
+output "min_session_timeout_ms" {
+  description = "The lowest consumer-group session timeout the brokers accept (6000 on MSK Serverless)."
+  value       = local.provisioned ? var.group_min_session_timeout_ms : 6000
+}

@@ -80,3 +80,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "group_min_session_timeout_ms" {
+  description = "Brokers' group.min.session.timeout.ms (provisioned only; MSK Serverless keeps 6000). stream-processors' session timeout may not be below it."
+  type        = number
+  default     = 2000
+}

@@ -53,13 +53,15 @@ import tools.jackson.databind.json.JsonMapper;
  * the replay, the call whose edge died ended EDGE_LOST (its edge's late CallEnded is the only record quarantined,
  * AFTER_END: one end per call) and no live call did. Measures the
  * time from each kill until processing resumed on every partition and in admission (goal: p99 at most 10 s) with
- * the production failover settings.
+ * the failover settings the shipped deploys use (a 3 s session timeout).
  */
 class ProcessorsFailoverTest {
 
     private static final int KILLS = 5;
     private static final int LIMIT = 10;
     private static final int CALLERS = 30;
+    /** As the shipped deploys set it, on brokers whose group.min.session.timeout.ms allows it. */
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(8);
     private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
     private static final Duration TRAFFIC = Duration.ofSeconds(80);
@@ -76,7 +78,8 @@ class ProcessorsFailoverTest {
         try (Deployment deployment = Deployment.start(dir)) {
             // given two instances sharing the work
             Map<String, String> settings = Map.of("MAX_CONCURRENT_CALLS", String.valueOf(LIMIT),
-                    "TELEPHONY_HEARTBEAT_TIMEOUT_SEC", String.valueOf(HEARTBEAT_TIMEOUT.toSeconds()));
+                    "TELEPHONY_HEARTBEAT_TIMEOUT_SEC", String.valueOf(HEARTBEAT_TIMEOUT.toSeconds()),
+                    "PROCESSORS_SESSION_TIMEOUT_MS", String.valueOf(SESSION_TIMEOUT.toMillis()));
             List<ServiceNode> nodes = List.of(deployment.service("stream-processors", "processors-1", settings),
                     deployment.service("stream-processors", "processors-2", settings));
             nodes.forEach(ServiceNode::start);
@@ -141,11 +144,10 @@ class ProcessorsFailoverTest {
                 });
                 List<Long> resumed = failovers.stream().map(f -> f.allMs(Topics.CALL_EVENTS.partitions())
                         .getAsLong()).toList();
-                // The goal is 10 s; on a 2-core host running three brokers, both instances and the load, the p99
-                // seen by a read_committed consumer is 11.6 s quiet and up to 35 s under other load
-                // (docs/reliability.md): this bound catches a failover that waits for Kafka's 45 s default again.
+                // The goal is 10 s, met with the 3 s session timeout on a quiet 2-core host (docs/reliability.md);
+                // the bound leaves room for a busier host and still catches a return to Kafka's 45 s default.
                 assertThat(Failovers.percentile(resumed, 99)).as("kill to processing resumed, p99 (goal 10 s)")
-                        .isLessThanOrEqualTo(42_000);
+                        .isLessThanOrEqualTo(20_000);
             }
         }
     }
