@@ -47,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * answered {@code Rejected(ALREADY_RELEASED)} (commandId = the heartbeat's), so its edge ends the call; heartbeats
  * of held slots are not answered. Leases run out by a wall-clock punctuator ({@link SlotReaper}), so that works
  * with no input traffic at all, and never because this task or its input stalled ({@link EdgeClock}).
+ *
+ * <p>Media claims: a command carrying {@code mediaClaim} is a realtime-edge connection claiming the call's media
+ * with its per-call token; {@link MediaClaims} decides it (first claim per call wins) and answers it on the
+ * decisions topic, and the same punctuation forgets expired claims.
  */
 public final class AdmissionProcessor extends ContextualProcessor<String, byte[], String, SpecificRecord> {
 
@@ -62,6 +66,7 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
     private ExpiryIndex expiry;
     private Limits limits;
     private EdgeClock clock;
+    private MediaClaims mediaClaims;
 
     public AdmissionProcessor(AdmissionSettings settings) {
         this.settings = settings;
@@ -82,9 +87,14 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         clock = new EdgeClock(settings.heartbeatTimeout(), context.currentSystemTimeMs());
         LOG.info("admission task {} started: every edge-held slot gets {} to be heard", context.taskId(),
                 settings.heartbeatTimeout());
+        KeyValueStore<String, MediaClaim> claims = context.getStateStore(AdmissionTopology.CLAIMS_STORE);
+        KeyValueStore<Bytes, byte[]> claimExpiry = context.getStateStore(AdmissionTopology.CLAIM_EXPIRY_STORE);
+        mediaClaims = new MediaClaims(claims, new ExpiryIndex(claimExpiry));
         SlotReaper reaper = new SlotReaper(slots, expiry, limits, settings, clock);
-        context.schedule(REAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> reaper.reap(now,
-                event -> forwardEvent(event, now)));
+        context.schedule(REAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+            reaper.reap(now, event -> forwardEvent(event, now));
+            mediaClaims.forget(now);
+        });
     }
 
     @Override
@@ -102,6 +112,13 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         String problem = malformed(command);
         if (problem != null) {
             quarantine(record, QuarantineReason.MALFORMED, problem);
+            return;
+        }
+        if (command.getMediaClaim() != null) {
+            // A claim travels as a Heartbeat only because the command union is closed to new branches: it does not
+            // touch the call's slot (the connection that wins heartbeats the slot once its call starts).
+            forwardDecision(mediaClaims.claim(command, now, limits.snapshot(command.getTenantId(),
+                    command.getCampaignId())), now);
             return;
         }
         switch (command.getCommand()) {
@@ -212,6 +229,9 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         }
         if (command.getCampaignId() != null && command.getCampaignId().isBlank()) {
             return "campaignId is blank (use null for no campaign)";
+        }
+        if (command.getMediaClaim() != null && blank(command.getMediaClaim().getConnectionId())) {
+            return "mediaClaim.connectionId is blank";
         }
         return null;
     }

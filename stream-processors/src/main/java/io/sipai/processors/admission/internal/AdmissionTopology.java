@@ -12,8 +12,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <ul>
  *   <li>Sub-topology 1 (one task): {@code call.admission.v1} (key {@link Topics#ADMISSION_KEY}) -> admission
- *       processor with stores {@value #SLOTS_STORE}, {@value #COUNTERS_STORE}, {@value #EXPIRY_STORE} ->
- *       {@code call.admission-decisions.v1} (key callId), {@code call.events.v1} (CallAdmitted, CallRejected,
+ *       processor with stores {@value #SLOTS_STORE}, {@value #COUNTERS_STORE}, {@value #EXPIRY_STORE},
+ *       {@value #CLAIMS_STORE}, {@value #CLAIM_EXPIRY_STORE} -> {@code call.admission-decisions.v1} (key callId;
+ *       slot decisions and answers to media claims), {@code call.events.v1} (CallAdmitted, CallRejected,
  *       SlotReclaimed; key callId), {@code call.quarantine.v1}.</li>
  *   <li>Sub-topology 2 (twelve tasks): {@code call.events.v1} -> CallEnded becomes a ReleaseSlot command ->
  *       {@code call.admission.v1}. Releasing through the command topic, rather than reading the 12-partition event
@@ -31,6 +32,10 @@ public final class AdmissionTopology {
     public static final String COUNTERS_STORE = "admission-counters";
     /** (expiry time, callId) -> present: leases and remembered decisions ordered by when they fall due. */
     public static final String EXPIRY_STORE = "admission-expiry";
+    /** callId -> the first claim of the call's media ({@link MediaClaims}: single use of media tokens). */
+    public static final String CLAIMS_STORE = "admission-media-claims";
+    /** (forget time, callId) -> present: media claims ordered by when they are forgotten. */
+    public static final String CLAIM_EXPIRY_STORE = "admission-media-claim-expiry";
     /** campaignId -> its own maxConcurrency (global store). */
     public static final String CAMPAIGN_LIMITS_STORE = "admission-campaign-limits";
 
@@ -58,6 +63,10 @@ public final class AdmissionTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTERS_STORE),
                 Serdes.String(), Serdes.Integer()).withCachingEnabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIMS_STORE),
+                Serdes.String(), new MediaClaim.Serde()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIM_EXPIRY_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addSink(DECISIONS_SINK, Topics.CALL_ADMISSION_DECISIONS.name(),
                 Topics.CALL_ADMISSION_DECISIONS.keySerde().serializer(),
