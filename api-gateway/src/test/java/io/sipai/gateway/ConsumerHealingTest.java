@@ -198,6 +198,6 @@ class ConsumerHealingTest extends GatewayTest {
         String callId = UUID.randomUUID().toString();
         TestKafka.produce(Topics.CALL_ADMISSION_DECISIONS, callId, List.of(new AdmissionDecision(callId,
                 UUID.randomUUID().toString(), "healing", null, Instant.now(), new Granted(
-                new AdmissionCounters(1, 10_000, 1, 200, null, null), Instant.now().plusSeconds(60)))));
+                new AdmissionCounters(1, 10_000, 1, 200, null, null), Instant.now().plusSeconds(60)), null)));
     }
 }

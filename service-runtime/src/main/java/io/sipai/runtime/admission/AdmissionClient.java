@@ -3,6 +3,7 @@ package io.sipai.runtime.admission;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +28,7 @@ import io.sipai.admission.ReleaseSlot;
 import io.sipai.common.AdmissionLimit;
 import io.sipai.common.CallDirection;
 import io.sipai.common.EventSource;
+import io.sipai.common.MediaClaim;
 import io.sipai.common.Transport;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.runtime.LivenessCheck;
@@ -51,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * calls). Input: {@link io.sipai.admission.AdmissionDecision}s on {@code call.admission-decisions.v1} (key callId),
  * read by an assigned {@link ConsumerLoop} from the end offsets seen at start, read_committed, every partition, no
  * consumer group, so any instance can ask. Output: {@link AdmissionCommand}s (AcquireSlot, Heartbeat, ReleaseSlot)
- * on {@code call.admission.v1} under {@link Topics#ADMISSION_KEY} with an idempotent, acks=all producer. A decision is
+ * on {@code call.admission.v1} under {@link Topics#ADMISSION_KEY} with an idempotent, acks=all producer, and the
+ * edge's claims of a call's media ({@link #claimMedia}, a Heartbeat carrying a MediaClaim). A decision is
  * matched to its request by commandId and callId. A request without a decision within the timeout fails with
  * {@link AdmissionUnavailableException} and sends a ReleaseSlot, so a grant that arrives late does not hold a slot.
  *
@@ -134,15 +137,42 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
      * {@link AdmissionUnavailableException} when the command cannot be written or no decision arrives in time.
      */
     public CompletableFuture<AdmissionDecision> acquire(CallSlot slot, CallDirection direction, Transport transport) {
-        String commandId = UUID.randomUUID().toString();
+        return ask(command(slot, UUID.randomUUID().toString(), new AcquireSlot(direction, transport)), () ->
+                release(slot, "no admission decision in time"));
+    }
+
+    /**
+     * Claims the call's media for the connection {@code connectionId}, which presented a valid per-call token
+     * expiring at {@code tokenExpiresAt}: admission records the first claim per call for the whole deployment
+     * (surviving restarts) and answers every claim with the recorded one. Completes with that answer, whose
+     * {@code mediaClaim} names the connection holding the call's media (Granted when it is this one, Rejected when
+     * another connection claimed first), or exceptionally with an {@link AdmissionUnavailableException} when the
+     * claim cannot be written, no answer arrives in time, or the answer carries no claim (an admission processor
+     * that predates claims): the caller must then refuse the connection. Takes, holds and frees no slot.
+     */
+    public CompletableFuture<AdmissionDecision> claimMedia(CallSlot slot, String connectionId,
+                                                           Instant tokenExpiresAt) {
+        AdmissionCommand command = AdmissionCommand.newBuilder(command(slot, UUID.randomUUID().toString(),
+                new Heartbeat())).setMediaClaim(new MediaClaim(connectionId, tokenExpiresAt)).build();
+        return ask(command, () -> { }).thenApply(answer -> {
+            if (answer.getMediaClaim() == null) {
+                throw new AdmissionUnavailableException("admission answered the media claim of call "
+                        + slot.callId() + " without a claim: it predates media claims");
+            }
+            return answer;
+        });
+    }
+
+    /** Writes {@code command} once positioned and waits for its decision; {@code onFailure} runs on a failure. */
+    private CompletableFuture<AdmissionDecision> ask(AdmissionCommand command, Runnable onFailure) {
+        String callId = command.getCallId();
         CompletableFuture<AdmissionDecision> decision = new CompletableFuture<>();
-        String key = slot.callId() + "|" + commandId;
+        String key = callId + "|" + command.getCommandId();
         pending.put(key, decision);
-        AdmissionCommand command = command(slot, commandId, new AcquireSlot(direction, transport));
         decisions.positioned().thenRun(() -> producer.send(record(command), (metadata, error) -> {
             if (error != null) {
                 decision.completeExceptionally(new AdmissionUnavailableException("admission request for call "
-                        + slot.callId() + " not written: " + error));
+                        + callId + " not written: " + error));
             }
         }));
         return decision.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((result, error) -> {
@@ -150,11 +180,11 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
             if (error == null) {
                 return result;
             }
-            release(slot, "no admission decision in time");
+            onFailure.run();
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             throw cause instanceof AdmissionUnavailableException unavailable ? unavailable
-                    : new AdmissionUnavailableException("no admission decision for call " + slot.callId()
+                    : new AdmissionUnavailableException("no admission decision for call " + callId
                     + " within " + timeout.toMillis() + " ms (" + timeoutSetting + ")");
         });
     }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.sipai.admission.AcquireSlot;
@@ -23,6 +24,7 @@ import io.sipai.common.AdmissionCounters;
 import io.sipai.common.AdmissionLimit;
 import io.sipai.common.CallDirection;
 import io.sipai.common.EventSource;
+import io.sipai.common.MediaClaim;
 import io.sipai.common.Transport;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.admission.AdmissionClient.CallSlot;
@@ -49,6 +51,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionClientTest {
 
     private static final List<AdmissionCommand> SEEN = new CopyOnWriteArrayList<>();
+    private static final Map<String, MediaClaim> CLAIMS = new ConcurrentHashMap<>();
     private static KafkaSettings kafka;
     private static KafkaConsumer<String, AdmissionCommand> commands;
     private static KafkaProducer<String, AdmissionDecision> decisions;
@@ -191,6 +194,46 @@ class AdmissionClientTest {
     }
 
     @Test
+    void aMediaClaimIsAHeartbeatCarryingTheClaimAndCompletesWithTheRecordedClaim() {
+        // given
+        await().until(client::ready);
+        CallSlot slot = slot("acme");
+        Instant tokenExpiry = Instant.now().plusSeconds(300).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        // when the call's media is claimed twice by one connection, then by another
+        AdmissionDecision first = client.claimMedia(slot, "edge-a/1", tokenExpiry).join();
+        AdmissionDecision retry = client.claimMedia(slot, "edge-a/1", tokenExpiry).join();
+        AdmissionDecision other = client.claimMedia(slot, "edge-b/1", tokenExpiry).join();
+        // then each gets its own answer, naming the first connection
+        assertThat(first.getOutcome()).isInstanceOf(Granted.class);
+        assertThat(retry.getOutcome()).isInstanceOf(Granted.class);
+        assertThat(other.getOutcome()).isInstanceOf(Rejected.class);
+        assertThat(List.of(first, retry, other)).allSatisfy(answer -> assertThat(answer.getMediaClaim())
+                .isEqualTo(new MediaClaim("edge-a/1", tokenExpiry)));
+        assertThat(commandsOf(slot)).hasSize(3).first().satisfies(command -> {
+            assertThat(command.getCommand()).isInstanceOf(Heartbeat.class);
+            assertThat(command.getMediaClaim()).isEqualTo(new MediaClaim("edge-a/1", tokenExpiry));
+            assertThat(command.getCommandId()).isEqualTo(first.getCommandId());
+        });
+    }
+
+    @Test
+    void aMediaClaimAnsweredWithoutAClaimOrNotAtAllFailsUnavailableAndReleasesNothing() {
+        // given an admission processor that predates claims (answers as to a heartbeat), and one that is silent
+        await().until(client::ready);
+        CallSlot old = slot("lost");
+        CallSlot silent = slot("silent");
+        Instant tokenExpiry = Instant.now().plusSeconds(300);
+        // when / then
+        assertThatThrownBy(() -> client.claimMedia(old, "edge-a/1", tokenExpiry).join())
+                .hasCauseInstanceOf(AdmissionUnavailableException.class).hasMessageContaining("predates");
+        assertThatThrownBy(() -> client.claimMedia(silent, "edge-a/1", tokenExpiry).join())
+                .hasCauseInstanceOf(AdmissionUnavailableException.class).hasMessageContaining("TEST_TIMEOUT_MS");
+        await().during(Duration.ofMillis(500)).untilAsserted(() -> assertThat(commandsOf(silent)).singleElement()
+                .satisfies(command -> assertThat(command.getMediaClaim()).isNotNull()));
+        assertThat(lostOf(old)).isEmpty();
+    }
+
+    @Test
     void concurrentRequestsEachGetTheirOwnDecision() {
         List<CallSlot> slots = java.util.stream.IntStream.range(0, 20).mapToObj(i -> slot(i % 2 == 0 ? "a" : "full"))
                 .toList();
@@ -221,7 +264,9 @@ class AdmissionClientTest {
                 for (ConsumerRecord<String, AdmissionCommand> record : commands.poll(Duration.ofMillis(100))) {
                     AdmissionCommand command = record.value();
                     SEEN.add(command);
-                    if (command.getCommand() instanceof AcquireSlot && !"silent".equals(command.getTenantId())) {
+                    if (command.getMediaClaim() != null) {
+                        claim(command);
+                    } else if (command.getCommand() instanceof AcquireSlot && !"silent".equals(command.getTenantId())) {
                         decisions.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(),
                                 command.getCallId(), decide(command)));
                     } else if (command.getCommand() instanceof Heartbeat && "lost".equals(command.getTenantId())) {
@@ -236,10 +281,34 @@ class AdmissionClientTest {
         }
     }
 
+    /**
+     * First claim per call wins, as the admission processor decides; tenant {@code lost} is answered as a processor
+     * that predates claims answers a heartbeat, tenant {@code silent} not at all.
+     */
+    private static void claim(AdmissionCommand command) {
+        if ("silent".equals(command.getTenantId())) {
+            return;
+        }
+        AdmissionDecision answer;
+        if ("lost".equals(command.getTenantId())) {
+            answer = alreadyReleased(command.getCallId(), command.getCommandId(), command.getTenantId());
+        } else {
+            MediaClaim held = CLAIMS.computeIfAbsent(command.getCallId(), id -> command.getMediaClaim());
+            AdmissionCounters counters = new AdmissionCounters(0, 10_000, 0, 2, null, null);
+            Object outcome = held.getConnectionId().equals(command.getMediaClaim().getConnectionId())
+                    ? new Granted(counters, held.getTokenExpiresAt())
+                    : new Rejected(AdmissionLimit.UNKNOWN, "claimed by " + held.getConnectionId(), counters);
+            answer = AdmissionDecision.newBuilder().setCallId(command.getCallId())
+                    .setCommandId(command.getCommandId()).setTenantId(command.getTenantId())
+                    .setDecidedAt(Instant.now()).setOutcome(outcome).setMediaClaim(held).build();
+        }
+        decisions.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(), command.getCallId(), answer));
+    }
+
     private static AdmissionDecision alreadyReleased(String callId, String commandId, String tenantId) {
         return new AdmissionDecision(callId, commandId, tenantId, null, Instant.now(), new Rejected(
                 AdmissionLimit.ALREADY_RELEASED, "no slot held for call " + callId,
-                new AdmissionCounters(0, 10_000, 0, 2, null, null)));
+                new AdmissionCounters(0, 10_000, 0, 2, null, null)), null);
     }
 
     private static AdmissionDecision decide(AdmissionCommand command) {
@@ -248,6 +317,6 @@ class AdmissionClientTest {
                 ? new Rejected(AdmissionLimit.TENANT, "tenant limit 2 reached (2 active)", counters)
                 : new Granted(counters, Instant.now().plusSeconds(600));
         return new AdmissionDecision(command.getCallId(), command.getCommandId(), command.getTenantId(),
-                command.getCampaignId(), Instant.now(), outcome);
+                command.getCampaignId(), Instant.now(), outcome, null);
     }
 }

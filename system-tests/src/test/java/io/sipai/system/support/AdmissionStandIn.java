@@ -97,7 +97,7 @@ public final class AdmissionStandIn implements AutoCloseable {
         Instant now = Instant.now();
         AdmissionDecision decision = new AdmissionDecision(command.getCallId(), command.getCommandId(),
                 command.getTenantId(), command.getCampaignId(), now, new Granted(
-                new AdmissionCounters(1, 10_000, 1, 200, null, null), now.plusSeconds(600)));
+                new AdmissionCounters(1, 10_000, 1, 200, null, null), now.plusSeconds(600)), null);
         String topic = Topics.CALL_ADMISSION_DECISIONS.name();
         producer.beginTransaction();
         producer.send(new ProducerRecord<>(topic,

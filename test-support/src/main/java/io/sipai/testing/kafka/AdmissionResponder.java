@@ -24,6 +24,7 @@ import io.sipai.admission.ReleaseSlot;
 import io.sipai.common.AdmissionCounters;
 import io.sipai.common.AdmissionLimit;
 import io.sipai.common.EventSource;
+import io.sipai.common.MediaClaim;
 import io.sipai.events.CallAdmitted;
 import io.sipai.events.CallEvent;
 import io.sipai.events.CallRejected;
@@ -48,7 +49,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * one transaction, so tests see where admission's event lands relative to a service's own. Heartbeats of the calls
  * in {@link #LOST} are answered {@code Rejected(ALREADY_RELEASED)}, as the processor answers a heartbeat for a slot
  * it no longer holds; other heartbeats get no answer. Records every command, and tells whether a call's slot is
- * still held as the real processor would count it ({@link #slotHeld}).
+ * still held as the real processor would count it ({@link #slotHeld}). Media claims (realtime-edge's single use of
+ * per-call tokens) are answered as the processor answers them, the first claim of a call winning, except for tenants
+ * in {@link #SILENT}.
  */
 public final class AdmissionResponder {
 
@@ -66,6 +69,7 @@ public final class AdmissionResponder {
     private static final List<AdmissionCommand> HELD_REQUESTS = new CopyOnWriteArrayList<>();
     private static final Queue<String> COMING_BACK = new ConcurrentLinkedQueue<>();
     private static final Set<String> GRANTED = ConcurrentHashMap.newKeySet();
+    private static final Map<String, MediaClaim> CLAIMS = new ConcurrentHashMap<>();
 
     private static volatile boolean started;
 
@@ -98,7 +102,11 @@ public final class AdmissionResponder {
                     AdmissionCommand command = Topics.CALL_ADMISSION.valueSerde().deserializer()
                             .deserialize(record.topic(), record.value());
                     SEEN.add(command);
-                    if (command.getCommand() instanceof AcquireSlot && HELD.contains(command.getTenantId())) {
+                    if (command.getMediaClaim() != null) {
+                        if (!SILENT.contains(command.getTenantId())) {
+                            claim(producer, command);
+                        }
+                    } else if (command.getCommand() instanceof AcquireSlot && HELD.contains(command.getTenantId())) {
                         HELD_REQUESTS.add(command);
                     } else if (command.getCommand() instanceof AcquireSlot
                             && !SILENT.contains(command.getTenantId())) {
@@ -160,11 +168,28 @@ public final class AdmissionResponder {
         }
     }
 
+    /** Answers a media claim as the processor does: the first claim of a call wins, its retries included. */
+    private static void claim(KafkaProducer<byte[], byte[]> producer, AdmissionCommand command) {
+        MediaClaim held = CLAIMS.computeIfAbsent(command.getCallId(), id -> command.getMediaClaim());
+        AdmissionCounters counters = new AdmissionCounters(0, 10_000, 0, 200, null, null);
+        Object outcome = held.getConnectionId().equals(command.getMediaClaim().getConnectionId())
+                ? new Granted(counters, held.getTokenExpiresAt())
+                : new Rejected(AdmissionLimit.UNKNOWN, "the media of call " + command.getCallId()
+                + " is served by connection " + held.getConnectionId(), counters);
+        AdmissionDecision decision = new AdmissionDecision(command.getCallId(), command.getCommandId(),
+                command.getTenantId(), command.getCampaignId(), Instant.now(), outcome, held);
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(),
+                Topics.CALL_ADMISSION_DECISIONS.keySerde().serializer().serialize("", command.getCallId()),
+                Topics.CALL_ADMISSION_DECISIONS.valueSerde().serializer().serialize("", decision)));
+        producer.commitTransaction();
+    }
+
     private static void slotNotHeld(KafkaProducer<byte[], byte[]> producer, AdmissionCommand command) {
         AdmissionDecision decision = new AdmissionDecision(command.getCallId(), command.getCommandId(),
                 command.getTenantId(), command.getCampaignId(), Instant.now(), new Rejected(
                 AdmissionLimit.ALREADY_RELEASED, "no slot held for call " + command.getCallId()
-                + " (its heartbeats stopped)", new AdmissionCounters(0, 10_000, 0, 200, null, null)));
+                + " (its heartbeats stopped)", new AdmissionCounters(0, 10_000, 0, 200, null, null)), null);
         producer.beginTransaction();
         producer.send(new ProducerRecord<>(Topics.CALL_ADMISSION_DECISIONS.name(),
                 Topics.CALL_ADMISSION_DECISIONS.keySerde().serializer().serialize("", command.getCallId()),
@@ -184,7 +209,7 @@ public final class AdmissionResponder {
         }
         Object event = limit == null ? new CallAdmitted(counters, leaseEnds) : new CallRejected(limit, detail, counters);
         AdmissionDecision decision = new AdmissionDecision(command.getCallId(), command.getCommandId(),
-                command.getTenantId(), command.getCampaignId(), Instant.now(), outcome);
+                command.getTenantId(), command.getCampaignId(), Instant.now(), outcome, null);
         CallEvent envelope = CallEvent.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setCallId(command.getCallId()).setTenantId(command.getTenantId())
                 .setCampaignId(command.getCampaignId()).setAgentId(command.getAgentId()).setOccurredAt(Instant.now())
