@@ -6,12 +6,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A bare-socket WebSocket client for what well-behaved clients cannot do: send invalid UTF-8, and stop reading
- * while the server writes (tiny receive buffer, nobody reads).
+ * A bare-socket WebSocket client for what well-behaved clients cannot do: send invalid UTF-8, stop reading
+ * while the server writes (tiny receive buffer, nobody reads), and send any frame bytes at all (reserved opcodes
+ * and bits, unmasked frames, lying lengths) for the framing fuzz.
  */
 public final class RawWs implements AutoCloseable {
 
@@ -40,50 +42,88 @@ public final class RawWs implements AutoCloseable {
 
     /** Sends one masked frame with the given opcode (1 text, 2 binary). */
     public void frame(int opcode, byte[] payload) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length < 65536) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >> 8);
-            frame.write(payload.length);
-        } else {
-            frame.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) ((long) payload.length >> shift));
-            }
-        }
-        byte[] mask = {1, 2, 3, 4};
-        frame.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
+        send(frame(0x80 | opcode, true, payload));
+    }
+
+    /** Sends bytes as they are: frames of {@link #frame(int, boolean, byte[])}, lies, garbage. */
+    public void send(byte[] bytes) throws IOException {
+        out.write(bytes);
         out.flush();
     }
 
-    /** Reads frames until a close frame and returns its code; -1 when the socket ends without one. */
-    public int readCloseCode() throws IOException {
-        while (true) {
-            int b0 = in.read();
-            if (b0 < 0) {
-                return -1;
+    /** Ends the client's side of the connection: the server reads end of stream (mid-frame, if it was). */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /**
+     * One frame: {@code firstByte} is FIN, RSV1-3 and the opcode as sent (so reserved bits and opcodes can be set);
+     * masked frames use a fixed mask.
+     */
+    public static byte[] frame(int firstByte, boolean masked, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.writeBytes(header(firstByte, masked, payload.length));
+        byte[] mask = {1, 2, 3, 4};
+        if (masked) {
+            frame.writeBytes(mask);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(masked ? payload[i] ^ mask[i % 4] : payload[i]);
+        }
+        return frame.toByteArray();
+    }
+
+    /** A frame header declaring {@code length} payload bytes (up to 2^63-1), without mask key or payload. */
+    public static byte[] header(int firstByte, boolean masked, long length) {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.write(firstByte);
+        int maskBit = masked ? 0x80 : 0;
+        if (length < 126) {
+            header.write(maskBit | (int) length);
+        } else if (length < 65536) {
+            header.write(maskBit | 126);
+            header.write((int) (length >> 8));
+            header.write((int) length);
+        } else {
+            header.write(maskBit | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                header.write((int) (length >> shift));
             }
-            int b1 = in.read();
-            long length = b1 & 0x7F;
-            if (length == 126) {
-                length = (in.read() << 8) | in.read();
-            } else if (length == 127) {
-                length = 0;
-                for (int i = 0; i < 8; i++) {
-                    length = (length << 8) | in.read();
+        }
+        return header.toByteArray();
+    }
+
+    /**
+     * Reads frames until a close frame and returns its code (1005 for a close without one); -1 when the socket
+     * ends (or is reset) without one. A server that neither closes nor answers fails with a socket timeout.
+     */
+    public int readCloseCode() throws IOException {
+        try {
+            while (true) {
+                int b0 = in.read();
+                int b1 = in.read();
+                if (b0 < 0 || b1 < 0) {
+                    return -1;
+                }
+                long length = b1 & 0x7F;
+                if (length == 126) {
+                    length = (in.read() << 8) | in.read();
+                } else if (length == 127) {
+                    length = 0;
+                    for (int i = 0; i < 8; i++) {
+                        length = (length << 8) | in.read();
+                    }
+                }
+                byte[] payload = in.readNBytes((int) Math.min(length, Integer.MAX_VALUE));
+                if ((b0 & 0x0F) == 8) {
+                    return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+                }
+                if (payload.length < length) {
+                    return -1;
                 }
             }
-            byte[] payload = in.readNBytes((int) length);
-            if ((b0 & 0x0F) == 8) {
-                return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
-            }
+        } catch (SocketException reset) {
+            return -1;
         }
     }
 
