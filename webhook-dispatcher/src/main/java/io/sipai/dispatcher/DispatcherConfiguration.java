@@ -15,9 +15,13 @@ import io.sipai.dispatcher.instances.internal.ConsumerGroupMembers;
 import io.sipai.dispatcher.replay.internal.EventScanner;
 import io.sipai.dispatcher.replay.internal.ReplayService;
 import io.sipai.dispatcher.retry.RetryPolicy;
+import io.sipai.dispatcher.signing.SigningKeys;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.kafka.ConsumerLoop;
 import io.sipai.runtime.kafka.KafkaClients;
+import io.sipai.runtime.secrets.KeyProvider;
+import io.sipai.runtime.secrets.SecretBox;
+import io.sipai.runtime.secrets.SecretsSettings;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfSettings;
 import io.sipai.schemas.Topics;
@@ -33,11 +37,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires the dispatcher: SSRF guard, HTTP poster, retry policy, worker (with this instance's share of the
- * per-endpoint cap from the instance count), Kafka Streams app and replay reader.
+ * Wires the dispatcher: SSRF guard, HTTP poster, retry policy, signing keys (the master keys of
+ * {@code SIPAI_SECRETS_KEYS}; a KMS-backed {@link KeyProvider} bean replaces the local one), worker (with this
+ * instance's share of the per-endpoint cap from the instance count), Kafka Streams app and replay reader.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DispatcherSettings.class, SsrfSettings.class})
+@EnableConfigurationProperties({DispatcherSettings.class, SsrfSettings.class, SecretsSettings.class})
 public class DispatcherConfiguration {
 
     /** Suffix of the replay command reader's consumer group, after the application id. */
@@ -52,6 +57,17 @@ public class DispatcherConfiguration {
     @Bean
     SsrfGuard ssrfGuard(SsrfSettings settings) {
         return settings.guard();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KeyProvider secretsKeyProvider(SecretsSettings settings) {
+        return settings.keyProvider();
+    }
+
+    @Bean
+    SigningKeys signingKeys(KeyProvider keys, MeterRegistry meters) {
+        return new SigningKeys(new SecretBox(keys), meters);
     }
 
     @Bean
@@ -78,12 +94,12 @@ public class DispatcherConfiguration {
 
     @Bean(destroyMethod = "close")
     DeliveryWorker deliveryWorker(DispatcherSettings settings, SsrfGuard guard, Clock clock, KafkaSettings kafka,
-                                  DispatcherInstances instances) {
+                                  DispatcherInstances instances, SigningKeys keys) {
         Producer<String, WebhookAttempt> attempts = new KafkaProducer<>(producerConfig(kafka, "attempts"),
                 Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
         return new DeliveryWorker(guard, new HttpPoster(settings.connectTimeout(), settings.requestTimeout(),
                 settings.maxConcurrencyPerEndpoint()),
-                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, instances);
+                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, instances, keys);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.Properties;
 
+import io.sipai.dispatcher.testing.MasterKeys;
 import io.sipai.runtime.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,7 +24,8 @@ import org.springframework.test.annotation.DirtiesContext;
 @DirtiesContext
 @SpringBootTest(classes = DispatcherApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-            "webhook.application-id=webhook-dispatcher-guarantees", "webhook.session-timeout=9s"})
+            "webhook.application-id=webhook-dispatcher-guarantees", "webhook.session-timeout=9s",
+            "sipai.secrets.keys=" + MasterKeys.KEYS})
 class StartupGuaranteesTest {
 
     @Autowired

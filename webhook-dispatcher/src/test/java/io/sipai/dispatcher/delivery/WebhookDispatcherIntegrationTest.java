@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,14 +22,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.standardwebhooks.Webhook;
 import io.sipai.common.EndReason;
+import io.sipai.config.SigningSecret;
 import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.DispatcherApplication;
 import io.sipai.dispatcher.DispatcherStreams;
+import io.sipai.dispatcher.testing.MasterKeys;
 import io.sipai.dispatcher.testing.MutableClock;
 import io.sipai.dispatcher.testing.Receiver.Answer;
 import io.sipai.dispatcher.testing.Receiver;
 import io.sipai.dispatcher.testing.TopicRecorder;
 import io.sipai.events.CallEvent;
+import io.sipai.runtime.secrets.SecretBox;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfRefusedException;
 import io.sipai.schemas.Topic;
@@ -67,7 +72,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
             "webhook.application-id=webhook-dispatcher-it", "webhook.request-timeout=4s",
-            "webhook.max-concurrency-per-endpoint=4"})
+            "webhook.max-concurrency-per-endpoint=4", "sipai.secrets.keys=" + MasterKeys.KEYS})
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebhookDispatcherIntegrationTest {
@@ -437,6 +442,30 @@ class WebhookDispatcherIntegrationTest {
         }
     }
 
+    @Test
+    @Order(11)
+    void aSealedSecretSignsWithTheSecretTheApiShowedWhileTheStoreHoldsItSealed() {
+        // given a subscription whose secret api-gateway sealed, as it shows it once to the customer
+        String tenant = "tenant-" + UUID.randomUUID();
+        String id = "sub-" + UUID.randomUUID();
+        String shown = "whsec_" + Base64.getEncoder().encodeToString(UUID.randomUUID().toString()
+                .getBytes(StandardCharsets.US_ASCII));
+        String sealed = MasterKeys.box().seal(shown, SecretBox.webhookOwner(tenant, id));
+        publish(Topics.WEBHOOK_SUBSCRIPTIONS, id, WebhookSubscription.newBuilder(
+                        Events.subscription(id, tenant, RECEIVER.url("/" + id), List.of("*")))
+                .setSecrets(List.of(new SigningSecret(sealed, null))).build());
+        awaitSubscription(id);
+
+        // when an event of the tenant is delivered
+        publishEvent(Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("7")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !RECEIVER.received("/" + id).isEmpty());
+
+        // then the signature verifies with the shown secret, and the store keeps only the sealed text
+        assertSignedByReference(shown, RECEIVER.received("/" + id).getFirst());
+        assertThat(streams.subscription(id).orElseThrow().getSecrets()).singleElement().satisfies(secret ->
+                assertThat(secret.getSecret()).isEqualTo(sealed).doesNotContain(shown.substring("whsec_".length())));
+    }
+
     private String subscribe(String tenant, List<String> types) {
         String subscriptionId = "sub-" + UUID.randomUUID();
         String path = "/" + subscriptionId;
@@ -469,8 +498,12 @@ class WebhookDispatcherIntegrationTest {
 
     /** The reference library computes the same signature for the headers as sent (the clock may be far off). */
     private static void assertSignedByReference(Receiver.Received request) {
+        assertSignedByReference(SECRET, request);
+    }
+
+    private static void assertSignedByReference(String secret, Receiver.Received request) {
         try {
-            String expected = new Webhook(SECRET).sign(request.header("webhook-id"),
+            String expected = new Webhook(secret).sign(request.header("webhook-id"),
                     Long.parseLong(request.header("webhook-timestamp")), request.body());
             assertThat(request.header("webhook-signature").split(" ")).contains(expected);
         } catch (Exception e) {

@@ -16,6 +16,7 @@ import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.delivery.Attempts;
 import io.sipai.dispatcher.delivery.DeliveryJob;
 import io.sipai.dispatcher.retry.RetryPolicy;
+import io.sipai.dispatcher.signing.SigningKeys;
 import io.sipai.dispatcher.signing.WebhookSigner;
 import io.sipai.runtime.ssrf.CheckedTarget;
 import io.sipai.runtime.ssrf.SsrfGuard;
@@ -30,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes delivery attempts off the stream thread: checks the URL with the SSRF guard, signs, POSTs to the checked
+ * Makes delivery attempts off the stream thread: checks the URL with the SSRF guard, signs (opening the sealed
+ * secrets for the attempt only; one that does not open fails the attempt, retried), POSTs to the checked
  * address and writes the outcome to webhook.attempts.v1 (key subscriptionId/callId), where the scheduler picks it
  * up. Each job (a run of one call's deliveries to one endpoint) runs on a virtual thread, in order, and stops at
  * the first delivery that fails. At most {@code permitsPerEndpoint} requests per subscription are open at once in
@@ -48,20 +50,24 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
     private final Clock clock;
     private final Producer<String, WebhookAttempt> attempts;
     private final EndpointPermits permits;
+    private final SigningKeys keys;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
      * @param permitsPerEndpoint the requests per subscription this instance may have open, read before each
      *                           request (0 holds every request back)
+     * @param keys               opens the subscription's sealed secrets for each attempt's signature
      */
     public DeliveryWorker(SsrfGuard guard, HttpPoster poster, RetryPolicy retries, Clock clock,
-                          Producer<String, WebhookAttempt> attempts, IntSupplier permitsPerEndpoint) {
+                          Producer<String, WebhookAttempt> attempts, IntSupplier permitsPerEndpoint,
+                          SigningKeys keys) {
         this.guard = guard;
         this.poster = poster;
         this.retries = retries;
         this.clock = clock;
         this.attempts = attempts;
         this.permits = new EndpointPermits(permitsPerEndpoint);
+        this.keys = keys;
     }
 
     @Override
@@ -134,7 +140,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
         String signature;
         try {
             signature = WebhookSigner.signatureHeader(job.delivery().getWebhookId(), now.getEpochSecond(), body,
-                    subscription.getSecrets(), now);
+                    keys.valid(subscription, now), now);
         } catch (IllegalArgumentException e) {
             return record(job, now, AttemptOutcome.DEAD_LETTERED, null, 0, e.getMessage(), null, null);
         }
