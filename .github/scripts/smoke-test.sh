@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Post-deploy smoke test: GET <base>/v1/health must answer 200, and a WebSocket upgrade on the
 # realtime endpoint must answer 101 Switching Protocols.
-# Usage: smoke-test.sh https://voice.example.com wss://voice.example.com/realtime/voice
+# Usage: smoke-test.sh https://voice.example.com wss://voice.example.com   (the WS_URL is REALTIME_WS_URL, a base)
 # Optional: SMOKE_API_KEY (sent as Bearer token on the WebSocket upgrade), SMOKE_ATTEMPTS.
 set -euo pipefail
 
@@ -28,7 +28,7 @@ if [ "$health_ok" != true ]; then
 fi
 echo "smoke-test: GET /v1/health 200"
 
-https_ws_url="https://${ws_url#wss://}"
+https_ws_url="https://${ws_url#wss://}/realtime/voice"
 key="$(head -c 16 /dev/urandom | base64)"
 headers=(-H "Connection: Upgrade" -H "Upgrade: websocket" -H "Sec-WebSocket-Version: 13" -H "Sec-WebSocket-Key: ${key}")
 if [ -n "${SMOKE_API_KEY:-}" ]; then

@@ -50,10 +50,8 @@ locals {
   images = concat(keys(local.services), ["launcher"])
 
   common_environment = {
-    PUBLIC_BASE_URL                        = local.base_url
-    API_BASE_URL                           = local.base_url
-    REALTIME_WS_URL                        = "wss://${var.domain_name}/realtime/voice"
-    WEBHOOK_BASE_URL                       = local.base_url
+    REALTIME_WS_URL                        = "wss://${var.domain_name}"
+    WEBHOOK_API_BASE_URL                   = local.base_url
     TELEPHONY_WEBHOOK_BASE_URL             = local.base_url
     KAFKA_BOOTSTRAP_SERVERS                = module.msk.bootstrap_brokers_sasl_iam
     KAFKA_SECURITY_PROTOCOL                = "SASL_SSL"
@@ -67,7 +65,6 @@ locals {
     MAX_CONCURRENT_CALLS                   = tostring(var.max_concurrent_calls)
     LOG_LEVEL                              = var.log_level
     ENABLE_METRICS                         = "true"
-    OTEL_EXPORTER_OTLP_ENDPOINT            = var.otel_exporter_otlp_endpoint
   }
 
   database_environment = {
@@ -215,7 +212,7 @@ module "alb" {
   routes = [
     {
       priority = 10
-      paths    = ["/realtime/*", "/v1/realtime/*", "/telephony/twilio/stream", "/telephony/jambonz/listen"]
+      paths    = ["/realtime/*", "/v1/realtime/*", "/telephony/twilio/stream", "/telephony/jambonz/listen", "/telephony/jambonz/transfer/*"]
       target   = "realtime-edge"
     },
     {

@@ -10,7 +10,7 @@ output "public_base_url" {
 
 output "realtime_ws_url" {
   description = "REALTIME_WS_URL of the environment."
-  value       = "wss://${var.domain_name}/realtime/voice"
+  value       = "wss://${var.domain_name}"
 }
 
 output "ecs_cluster_name" {

@@ -69,18 +69,19 @@ variable "service_secrets" {
       "JAMBONZ_APP_SID",
       "JAMBONZ_TOKEN",
       "JAMBONZ_WEBHOOK_SECRET",
-      "JWT_SECRET",
-      "REALTIME_WS_SECRET",
       "SIPAI_ADMIN_API_KEY",
+      "TELEPHONY_TOKEN_SECRET",
       "TWILIO_ACCOUNT_SID",
       "TWILIO_AUTH_TOKEN",
     ]
     "realtime-edge" = [
       "DEEPGRAM_API_KEY",
-      "JWT_SECRET",
+      "JAMBONZ_TOKEN",
+      "JAMBONZ_WEBHOOK_SECRET",
       "OPENAI_API_KEY",
       "REALTIME_API_KEY",
       "REALTIME_WS_SECRET",
+      "TELEPHONY_TOKEN_SECRET",
       "TWILIO_AUTH_TOKEN",
     ]
     "webhook-dispatcher" = []
@@ -123,9 +124,9 @@ variable "realtime_scale_in_cooldown_seconds" {
 }
 
 variable "active_calls_metric_name" {
-  description = "Prometheus gauge of active calls that realtime-edge exports on /metrics (scraped by the sidecar into CloudWatch)."
+  description = "Prometheus gauge of active calls that realtime-edge exports on /metrics (scraped by the sidecar into CloudWatch): its meter edge.calls.live."
   type        = string
-  default     = "sipai_realtime_active_calls"
+  default     = "edge_calls_live"
 }
 
 variable "active_calls_target_per_task" {
@@ -245,12 +246,6 @@ variable "log_level" {
   default     = "INFO"
 }
 
-variable "otel_exporter_otlp_endpoint" {
-  description = "OTEL_EXPORTER_OTLP_ENDPOINT for traces; empty disables export."
-  type        = string
-  default     = ""
-}
-
 variable "alarm_emails" {
   description = "E-mail addresses subscribed to the alarm topic."
   type        = list(string)
@@ -271,9 +266,10 @@ variable "consumer_lag_alarms" {
     max_offset_lag = number
   }))
   default = [
-    { consumer_group = "sipai-stream-processors", topic = "call.events.v1", max_offset_lag = 10000 },
-    { consumer_group = "sipai-api-gateway-projector", topic = "call.timeline.v1", max_offset_lag = 10000 },
-    { consumer_group = "sipai-webhook-dispatcher", topic = "webhook.outbox.v1", max_offset_lag = 5000 },
+    { consumer_group = "sipai-timeline", topic = "call.events.v1", max_offset_lag = 10000 },
+    { consumer_group = "sipai-admission", topic = "call.admission.v1", max_offset_lag = 1000 },
+    { consumer_group = "api-gateway-projection", topic = "call.timeline-entries.v1", max_offset_lag = 10000 },
+    { consumer_group = "webhook-dispatcher", topic = "webhook.outbox.v1", max_offset_lag = 5000 },
   ]
 }
 

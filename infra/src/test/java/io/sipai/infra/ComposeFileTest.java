@@ -49,7 +49,7 @@ class ComposeFileTest {
             assertThat(service.get("healthcheck").get("test").toString()).contains("/health");
             assertThat(service.get("read_only").asBoolean()).isTrue();
             service.get("environment").properties().forEach(e -> {
-                if (Set.of("REALTIME_API_KEY", "REALTIME_WS_SECRET", "JWT_SECRET", "OPENAI_API_KEY", "TWILIO_AUTH_TOKEN",
+                if (Set.of("REALTIME_API_KEY", "REALTIME_WS_SECRET", "TELEPHONY_TOKEN_SECRET", "OPENAI_API_KEY", "TWILIO_AUTH_TOKEN",
                         "DEEPGRAM_API_KEY", "JAMBONZ_TOKEN", "SIPAI_ADMIN_API_KEY").contains(e.getKey())) {
                     assertThat(e.getValue().asString()).as(name + " " + e.getKey()).startsWith("${");
                 }

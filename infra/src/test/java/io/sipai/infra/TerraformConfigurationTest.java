@@ -189,7 +189,7 @@ class TerraformConfigurationTest {
         assertThat(albVars).contains("var.idle_timeout_seconds >= 900")
                 .contains("default     = \"ELBSecurityPolicy-TLS13-1-2-2021-06\"");
         assertThat(sipai)
-                .contains("paths    = [\"/realtime/*\", \"/v1/realtime/*\", \"/telephony/twilio/stream\", \"/telephony/jambonz/listen\"]")
+                .contains("paths    = [\"/realtime/*\", \"/v1/realtime/*\", \"/telephony/twilio/stream\", \"/telephony/jambonz/listen\", \"/telephony/jambonz/transfer/*\"]")
                 .contains("paths    = [\"/webhooks/*\"]").contains("paths    = [\"/v1/*\", \"/telephony/*\"]");
     }
 

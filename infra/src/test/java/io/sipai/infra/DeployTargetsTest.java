@@ -1,0 +1,314 @@
+package io.sipai.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.sipai.schemas.KafkaAccess;
+import io.sipai.schemas.TopicOwnership;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Every deploy target (compose, the Kubernetes base and overlays, the Terraform ECS services, the deploy workflow)
+ * against what the services read ({@link ServiceSettings}): no setting that no service reads, the per-call token
+ * secret wherever a service needs it, {@code REALTIME_WS_URL} as the base URL api-gateway appends paths to, every
+ * public path of realtime-edge routed to realtime-edge, and alarms and scaling on consumer groups and metrics that
+ * exist. Each check also runs on a known-bad input, so a check that cannot fail fails.
+ */
+class DeployTargetsTest {
+
+    private static final Map<String, Set<String>> READS = ServiceSettings.read();
+    private static final Pattern ENV_KEY = Pattern.compile("(?m)^\\s*\\{?\\s*([A-Z][A-Z0-9_]{2,})\\s+=\\s+(.+)$");
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");
+    private static final Pattern BASE_URL = Pattern.compile("wss?://[^/\\s\"]+/?");
+    private static final Pattern EDGE_PATH = Pattern.compile("\"(/(?:v1/)?realtime/[a-z/]+|/telephony/[a-z/]+)\"");
+    private static final Pattern GAUGE = Pattern.compile("\\.gauge\\(\"([a-z0-9.]+)\"");
+    private static final Pattern ROUTE = Pattern.compile(
+            "priority\\s*=\\s*(\\d+)\\s*paths\\s*=\\s*\\[([^]]*)]\\s*target\\s*=\\s*\"([a-z-]+)\"");
+
+    // ---- no setting that no service reads
+
+    static List<String> unread(String target, Set<String> given, Set<String> readers) {
+        return given.stream().filter(name -> !readers.contains(name))
+                .map(name -> target + " sets " + name + ", which no service it runs reads").toList();
+    }
+
+    @Test
+    void everyTargetSetsOnlySettingsThatAServiceReads() {
+        Set<String> any = ServiceSettings.readByAny(READS);
+        List<String> findings = new ArrayList<>();
+        findings.addAll(unread("compose", composeEnvironment().keySet(), any));
+        configMaps().forEach((file, data) -> findings.addAll(unread(file, data.keySet(), any)));
+        findings.addAll(unread("k8s secret sipai-secrets", kubernetesSecretNames(), any));
+        findings.addAll(unread("terraform sipai environment", terraformEnvironment().keySet(), any));
+        terraformSecrets().forEach((service, names) ->
+                findings.addAll(unread("terraform secrets of " + service, names, READS.get(service))));
+        findings.addAll(unread("deploy workflow", workflowEnvironment(), any));
+        assertThat(findings).isEmpty();
+
+        // and a target setting what nothing reads is found
+        assertThat(unread("fixture", Set.of("JWT_SECRET", "LOG_LEVEL"), any)).singleElement().asString()
+                .contains("JWT_SECRET");
+    }
+
+    // ---- the per-call media token secret
+
+    @Test
+    void theTelephonyTokenSecretReachesEveryServiceThatChecksOrMintsTokens() {
+        Set<String> needing = READS.entrySet().stream().filter(e -> e.getValue().contains("TELEPHONY_TOKEN_SECRET"))
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(needing).containsExactly("api-gateway", "realtime-edge");
+
+        assertThat(composeEnvironment()).containsKey("TELEPHONY_TOKEN_SECRET");
+        assertThat(kubernetesSecretNames()).contains("TELEPHONY_TOKEN_SECRET");
+        Map<String, Set<String>> secrets = terraformSecrets();
+        assertThat(missingSecret(secrets, needing, "TELEPHONY_TOKEN_SECRET")).isEmpty();
+
+        // and a service left without it is found
+        Map<String, Set<String>> bad = new LinkedHashMap<>(secrets);
+        bad.put("realtime-edge", Set.of("DEEPGRAM_API_KEY"));
+        assertThat(missingSecret(bad, needing, "TELEPHONY_TOKEN_SECRET")).containsExactly("realtime-edge");
+    }
+
+    static List<String> missingSecret(Map<String, Set<String>> secrets, Set<String> needing, String name) {
+        return needing.stream().filter(s -> !secrets.getOrDefault(s, Set.of()).contains(name)).toList();
+    }
+
+    // ---- REALTIME_WS_URL is a base URL
+
+    static boolean isBaseUrl(String value) {
+        return BASE_URL.matcher(value).matches();
+    }
+
+    @Test
+    void realtimeWsUrlIsTheEdgesBaseUrlInEveryTarget() {
+        List<String> values = new ArrayList<>();
+        values.add(composeEnvironment().get("REALTIME_WS_URL").replaceAll("^\\$\\{[A-Z_]+:-(.*)}$", "$1"));
+        configMaps().values().forEach(data -> {
+            if (data.containsKey("REALTIME_WS_URL")) {
+                values.add(data.get("REALTIME_WS_URL"));
+            }
+        });
+        values.add(unquote(terraformEnvironment().get("REALTIME_WS_URL")));
+        assertThat(values).hasSizeGreaterThanOrEqualTo(5).allSatisfy(value ->
+                assertThat(isBaseUrl(value)).as(value + " (api-gateway appends /telephony/...)").isTrue());
+
+        // and the endpoint path that broke phone media is refused
+        assertThat(isBaseUrl("wss://voice.example.com/realtime/voice")).isFalse();
+    }
+
+    // ---- routing of the edge's public paths
+
+    static String albTarget(List<String[]> routes, String path) {
+        return routes.stream().sorted(Comparator.comparingInt(r -> Integer.parseInt(r[0])))
+                .filter(r -> List.of(r[1].split(",")).stream().map(p -> p.strip().replace("\"", ""))
+                        .anyMatch(pattern -> path.matches(pattern.replace("*", ".*"))))
+                .map(r -> r[2]).findFirst().orElse("none");
+    }
+
+    @Test
+    void everyPublicPathOfTheEdgeIsRoutedToTheEdgeByTheLoadBalancerAndTheIngress() {
+        Set<String> edgePaths = edgePaths();
+        assertThat(edgePaths).contains("/realtime/voice", "/telephony/twilio/stream", "/telephony/jambonz/listen",
+                "/telephony/jambonz/transfer/x");
+        List<String[]> routes = albRoutes();
+        Map<String, String> ingress = ingressPrefixes();
+        for (String path : edgePaths) {
+            assertThat(albTarget(routes, path)).as("ALB " + path).isEqualTo("realtime-edge");
+            assertThat(ingressTarget(ingress, path)).as("ingress " + path).isEqualTo("realtime-edge");
+        }
+        assertThat(albTarget(routes, "/telephony/twilio/voice")).isEqualTo("api-gateway");
+
+        // and a route list without the transfer hook sends it to api-gateway
+        List<String[]> old = routes.stream().map(r -> new String[] {r[0], r[1].replace(
+                ", \"/telephony/jambonz/transfer/*\"", ""), r[2]}).toList();
+        assertThat(albTarget(old, "/telephony/jambonz/transfer/x")).isEqualTo("api-gateway");
+    }
+
+    static String ingressTarget(Map<String, String> prefixes, String path) {
+        return prefixes.entrySet().stream().filter(e -> path.equals(e.getKey()) || e.getKey().endsWith("/")
+                        && path.startsWith(e.getKey()))
+                .max(Comparator.comparingInt(e -> e.getKey().length())).map(Map.Entry::getValue).orElse("none");
+    }
+
+    // ---- alarms and scaling watch names that exist
+
+    static List<String> unknownLagAlarms(List<Map<String, Object>> alarms) {
+        List<String> findings = new ArrayList<>();
+        for (Map<String, Object> alarm : alarms) {
+            String group = (String) alarm.get("consumer_group");
+            String topic = (String) alarm.get("topic");
+            boolean known = TopicOwnership.ALL.stream().anyMatch(access -> joins(access, group)
+                    && access.reads().contains(topic));
+            if (!known) {
+                findings.add(group + " on " + topic);
+            }
+        }
+        return findings;
+    }
+
+    private static boolean joins(KafkaAccess access, String group) {
+        return access.groups().contains(group) || access.streamsAppIds().contains(group);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void lagAlarmsAndEdgeScalingWatchConsumerGroupsAndMetricsThatExist() {
+        Map<String, Map<String, Object>> variables = TerraformConfigurationTest.load(sipaiModule()).variables();
+        List<Map<String, Object>> alarms = (List<Map<String, Object>>) variables.get("consumer_lag_alarms")
+                .get("default");
+        assertThat(alarms).isNotEmpty();
+        assertThat(unknownLagAlarms(alarms)).isEmpty();
+        assertThat(unknownLagAlarms(List.of(Map.of("consumer_group", "sipai-stream-processors",
+                "topic", "call.events.v1")))).hasSize(1);
+
+        String metric = (String) variables.get("active_calls_metric_name").get("default");
+        Set<String> gauges = new TreeSet<>();
+        for (Path file : Repo.files(Repo.root().resolve("realtime-edge/src/main"), p -> p.toString()
+                .endsWith(".java"))) {
+            Matcher matcher = GAUGE.matcher(Repo.read(file));
+            while (matcher.find()) {
+                gauges.add(matcher.group(1).replace('.', '_'));
+            }
+        }
+        assertThat(gauges).as("Prometheus names of the edge's gauges").contains(metric)
+                .doesNotContain("sipai_realtime_active_calls");
+    }
+
+    // ---- the targets, read
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> composeEnvironment() {
+        Map<String, Object> compose = new Yaml().load(Repo.read(Repo.infra().resolve("compose/compose.yaml")));
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String service : ServiceSettings.SERVICES) {
+            Map<String, Object> definition = (Map<String, Object>) services.get(service);
+            ((Map<String, Object>) definition.get("environment")).forEach((k, v) -> env.put(k, String.valueOf(v)));
+        }
+        return env;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, String>> configMaps() {
+        Map<String, Map<String, String>> maps = new LinkedHashMap<>();
+        for (Path file : Repo.files(Repo.infra().resolve("k8s"), p -> p.getFileName().toString()
+                .equals("config.yaml"))) {
+            for (Object doc : new Yaml().loadAll(Repo.read(file))) {
+                if (doc instanceof Map<?, ?> m && "ConfigMap".equals(m.get("kind"))) {
+                    Map<String, String> data = new LinkedHashMap<>();
+                    ((Map<String, Object>) m.get("data")).forEach((k, v) -> data.put(k, String.valueOf(v)));
+                    maps.put(Repo.infra().relativize(file).toString(), data);
+                }
+            }
+        }
+        return maps;
+    }
+
+    /** The names the base config tells operators to put in sipai-secrets (every service gets them: envFrom). */
+    private static Set<String> kubernetesSecretNames() {
+        String text = Repo.read(Repo.infra().resolve("k8s/base/config.yaml"));
+        String block = text.substring(text.indexOf("# Secrets are never committed"), text.indexOf("apiVersion: v1",
+                text.indexOf("# Secrets are never committed")));
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = SECRET_NAME.matcher(block);
+        while (matcher.find()) {
+            names.add(matcher.group());
+        }
+        return names;
+    }
+
+    private static Path sipaiModule() {
+        return Repo.infra().resolve("terraform/modules/sipai");
+    }
+
+    /** Every NAME = value an ECS service's environment gets (common, database and per-service entries). */
+    private static Map<String, String> terraformEnvironment() {
+        String main = Repo.read(sipaiModule().resolve("main.tf"));
+        Map<String, String> env = new LinkedHashMap<>();
+        Matcher matcher = ENV_KEY.matcher(main);
+        while (matcher.find()) {
+            env.put(matcher.group(1), matcher.group(2).strip());
+        }
+        return env;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Set<String>> terraformSecrets() {
+        Map<String, Object> variable = TerraformConfigurationTest.load(sipaiModule()).variables()
+                .get("service_secrets");
+        Map<String, Set<String>> secrets = new LinkedHashMap<>();
+        ((Map<String, List<String>>) variable.get("default")).forEach((service, names) ->
+                secrets.put(service, new TreeSet<>(names)));
+        return secrets;
+    }
+
+    private static Set<String> workflowEnvironment() {
+        String text = Repo.read(Repo.root().resolve(".github/workflows/deploy.yml"));
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = Pattern.compile("(?m)^\\s+([A-Z][A-Z0-9_]+)=\\$\\{\\{").matcher(text);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
+
+    private static Set<String> edgePaths() {
+        Set<String> paths = new TreeSet<>();
+        for (Path file : Repo.files(Repo.root().resolve("realtime-edge/src/main/java"), p -> p.toString()
+                .endsWith(".java"))) {
+            Matcher matcher = EDGE_PATH.matcher(Repo.read(file));
+            while (matcher.find()) {
+                String path = matcher.group(1);
+                paths.add(path.endsWith("/") ? path + "x" : path);
+            }
+        }
+        return paths;
+    }
+
+    private static List<String[]> albRoutes() {
+        String main = Repo.read(sipaiModule().resolve("main.tf"));
+        List<String[]> routes = new ArrayList<>();
+        Matcher matcher = ROUTE.matcher(main);
+        while (matcher.find()) {
+            routes.add(new String[] {matcher.group(1), matcher.group(2), matcher.group(3)});
+        }
+        assertThat(routes).as("ALB routes in modules/sipai/main.tf").hasSizeGreaterThanOrEqualTo(3);
+        return routes;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> ingressPrefixes() {
+        Map<String, String> prefixes = new LinkedHashMap<>();
+        for (Object doc : new Yaml().loadAll(Repo.read(Repo.infra().resolve("k8s/base/ingress.yaml")))) {
+            if (!(doc instanceof Map<?, ?> ingress) || !"Ingress".equals(ingress.get("kind"))) {
+                continue;
+            }
+            Map<String, Object> spec = (Map<String, Object>) ingress.get("spec");
+            for (Map<String, Object> rule : (List<Map<String, Object>>) spec.get("rules")) {
+                Map<String, Object> http = (Map<String, Object>) rule.get("http");
+                for (Map<String, Object> path : (List<Map<String, Object>>) http.get("paths")) {
+                    Map<String, Object> service = (Map<String, Object>) ((Map<String, Object>) path.get("backend"))
+                            .get("service");
+                    prefixes.put((String) path.get("path"), (String) service.get("name"));
+                }
+            }
+        }
+        return prefixes;
+    }
+
+    private static String unquote(String value) {
+        return value.replaceAll("^\"|\"$", "");
+    }
+}
