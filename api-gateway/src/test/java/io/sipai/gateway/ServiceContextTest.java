@@ -2,6 +2,7 @@ package io.sipai.gateway;
 
 import java.time.Duration;
 
+import io.sipai.gateway.testing.GatewayTest;
 import io.sipai.gateway.testing.TestPostgres;
 import io.sipai.testing.http.Health;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The api-gateway context starts against the module's one in-JVM broker and a real embedded PostgreSQL and turns ready. */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
+        properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+                "sipai.secrets.keys=" + GatewayTest.SECRETS_KEYS})
 class ServiceContextTest {
 
     @DynamicPropertySource

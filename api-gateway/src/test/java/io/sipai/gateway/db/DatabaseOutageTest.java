@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.sipai.gateway.GatewayApplication;
+import io.sipai.gateway.testing.GatewayTest;
 import io.sipai.schemas.telephony.TwilioSignature;
 import io.sipai.testing.cluster.Database;
 import io.sipai.testing.http.Health;
@@ -39,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
                 "sipai.admin-api-key=" + DatabaseOutageTest.ADMIN_KEY, "db.connect-timeout-sec=1",
+                "sipai.secrets.keys=" + GatewayTest.SECRETS_KEYS,
                 "twilio.account-sid=ACoutage", "twilio.auth-token=" + DatabaseOutageTest.TWILIO_TOKEN,
                 "telephony.webhook-base-url=" + DatabaseOutageTest.PUBLIC_BASE_URL})
 @DirtiesContext

@@ -30,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
                 "jambonz.token=" + FakeJambonz.TOKEN, "jambonz.app-sid=app-1",
                 "twilio.account-sid=ACtest", "twilio.auth-token=" + GatewayTest.TWILIO_TOKEN,
                 "telephony.token-secret=" + GatewayTest.TOKEN_SECRET,
+                "sipai.secrets.keys=" + GatewayTest.SECRETS_KEYS,
                 "telephony.webhook-base-url=" + GatewayTest.PUBLIC_BASE_URL,
                 "api.admission-timeout-ms=1500", "api.max-body-bytes=4096",
                 // Every test shares the address 127.0.0.1 and many share the root tenant: limits out of their way.
@@ -43,6 +44,8 @@ public abstract class GatewayTest {
     public static final String JAMBONZ_SECRET = "my-webhook-secret";
     public static final String TWILIO_TOKEN = "12345";
     public static final String TOKEN_SECRET = "0123456789abcdef0123456789abcdef";
+    /** SIPAI_SECRETS_KEYS: the master key webhook secrets are sealed under (bytes 0..31). */
+    public static final String SECRETS_KEYS = "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     /** TELEPHONY_WEBHOOK_BASE_URL: the gateway as the providers see it (behind a proxy); Twilio signs this URL. */
     public static final String PUBLIC_BASE_URL = "https://gw.example.com";
     protected static final JsonMapper JSON = JsonMapper.builder().build();

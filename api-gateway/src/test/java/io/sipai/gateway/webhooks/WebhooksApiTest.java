@@ -10,15 +10,20 @@ import java.util.Map;
 
 import io.sipai.config.WebhookSubscription;
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.runtime.secrets.SecretBox;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.kafka.TestKafka;
 import io.sipai.webhook.WebhookReplay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** /v1/webhooks: secrets shown once, rotation overlap, replay commands, URL validation and the SSRF guard. */
 class WebhooksApiTest extends GatewayTest {
+
+    @Autowired
+    SecretBox box;
 
     @Test
     void secretIsShownOnceAndRotationKeepsTheOldOneFor24Hours() {
@@ -40,9 +45,10 @@ class WebhooksApiTest extends GatewayTest {
                 .filter(r -> r.getKey().equals(id)).map(Map.Entry::getValue).reduce((a, b) -> b).orElseThrow();
         assertThat(latest.getVersion()).isEqualTo(2);
         assertThat(latest.getSecrets()).hasSize(2);
-        assertThat(latest.getSecrets().get(0).getSecret()).isEqualTo(second);
+        String owner = SecretBox.webhookOwner(tenantOf(key), id);
+        assertThat(box.open(latest.getSecrets().get(0).getSecret(), owner)).isEqualTo(second);
         assertThat(latest.getSecrets().get(0).getNotAfter()).isNull();
-        assertThat(latest.getSecrets().get(1).getSecret()).isEqualTo(first);
+        assertThat(box.open(latest.getSecrets().get(1).getSecret(), owner)).isEqualTo(first);
         assertThat(Duration.between(Instant.now(), latest.getSecrets().get(1).getNotAfter()))
                 .isBetween(Duration.ofHours(23), Duration.ofHours(24));
     }

@@ -25,6 +25,7 @@ import io.sipai.gateway.db.jooq.WebhooksRecord;
 import io.sipai.gateway.kafka.RecordPublisher;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.web.UrlField;
+import io.sipai.runtime.secrets.SecretBox;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfRefusedException;
 import io.sipai.schemas.Topics;
@@ -40,6 +41,10 @@ import tools.jackson.databind.ObjectMapper;
  * ({@code whsec_} + base64 of 32 random bytes, shown once; a rotation keeps the old one valid for 24 h), the
  * projected delivery log, and replay commands on {@code webhook.replay.v1}. URLs pass the SSRF guard before they
  * are stored (internal, metadata and odd-spelled IP targets are refused with a 422 on {@code url}).
+ *
+ * <p>A secret is sealed by the {@link SecretBox} for its subscription ({@link SecretBox#webhookOwner}) the moment
+ * it is made, and only the sealed text is written to PostgreSQL and the topic: the gateway never opens a secret,
+ * only webhook-dispatcher does, to sign. The plaintext exists only in the create or rotate response.
  */
 @Service
 public class WebhookService {
@@ -56,14 +61,16 @@ public class WebhookService {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final SsrfGuard guard;
+    private final SecretBox box;
 
     public WebhookService(DSLContext db, RecordPublisher publisher, ObjectMapper mapper, Clock clock,
-                          SsrfGuard guard) {
+                          SsrfGuard guard, SecretBox box) {
         this.db = db;
         this.publisher = publisher;
         this.mapper = mapper;
         this.clock = clock;
         this.guard = guard;
+        this.box = box;
     }
 
     /** Body of POST and PUT /v1/webhooks. */
@@ -74,7 +81,7 @@ public class WebhookService {
                               OffsetDateTime createdAt, OffsetDateTime updatedAt, String secret) {
     }
 
-    /** A stored secret (the JSON in webhooks.secrets). */
+    /** A stored secret (the JSON in webhooks.secrets): sealed, or in clear when written before encryption. */
     public record Secret(String secret, Instant notAfter) {
     }
 
@@ -93,7 +100,7 @@ public class WebhookService {
             row.setVersion(1L);
             row.setCreatedAt(now());
             fill(row, spec);
-            row.setSecrets(mapper.writeValueAsString(List.of(new Secret(secret, null))));
+            row.setSecrets(mapper.writeValueAsString(List.of(new Secret(seal(row, secret), null))));
             row.store();
             publish(row, false);
             return view(row, secret);
@@ -119,7 +126,7 @@ public class WebhookService {
             WebhooksRecord row = locked(DSL.using(configuration), tenantId, id);
             Instant now = clock.instant();
             List<Secret> kept = new ArrayList<>();
-            kept.add(new Secret(secret, null));
+            kept.add(new Secret(seal(row, secret), null));
             for (Secret old : secrets(row)) {
                 Instant notAfter = old.notAfter() == null ? now.plus(ROTATION_OVERLAP) : old.notAfter();
                 if (notAfter.isAfter(now)) {
@@ -255,6 +262,10 @@ public class WebhookService {
                 .setUrl(row.getUrl()).setEventTypes(eventTypes(row)).setEnabled(row.getEnabled())
                 .setSecrets(secrets(row).stream().map(s -> new SigningSecret(s.secret(), s.notAfter())).toList())
                 .build());
+    }
+
+    private String seal(WebhooksRecord row, String secret) {
+        return box.seal(secret, SecretBox.webhookOwner(row.getTenantId(), row.getSubscriptionId()));
     }
 
     private List<Secret> secrets(WebhooksRecord row) {
