@@ -20,6 +20,8 @@ public final class Deployment implements AutoCloseable {
 
     public static final String ADMIN_KEY = "system-admin-key-0123456789";
     public static final String TOKEN_SECRET = "system-telephony-secret-0123456789abcdef";
+    /** SIPAI_SECRETS_KEYS: the master key of webhook secrets, given only to api-gateway and webhook-dispatcher. */
+    public static final String SECRETS_KEYS = "system1:c3lzdGVtLXRlc3QtbWFzdGVyLWtleS0wMTIzNDU2Nzg=";
     public static final Duration READY = Duration.ofSeconds(120);
 
     private final Path dir;
@@ -76,6 +78,9 @@ public final class Deployment implements AutoCloseable {
             env.put("DB_URL", db.jdbcUrl());
             env.put("DB_USER", db.user());
             env.put("DB_PASSWORD", db.password());
+        }
+        if (module.equals("api-gateway") || module.equals("webhook-dispatcher")) {
+            env.put("SIPAI_SECRETS_KEYS", SECRETS_KEYS);
         }
         if (module.equals("realtime-edge")) {
             // The edge refuses to start without a Twilio token unless told otherwise (issue 16 item 3).
