@@ -120,7 +120,7 @@ final class Platform implements AutoCloseable {
             Path jar = runnableJars.get(name).join();
             ServiceProcess service = new ServiceProcess(name, config.servicePorts().get(name), jar,
                     config.dataDir().resolve("logs").resolve(name + ".log"));
-            service.start(environment);
+            service.start(LocalSecrets.forService(name, environment));
             services.add(service);
         }
         awaitReady();
