@@ -70,6 +70,7 @@ variable "service_secrets" {
       "JAMBONZ_TOKEN",
       "JAMBONZ_WEBHOOK_SECRET",
       "SIPAI_ADMIN_API_KEY",
+      "SIPAI_SECRETS_KEYS",
       "TELEPHONY_TOKEN_SECRET",
       "TWILIO_ACCOUNT_SID",
       "TWILIO_AUTH_TOKEN",
@@ -84,7 +85,8 @@ variable "service_secrets" {
       "TELEPHONY_TOKEN_SECRET",
       "TWILIO_AUTH_TOKEN",
     ]
-    "webhook-dispatcher" = []
+    # The master keys of webhook secrets at rest: only the service that seals and the one that opens them.
+    "webhook-dispatcher" = ["SIPAI_SECRETS_KEYS"]
     "stream-processors"  = []
   }
 }

@@ -50,10 +50,18 @@ class ComposeFileTest {
             assertThat(service.get("read_only").asBoolean()).isTrue();
             service.get("environment").properties().forEach(e -> {
                 if (Set.of("REALTIME_API_KEY", "REALTIME_WS_SECRET", "TELEPHONY_TOKEN_SECRET", "OPENAI_API_KEY", "TWILIO_AUTH_TOKEN",
-                        "DEEPGRAM_API_KEY", "JAMBONZ_TOKEN", "SIPAI_ADMIN_API_KEY").contains(e.getKey())) {
+                        "DEEPGRAM_API_KEY", "JAMBONZ_TOKEN", "SIPAI_ADMIN_API_KEY", "SIPAI_SECRETS_KEYS").contains(e.getKey())) {
                     assertThat(e.getValue().asString()).as(name + " " + e.getKey()).startsWith("${");
                 }
             });
+        }
+    }
+
+    @Test
+    void onlyTheGatewayAndTheDispatcherGetTheMasterKeysOfSecretsAtRest() {
+        for (String name : SERVICES) {
+            boolean holds = COMPOSE.get("services").get(name).get("environment").has("SIPAI_SECRETS_KEYS");
+            assertThat(holds).as(name).isEqualTo(name.equals("api-gateway") || name.equals("webhook-dispatcher"));
         }
     }
 }
