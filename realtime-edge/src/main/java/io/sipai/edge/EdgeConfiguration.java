@@ -22,6 +22,7 @@ import io.sipai.edge.session.internal.SlotHeartbeats;
 import io.sipai.edge.telephony.TelephonySettings;
 import io.sipai.edge.telephony.TelephonyTokens;
 import io.sipai.edge.telephony.TransferRequests;
+import io.sipai.edge.telephony.internal.AdmissionMediaClaims;
 import io.sipai.runtime.InvalidSettingException;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.admission.AdmissionClient;
@@ -134,12 +135,15 @@ public class EdgeConfiguration {
         return new SlotHeartbeats(registry, admission, Duration.ofSeconds(settings.heartbeatIntervalSec()));
     }
 
+    /** Per-call tokens, used once in the deployment: claimed through admission ({@link AdmissionMediaClaims}). */
     @Bean
-    TelephonyTokens telephonyTokens(TelephonySettings settings) {
+    TelephonyTokens telephonyTokens(TelephonySettings settings, AdmissionClient admission, EdgeSettings edge,
+                                    MeterRegistry meters) {
         if (settings.tokenSecret() == null || settings.tokenSecret().isBlank()) {
             LOG.warn("TELEPHONY_TOKEN_SECRET is not set: every telephony media connection will be refused");
         }
-        return new TelephonyTokens(settings.tokenSecret(), USED_TOKEN_CAPACITY);
+        return new TelephonyTokens(settings.tokenSecret(), USED_TOKEN_CAPACITY, new AdmissionMediaClaims(admission,
+                Duration.ofMillis(edge.admissionTimeoutMs()), meters), edge.nodeName());
     }
 
     @Bean

@@ -21,10 +21,11 @@ import org.springframework.web.socket.WebSocketSession;
  * The audio socket of jambonz's {@code listen} verb on {@code /telephony/jambonz/listen} (subprotocol
  * {@code audio.jambonz.org}, {@code audio.drachtio.org} or a deployment's own name: whatever jambonz offers is
  * accepted). The upgrade carries the per-call token in its query ({@code callId}, {@code tenantId}, {@code token};
- * 401 missing, malformed or expired, 403 wrong call, an {@code agentId} other than the token's, or replayed, 503
- * when the used-token cache is full); the call's query parameters are kept for the connection
- * ({@link JambonzConnection}), its agent being the one the token names. Transfers redirect the call to this
- * edge's transfer hook ({@link JambonzRedirect}).
+ * 401 missing, malformed or expired, 403 wrong call, an {@code agentId} other than the token's, or replayed on any
+ * edge node (the upgrade waits for the deployment-wide claim of the call's media, one admission round trip), 503
+ * when the used-token cache is full or the claim is not decided in time); the call's query parameters are kept for
+ * the connection ({@link JambonzConnection}), its agent being the one the token names. Transfers redirect the call
+ * to this edge's transfer hook ({@link JambonzRedirect}).
  */
 public final class JambonzProvider implements TelephonyProvider {
 

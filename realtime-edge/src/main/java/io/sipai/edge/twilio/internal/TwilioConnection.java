@@ -29,7 +29,9 @@ import tools.jackson.databind.JsonNode;
  * {@code media} (base64 mu-law 8 kHz, reordered by {@code media.chunk}), {@code dtmf}, {@code mark} and
  * {@code stop}; sends {@code media}, {@code mark} and {@code clear}. A transfer updates the call through Twilio's
  * REST API with the {@code accountSid} and {@code callSid} of {@code start}. A bad token closes with 4001/4003
- * (1013 when the used-token cache is full) right after {@code start}, before any pipeline exists.
+ * (4003 too for a token already used on any edge node: {@code start} waits for the deployment-wide claim of the
+ * call's media, one admission round trip; 1013 when the used-token cache is full or the claim is not decided in
+ * time) right after {@code start}, before any pipeline exists.
  */
 final class TwilioConnection extends TelephonyConnection {
 
