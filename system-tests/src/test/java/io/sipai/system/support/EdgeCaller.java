@@ -58,10 +58,32 @@ public final class EdgeCaller implements AutoCloseable {
         return new EdgeCaller(Kind.TWILIO, callId, ws);
     }
 
+    /**
+     * A Twilio Media Stream of a call of {@code tenant} whose {@code start} presents {@code token} (for instance one
+     * already used on another connection); returns once {@code start} is sent.
+     */
+    public static EdgeCaller twilio(ServiceNode edge, String callId, String tenant, String authToken, String token) {
+        String path = "/telephony/twilio/stream";
+        String signature = new TwilioSignature(authToken).sign(url(edge, path).toString());
+        WsClient ws = WsClient.connect(url(edge, path), Map.of("X-Twilio-Signature", signature), List.of());
+        ws.text(TwilioMessages.CONNECTED);
+        ws.text("{\"event\":\"start\",\"sequenceNumber\":\"1\",\"start\":{\"streamSid\":\"MZ" + callId
+                + "\",\"customParameters\":{\"callId\":\"" + callId + "\",\"tenantId\":\"" + tenant
+                + "\",\"token\":\"" + token + "\"}},\"streamSid\":\"MZ" + callId + "\"}");
+        return new EdgeCaller(Kind.TWILIO, callId, ws);
+    }
+
     /** A jambonz {@code listen} socket of an admitted call of {@code tenant}. */
     public static EdgeCaller jambonz(ServiceNode edge, String callId, String tenant) {
-        String token = new TelephonyToken(Deployment.TOKEN_SECRET).mint(callId, tenant,
-                Instant.now().plusSeconds(600));
+        return jambonz(edge, callId, tenant, new TelephonyToken(Deployment.TOKEN_SECRET).mint(callId, tenant,
+                Instant.now().plusSeconds(600)));
+    }
+
+    /**
+     * A jambonz {@code listen} socket of a call of {@code tenant} presenting {@code token}; throws
+     * {@link WsClient.HandshakeRefused} with the HTTP status when the edge refuses the upgrade.
+     */
+    public static EdgeCaller jambonz(ServiceNode edge, String callId, String tenant, String token) {
         WsClient ws = WsClient.connect(url(edge, "/telephony/jambonz/listen?callId=" + callId + "&tenantId=" + tenant
                 + "&token=" + token), Map.of(), List.of("audio.jambonz.org"));
         ws.text("{\"sampleRate\":8000,\"mixType\":\"mono\",\"callSid\":\"" + callId + "\",\"direction\":\"inbound\"}");
