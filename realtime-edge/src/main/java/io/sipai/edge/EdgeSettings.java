@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Tuning of the realtime edge; every field has a default, so none is required.
  *
  * @param admissionTimeoutMs  {@code EDGE_ADMISSION_TIMEOUT_MS}: how long a {@code /realtime/voice} start waits for
- *                            the admission decision before the call fails with a timeout error (default 5000)
+ *                            the admission decision before the call fails with a timeout error, and a telephony
+ *                            media connection for the claim of its token before it is refused (default 5000)
  * @param heartbeatIntervalSec {@code EDGE_HEARTBEAT_INTERVAL_SEC}: period of the admission heartbeats of every call
  *                            whose slot this node holds (default 5); keep it well below stream-processors'
  *                            {@code TELEPHONY_HEARTBEAT_TIMEOUT_SEC} (20), after which admission frees the slot and
