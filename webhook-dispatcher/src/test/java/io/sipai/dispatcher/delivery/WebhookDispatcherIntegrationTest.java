@@ -33,6 +33,7 @@ import io.sipai.dispatcher.testing.Receiver;
 import io.sipai.dispatcher.testing.TopicRecorder;
 import io.sipai.events.CallEvent;
 import io.sipai.runtime.secrets.SecretBox;
+import io.sipai.runtime.secrets.SecretsSettings;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfRefusedException;
 import io.sipai.schemas.Topic;
@@ -464,6 +465,31 @@ class WebhookDispatcherIntegrationTest {
         assertSignedByReference(shown, RECEIVER.received("/" + id).getFirst());
         assertThat(streams.subscription(id).orElseThrow().getSecrets()).singleElement().satisfies(secret ->
                 assertThat(secret.getSecret()).isEqualTo(sealed).doesNotContain(shown.substring("whsec_".length())));
+    }
+
+    @Test
+    @Order(12)
+    void aSecretThatDoesNotOpenFailsTheAttemptForARetryWithoutNamingTheKey() {
+        // given a subscription whose secret was sealed under a master key this dispatcher does not hold
+        String tenant = "tenant-" + UUID.randomUUID();
+        String id = "sub-" + UUID.randomUUID();
+        SecretBox foreign = new SecretBox(new SecretsSettings("elsewhere:" + Base64.getEncoder()
+                .encodeToString(new byte[32]), null).keyProvider());
+        publish(Topics.WEBHOOK_SUBSCRIPTIONS, id, WebhookSubscription.newBuilder(
+                        Events.subscription(id, tenant, RECEIVER.url("/" + id), List.of("*")))
+                .setSecrets(List.of(new SigningSecret(foreign.seal(SECRET, SecretBox.webhookOwner(tenant, id)), null)))
+                .build());
+        awaitSubscription(id);
+
+        // when an event of the tenant is due
+        CallEvent event = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("8"));
+        publishEvent(event);
+
+        // then the attempt is retried later, its error names no key, and nothing unsigned was sent
+        WebhookAttempt attempt = awaitAttempt(event.getEventId(), 1);
+        assertThat(attempt.getOutcome()).isEqualTo(AttemptOutcome.RETRYING);
+        assertThat(attempt.getError()).isEqualTo("signing secret unavailable");
+        assertThat(RECEIVER.received("/" + id)).isEmpty();
     }
 
     private String subscribe(String tenant, List<String> types) {

@@ -18,6 +18,7 @@ import io.sipai.dispatcher.delivery.DeliveryJob;
 import io.sipai.dispatcher.retry.RetryPolicy;
 import io.sipai.dispatcher.signing.SigningKeys;
 import io.sipai.dispatcher.signing.WebhookSigner;
+import io.sipai.runtime.secrets.SecretException;
 import io.sipai.runtime.ssrf.CheckedTarget;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfRefusedException;
@@ -141,6 +142,11 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
         try {
             signature = WebhookSigner.signatureHeader(job.delivery().getWebhookId(), now.getEpochSecond(), body,
                     keys.valid(subscription, now), now);
+        } catch (SecretException e) {
+            // A master key missing here (e.g. mid-rotation) is the operator's to fix: retried, and the customer's
+            // attempt log names no key id.
+            LOG.warn("signing secret of {} does not open: {}", subscription.getSubscriptionId(), e.getMessage());
+            return failure(job, now, 0, null, null, "signing secret unavailable");
         } catch (IllegalArgumentException e) {
             return record(job, now, AttemptOutcome.DEAD_LETTERED, null, 0, e.getMessage(), null, null);
         }
