@@ -7,7 +7,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
 /**
- * Applies {@link HttpLimits} to Tomcat's connectors. It runs after Spring Boot's own customizer (which applies the
+ * Applies {@link HttpLimits} to Tomcat's connectors and refuses HTTP/0.9 ({@link RefuseHttp09Valve}). It runs after Spring Boot's own customizer (which applies the
  * {@code server.*} defaults), so these limits are the ones in force.
  */
 public final class TomcatHttpLimits implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
@@ -21,6 +21,7 @@ public final class TomcatHttpLimits implements WebServerFactoryCustomizer<Tomcat
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
         factory.addConnectorCustomizers(this::apply);
+        factory.addEngineValves(new RefuseHttp09Valve());
     }
 
     @Override

@@ -49,6 +49,16 @@ class TomcatHttpLimitsTest {
     }
 
     @Test
+    void givenAnHttp09Request_whenSent_thenTheAnswerIsEmptyAndTheConnectionClosed() {
+        // when: HTTP/0.9 has no version, no headers; Tomcat would serve /health's body bare
+        HostileHttp.Outcome outcome = new HostileHttp(port).send(new HostileHttp.Attack("HTTP/0.9",
+                "GET /health\r\n\r\n".getBytes(StandardCharsets.US_ASCII), false));
+        // then
+        assertThat(outcome.head()).isEmpty();
+        assertThat(outcome.refusedCleanly()).isTrue();
+    }
+
+    @Test
     void givenASlowLorisClient_whenItPausesLongerThanTheHeaderTimeout_thenTomcatClosesTheConnection()
             throws IOException {
         // when

@@ -37,6 +37,23 @@ public record JvmResources(int threads, long usedHeapBytes) {
         return now;
     }
 
+    /**
+     * Platform threads whose stack is inside a class whose name starts with {@code classPrefix}, e.g. Tomcat's
+     * {@code org.apache.coyote.http11.Http11Processor}: how many threads a server's request handling holds now.
+     */
+    public static int threadsIn(String classPrefix) {
+        int count = 0;
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().startsWith(classPrefix)) {
+                    count++;
+                    break;
+                }
+            }
+        }
+        return count;
+    }
+
     /** Whether this is at most the margins above {@code baseline}. */
     public boolean within(JvmResources baseline, int threadMargin, long heapMarginBytes) {
         return threads <= baseline.threads + threadMargin && usedHeapBytes <= baseline.usedHeapBytes + heapMarginBytes;
