@@ -64,7 +64,8 @@ class KafkaGuaranteesTest extends GatewayTest {
             status = ServiceMain.run("api-gateway", GatewayApplication.class,
                     "--api.projection.session-timeout-ms=500", "--server.port=0",
                     "--kafka.bootstrap-servers=" + TestKafka.brokers(),
-                    "--db.url=" + TestPostgres.server().getJdbcUrl("postgres", "postgres"), "--db.user=postgres");
+                    "--db.url=" + TestPostgres.server().getJdbcUrl("postgres", "postgres"), "--db.user=postgres",
+                    "--db.password=");
         } finally {
             System.setErr(original);
         }

@@ -14,8 +14,10 @@ import java.util.Set;
  * Tells a database that cannot be reached from any other failure, so a request answers 503 (try again) instead of
  * 500 (a bug). The failure is found anywhere in the cause chain, since jOOQ and Spring wrap the driver's exception:
  * the pool found no connection in time ({@link SQLTransientConnectionException}), the driver lost or could not
- * open the connection (SQLState class 08, but for the protocol violation 08P01), the server is shutting down or
- * starting up (57P01, 57P02, 57P03), or it lacks resources (class 53, e.g. too many connections).
+ * open the connection (SQLState class 08, but for the protocol violation 08P01), the server refused the login
+ * (class 28: a password rotated and not yet picked up; the pool reports it as the next exception of its timeout, so
+ * Spring's translation may keep only it), the server is shutting down or starting up (57P01, 57P02, 57P03), or it
+ * lacks resources (class 53, e.g. too many connections).
  */
 public final class DatabaseFailures {
 
@@ -55,8 +57,8 @@ public final class DatabaseFailures {
     private static boolean unreachable(String sqlState) {
         // 08P01, a protocol violation, is PostgreSQL's answer to some text it cannot take, not a lost connection.
         return sqlState != null && (sqlState.startsWith("08") && !sqlState.equals("08P01")
-                || sqlState.startsWith("53") || sqlState.equals("57P01") || sqlState.equals("57P02")
-                || sqlState.equals("57P03"));
+                || sqlState.startsWith("28") || sqlState.startsWith("53") || sqlState.equals("57P01")
+                || sqlState.equals("57P02") || sqlState.equals("57P03"));
     }
 
     private static void add(Deque<Throwable> pending, Throwable failure) {

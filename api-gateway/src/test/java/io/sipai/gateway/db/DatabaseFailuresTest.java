@@ -10,6 +10,7 @@ import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
+import org.springframework.dao.PermissionDeniedDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
@@ -38,6 +39,15 @@ class DatabaseFailuresTest {
         assertThat(DatabaseFailures.unavailable(new SQLException("the database system is starting up", "57P03")))
                 .isTrue();
         assertThat(DatabaseFailures.unavailable(new SQLException("too many clients already", "53300"))).isTrue();
+    }
+
+    @Test
+    void givenPostgresqlRefusedTheLogin_whenClassified_thenTheDatabaseIsUnavailable() {
+        // given: Spring translates the pool timeout's next exception, the refusal itself, without the timeout
+        SQLException refused = new SQLException("password authentication failed for user \"sipai\"", "28P01");
+        // then
+        assertThat(DatabaseFailures.unavailable(new PermissionDeniedDataAccessException("jOOQ", refused))).isTrue();
+        assertThat(DatabaseFailures.unavailable(new SQLException("no pg_hba.conf entry", "28000"))).isTrue();
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-
 import javax.sql.DataSource;
 
 import io.sipai.gateway.testing.GatewayTest;
@@ -35,11 +34,11 @@ class DatabaseSettingsTest extends GatewayTest {
     @Test
     void givenATimeoutOutOfRange_whenTheSettingsAreBound_thenTheVariableIsNamed() {
         String url = "jdbc:postgresql://db.example.com:5432/sipai";
-        assertThatThrownBy(() -> new DbSettings(url, null, null, null, 0, null))
+        assertThatThrownBy(() -> new DbSettings(url, null, "", null, null, null, null, 0, null))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("DB_SOCKET_TIMEOUT_SEC");
-        assertThatThrownBy(() -> new DbSettings(url, null, null, null, null, 301))
+        assertThatThrownBy(() -> new DbSettings(url, null, "", null, null, null, null, null, 301))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("DB_CONNECT_TIMEOUT_SEC");
-        assertThat(new DbSettings(url, null, null, null, 5, 2)).satisfies(settings -> {
+        assertThat(new DbSettings(url, null, "", null, null, null, null, 5, 2)).satisfies(settings -> {
             assertThat(settings.socketTimeoutSec()).isEqualTo(5);
             assertThat(settings.connectTimeoutSec()).isEqualTo(2);
         });
