@@ -1,6 +1,7 @@
 package io.sipai.launcher;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
+import io.sipai.runtime.KafkaSettings;
 import io.sipai.schemas.TopicCreator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +39,7 @@ public final class Launcher {
             status = switch (command) {
                 case "up" -> up(arguments.contains("--wipe"));
                 case "train" -> train();
-                case "create-topics" -> createTopics();
+                case "create-topics" -> createTopics(System.getenv(), System.out);
                 default -> usage("unknown command '" + command + "'");
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -55,14 +57,13 @@ public final class Launcher {
         return 2;
     }
 
-    private static int createTopics() {
-        String servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        if (servers == null || servers.isBlank()) {
-            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS is not set");
-        }
-        String rf = System.getenv().getOrDefault("KAFKA_REPLICATION_FACTOR", "1");
-        TopicCreator.Result result = TopicSetup.createAll(servers, Integer.parseInt(rf.strip()));
-        System.out.println("created " + result.created() + ", already present " + result.existing().size());
+    /**
+     * {@code create-topics}: every topic on the cluster the environment's {@code KAFKA_*} settings name, reached the
+     * way the services reach it (TLS, SASL, MSK IAM); 3 when a topic exists with other partitions.
+     */
+    static int createTopics(Map<String, String> env, PrintStream out) {
+        TopicCreator.Result result = TopicSetup.createAll(KafkaSettings.fromEnvironment(env));
+        out.println("created " + result.created() + ", already present " + result.existing().size());
         return result.partitionMismatches().isEmpty() ? 0 : 3;
     }
 

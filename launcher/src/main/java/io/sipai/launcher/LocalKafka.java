@@ -25,12 +25,19 @@ final class LocalKafka implements AutoCloseable {
     private final Path logDir;
     private final int port;
     private final int controllerPort;
+    private final BrokerSecurity security;
     private KafkaRaftServer server;
 
     LocalKafka(Path logDir, int port, int controllerPort) {
+        this(logDir, port, controllerPort, null);
+    }
+
+    /** @param security a SASL_SSL listener instead of PLAINTEXT, or null */
+    LocalKafka(Path logDir, int port, int controllerPort, BrokerSecurity security) {
         this.logDir = logDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.security = security;
     }
 
     String bootstrapServers() {
@@ -70,6 +77,9 @@ final class LocalKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        if (security != null) {
+            security.apply(props, port, controllerPort);
+        }
         return props;
     }
 

@@ -1,5 +1,7 @@
 package io.sipai.runtime;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -21,10 +23,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                          the task role), SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN
  * @param saslUsername      {@code KAFKA_SASL_USERNAME} for SCRAM and PLAIN
  * @param saslPassword      {@code KAFKA_SASL_PASSWORD} for SCRAM and PLAIN
+ * @param sslTruststore     {@code KAFKA_SSL_TRUSTSTORE}: file of the certificates that sign the brokers' (SSL and
+ *                          SASL_SSL), PEM ({@code .pem}/{@code .crt}) or PKCS12; unset trusts the JVM's CAs (as
+ *                          Amazon MSK needs)
+ * @param sslTruststorePassword {@code KAFKA_SSL_TRUSTSTORE_PASSWORD}: password of a PKCS12 truststore
  */
 @ConfigurationProperties("kafka")
 public record KafkaSettings(String bootstrapServers, Integer replicationFactor, String securityProtocol,
-                            String saslMechanism, String saslUsername, String saslPassword) {
+                            String saslMechanism, String saslUsername, String saslPassword, String sslTruststore,
+                            String sslTruststorePassword) {
 
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_SSL", "SASL_PLAINTEXT");
     private static final Set<String> MECHANISMS = Set.of("AWS_MSK_IAM", "SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN");
@@ -43,11 +50,31 @@ public record KafkaSettings(String bootstrapServers, Integer replicationFactor, 
         }
         saslMechanism = blankToNull(saslMechanism) == null ? null : saslMechanism.strip().toUpperCase(Locale.ROOT);
         validateSasl(securityProtocol, saslMechanism, saslUsername, saslPassword);
+        sslTruststore = blankToNull(sslTruststore);
+        validateTruststore(securityProtocol, sslTruststore);
     }
 
     /** Plaintext settings with replication 1, for tests and tools. */
     public static KafkaSettings plaintext(String bootstrapServers) {
-        return new KafkaSettings(bootstrapServers, null, null, null, null, null);
+        return new KafkaSettings(bootstrapServers, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The settings from environment variables of the same names, for tools that run without Spring (the launcher's
+     * {@code create-topics}): the same checks, the same clients.
+     */
+    public static KafkaSettings fromEnvironment(Map<String, String> env) {
+        String replication = blankToNull(env.get("KAFKA_REPLICATION_FACTOR"));
+        Integer factor;
+        try {
+            factor = replication == null ? null : Integer.valueOf(replication.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException("KAFKA_REPLICATION_FACTOR", "must be a number, was '" + replication
+                    + "'");
+        }
+        return new KafkaSettings(env.get("KAFKA_BOOTSTRAP_SERVERS"), factor, env.get("KAFKA_SECURITY_PROTOCOL"),
+                env.get("KAFKA_SASL_MECHANISM"), env.get("KAFKA_SASL_USERNAME"), env.get("KAFKA_SASL_PASSWORD"),
+                env.get("KAFKA_SSL_TRUSTSTORE"), env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD"));
     }
 
     /** The servers as a list, trimmed. */
@@ -60,6 +87,14 @@ public record KafkaSettings(String bootstrapServers, Integer replicationFactor, 
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrapServers);
         config.put("security.protocol", securityProtocol);
+        if (sslTruststore != null) {
+            boolean pem = sslTruststore.endsWith(".pem") || sslTruststore.endsWith(".crt");
+            config.put("ssl.truststore.location", sslTruststore);
+            config.put("ssl.truststore.type", pem ? "PEM" : "PKCS12");
+            if (!pem && sslTruststorePassword != null) {
+                config.put("ssl.truststore.password", sslTruststorePassword);
+            }
+        }
         if ("AWS_MSK_IAM".equals(saslMechanism)) {
             config.put("sasl.mechanism", "AWS_MSK_IAM");
             config.put("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;");
@@ -115,6 +150,19 @@ public record KafkaSettings(String bootstrapServers, Integer replicationFactor, 
         if (!"AWS_MSK_IAM".equals(mechanism) && (blankToNull(username) == null || blankToNull(password) == null)) {
             throw new InvalidSettingException("KAFKA_SASL_USERNAME", "and KAFKA_SASL_PASSWORD are required with "
                     + mechanism);
+        }
+    }
+
+    private static void validateTruststore(String protocol, String truststore) {
+        if (truststore == null) {
+            return;
+        }
+        if (!protocol.endsWith("SSL")) {
+            throw new InvalidSettingException("KAFKA_SSL_TRUSTSTORE", "needs KAFKA_SECURITY_PROTOCOL SSL or "
+                    + "SASL_SSL, not " + protocol);
+        }
+        if (!Files.isReadable(Path.of(truststore))) {
+            throw new InvalidSettingException("KAFKA_SSL_TRUSTSTORE", "'" + truststore + "' is not a readable file");
         }
     }
 

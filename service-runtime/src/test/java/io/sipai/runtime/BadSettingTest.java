@@ -43,7 +43,8 @@ class BadSettingTest {
 
     @Test
     void mskIamAuthenticationConfiguresEveryClientForIam() {
-        KafkaSettings settings = new KafkaSettings("b-1.msk.internal:9098", 3, "sasl_ssl", "aws_msk_iam", null, null);
+        KafkaSettings settings = new KafkaSettings("b-1.msk.internal:9098", 3, "sasl_ssl", "aws_msk_iam", null, null,
+                null, null);
 
         assertThat(settings.clientConfig())
                 .containsEntry("security.protocol", "SASL_SSL")
@@ -55,12 +56,34 @@ class BadSettingTest {
     @Test
     void aSaslProtocolWithoutMechanismNamesTheMissingVariable() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> new KafkaSettings("b-1:9096", null, "SASL_SSL", null, null, null))
+                        () -> new KafkaSettings("b-1:9096", null, "SASL_SSL", null, null, null, null, null))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("KAFKA_SASL_MECHANISM");
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> new KafkaSettings("b-1:9096", null, "SASL_SSL", "SCRAM-SHA-512", "svc", null))
+                        () -> new KafkaSettings("b-1:9096", null, "SASL_SSL", "SCRAM-SHA-512", "svc", null, null, null))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("KAFKA_SASL_USERNAME");
+    }
+
+    @Test
+    void aTruststoreIsUsedOnlyWithTlsAndMustBeReadable() throws java.io.IOException {
+        java.nio.file.Path pem = java.nio.file.Files.createTempFile("brokers", ".pem");
+        try {
+            // given a PEM truststore with SASL_SSL, then every client trusts it
+            KafkaSettings settings = new KafkaSettings("b-1:9096", null, "SASL_SSL", "PLAIN", "svc", "pw",
+                    pem.toString(), null);
+            assertThat(settings.clientConfig()).containsEntry("ssl.truststore.location", pem.toString())
+                    .containsEntry("ssl.truststore.type", "PEM");
+
+            // and a truststore without TLS, or one that cannot be read, names the variable
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KafkaSettings("b-1:9092", null, null, null,
+                            null, null, pem.toString(), null))
+                    .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("KAFKA_SSL_TRUSTSTORE");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KafkaSettings("b-1:9096", null, "SSL", null,
+                            null, null, pem + ".missing", null))
+                    .isInstanceOf(InvalidSettingException.class).hasMessageContaining("not a readable file");
+        } finally {
+            java.nio.file.Files.delete(pem);
+        }
     }
 }
