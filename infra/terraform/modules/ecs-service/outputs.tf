@@ -18,6 +18,11 @@ output "task_role_arn" {
   value       = aws_iam_role.task.arn
 }
 
+output "task_role_name" {
+  description = "Name of the task role, for permissions attached outside the module (the database secret)."
+  value       = aws_iam_role.task.name
+}
+
 output "execution_role_arn" {
   description = "Execution role (image pull, secrets, logs)."
   value       = aws_iam_role.execution.arn

@@ -67,9 +67,12 @@ locals {
     ENABLE_METRICS                         = "true"
   }
 
+  # The password is not injected at task start: the service reads the RDS-managed secret itself and again after
+  # each rotation (docs/deploy.md#database-password-rotation).
   database_environment = {
-    DB_URL  = module.rds.jdbc_url
-    DB_USER = module.rds.master_username
+    DB_URL        = module.rds.jdbc_url
+    DB_USER       = module.rds.master_username
+    DB_SECRET_ARN = module.rds.master_user_secret_arn
   }
 
   cluster_arn_prefix = "arn:${local.partition}:kafka:${local.region}:${local.account}"
@@ -312,10 +315,36 @@ module "service" {
     each.key == "stream-processors" ? { PROCESSORS_SESSION_TIMEOUT_MS = tostring(max(3000, module.msk.min_session_timeout_ms)) } : {},
   )
 
-  secrets = merge(
-    { for s in var.service_secrets[each.key] : s => module.secrets.secret_arns[s] },
-    contains(var.services_with_database, each.key) ? { DB_PASSWORD = "${module.rds.master_user_secret_arn}:password::" } : {},
-  )
+  secrets = { for s in var.service_secrets[each.key] : s => module.secrets.secret_arns[s] }
+}
+
+# The services with a database read the RDS-managed master user secret at run time (DB_SECRET_ARN): their task
+# role may read that one secret, and decrypt it only through Secrets Manager.
+data "aws_iam_policy_document" "database_secret" {
+  statement {
+    sid       = "ReadDatabaseSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [module.rds.master_user_secret_arn]
+  }
+
+  statement {
+    sid       = "DecryptDatabaseSecret"
+    actions   = ["kms:Decrypt"]
+    resources = [module.rds.master_user_secret_kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${local.region}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "database_secret" {
+  for_each = toset(var.services_with_database)
+  name     = "read-database-secret"
+  role     = module.service[each.key].task_role_name
+  policy   = data.aws_iam_policy_document.database_secret.json
 }
 
 resource "aws_cloudwatch_log_group" "topic_init" {

@@ -92,7 +92,7 @@ variable "service_secrets" {
 }
 
 variable "services_with_database" {
-  description = "Services that get DB_URL, DB_USER and DB_PASSWORD (the RDS-managed secret)."
+  description = "Services that get DB_URL, DB_USER and DB_SECRET_ARN (the RDS-managed secret, which their task role may read: read at run time and again after each rotation)."
   type        = list(string)
   default     = ["api-gateway"]
 }
