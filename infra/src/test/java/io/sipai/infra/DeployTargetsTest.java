@@ -62,6 +62,32 @@ class DeployTargetsTest {
                 .contains("JWT_SECRET");
     }
 
+    // ---- secrets only from a secret store
+
+    static List<String> plainSecrets(String target, Map<String, String> plain) {
+        return plain.entrySet().stream().filter(e -> ServiceSettings.isSecret(e.getKey()))
+                .filter(e -> !e.getValue().startsWith("${"))
+                .map(e -> target + " holds " + e.getKey() + " in plain configuration").toList();
+    }
+
+    @Test
+    void secretsComeOnlyFromASecretStore() {
+        List<String> findings = new ArrayList<>();
+        findings.addAll(plainSecrets("compose (a ${VAR} reference to .env is the store there)",
+                composeEnvironment()));
+        configMaps().forEach((file, data) -> findings.addAll(plainSecrets(file, data)));
+        findings.addAll(plainSecrets("terraform environment", terraformEnvironment().entrySet().stream()
+                .filter(e -> !e.getValue().contains("_secret_arn"))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+        Map<String, String> workflow = new LinkedHashMap<>();
+        workflowEnvironment().forEach(name -> workflow.put(name, "literal"));
+        findings.addAll(plainSecrets("deploy workflow", workflow));
+        assertThat(findings).isEmpty();
+
+        // and a password in a ConfigMap is found
+        assertThat(plainSecrets("fixture", Map.of("DB_PASSWORD", "hunter2", "DB_USER", "sipai"))).hasSize(1);
+    }
+
     // ---- the per-call media token secret
 
     @Test

@@ -1,10 +1,12 @@
 package io.sipai.infra;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +26,12 @@ final class ServiceSettings {
     static final Set<String> JVM = Set.of("JAVA_TOOL_OPTIONS");
 
     private static final Pattern PARAM = Pattern.compile("@param\\s+\\w+\\s+\\{@code ([A-Z][A-Z0-9_]+)}");
+    private static final Pattern PARAM_TEXT = Pattern.compile("@param\\s+\\w+\\s+\\{@code ([A-Z][A-Z0-9_]+)}\\s*:?\\s*"
+            + "(.*?)(?=\\n\\s*\\*\\s*@|\\n\\s*\\*/)", Pattern.DOTALL);
+    private static final Pattern PLACEHOLDER_TEXT = Pattern.compile(
+            "\"([a-z0-9.-]+)\",\\s*\"[^\"]*\\$\\{([A-Z][A-Z0-9_]+):([^}]*)}");
+    /** Names that hold credentials: deploy targets must take them from a secret store. */
+    private static final Pattern SECRET = Pattern.compile(".*(SECRET|PASSWORD|TOKEN|API_KEY|_KEYS)$");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]+)[:}]");
     private static final Pattern GETENV = Pattern.compile("getenv\\(\"([A-Z][A-Z0-9_]+)\"\\)");
 
@@ -41,6 +49,62 @@ final class ServiceSettings {
             reads.put(service, names);
         }
         return reads;
+    }
+
+    /**
+     * One setting of the contract.
+     *
+     * @param name        the environment variable
+     * @param services    the services that read it
+     * @param description what its settings record's javadoc says of it
+     * @param secret      whether it holds a credential (deploy targets take it from a secret store)
+     */
+    record Setting(String name, Set<String> services, String description, boolean secret) {
+    }
+
+    /** Every setting any service reads, by name. */
+    static List<Setting> contract() {
+        Map<String, Set<String>> reads = read();
+        Map<String, String> descriptions = new TreeMap<>();
+        for (String module : List.of("service-runtime", "api-gateway", "realtime-edge", "webhook-dispatcher",
+                "stream-processors")) {
+            describe(module, descriptions);
+        }
+        List<Setting> contract = new ArrayList<>();
+        for (String name : readByAny(reads)) {
+            Set<String> services = new TreeSet<>();
+            reads.forEach((service, names) -> {
+                if (names.contains(name)) {
+                    services.add(service);
+                }
+            });
+            contract.add(new Setting(name, services, descriptions.getOrDefault(name, ""), isSecret(name)));
+        }
+        return contract;
+    }
+
+    static boolean isSecret(String name) {
+        return SECRET.matcher(name).matches();
+    }
+
+    private static void describe(String module, Map<String, String> into) {
+        for (Path file : Repo.files(Repo.root().resolve(module).resolve("src/main/java"), p -> p.toString()
+                .endsWith(".java"))) {
+            String text = Repo.read(file);
+            if (text.contains("@ConfigurationProperties")) {
+                Matcher matcher = PARAM_TEXT.matcher(text);
+                while (matcher.find()) {
+                    String description = matcher.group(2).replaceAll("\\n\\s*\\*\\s?", " ")
+                            .replaceAll("\\{@(?:code|link) ([^}]*)}", "`$1`").replaceAll("\\s+", " ").strip();
+                    into.merge(matcher.group(1), description, (a, b) -> a.length() >= b.length() ? a : b);
+                }
+            }
+            Matcher placeholder = PLACEHOLDER_TEXT.matcher(text);
+            while (placeholder.find()) {
+                into.putIfAbsent(placeholder.group(2), "sets `" + placeholder.group(1) + "` (default `"
+                        + placeholder.group(3) + "`)");
+            }
+        }
     }
 
     /** Variables that at least one service reads. */
