@@ -65,7 +65,7 @@ class KafkaGuaranteesTest extends GatewayTest {
                     "--api.projection.session-timeout-ms=500", "--server.port=0",
                     "--kafka.bootstrap-servers=" + TestKafka.brokers(),
                     "--db.url=" + TestPostgres.server().getJdbcUrl("postgres", "postgres"), "--db.user=postgres",
-                    "--db.password=");
+                    "--db.password=", "--sipai.secrets.keys=" + GatewayTest.SECRETS_KEYS);
         } finally {
             System.setErr(original);
         }
