@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar launcher.jar create-topics}: create every topic on {@code KAFKA_BOOTSTRAP_SERVERS} and exit
  * (the topic-init job of container deployments). {@code java -jar launcher.jar train}: start and stop the platform
  * once so the services' startup caches exist (run by {@code bin/sipai} after a build).
+ * {@code java -jar launcher.jar smoke BASE_URL}: place one Twilio call on a running deployment ({@link CallSmoke}).
  */
 public final class Launcher {
 
@@ -40,6 +41,9 @@ public final class Launcher {
                 case "up" -> up(arguments.contains("--wipe"));
                 case "train" -> train();
                 case "create-topics" -> createTopics(System.getenv(), System.out);
+                case "smoke" -> arguments.size() == 2
+                        ? CallSmoke.fromEnvironment(arguments.get(1), System.getenv()).run(System.out)
+                        : usage("smoke needs the deployment's base URL");
                 default -> usage("unknown command '" + command + "'");
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -53,7 +57,7 @@ public final class Launcher {
     }
 
     private static int usage(String problem) {
-        System.err.println("sipai: " + problem + "\nusage: launcher.jar up [--wipe] | train | create-topics");
+        System.err.println("sipai: " + problem + "\nusage: launcher.jar up [--wipe] | train | create-topics | smoke BASE_URL");
         return 2;
     }
 

@@ -148,6 +148,9 @@ final class Platform implements AutoCloseable {
             environment.putIfAbsent("EDGE_TWILIO_SIGNATURE", "off");
         }
         environment.putIfAbsent("REALTIME_ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*");
+        // api-gateway sends phone media to this machine's edge, on whatever port it was given.
+        environment.putIfAbsent("REALTIME_WS_URL", "ws://127.0.0.1:" // dev-url-guard: allow
+                + config.servicePorts().get("realtime-edge"));
         return environment;
     }
 

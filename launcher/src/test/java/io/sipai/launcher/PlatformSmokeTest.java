@@ -2,10 +2,13 @@ package io.sipai.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlatformSmokeTest {
 
+    private static final String TWILIO_AUTH_TOKEN = "smoke-" + UUID.randomUUID();
+
     @TempDir
     Path dataDir;
 
@@ -58,6 +63,13 @@ class PlatformSmokeTest {
             int gateway = config.servicePorts().get("api-gateway");
             assertThat(get(gateway, "/v1/agents", platform.apiKey())).isEqualTo(200);
             assertThat(get(gateway, "/v1/agents", null)).isEqualTo(401);
+
+            // And a phone call placed the way Twilio places it is answered with the agent's greeting
+            ByteArrayOutputStream smoke = new ByteArrayOutputStream();
+            CallSmoke call = new CallSmoke(URI.create("http://127.0.0.1:" + gateway), platform.apiKey(),
+                    TWILIO_AUTH_TOKEN, Duration.ofSeconds(30));
+            assertThat(call.run(new PrintStream(smoke, true, StandardCharsets.UTF_8))).isZero();
+            assertThat(smoke.toString(StandardCharsets.UTF_8)).contains("greeting received").contains(" in the API");
         }
     }
 
@@ -84,6 +96,7 @@ class PlatformSmokeTest {
         environment.remove("KAFKA_BOOTSTRAP_SERVERS");
         environment.remove("DB_URL");
         environment.put("LOG_LEVEL", "WARN");
+        environment.put("TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN);
         // Recording the class-data caches only pays off from a second start; StartupCacheTest covers them.
         environment.put(StartupCache.SETTING, "off");
         return new PlatformConfig(Path.of("..").toAbsolutePath().normalize(), dataDir, FreePorts.next(),
