@@ -22,7 +22,14 @@ public final class PasswordFile implements CredentialsSource {
 
     @Override
     public DbCredentials read() throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // NoSuchFileException and AccessDeniedException say only the path: name the failure too.
+            throw new IOException("cannot read " + describe() + ": " + e.getClass().getSimpleName() + " "
+                    + e.getMessage(), e);
+        }
         int end = text.length();
         while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
             end--;

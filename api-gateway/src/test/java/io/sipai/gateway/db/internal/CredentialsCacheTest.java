@@ -1,6 +1,7 @@
 package io.sipai.gateway.db.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +87,14 @@ class CredentialsCacheTest {
         CredentialsCache cache = new CredentialsCache(new FixedPassword("sipai", "pw"), MIN_REREAD, clock::get);
         clock.addAndGet(Duration.ofMinutes(1).toNanos());
         assertThat(cache.afterRefusal(cache.current())).isEqualTo(new DbCredentials("sipai", "pw"));
+    }
+
+    @Test
+    void givenAMissingPasswordFile_whenTheCacheStarts_thenTheFailureNamesTheSettingAndTheFile(@TempDir Path dir) {
+        Path file = dir.resolve("absent");
+        assertThatThrownBy(() -> new CredentialsCache(new PasswordFile("sipai", file), MIN_REREAD, clock::get))
+                .isInstanceOf(IOException.class)
+                .hasMessage("cannot read DB_PASSWORD_FILE " + file + ": NoSuchFileException " + file);
     }
 
     @Test
