@@ -28,6 +28,7 @@ public final class HostileHttp {
     /** Longest wait for an answer or a close. */
     public static final int TIMEOUT_MS = 15_000;
     private static final int MIB = 1_048_576;
+    private static final String CUT_REQUEST_LINE = "control bytes in the request line";
 
     private final int port;
 
@@ -60,10 +61,13 @@ public final class HostileHttp {
         /**
          * A 4xx or no answer, and the connection closed: what every hostile request must get. The one 5xx allowed
          * is 505 HTTP Version Not Supported, which RFC 9110 prescribes for a version the server does not speak
-         * (Jetty's answer to HTTP/0.9 and to a corrupted version), a refusal rather than a server failure.
+         * (Jetty's answer to HTTP/0.9 and to a corrupted version), a refusal rather than a server failure. And Tomcat
+         * reads a request line cut short by a control byte as HTTP/0.9 (no version yet), so its 400 error page goes
+         * out without a status line, HTTP/0.9 having none: that answer counts as a refusal for that attack only.
          */
         public boolean refusedCleanly() {
-            return closed && (status == -1 || (status >= 400 && status < 500) || status == 505);
+            return closed && (status == -1 || (status >= 400 && status < 500) || status == 505
+                    || (status == 0 && CUT_REQUEST_LINE.equals(attack)));
         }
 
         /** For a request that may still be valid (a random mutation): any answer but a server failure, then a close. */
@@ -97,7 +101,7 @@ public final class HostileHttp {
         attacks.add(ascii("1 MiB request line", "GET " + path + "?q=" + "a".repeat(MIB)
                 + " HTTP/1.1\r\nHost: x\r\n\r\n", false));
         attacks.add(ascii("HTTP/0.9 request", "GET " + path + "\r\n\r\n", false));
-        attacks.add(ascii("control bytes in the request line", "GET /a\u0001b HTTP/1.1\r\nHost: x\r\n\r\n",
+        attacks.add(ascii(CUT_REQUEST_LINE, "GET /a\u0001b HTTP/1.1\r\nHost: x\r\n\r\n",
                 false));
         attacks.add(ascii("half-closed after part of the headers", "GET " + path + " HTTP/1.1\r\nHost: x\r\nX-A:",
                 true));
@@ -235,8 +239,8 @@ public final class HostileHttp {
                     closed = true;
                     break;
                 }
-                if (head.size() < 64) {
-                    head.write(buffer, 0, Math.min(n, 64));
+                if (head.size() < 96) {
+                    head.write(buffer, 0, Math.min(n, 96));
                 }
             }
         } catch (SocketTimeoutException e) {
@@ -246,7 +250,7 @@ public final class HostileHttp {
             closed = true;
         }
         String text = head.toString(StandardCharsets.ISO_8859_1);
-        return new Answer(status(text), closed, text.length() > 40 ? text.substring(0, 40) : text);
+        return new Answer(status(text), closed, text.length() > 96 ? text.substring(0, 96) : text);
     }
 
     private static int status(String head) {
