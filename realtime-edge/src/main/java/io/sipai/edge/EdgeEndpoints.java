@@ -19,6 +19,7 @@ import io.sipai.edge.telephony.TelephonyProvider;
 import io.sipai.edge.voice.internal.VoiceConnection;
 import io.sipai.edge.voice.internal.VoiceHandshake;
 import io.sipai.runtime.admission.AdmissionClient;
+import io.sipai.runtime.web.HttpLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -36,12 +37,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Wires the edge's WebSocket endpoints: sipai's own protocol on {@code /realtime/voice} and
  * {@code /v1/realtime/voice} ({@link VoiceHandshake}), and one endpoint per {@link TelephonyProvider} bean on the
- * provider's paths, each behind the drain check and its upgrade check; and the container limits (small
- * per-connection buffers; messages are assembled up to {@code EDGE_MAX_FRAME_BYTES}).
+ * provider's paths, each behind the drain check and its upgrade check; and the container limits: small
+ * per-connection buffers (messages are assembled up to {@code EDGE_MAX_FRAME_BYTES}), the WebSocket idle timeout
+ * ({@link WebSocketLimits}) and the shared HTTP limits on Jetty ({@link JettyHttpLimits}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
-@EnableConfigurationProperties(AuthSettings.class)
+@EnableConfigurationProperties({AuthSettings.class, WebSocketLimits.class})
 public class EdgeEndpoints {
 
     /** Paths of the own protocol. */
@@ -57,14 +59,20 @@ public class EdgeEndpoints {
     }
 
     @Bean
-    ServletServerContainerFactoryBean webSocketContainer(EdgeSettings settings) {
+    JettyHttpLimits jettyHttpLimits(HttpLimits limits) {
+        return new JettyHttpLimits(limits);
+    }
+
+    @Bean
+    ServletServerContainerFactoryBean webSocketContainer(EdgeSettings settings, WebSocketLimits limits) {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
         container.setMaxTextMessageBufferSize(settings.socketBufferBytes());
         container.setMaxBinaryMessageBufferSize(settings.socketBufferBytes());
         container.setAsyncSendTimeout(settings.sendTimeoutMs());
-        // No idle timeout (Jetty's default is 30 s): a call's own timers end a silent call (silence prompt, hang-up,
-        // maximum duration), and a dead socket is found by the send timeout and the slot's TTL.
-        container.setMaxSessionIdleTimeout(0L);
+        // A call's own timers end a silent call (silence prompt, hang-up, maximum duration) and a dead socket is found
+        // by the send timeout and the slot's TTL; the idle timeout (nothing moved either way), far above those, ends
+        // connections that never started a call or went dead without a close.
+        container.setMaxSessionIdleTimeout(limits.idleTimeoutSec() * 1_000L);
         return container;
     }
 
