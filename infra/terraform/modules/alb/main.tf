@@ -90,11 +90,11 @@ resource "aws_acm_certificate_validation" "this" {
   validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
 }
 
+# IPv4 only: the load balancer is not dual-stack (the VPC has no IPv6), so an AAAA alias would resolve to nothing.
 resource "aws_route53_record" "alias" {
-  for_each = toset(["A", "AAAA"])
-  zone_id  = data.aws_route53_zone.this.zone_id
-  name     = var.domain_name
-  type     = each.value
+  zone_id = data.aws_route53_zone.this.zone_id
+  name    = var.domain_name
+  type    = "A"
 
   alias {
     name                   = aws_lb.this.dns_name
