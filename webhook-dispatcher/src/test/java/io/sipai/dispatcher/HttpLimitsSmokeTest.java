@@ -15,12 +15,13 @@ import org.springframework.test.annotation.DirtiesContext;
 /**
  * The dispatcher serves only health and metrics, internally, but runs with the same HTTP limits as the public
  * services ({@code HttpLimits} on Tomcat): the raw-socket catalogue against {@code /health} is refused with a 4xx or
- * a close, a request over the header count is refused, and the service still answers.
+ * a close, a request over the header count is refused, and the service still answers. Its own Streams application id,
+ * so the group it leaves behind (Streams members do not leave on close) does not delay the next context's.
  */
 @DirtiesContext
 @SpringBootTest(classes = DispatcherApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-                "sipai.secrets.keys=" + MasterKeys.KEYS})
+                "sipai.secrets.keys=" + MasterKeys.KEYS, "webhook.application-id=webhook-dispatcher-http-limits"})
 class HttpLimitsSmokeTest {
 
     @LocalServerPort

@@ -22,7 +22,9 @@ final class RefuseHttp09Valve extends ValveBase {
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
         String protocol = request.getProtocol();
-        if (protocol == null || protocol.isEmpty()) {
+        // A request line Tomcat already refused (e.g. "HTTP/1.1 extra") also has no protocol, and a status of 400:
+        // it goes on to the error report like before.
+        if ((protocol == null || protocol.isEmpty()) && response.getStatus() < 400) {
             response.setStatus(400);
             response.flushBuffer();
             return;

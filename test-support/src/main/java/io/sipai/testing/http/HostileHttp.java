@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -29,6 +30,10 @@ public final class HostileHttp {
     public static final int TIMEOUT_MS = 15_000;
     private static final int MIB = 1_048_576;
     private static final String CUT_REQUEST_LINE = "control bytes in the request line";
+    private static final String TLS_HELLO = "TLS client hello on the plain port";
+    private static final String RANDOM_BYTES = "random bytes";
+    private static final Set<String> NOT_HTTP = Set.of(CUT_REQUEST_LINE, TLS_HELLO, "256 " + RANDOM_BYTES,
+            RANDOM_BYTES);
 
     private final int port;
 
@@ -62,12 +67,13 @@ public final class HostileHttp {
          * A 4xx or no answer, and the connection closed: what every hostile request must get. The one 5xx allowed
          * is 505 HTTP Version Not Supported, which RFC 9110 prescribes for a version the server does not speak
          * (Jetty's answer to HTTP/0.9 and to a corrupted version), a refusal rather than a server failure. And Tomcat
-         * reads a request line cut short by a control byte as HTTP/0.9 (no version yet), so its 400 error page goes
-         * out without a status line, HTTP/0.9 having none: that answer counts as a refusal for that attack only.
+         * reads bytes that are no HTTP/1.x request line at all (cut short by a control byte, random bytes, a TLS
+         * hello) as HTTP/0.9 (no version yet), so its 400 error page goes out without a status line, HTTP/0.9 having
+         * none: for those attacks only, that answer counts as a refusal.
          */
         public boolean refusedCleanly() {
             return closed && (status == -1 || (status >= 400 && status < 500) || status == 505
-                    || (status == 0 && CUT_REQUEST_LINE.equals(attack)));
+                    || (status == 0 && NOT_HTTP.contains(attack)));
         }
 
         /** For a request that may still be valid (a random mutation): any answer but a server failure, then a close. */
@@ -107,9 +113,9 @@ public final class HostileHttp {
                 true));
         attacks.add(ascii("half-closed after part of the body", "POST " + path
                 + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":", true));
-        attacks.add(new Attack("TLS client hello on the plain port", new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01,
+        attacks.add(new Attack(TLS_HELLO, new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01,
                 0x00, 0x01, (byte) 0xFC, 0x03, 0x03}, true));
-        attacks.add(new Attack("256 random bytes", garbage(new Random(16), 256), true));
+        attacks.add(new Attack("256 " + RANDOM_BYTES, garbage(new Random(16), 256), true));
         return attacks;
     }
 
@@ -119,7 +125,7 @@ public final class HostileHttp {
      */
     public static Attack random(Random random, String path) {
         if (random.nextBoolean()) {
-            return new Attack("random bytes", garbage(random, 1 + random.nextInt(2_048)), true);
+            return new Attack(RANDOM_BYTES, garbage(random, 1 + random.nextInt(2_048)), true);
         }
         byte[] valid = ("GET " + path + " HTTP/1.1\r\nHost: x\r\nAccept: */*\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
