@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Set;
+
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /** infra/compose/compose.yaml: pinned images, KRaft broker, topic-init job, ordered start with health checks. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 
 /** hadolint-style rules for infra/docker/*.Dockerfile (CI also runs hadolint itself). */

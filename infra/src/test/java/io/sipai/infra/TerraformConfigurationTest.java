@@ -2,7 +2,6 @@ package io.sipai.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.bertramlabs.plugins.hcl4j.HCLParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +14,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import com.bertramlabs.plugins.hcl4j.HCLParser;
 import org.junit.jupiter.api.Test;
 
 /** Terraform under infra/terraform, parsed with a real HCL parser (hcl4j). */

@@ -28,6 +28,8 @@ final class LocalSecrets {
     static final String TOKEN_SECRET = "TELEPHONY_TOKEN_SECRET";
     static final String SECRETS_KEYS = "SIPAI_SECRETS_KEYS";
     static final String SECRETS_ACTIVE_KEY = "SIPAI_SECRETS_ACTIVE_KEY";
+    /** The SASL password of the embedded broker when it requires SASL over TLS ({@code SIPAI_KAFKA_SECURITY}). */
+    static final String KAFKA_PASSWORD = "SIPAI_KAFKA_PASSWORD";
     /** The services that seal (api-gateway) or open (webhook-dispatcher) webhook secrets: the only ones with the key. */
     static final Set<String> SECRETS_KEY_HOLDERS = Set.of("api-gateway", "webhook-dispatcher");
     private static final String FILE = "local-secrets.properties";
@@ -49,6 +51,7 @@ final class LocalSecrets {
         boolean changed = putIfMissing(values, ADMIN_KEY, "sk_local_" + random(24));
         changed |= putIfMissing(values, TOKEN_SECRET, random(36));
         changed |= putIfMissing(values, SECRETS_KEYS, "local1:" + Base64.getEncoder().encodeToString(bytes(32)));
+        changed |= putIfMissing(values, KAFKA_PASSWORD, random(24));
         if (changed) {
             Files.createDirectories(dataDir);
             try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -57,6 +60,11 @@ final class LocalSecrets {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         }
         return new LocalSecrets(values);
+    }
+
+    /** The embedded broker's SASL password (also its keystore's). */
+    String kafkaPassword() {
+        return values.getProperty(KAFKA_PASSWORD);
     }
 
     /** Adds the secrets to a service environment, keeping what the operator set. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import io.sipai.runtime.KafkaSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ final class Platform implements AutoCloseable {
     private volatile LocalKafka kafka;
     private volatile LocalPostgres postgres;
     private volatile String bootstrapServers;
+    /** The {@code KAFKA_*} settings every client of the platform uses (the services, the topic setup). */
+    private volatile Map<String, String> kafkaEnvironment;
     private volatile String dbUrl;
     private String apiKey;
 
@@ -58,19 +61,30 @@ final class Platform implements AutoCloseable {
         CompletableFuture<Void> database = CompletableFuture.runAsync(this::startPostgres);
         if (config.externalKafka()) {
             bootstrapServers = config.environment().get("KAFKA_BOOTSTRAP_SERVERS");
+            kafkaEnvironment = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         } else {
-            kafka = new LocalKafka(config.dataDir().resolve("kafka"), config.kafkaPort(), config.controllerPort());
+            BrokerSecurity security = config.securedKafka() ? BrokerSecurity.create(config.dataDir()
+                    .resolve("kafka-tls"), "sipai", LocalSecrets.loadOrCreate(config.dataDir()).kafkaPassword())
+                    : null;
+            kafka = new LocalKafka(config.dataDir().resolve("kafka"), config.kafkaPort(), config.controllerPort(),
+                    security);
             kafka.start();
             bootstrapServers = kafka.bootstrapServers();
+            kafkaEnvironment = security == null ? Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers)
+                    : security.clientEnvironment(bootstrapServers);
         }
-        LOG.info("kafka      {}", bootstrapServers);
+        LOG.info("kafka      {}{}", bootstrapServers, config.securedKafka() ? " (SASL over TLS)" : "");
         try {
             database.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        LOG.info("postgresql {}", dbUrl);
-        TopicSetup.createAll(bootstrapServers, 1);
+        // Without the query: a JDBC URL may carry the password.
+        LOG.info("postgresql {}", dbUrl.replaceFirst("\\?.*$", ""));
+        Map<String, String> topicSetup = new HashMap<>(config.environment());
+        topicSetup.putAll(kafkaEnvironment);
+        topicSetup.put("KAFKA_REPLICATION_FACTOR", "1");
+        TopicSetup.createAll(KafkaSettings.fromEnvironment(topicSetup));
     }
 
     private void startPostgres() {
@@ -130,7 +144,7 @@ final class Platform implements AutoCloseable {
         Map<String, String> environment = new HashMap<>(config.environment());
         LocalSecrets.loadOrCreate(config.dataDir()).addTo(environment);
         apiKey = environment.get(LocalSecrets.ADMIN_KEY);
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        environment.putAll(kafkaEnvironment);
         environment.putIfAbsent("DB_URL", dbUrl);
         if (postgres != null) {
             environment.putIfAbsent("DB_USER", LocalPostgres.USER);

@@ -13,7 +13,9 @@ import java.util.Map;
  * @param postgresPort   embedded PostgreSQL port ({@code SIPAI_POSTGRES_PORT}, default 5433)
  * @param servicePorts   HTTP port per service name
  * @param environment    the environment passed on to the services; {@code KAFKA_BOOTSTRAP_SERVERS} or
- *                       {@code DB_URL} set there mean "use that instead of the embedded one"
+ *                       {@code DB_URL} set there mean "use that instead of the embedded one", and
+ *                       {@code SIPAI_KAFKA_SECURITY=sasl_ssl} makes the embedded broker require SASL over TLS as
+ *                       production brokers do
  */
 record PlatformConfig(Path home, Path dataDir, int kafkaPort, int controllerPort, int postgresPort,
                       Map<String, Integer> servicePorts, Map<String, String> environment) {
@@ -52,6 +54,16 @@ record PlatformConfig(Path home, Path dataDir, int kafkaPort, int controllerPort
     /** Whether an external Kafka was given. */
     boolean externalKafka() {
         return environment.containsKey("KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    /** Whether the embedded broker requires SASL over TLS ({@code SIPAI_KAFKA_SECURITY=sasl_ssl}). */
+    boolean securedKafka() {
+        String security = environment.getOrDefault("SIPAI_KAFKA_SECURITY", "plaintext").strip();
+        if (!security.equalsIgnoreCase("plaintext") && !security.equalsIgnoreCase("sasl_ssl")) {
+            throw new IllegalArgumentException("SIPAI_KAFKA_SECURITY: '" + security
+                    + "' is neither plaintext nor sasl_ssl");
+        }
+        return security.equalsIgnoreCase("sasl_ssl");
     }
 
     /** Whether an external PostgreSQL was given. */
