@@ -4,9 +4,11 @@ package io.sipai.bench.webhooks;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sipai.bench.admission.LocalStack;
 import io.sipai.common.EventSource;
 import io.sipai.config.SigningSecret;
@@ -30,10 +33,13 @@ import io.sipai.dispatcher.delivery.internal.HttpPoster;
 import io.sipai.dispatcher.fanout.WebhookPayloads;
 import io.sipai.dispatcher.internal.TopicLeaders;
 import io.sipai.dispatcher.retry.RetryPolicy;
-import io.sipai.runtime.ssrf.SsrfGuard;
+import io.sipai.dispatcher.signing.SigningKeys;
 import io.sipai.events.CallEvent;
 import io.sipai.events.DtmfReceived;
 import io.sipai.runtime.KafkaSettings;
+import io.sipai.runtime.secrets.SecretBox;
+import io.sipai.runtime.secrets.SecretsSettings;
+import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.schemas.Topics;
 import io.sipai.timeline.TimelineEntry;
 import io.sipai.webhook.WebhookAttempt;
@@ -57,6 +63,9 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class WebhookBenchmark {
 
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    /** Sealed at rest as api-gateway seals it, opened by the dispatcher at signing time: the real path. */
+    private static final SecretBox BOX = new SecretBox(new SecretsSettings("bench1:" + Base64.getEncoder()
+            .encodeToString(new SecureRandom().generateSeed(32)), null).keyProvider());
     private static final int EVENTS_PER_CALL = 10;
 
     private WebhookBenchmark() {
@@ -103,10 +112,12 @@ public final class WebhookBenchmark {
             TopicLeaders.await(admin, Topics.ALL, Duration.ofSeconds(60));
             String tenant = "bench-" + UUID.randomUUID();
             String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
+            String subscriptionId = "sub-" + UUID.randomUUID();
+            String sealed = BOX.seal(SECRET, SecretBox.webhookOwner(tenant, subscriptionId));
             WebhookSubscription subscription = WebhookSubscription.newBuilder()
-                    .setSubscriptionId("sub-" + UUID.randomUUID()).setTenantId(tenant).setVersion(1)
+                    .setSubscriptionId(subscriptionId).setTenantId(tenant).setVersion(1)
                     .setUpdatedAt(Instant.now()).setDeleted(false).setUrl(url).setEventTypes(List.of("*"))
-                    .setEnabled(true).setSecrets(List.of(new SigningSecret(SECRET, null))).build();
+                    .setEnabled(true).setSecrets(List.of(new SigningSecret(sealed, null))).build();
             producer.send(new ProducerRecord<>(Topics.WEBHOOK_SUBSCRIPTIONS.name(),
                     subscription.getSubscriptionId(), subscription)).get();
             AtomicLong failedSends = new AtomicLong();
@@ -192,7 +203,8 @@ public final class WebhookBenchmark {
                 Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
         DeliveryWorker worker = new DeliveryWorker(new SsrfGuard(List.of("127.0.0.1:" + port)),
                 new HttpPoster(settings.connectTimeout(), settings.requestTimeout(), concurrency),
-                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, () -> concurrency);
+                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, () -> concurrency,
+                new SigningKeys(BOX, new SimpleMeterRegistry()));
         return new DispatcherStreams(kafka, settings, worker, new WebhookPayloads(settings.apiBaseUrl()), clock);
     }
 

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxHeaderBytes  {@code HTTP_MAX_HEADER_BYTES}: request line plus all headers (default 8192); beyond it
  *                        the server answers 400 (Tomcat) or 431/414 (Jetty)
  * @param maxHeaderCount  {@code HTTP_MAX_HEADER_COUNT}: headers per request (default 100); Tomcat only, Jetty has
- *                        no count limit and is bounded by {@code maxHeaderBytes} (at most ~2,700 of the shortest
+ *                        no count limit and is bounded by {@code HTTP_MAX_HEADER_BYTES} (at most ~2,700 of the shortest
  *                        headers fit in 8 KiB)
  * @param maxBodyBytes    {@code HTTP_MAX_BODY_BYTES}: request body the server reads or skips for the application
  *                        (default 1 MiB): Tomcat reads forms up to it and closes the connection rather than skip a
