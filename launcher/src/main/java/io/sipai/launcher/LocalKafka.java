@@ -76,6 +76,9 @@ final class LocalKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // A transaction's first write to a partition waits on the broker while the previous commit is still being
+        // marked, instead of failing CONCURRENT_TRANSACTIONS back to a Streams producer that commits every 100 ms.
+        props.put("add.partitions.to.txn.retry.backoff.max.ms", "1000");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         if (security != null) {
             security.apply(props, port, controllerPort);

@@ -79,6 +79,10 @@ public final class BrokerNode {
         props.put("group.min.session.timeout.ms", "1000");
         // A killed producer's open transaction is aborted soon, so a restarted Streams task does not wait minutes.
         props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        // A transaction's first write to a partition waits on the broker (retried every 20 ms) while the producer's
+        // previous commit is still being marked, instead of failing CONCURRENT_TRANSACTIONS back to the producer after
+        // 100 ms and waiting out its retry backoff (100 ms doubling to 1 s): Streams commits every 100 ms.
+        props.put("add.partitions.to.txn.retry.backoff.max.ms", "1000");
         // Followers notice a dead or frozen leader within seconds (production keeps the defaults).
         props.put("replica.lag.time.max.ms", "5000");
         props.put("broker.session.timeout.ms", "6000");

@@ -69,6 +69,8 @@ final class ContainerKafkaCluster implements KafkaCluster {
                 Map.entry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2"),
                 Map.entry("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0"),
                 Map.entry("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS", "1000"),
+                Map.entry("KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", "1000"),
+                Map.entry("KAFKA_ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS", "1000"),
                 Map.entry("KAFKA_REPLICA_LAG_TIME_MAX_MS", "5000"),
                 Map.entry("KAFKA_BROKER_SESSION_TIMEOUT_MS", "6000"),
                 Map.entry("KAFKA_BROKER_HEARTBEAT_INTERVAL_MS", "1000"));
