@@ -30,6 +30,16 @@ class ConfigurationContractTest {
         assertThat(contract).filteredOn(ServiceSettings.Setting::secret).extracting(ServiceSettings.Setting::name)
                 .contains("DB_PASSWORD", "TELEPHONY_TOKEN_SECRET", "KAFKA_SASL_PASSWORD")
                 .doesNotContain("REALTIME_WS_URL", "TWILIO_ACCOUNT_SID");
+        assertThat(contract).filteredOn(setting -> !setting.requiredBy().isEmpty())
+                .extracting(setting -> setting.name() + " " + setting.requiredBy())
+                .contains("KAFKA_BOOTSTRAP_SERVERS [api-gateway, realtime-edge, stream-processors, webhook-dispatcher]",
+                        "DB_URL [api-gateway]", "SIPAI_SECRETS_KEYS [api-gateway, webhook-dispatcher]",
+                        "TELEPHONY_TOKEN_SECRET [api-gateway, realtime-edge]",
+                        "WEBHOOK_API_BASE_URL [webhook-dispatcher]");
+        assertThat(contract).extracting(setting -> setting.name() + " " + setting.shape())
+                .contains("KAFKA_BOOTSTRAP_SERVERS host:port list", "REALTIME_WS_URL url",
+                        "PROCESSORS_SESSION_TIMEOUT_MS integer", "WEBHOOK_SESSION_TIMEOUT duration",
+                        "EDGE_TWILIO_ENABLED boolean", "PROCESSORS_APPLICATION_ID_PREFIX text");
 
         check(Repo.root().resolve("docs/configuration.json"), JSON.writeValueAsString(contract) + "\n");
         check(Repo.root().resolve("docs/configuration.md"), markdown(contract));
@@ -51,17 +61,20 @@ class ConfigurationContractTest {
                 Every environment variable a service reads, generated from the services' settings code (the
                 `@ConfigurationProperties` records' javadoc, `${NAME:default}` placeholders) by the infra module's
                 `ConfigurationContractTest`; `docs/configuration.json` holds the same for tools. The deploy targets
-                (compose, Kubernetes, Terraform, the deploy workflow) are checked against it by `DeployTargetsTest`:
-                nothing that no service reads, secrets only from a secret store, the per-call token secret wherever
-                it is needed. Do not edit: change the settings code and run
+                (compose, Kubernetes, Terraform, the deploy workflow) are checked against it by `DeployTargetsTest`
+                and `SettingsContractTargetsTest`: every required setting given to each service that needs it,
+                values of the declared shape, nothing that no service reads, secrets only from a secret store.
+                "Required by" names the services a deployment must give it to (their javadoc says so); a shape
+                comes from the setting's Java type and its name. Do not edit: change the settings code and run
                 `./mvnw -pl infra test -Dtest=ConfigurationContractTest -Dsipai.docs.write=true`.
 
-                | Variable | Read by | Secret | What it does |
-                |---|---|---|---|
+                | Variable | Read by | Required by | Shape | Secret | What it does |
+                |---|---|---|---|---|---|
                 """);
         for (ServiceSettings.Setting setting : contract) {
             md.append("| `").append(setting.name()).append("` | ").append(String.join(", ", setting.services()))
-                    .append(" | ").append(setting.secret() ? "yes" : "").append(" | ")
+                    .append(" | ").append(String.join(", ", setting.requiredBy())).append(" | ")
+                    .append(setting.shape()).append(" | ").append(setting.secret() ? "yes" : "").append(" | ")
                     .append(setting.description().replace("|", "\\|")).append(" |\n");
         }
         return md.toString();

@@ -29,8 +29,6 @@ import org.yaml.snakeyaml.Yaml;
 class DeployTargetsTest {
 
     private static final Map<String, Set<String>> READS = ServiceSettings.read();
-    private static final Pattern ENV_KEY = Pattern.compile("(?m)^\\s*\\{?\\s*([A-Z][A-Z0-9_]{2,})\\s+=\\s+(.+)$");
-    private static final Pattern SECRET_NAME = Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");
     private static final Pattern BASE_URL = Pattern.compile("wss?://[^/\\s\"]+/?");
     private static final Pattern EDGE_PATH = Pattern.compile("\"(/(?:v1/)?realtime/[a-z/]+|/telephony/[a-z/]+)\"");
     private static final Pattern GAUGE = Pattern.compile("\\.gauge\\(\"([a-z0-9.]+)\"");
@@ -48,13 +46,13 @@ class DeployTargetsTest {
     void everyTargetSetsOnlySettingsThatAServiceReads() {
         Set<String> any = ServiceSettings.readByAny(READS);
         List<String> findings = new ArrayList<>();
-        findings.addAll(unread("compose", composeEnvironment().keySet(), any));
-        configMaps().forEach((file, data) -> findings.addAll(unread(file, data.keySet(), any)));
-        findings.addAll(unread("k8s secret sipai-secrets", kubernetesSecretNames(), any));
-        findings.addAll(unread("terraform sipai environment", terraformEnvironment().keySet(), any));
-        terraformSecrets().forEach((service, names) ->
+        findings.addAll(unread("compose", DeployTargets.composeEnvironment().keySet(), any));
+        DeployTargets.configMaps().forEach((file, data) -> findings.addAll(unread(file, data.keySet(), any)));
+        findings.addAll(unread("k8s secret sipai-secrets", DeployTargets.kubernetesSecretNames(), any));
+        findings.addAll(unread("terraform sipai environment", DeployTargets.terraformEnvironment().keySet(), any));
+        DeployTargets.terraformSecrets().forEach((service, names) ->
                 findings.addAll(unread("terraform secrets of " + service, names, READS.get(service))));
-        findings.addAll(unread("deploy workflow", workflowEnvironment(), any));
+        findings.addAll(unread("deploy workflow", DeployTargets.workflowEnvironment(), any));
         assertThat(findings).isEmpty();
 
         // and a target setting what nothing reads is found
@@ -74,13 +72,13 @@ class DeployTargetsTest {
     void secretsComeOnlyFromASecretStore() {
         List<String> findings = new ArrayList<>();
         findings.addAll(plainSecrets("compose (a ${VAR} reference to .env is the store there)",
-                composeEnvironment()));
-        configMaps().forEach((file, data) -> findings.addAll(plainSecrets(file, data)));
-        findings.addAll(plainSecrets("terraform environment", terraformEnvironment().entrySet().stream()
+                DeployTargets.composeEnvironment()));
+        DeployTargets.configMaps().forEach((file, data) -> findings.addAll(plainSecrets(file, data)));
+        findings.addAll(plainSecrets("terraform environment", DeployTargets.terraformEnvironment().entrySet().stream()
                 .filter(e -> !e.getValue().contains("_secret_arn"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
         Map<String, String> workflow = new LinkedHashMap<>();
-        workflowEnvironment().forEach(name -> workflow.put(name, "literal"));
+        DeployTargets.workflowEnvironment().forEach(name -> workflow.put(name, "literal"));
         findings.addAll(plainSecrets("deploy workflow", workflow));
         assertThat(findings).isEmpty();
 
@@ -96,9 +94,9 @@ class DeployTargetsTest {
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
         assertThat(needing).containsExactly("api-gateway", "realtime-edge");
 
-        assertThat(composeEnvironment()).containsKey("TELEPHONY_TOKEN_SECRET");
-        assertThat(kubernetesSecretNames()).contains("TELEPHONY_TOKEN_SECRET");
-        Map<String, Set<String>> secrets = terraformSecrets();
+        assertThat(DeployTargets.composeEnvironment()).containsKey("TELEPHONY_TOKEN_SECRET");
+        assertThat(DeployTargets.kubernetesSecretNames()).contains("TELEPHONY_TOKEN_SECRET");
+        Map<String, Set<String>> secrets = DeployTargets.terraformSecrets();
         assertThat(missingSecret(secrets, needing, "TELEPHONY_TOKEN_SECRET")).isEmpty();
 
         // and a service left without it is found
@@ -120,13 +118,14 @@ class DeployTargetsTest {
     @Test
     void realtimeWsUrlIsTheEdgesBaseUrlInEveryTarget() {
         List<String> values = new ArrayList<>();
-        values.add(composeEnvironment().get("REALTIME_WS_URL").replaceAll("^\\$\\{[A-Z_]+:-(.*)}$", "$1"));
-        configMaps().values().forEach(data -> {
+        values.add(DeployTargets.composeEnvironment().get("REALTIME_WS_URL")
+                .replaceAll("^\\$\\{[A-Z_]+:-(.*)}$", "$1"));
+        DeployTargets.configMaps().values().forEach(data -> {
             if (data.containsKey("REALTIME_WS_URL")) {
                 values.add(data.get("REALTIME_WS_URL"));
             }
         });
-        values.add(unquote(terraformEnvironment().get("REALTIME_WS_URL")));
+        values.add(unquote(DeployTargets.terraformEnvironment().get("REALTIME_WS_URL")));
         assertThat(values).hasSizeGreaterThanOrEqualTo(5).allSatisfy(value ->
                 assertThat(isBaseUrl(value)).as(value + " (api-gateway appends /telephony/...)").isTrue());
 
@@ -191,7 +190,8 @@ class DeployTargetsTest {
     @Test
     @SuppressWarnings("unchecked")
     void lagAlarmsAndEdgeScalingWatchConsumerGroupsAndMetricsThatExist() {
-        Map<String, Map<String, Object>> variables = TerraformConfigurationTest.load(sipaiModule()).variables();
+        Map<String, Map<String, Object>> variables = TerraformConfigurationTest.load(DeployTargets.sipaiModule())
+                .variables();
         List<Map<String, Object>> alarms = (List<Map<String, Object>>) variables.get("consumer_lag_alarms")
                 .get("default");
         assertThat(alarms).isNotEmpty();
@@ -214,82 +214,6 @@ class DeployTargetsTest {
 
     // ---- the targets, read
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> composeEnvironment() {
-        Map<String, Object> compose = new Yaml().load(Repo.read(Repo.infra().resolve("compose/compose.yaml")));
-        Map<String, Object> services = (Map<String, Object>) compose.get("services");
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String service : ServiceSettings.SERVICES) {
-            Map<String, Object> definition = (Map<String, Object>) services.get(service);
-            ((Map<String, Object>) definition.get("environment")).forEach((k, v) -> env.put(k, String.valueOf(v)));
-        }
-        return env;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Map<String, String>> configMaps() {
-        Map<String, Map<String, String>> maps = new LinkedHashMap<>();
-        for (Path file : Repo.files(Repo.infra().resolve("k8s"), p -> p.getFileName().toString()
-                .equals("config.yaml"))) {
-            for (Object doc : new Yaml().loadAll(Repo.read(file))) {
-                if (doc instanceof Map<?, ?> m && "ConfigMap".equals(m.get("kind"))) {
-                    Map<String, String> data = new LinkedHashMap<>();
-                    ((Map<String, Object>) m.get("data")).forEach((k, v) -> data.put(k, String.valueOf(v)));
-                    maps.put(Repo.infra().relativize(file).toString(), data);
-                }
-            }
-        }
-        return maps;
-    }
-
-    /** The names the base config tells operators to put in sipai-secrets (every service gets them: envFrom). */
-    private static Set<String> kubernetesSecretNames() {
-        String text = Repo.read(Repo.infra().resolve("k8s/base/config.yaml"));
-        String block = text.substring(text.indexOf("# Secrets are never committed"), text.indexOf("apiVersion: v1",
-                text.indexOf("# Secrets are never committed")));
-        Set<String> names = new TreeSet<>();
-        Matcher matcher = SECRET_NAME.matcher(block);
-        while (matcher.find()) {
-            names.add(matcher.group());
-        }
-        return names;
-    }
-
-    private static Path sipaiModule() {
-        return Repo.infra().resolve("terraform/modules/sipai");
-    }
-
-    /** Every NAME = value an ECS service's environment gets (common, database and per-service entries). */
-    private static Map<String, String> terraformEnvironment() {
-        String main = Repo.read(sipaiModule().resolve("main.tf"));
-        Map<String, String> env = new LinkedHashMap<>();
-        Matcher matcher = ENV_KEY.matcher(main);
-        while (matcher.find()) {
-            env.put(matcher.group(1), matcher.group(2).strip());
-        }
-        return env;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Set<String>> terraformSecrets() {
-        Map<String, Object> variable = TerraformConfigurationTest.load(sipaiModule()).variables()
-                .get("service_secrets");
-        Map<String, Set<String>> secrets = new LinkedHashMap<>();
-        ((Map<String, List<String>>) variable.get("default")).forEach((service, names) ->
-                secrets.put(service, new TreeSet<>(names)));
-        return secrets;
-    }
-
-    private static Set<String> workflowEnvironment() {
-        String text = Repo.read(Repo.root().resolve(".github/workflows/deploy.yml"));
-        Set<String> names = new TreeSet<>();
-        Matcher matcher = Pattern.compile("(?m)^\\s+([A-Z][A-Z0-9_]+)=\\$\\{\\{").matcher(text);
-        while (matcher.find()) {
-            names.add(matcher.group(1));
-        }
-        return names;
-    }
-
     private static Set<String> edgePaths() {
         Set<String> paths = new TreeSet<>();
         for (Path file : Repo.files(Repo.root().resolve("realtime-edge/src/main/java"), p -> p.toString()
@@ -304,7 +228,7 @@ class DeployTargetsTest {
     }
 
     private static List<String[]> albRoutes() {
-        String main = Repo.read(sipaiModule().resolve("main.tf"));
+        String main = Repo.read(DeployTargets.sipaiModule().resolve("main.tf"));
         List<String[]> routes = new ArrayList<>();
         Matcher matcher = ROUTE.matcher(main);
         while (matcher.find()) {

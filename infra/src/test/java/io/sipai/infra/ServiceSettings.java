@@ -26,8 +26,16 @@ final class ServiceSettings {
     static final Set<String> JVM = Set.of("JAVA_TOOL_OPTIONS");
 
     private static final Pattern PARAM = Pattern.compile("@param\\s+\\w+\\s+\\{@code ([A-Z][A-Z0-9_]+)}");
-    private static final Pattern PARAM_TEXT = Pattern.compile("@param\\s+\\w+\\s+\\{@code ([A-Z][A-Z0-9_]+)}\\s*:?\\s*"
-            + "(.*?)(?=\\n\\s*\\*\\s*@|\\n\\s*\\*/)", Pattern.DOTALL);
+    private static final Pattern PARAM_TEXT = Pattern.compile(
+            "@param\\s+(\\w+)\\s+\\{@code ([A-Z][A-Z0-9_]+)}\\s*:?\\s*(.*?)"
+            + "(?=\\n\\s*\\*\\s*@|\\n\\s*\\*/)", Pattern.DOTALL);
+    /** A settings record's header: its components, {@code Type name} pairs. */
+    private static final Pattern RECORD = Pattern.compile(
+            "(?m)^\\s*(?:public\\s+)?record\\s+\\w+\\s*\\(([^{]*?)\\)\\s*(?:implements[^{]*)?\\{");
+    private static final Pattern COMPONENT = Pattern.compile("([A-Za-z][\\w.]*(?:<[^>]*>)?)\\s+(\\w+)\\s*$");
+    /** How a description says a deployment must set it: for every service that reads it, or for the ones named. */
+    private static final Pattern REQUIRED = Pattern.compile(
+            "\\(required\\)|\\(required by ([a-z, -]+)\\)|required in a deployment");
     private static final Pattern PLACEHOLDER_TEXT = Pattern.compile(
             "\"([a-z0-9.-]+)\",\\s*\"[^\"]*\\$\\{([A-Z][A-Z0-9_]+):([^}]*)}");
     /** Names that hold credentials: deploy targets must take them from a secret store. */
@@ -56,19 +64,29 @@ final class ServiceSettings {
      *
      * @param name        the environment variable
      * @param services    the services that read it
+     * @param requiredBy  the services a deployment must give it to (its javadoc says "(required)", "required in a
+     *                    deployment" or "(required by a and b)")
+     * @param shape       what a value must look like: {@code integer}, {@code number}, {@code boolean},
+     *                    {@code duration}, {@code url}, {@code host:port list} or {@code text}; from the record
+     *                    component's type and the name
      * @param description what its settings record's javadoc says of it
      * @param secret      whether it holds a credential (deploy targets take it from a secret store)
      */
-    record Setting(String name, Set<String> services, String description, boolean secret) {
+    record Setting(String name, Set<String> services, Set<String> requiredBy, String shape, String description,
+                   boolean secret) {
+    }
+
+    /** What one settings record or placeholder says of a variable. */
+    private record Declared(String description, String type) {
     }
 
     /** Every setting any service reads, by name. */
     static List<Setting> contract() {
         Map<String, Set<String>> reads = read();
-        Map<String, String> descriptions = new TreeMap<>();
+        Map<String, Declared> declared = new TreeMap<>();
         for (String module : List.of("service-runtime", "api-gateway", "realtime-edge", "webhook-dispatcher",
                 "stream-processors")) {
-            describe(module, descriptions);
+            describe(module, declared);
         }
         List<Setting> contract = new ArrayList<>();
         for (String name : readByAny(reads)) {
@@ -78,7 +96,9 @@ final class ServiceSettings {
                     services.add(service);
                 }
             });
-            contract.add(new Setting(name, services, descriptions.getOrDefault(name, ""), isSecret(name)));
+            Declared what = declared.getOrDefault(name, new Declared("", ""));
+            contract.add(new Setting(name, services, requiredBy(what.description(), services),
+                    shape(name, what.type()), what.description(), isSecret(name)));
         }
         return contract;
     }
@@ -87,24 +107,80 @@ final class ServiceSettings {
         return SECRET.matcher(name).matches();
     }
 
-    private static void describe(String module, Map<String, String> into) {
+    /** The services of {@code readers} that a deployment must give the setting, by its description. */
+    static Set<String> requiredBy(String description, Set<String> readers) {
+        Matcher matcher = REQUIRED.matcher(description);
+        if (!matcher.find()) {
+            return Set.of();
+        }
+        if (matcher.group(1) == null) {
+            return new TreeSet<>(readers);
+        }
+        Set<String> named = new TreeSet<>();
+        for (String service : matcher.group(1).split(",|\\band\\b")) {
+            if (readers.contains(service.strip())) {
+                named.add(service.strip());
+            }
+        }
+        return named;
+    }
+
+    /** What a value of the variable must look like, from its name and its record component's Java type. */
+    static String shape(String name, String javaType) {
+        if (name.endsWith("_SERVERS")) {
+            return "host:port list";
+        }
+        if (name.endsWith("_URL") || name.endsWith("_ENDPOINT") || javaType.equals("URI")) {
+            return "url";
+        }
+        return switch (javaType) {
+            case "int", "Integer", "long", "Long", "short", "Short" -> "integer";
+            case "double", "Double", "float", "Float" -> "number";
+            case "boolean", "Boolean" -> "boolean";
+            case "Duration" -> "duration";
+            default -> "text";
+        };
+    }
+
+    private static void describe(String module, Map<String, Declared> into) {
         for (Path file : Repo.files(Repo.root().resolve(module).resolve("src/main/java"), p -> p.toString()
                 .endsWith(".java"))) {
             String text = Repo.read(file);
             if (text.contains("@ConfigurationProperties")) {
+                Map<String, String> types = componentTypes(text);
                 Matcher matcher = PARAM_TEXT.matcher(text);
                 while (matcher.find()) {
-                    String description = matcher.group(2).replaceAll("\\n\\s*\\*\\s?", " ")
+                    String description = matcher.group(3).replaceAll("\\n\\s*\\*\\s?", " ")
                             .replaceAll("\\{@(?:code|link) ([^}]*)}", "`$1`").replaceAll("\\s+", " ").strip();
-                    into.merge(matcher.group(1), description, (a, b) -> a.length() >= b.length() ? a : b);
+                    into.merge(matcher.group(2), new Declared(description, types.getOrDefault(matcher.group(1), "")),
+                            (a, b) -> a.description().length() >= b.description().length() ? a : b);
                 }
             }
             Matcher placeholder = PLACEHOLDER_TEXT.matcher(text);
             while (placeholder.find()) {
-                into.putIfAbsent(placeholder.group(2), "sets `" + placeholder.group(1) + "` (default `"
-                        + placeholder.group(3) + "`)");
+                String fallback = placeholder.group(3);
+                String type = fallback.matches("-?\\d+") ? "Long" : fallback.matches("true|false") ? "Boolean" : "";
+                into.putIfAbsent(placeholder.group(2), new Declared("sets `" + placeholder.group(1) + "` (default `"
+                        + fallback + "`)", type));
             }
         }
+    }
+
+    /** Component name to Java type (without generics' arguments) of the first record declared in {@code text}. */
+    private static Map<String, String> componentTypes(String text) {
+        Map<String, String> types = new LinkedHashMap<>();
+        Matcher record = RECORD.matcher(text);
+        if (record.find()) {
+            for (String component : record.group(1).replaceAll("@\\w+(\\([^)]*\\))?", "")
+                    .replaceAll("<[^>]*>", "").split(",")) {
+                Matcher typed = COMPONENT.matcher(component.strip());
+                if (typed.find()) {
+                    String type = typed.group(1);
+                    types.put(typed.group(2), type.substring(type.lastIndexOf('.') + 1));
+                }
+            }
+        }
+        return types;
     }
 
     /** Variables that at least one service reads. */

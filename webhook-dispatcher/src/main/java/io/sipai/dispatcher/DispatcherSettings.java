@@ -18,8 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param applicationId             {@code WEBHOOK_APPLICATION_ID}: Kafka Streams application id (default
  *                                  webhook-dispatcher)
  * @param tick                      {@code WEBHOOK_TICK}: how often retry timers are checked (default 100ms)
- * @param apiBaseUrl                {@code WEBHOOK_API_BASE_URL}: public API base URL for thin events' links
- *                                  (default: the one-machine api-gateway)
+ * @param apiBaseUrl                {@code WEBHOOK_API_BASE_URL}: public API base URL for thin events' links;
+ *                                  required in a deployment (the default is the one-machine api-gateway)
  * @param stateDir                  {@code WEBHOOK_STATE_DIR}: Kafka Streams state directory (default: a new
  *                                  temporary directory; state is rebuilt from changelogs)
  * @param streamThreads             {@code WEBHOOK_STREAM_THREADS}: Kafka Streams threads (default 1)

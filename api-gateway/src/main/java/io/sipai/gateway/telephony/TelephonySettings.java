@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param webhookBaseUrl {@code TELEPHONY_WEBHOOK_BASE_URL}: public base URL of /telephony/* as the providers call
  *                       it (Twilio signs the full URL); when unset, the URL is rebuilt from the request
  * @param tokenSecret    {@code TELEPHONY_TOKEN_SECRET}: HMAC key of the per-call media tokens realtime-edge checks
- *                       ({@link TelephonyToken}; 32+ characters, the same value on both services); when unset a
- *                       random one is used and realtime-edge cannot verify them
+ *                       ({@link TelephonyToken}; 32+ characters, the same value on both services); required in a
+ *                       deployment: when unset a random one is used and realtime-edge cannot verify them
  * @param tokenTtlSec    {@code TELEPHONY_TOKEN_TTL_SEC}: how long a media token is valid (default 300, at most
  *                       3600: realtime-edge refuses tokens that live longer)
  * @param defaultTenant  {@code TELEPHONY_DEFAULT_TENANT}: tenant of inbound calls whose webhook URL names none

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * URLs the edge hands a provider (jambonz's transfer hook).
  *
  * @param tokenSecret {@code TELEPHONY_TOKEN_SECRET}: HMAC secret shared with api-gateway ({@link TelephonyToken}; the
- *                    same value on both, at least 32 characters); without it every telephony connection is refused
+ *                    same value on both, at least 32 characters); required in a deployment: without it every
+ *                    telephony connection is refused
  */
 @ConfigurationProperties("telephony")
 public record TelephonySettings(String tokenSecret) {

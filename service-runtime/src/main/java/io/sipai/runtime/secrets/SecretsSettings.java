@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param keys      {@code SIPAI_SECRETS_KEYS}: comma-separated {@code keyId:base64} master keys, each 32 random
  *                  bytes ({@code openssl rand -base64 32}); every id listed can decrypt, so a retired key stays
- *                  listed until nothing is wrapped under it (required)
+ *                  listed until nothing is wrapped under it (required by api-gateway and webhook-dispatcher)
  * @param activeKey {@code SIPAI_SECRETS_ACTIVE_KEY}: the key id new secrets are sealed under (default: the only key,
  *                  required when several are listed)
  */
