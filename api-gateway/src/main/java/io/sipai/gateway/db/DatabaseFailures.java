@@ -17,10 +17,14 @@ import java.util.Set;
  * open the connection (SQLState class 08, but for the protocol violation 08P01), the server refused the login
  * (class 28: a password rotated and not yet picked up; the pool reports it as the next exception of its timeout, so
  * Spring's translation may keep only it), the server is shutting down or starting up (57P01, 57P02, 57P03), or it
- * lacks resources (class 53, e.g. too many connections).
+ * lacks resources (class 53, e.g. too many connections). Also a connection the pool itself closed after such a
+ * failure: HikariCP's "Connection is closed", with no SQLState, is what a rollback after a commit cut by a server
+ * shutdown fails with, and Spring throws that rollback failure instead of the commit's.
  */
 public final class DatabaseFailures {
 
+    /** HikariCP's message for a statement on a connection it has closed (its proxy sets no SQLState). */
+    private static final String POOL_CLOSED = "Connection is closed";
     /** How many exceptions of a failure (causes and next exceptions) are looked at. */
     private static final int MAX_EXCEPTIONS = 32;
 
@@ -43,7 +47,8 @@ public final class DatabaseFailures {
                 return true;
             }
             if (current instanceof SQLException sql) {
-                if (unreachable(sql.getSQLState())) {
+                if (unreachable(sql.getSQLState())
+                        || sql.getSQLState() == null && POOL_CLOSED.equals(sql.getMessage())) {
                     return true;
                 }
                 // A JDBC batch failure keeps the statement's own error as its next exception, not as its cause.

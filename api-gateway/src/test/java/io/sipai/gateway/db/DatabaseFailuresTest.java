@@ -12,6 +12,7 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 import org.springframework.dao.PermissionDeniedDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * A database that cannot be reached is told from a statement it refuses, in the shapes the pool, the driver, jOOQ
@@ -57,6 +58,18 @@ class DatabaseFailuresTest {
         batch.setNextException(new SQLException("terminating connection due to administrator command", "57P01"));
         // then
         assertThat(DatabaseFailures.unavailable(new DataAccessException("SQL [insert]", batch))).isTrue();
+    }
+
+    @Test
+    void givenACommitCutByAServerShutdownWhoseRollbackFindsTheConnectionClosed_whenClassified_thenUnavailable() {
+        // given: the commit failed 57P01, HikariCP closed the connection, and Spring throws the rollback's failure,
+        // which is all that is left (the commit's is only logged)
+        TransactionSystemException rollback = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed"));
+        // then
+        assertThat(DatabaseFailures.unavailable(rollback)).isTrue();
+        assertThat(DatabaseFailures.unavailable(new SQLException("Connection is closed but not by the pool")))
+                .isFalse();
     }
 
     @Test

@@ -2,15 +2,11 @@ package io.sipai.gateway.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.testing.http.HardeningDrills;
 import io.sipai.testing.http.HostileHttp;
 import io.sipai.testing.http.JvmResources;
 import org.junit.jupiter.api.Test;
@@ -28,42 +24,21 @@ class HttpHardeningTest extends GatewayTest {
 
     @Test
     void givenEachHostileRequest_whenSentOverARawSocket_thenItIsRefusedWithA4xxOrAClose() {
-        // given
-        HostileHttp http = new HostileHttp(port);
-        List<HostileHttp.Outcome> refusedBadly = new ArrayList<>();
-        // when
-        for (String path : PATHS) {
-            for (HostileHttp.Attack attack : HostileHttp.attacks(path)) {
-                HostileHttp.Outcome outcome = http.send(attack);
-                System.out.println("HARDENING api-gateway " + path + " " + outcome);
-                if (!outcome.refusedCleanly()) {
-                    refusedBadly.add(outcome);
-                }
-            }
-        }
+        // when each attack of the catalogue is sent on each path
+        List<HostileHttp.Outcome> refusedBadly = HardeningDrills.catalogue(port, "api-gateway", PATHS);
         // then
         assertThat(refusedBadly).as("answers that are not a 4xx or a close").isEmpty();
-        assertThat(http.get("/health")).isEqualTo(200);
+        assertThat(new HostileHttp(port).get("/health")).isEqualTo(200);
     }
 
     @Test
     void givenSlowLorisClients_whenTheyPauseLongerThanTheHeaderTimeout_thenEachIsClosedAndNoneHoldsAThread()
             throws Exception {
         // given: the default HTTP_HEADER_TIMEOUT_MS, 10 s
-        List<Long> openMs = Collections.synchronizedList(new ArrayList<>());
-        List<Future<Long>> clients = new ArrayList<>();
-        // when
-        try (ExecutorService pool = Executors.newFixedThreadPool(100)) {
-            for (int i = 0; i < 100; i++) {
-                clients.add(pool.submit(() -> new HostileHttp(port).slowLoris("/v1/agents", 12_000, 30_000)));
-            }
-            Thread.sleep(3_000);
-            // then: while 100 requests are half read, no Tomcat thread is inside a request
-            assertThat(JvmResources.threadsIn(REQUEST_PROCESSING)).as("threads held").isLessThanOrEqualTo(2);
-            for (Future<Long> client : clients) {
-                openMs.add(client.get());
-            }
-        }
+        // when 100 clients pause 12 s in their request heads
+        List<Long> openMs = HardeningDrills.slowLorisCrowd(port, "/v1/agents", 100, 12_000, 30_000, () ->
+                // then: while 100 requests are half read, no Tomcat thread is inside a request
+                assertThat(JvmResources.threadsIn(REQUEST_PROCESSING)).as("threads held").isLessThanOrEqualTo(2));
         System.out.println("RESULT api-gateway slow-loris: 100 clients closed after " + Collections.min(openMs)
                 + "-" + Collections.max(openMs) + " ms (header timeout 10000 ms)");
         assertThat(openMs).allSatisfy(ms -> assertThat(ms).isBetween(9_000L, 12_000L));

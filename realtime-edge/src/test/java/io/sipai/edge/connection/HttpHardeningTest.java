@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.sipai.edge.testing.EdgeIntegrationTest;
+import io.sipai.testing.http.HardeningDrills;
 import io.sipai.testing.http.HostileHttp;
 import io.sipai.testing.http.JvmResources;
 import io.sipai.testing.ws.RawWs;
@@ -34,42 +34,21 @@ class HttpHardeningTest extends EdgeIntegrationTest {
 
     @Test
     void givenEachHostileRequest_whenSentOverARawSocket_thenItIsRefusedWithA4xxOrAClose() {
-        // given
-        HostileHttp http = new HostileHttp(port);
-        List<HostileHttp.Outcome> refusedBadly = new ArrayList<>();
-        // when
-        for (String path : PATHS) {
-            for (HostileHttp.Attack attack : HostileHttp.attacks(path)) {
-                HostileHttp.Outcome outcome = http.send(attack);
-                System.out.println("HARDENING realtime-edge " + path + " " + outcome);
-                if (!outcome.refusedCleanly()) {
-                    refusedBadly.add(outcome);
-                }
-            }
-        }
+        // when each attack of the catalogue is sent on each path
+        List<HostileHttp.Outcome> refusedBadly = HardeningDrills.catalogue(port, "realtime-edge", PATHS);
         // then
         assertThat(refusedBadly).as("answers that are not a 4xx or a close").isEmpty();
-        assertThat(http.get("/health")).isEqualTo(200);
+        assertThat(new HostileHttp(port).get("/health")).isEqualTo(200);
     }
 
     @Test
     void givenSlowLorisClients_whenTheyPauseLongerThanTheHeaderTimeout_thenEachIsClosedAndNoneHoldsAThread()
             throws Exception {
         // given: the default HTTP_HEADER_TIMEOUT_MS, 10 s
-        List<Long> openMs = Collections.synchronizedList(new ArrayList<>());
-        List<Future<Long>> clients = new ArrayList<>();
-        // when
-        try (ExecutorService pool = Executors.newFixedThreadPool(100)) {
-            for (int i = 0; i < 100; i++) {
-                clients.add(pool.submit(() -> new HostileHttp(port).slowLoris("/realtime/voice", 12_000, 30_000)));
-            }
-            Thread.sleep(3_000);
-            // then: while 100 requests are half read, no Jetty thread is inside a request
-            assertThat(JvmResources.threadsIn(REQUEST_PROCESSING)).as("threads held").isLessThanOrEqualTo(2);
-            for (Future<Long> client : clients) {
-                openMs.add(client.get());
-            }
-        }
+        // when 100 clients pause 12 s in their request heads
+        List<Long> openMs = HardeningDrills.slowLorisCrowd(port, "/realtime/voice", 100, 12_000, 30_000, () ->
+                // then: while 100 requests are half read, no Jetty thread is inside a request
+                assertThat(JvmResources.threadsIn(REQUEST_PROCESSING)).as("threads held").isLessThanOrEqualTo(2));
         System.out.println("RESULT realtime-edge slow-loris: 100 clients closed after " + Collections.min(openMs)
                 + "-" + Collections.max(openMs) + " ms (header timeout 10000 ms)");
         assertThat(openMs).allSatisfy(ms -> assertThat(ms).isBetween(9_000L, 12_000L));

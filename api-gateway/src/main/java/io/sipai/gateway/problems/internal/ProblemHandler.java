@@ -9,6 +9,7 @@ import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.web.json.JsonPaths;
 import io.sipai.gateway.web.json.UnstorableTextException;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.coyote.BadRequestException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,8 +110,23 @@ public class ProblemHandler {
                     ProblemType.DATABASE_UNAVAILABLE, DatabaseOutageFilter.DETAIL, request.getRequestURI(),
                     Map.of()), headers);
         }
+        if (unreadableByTheConnector(e)) {
+            LOG.debug("{} {}: the request could not be read: {}", request.getMethod(), request.getRequestURI(),
+                    e.toString());
+            return problem(ProblemType.MALFORMED_REQUEST, "the request body could not be read", request, Map.of());
+        }
         LOG.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return problem(ProblemType.INTERNAL, "internal error", request, Map.of());
+    }
+
+    /** Tomcat's verdict on what the client sent (a broken chunked encoding, a body cut short), however wrapped. */
+    private static boolean unreadableByTheConnector(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BadRequestException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Spring MVC's own errors (405, 406, missing headers, ...): their status, and the type of that status. */
