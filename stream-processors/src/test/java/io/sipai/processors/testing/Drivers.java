@@ -8,6 +8,7 @@ import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topic;
 import io.sipai.testing.events.Events;
+import io.sipai.testing.streams.StateDirs;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -22,7 +23,7 @@ public final class Drivers {
 
     public static TopologyTestDriver driver(Topology topology, String applicationId) {
         Properties props = StreamsApplication.properties(KafkaSettings.plaintext("localhost:9092"),
-                new StreamsApplication.Options(applicationId, null, Duration.ofMillis(100), 1, Map.of()));
+                new StreamsApplication.Options(applicationId, StateDirs.inMemory(), Duration.ofMillis(100), 1, Map.of()));
         if (Boolean.getBoolean("sipai.ttd.alos")) {
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         }

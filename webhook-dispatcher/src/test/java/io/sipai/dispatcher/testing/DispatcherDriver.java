@@ -19,6 +19,7 @@ import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
+import io.sipai.testing.streams.StateDirs;
 import io.sipai.timeline.TimelineEntry;
 import io.sipai.webhook.AttemptOutcome;
 import io.sipai.webhook.WebhookAttempt;
@@ -55,7 +56,8 @@ public final class DispatcherDriver implements AutoCloseable {
 
     public DispatcherDriver() {
         Properties properties = StreamsApplication.properties(KafkaSettings.plaintext("localhost:9092"),
-                new StreamsApplication.Options("dispatcher-test", null, Duration.ofMillis(100), 1, Map.of()));
+                new StreamsApplication.Options("dispatcher-test", StateDirs.inMemory(), Duration.ofMillis(100), 1,
+                        Map.of()));
         driver = new TopologyTestDriver(DispatcherTopology.build(payloads, jobs::add, clock, TICK,
                 IN_FLIGHT_TIMEOUT), properties, clock.instant());
         subscriptions = input(Topics.WEBHOOK_SUBSCRIPTIONS);
