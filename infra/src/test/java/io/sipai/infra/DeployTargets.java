@@ -55,16 +55,10 @@ final class DeployTargets {
         return maps;
     }
 
-    /** The names the base config tells operators to put in sipai-secrets (every service gets them: envFrom). */
+    /** Every key the base config tells operators to put in one of its secrets ({@link #kubernetesSecrets}). */
     static Set<String> kubernetesSecretNames() {
-        String text = Repo.read(Repo.infra().resolve("k8s/base/config.yaml"));
-        String block = text.substring(text.indexOf("# Secrets are never committed"), text.indexOf("apiVersion: v1",
-                text.indexOf("# Secrets are never committed")));
         Set<String> names = new TreeSet<>();
-        Matcher matcher = SECRET_NAME.matcher(block);
-        while (matcher.find()) {
-            names.add(matcher.group());
-        }
+        kubernetesSecrets().values().forEach(names::addAll);
         return names;
     }
 
@@ -193,7 +187,7 @@ final class DeployTargets {
             for (String line : merge.split("\n")) {
                 Matcher condition = CONDITION.matcher(line);
                 if (!condition.find() || condition.group(1).equals(service)) {
-                    names.addAll(keys(line.replaceAll("\\{\\s*", "{\n")));
+                    names.addAll(keys(line));
                 }
             }
             names.addAll(secrets.getOrDefault(service, Set.of()));
