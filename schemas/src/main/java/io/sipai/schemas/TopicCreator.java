@@ -14,7 +14,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class TopicCreator {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicCreator.class);
+
+    private static final Duration METADATA_RETRY = Duration.ofMillis(100);
 
     private final Admin admin;
     private final short replicationFactor;
@@ -59,9 +64,8 @@ public final class TopicCreator {
                     missing.add(newTopic(topic));
                 }
             }
-            createMissing(missing);
+            List<String> created = createMissing(missing, existing);
             List<String> mismatches = checkPartitions(topics, existing);
-            List<String> created = missing.stream().map(NewTopic::name).toList();
             LOG.info("topics: created {}, already present {}", created, existing.size());
             return new Result(created, List.copyOf(existing), mismatches);
         } catch (InterruptedException e) {
@@ -81,19 +85,30 @@ public final class TopicCreator {
         return new NewTopic(topic.name(), topic.partitions(), replicationFactor).configs(configs);
     }
 
-    private void createMissing(List<NewTopic> missing)
+    /**
+     * Creates {@code missing} and returns the names it created. A topic the cluster says exists goes to
+     * {@code existing}: another instance may have created it at the same moment, or the broker that answered
+     * {@code listTopics} had not yet learned of a topic the controller already holds.
+     */
+    private List<String> createMissing(List<NewTopic> missing, List<String> existing)
             throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> created = new ArrayList<>();
         if (missing.isEmpty()) {
-            return;
+            return created;
         }
-        try {
-            admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            // Another instance may have created some of them at the same moment; that is success.
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                throw e;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Map.Entry<String, KafkaFuture<Void>> result : admin.createTopics(missing).values().entrySet()) {
+            try {
+                result.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                created.add(result.getKey());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                existing.add(result.getKey());
             }
         }
+        return created;
     }
 
     private List<String> checkPartitions(Collection<Topic<?, ?>> topics, List<String> existing)
@@ -101,8 +116,7 @@ public final class TopicCreator {
         if (existing.isEmpty()) {
             return List.of();
         }
-        Map<String, TopicDescription> descriptions = admin.describeTopics(existing).allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> descriptions = describe(existing);
         List<String> mismatches = new ArrayList<>();
         for (Topic<?, ?> topic : topics) {
             TopicDescription description = descriptions.get(topic.name());
@@ -114,5 +128,22 @@ public final class TopicCreator {
             }
         }
         return mismatches;
+    }
+
+    /** Describes {@code names}, waiting for a broker that has not yet learned of a topic just created. */
+    private Map<String, TopicDescription> describe(List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames()
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(METADATA_RETRY.toMillis());
+            }
+        }
     }
 }
