@@ -4,7 +4,14 @@
 # topic-init service, the ECS one-off task and the Kubernetes Job.
 #   docker build -f infra/docker/launcher.Dockerfile -t sipai/launcher:$(git rev-parse HEAD) .
 
+# Node.js and npm build the web console (module console) that api-gateway serves; Ubuntu's nodejs is older than
+# Vite needs, so they come from the official image.
+FROM node:22.21.1-bookworm-slim AS node
+
 FROM eclipse-temurin:21.0.8_9-jdk-noble AS build
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \

@@ -2,6 +2,7 @@ package io.sipai.gateway;
 
 import java.time.Clock;
 
+import io.sipai.gateway.calls.EventStreamSettings;
 import io.sipai.gateway.telephony.RealtimeSettings;
 import io.sipai.gateway.telephony.TelephonySettings;
 import io.sipai.gateway.tenants.internal.AccessLimits;
@@ -20,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ApiSettings.class, AccessLimits.class, TelephonySettings.class,
-        RealtimeSettings.class, SsrfSettings.class})
+        RealtimeSettings.class, SsrfSettings.class, EventStreamSettings.class})
 public class GatewayConfiguration {
 
     @Bean

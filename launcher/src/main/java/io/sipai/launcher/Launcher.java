@@ -118,9 +118,12 @@ public final class Launcher {
     }
 
     private static void printUrls(PlatformConfig config, long millis, String apiKey) {
+        int gateway = config.servicePorts().get("api-gateway");
+        int edge = config.servicePorts().get("realtime-edge");
         String text = String.format(Locale.ROOT, """
 
                 sipai is up (all services ready in %.1f s). Data: %s
+                  console           http://127.0.0.1:%d/   (sign in with the admin API key below)
                   REST API          http://127.0.0.1:%d/v1   (health: /v1/health)
                   realtime voice    ws://127.0.0.1:%d/realtime/voice
                   Twilio stream     ws://127.0.0.1:%d/telephony/twilio/stream
@@ -132,11 +135,9 @@ public final class Launcher {
                   admin API key     %s   (tenant "default"; also accepted on /realtime/voice)
                   try it            curl -H 'X-API-Key: %s' http://127.0.0.1:%d/v1/agents
                 Press Ctrl-C to stop.
-                """, millis / 1000.0, config.dataDir(), config.servicePorts().get("api-gateway"),
-                config.servicePorts().get("realtime-edge"), config.servicePorts().get("realtime-edge"),
-                config.servicePorts().get("realtime-edge"), config.servicePorts().get("webhook-dispatcher"),
-                config.servicePorts().get("stream-processors"), config.dataDir().resolve("logs"), apiKey, apiKey,
-                config.servicePorts().get("api-gateway"));
+                """, millis / 1000.0, config.dataDir(), gateway, gateway, edge, edge, edge,
+                config.servicePorts().get("webhook-dispatcher"), config.servicePorts().get("stream-processors"),
+                config.dataDir().resolve("logs"), apiKey, apiKey, gateway);
         System.out.println(text);
     }
 

@@ -39,6 +39,8 @@ public enum ProblemType {
     INVALID_SIGNATURE("invalid-signature", HttpStatus.FORBIDDEN, "Missing or invalid webhook signature"),
     DATABASE_UNAVAILABLE("database-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
             "The database cannot be reached; try again"),
+    TOO_MANY_STREAMS("too-many-streams", HttpStatus.SERVICE_UNAVAILABLE,
+            "This instance serves as many live streams as it may; try again shortly"),
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     /** Prefix of every problem type URI. */

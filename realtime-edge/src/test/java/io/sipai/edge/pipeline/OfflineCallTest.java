@@ -13,14 +13,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A whole call with no keys and no network, over each transport: the caller's voice is synthesized with the offline
  * TTS, recognized by Sphinx against the agent's script grammar; the scripted agent fills its slots, calls an HTTP
  * tool on a loopback receiver, confirms and hangs up (see {@link OfflineCall} for the script and the assertions).
+ * The three calls run side by side, as calls on one edge do.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Execution(ExecutionMode.CONCURRENT)
 class OfflineCallTest extends EdgeIntegrationTest {
 
     @Autowired

@@ -15,33 +15,45 @@ import io.sipai.gateway.tenants.Caller;
 import io.sipai.gateway.tenants.Scope;
 import io.sipai.gateway.web.Paging;
 import io.sipai.timeline.CallStatus;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** {@code /v1/calls}: place outbound calls, list and read calls and their timelines, hang up. */
+/** {@code /v1/calls}: place outbound calls, list and read calls and their timelines (also live), hang up. */
 @RestController
 public class CallsController {
 
     private final OutboundCalls outbound;
     private final CallStore calls;
     private final TelephonyProviders providers;
+    private final CallEventStreams streams;
 
-    public CallsController(OutboundCalls outbound, CallStore calls, TelephonyProviders providers) {
+    public CallsController(OutboundCalls outbound, CallStore calls, TelephonyProviders providers,
+                           CallEventStreams streams) {
         this.outbound = outbound;
         this.calls = calls;
         this.providers = providers;
+        this.streams = streams;
     }
 
     /** A timeline entry; {@code event} is the CallEvent as JSON. */
     public record EntryView(long seq, String eventId, String eventType, OffsetDateTime occurredAt, String source,
                             @JsonRawValue String event) {
+
+        static EntryView of(CallStore.Entry entry) {
+            return new EntryView(entry.seq(), entry.eventId(), entry.eventType(), entry.occurredAt(), entry.source(),
+                    entry.payload());
+        }
     }
 
     @PostMapping("/v1/calls")
@@ -84,14 +96,47 @@ public class CallsController {
         caller.require(Scope.READ);
         CallStore.Page<CallStore.Entry> page = calls.timeline(caller.tenantId(), id, after,
                 Paging.limit("limit", limit));
-        return new CallStore.Page<>(page.data().stream().map(e -> new EntryView(e.seq(), e.eventId(),
-                e.eventType(), e.occurredAt(), e.source(), e.payload())).toList(), page.nextCursor());
+        return new CallStore.Page<>(page.data().stream().map(EntryView::of).toList(), page.nextCursor());
+    }
+
+    /**
+     * The call's timeline as Server-Sent Events, live: the entries after {@code Last-Event-ID} (a seq; from the
+     * start without it) as they are projected, then {@code event: end} after its last ({@code CallEnded} or
+     * {@code CallRejected}).
+     */
+    @GetMapping(path = "/v1/calls/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter events(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable String id,
+                             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                             HttpServletResponse response) {
+        String tenantId = caller.require(Scope.READ).tenantId();
+        long after = lastSeq(lastEventId);
+        calls.get(tenantId, id);
+        response.setHeader("Cache-Control", "no-store");
+        // A proxy that buffers (nginx) would hold the entries back until its buffer fills.
+        response.setHeader("X-Accel-Buffering", "no");
+        return streams.open(tenantId, id, after);
     }
 
     @PostMapping("/v1/calls/{id}/hangup")
     public ResponseEntity<CallView> hangup(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                            @PathVariable String id) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(outbound.hangup(caller.require(Scope.WRITE), id));
+    }
+
+    private static long lastSeq(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return 0;
+        }
+        try {
+            long seq = Long.parseLong(lastEventId.strip());
+            if (seq >= 0) {
+                return seq;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiException(ProblemType.INVALID_PARAMETER, "Last-Event-ID: must be the seq of an entry",
+                Map.of("field", "Last-Event-ID"));
     }
 
     private static String status(String status) {

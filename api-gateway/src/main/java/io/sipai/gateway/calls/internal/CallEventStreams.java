@@ -1,0 +1,117 @@
+package io.sipai.gateway.calls.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.sipai.gateway.calls.EventStreamSettings;
+import io.sipai.gateway.problems.ApiException;
+import io.sipai.gateway.problems.ProblemType;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The open live call streams of this instance. One poller reads, for every watched call at once, how far its
+ * projected timeline has got (one query per tick whatever the number of streams) and wakes the streams of the calls
+ * that moved; each stream reads and sends its own entries on its own virtual thread, so a slow client delays only
+ * itself. Reading PostgreSQL rather than the projector's own records makes a stream see every entry whichever
+ * gateway instance projected it.
+ */
+@Component
+public class CallEventStreams {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallEventStreams.class);
+    /** Comments this often keep proxies from closing an idle stream and find clients that went away. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /** A stream lives this long at most; the client resumes with Last-Event-ID. */
+    private static final Duration LIFETIME = Duration.ofHours(1);
+
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(2);
+
+    private final TimelineTail tail;
+    private final EventStreamSettings settings;
+    private final Map<String, CallWatch> watches = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("call-events-poller").factory());
+    /** Written and read on the poller thread only. */
+    private long retryAt = System.nanoTime();
+    private boolean failing;
+
+    CallEventStreams(TimelineTail tail, EventStreamSettings settings) {
+        this.tail = tail;
+        this.settings = settings;
+        poller.scheduleWithFixedDelay(this::poll, settings.eventsPollIntervalMs(), settings.eventsPollIntervalMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens a stream of the tenant's call from after {@code lastSeq}; 503 when this instance serves its maximum. */
+    SseEmitter open(String tenantId, String callId, long lastSeq) {
+        if (open.incrementAndGet() > settings.eventsMaxStreams()) {
+            open.decrementAndGet();
+            throw new ApiException(ProblemType.TOO_MANY_STREAMS, "this instance serves "
+                    + settings.eventsMaxStreams() + " live streams; try again shortly");
+        }
+        CallWatch watch = watches.compute(callId, (id, existing) -> {
+            CallWatch joined = existing == null ? new CallWatch() : existing;
+            joined.join();
+            return joined;
+        });
+        SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
+        CallEventStream stream = new CallEventStream(tenantId, callId, lastSeq, emitter, watch, tail,
+                () -> close(callId));
+        Thread.ofVirtual().name("call-events-" + callId).start(stream::run);
+        return emitter;
+    }
+
+    /** Open streams on this instance. */
+    public int openStreams() {
+        return open.get();
+    }
+
+    private void close(String callId) {
+        open.decrementAndGet();
+        watches.computeIfPresent(callId, (id, watch) -> watch.leave() ? null : watch);
+    }
+
+    private void poll() {
+        List<String> callIds = List.copyOf(watches.keySet());
+        if (callIds.isEmpty() || System.nanoTime() < retryAt) {
+            return;
+        }
+        try {
+            tail.latestSeqs(callIds).forEach((callId, seq) -> {
+                CallWatch watch = watches.get(callId);
+                if (watch != null) {
+                    watch.advanceTo(seq);
+                }
+            });
+            if (failing) {
+                failing = false;
+                LOG.info("live call streams read the timelines again");
+            }
+        } catch (RuntimeException e) {
+            // The database may be away for a while: the streams keep waiting, and the poller waits before it asks
+            // again rather than failing every tick.
+            retryAt = System.nanoTime() + RETRY_AFTER_FAILURE.toNanos();
+            if (!failing) {
+                failing = true;
+                LOG.warn("live call streams cannot read the timelines: {}", e.toString());
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        poller.shutdownNow();
+        watches.values().forEach(CallWatch::wakeAll);
+    }
+}

@@ -1,0 +1,119 @@
+package io.sipai.testing.browser;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's Chromium, headless, driven through Debian's chromedriver: what the browser tests see is what a person's
+ * browser shows. Nothing is downloaded: without the packages the test fails naming them (CI installs them), it is
+ * never skipped. A fake microphone can be fed from a WAV file, and every page can be saved as a screenshot under
+ * {@code target/screenshots}.
+ */
+public final class Chromium implements AutoCloseable {
+
+    /** Debian's Chromium first; GitHub's Ubuntu runners carry Google Chrome and its driver instead. */
+    private static final List<String> BROWSERS = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome");
+    private static final List<String> DRIVERS = List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver",
+            System.getenv().getOrDefault("CHROMEWEBDRIVER", "/nonexistent") + "/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final ChromeDriver driver;
+
+    private Chromium(ChromeDriver driver) {
+        this.driver = driver;
+    }
+
+    /** A headless browser with a 1280x900 window. */
+    public static Chromium start() {
+        return start(null);
+    }
+
+    /** A headless browser whose microphone plays {@code fakeMicrophone} (a WAV file), or no microphone if null. */
+    public static Chromium start(Path fakeMicrophone) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(find(BROWSERS, "chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,900", "--lang=en-US", "--autoplay-policy=no-user-gesture-required");
+        if (fakeMicrophone != null) {
+            options.addArguments("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                    "--use-file-for-fake-audio-capture=" + fakeMicrophone.toAbsolutePath());
+        }
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(find(DRIVERS, "chromium-driver"))).usingAnyFreePort().build();
+        return new Chromium(new ChromeDriver(service, options));
+    }
+
+    private static String find(List<String> candidates, String debianPackage) {
+        return candidates.stream().filter(path -> Files.isExecutable(Path.of(path))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("browser tests need Debian's " + debianPackage
+                        + " package (apt-get install chromium chromium-driver; .ci/run installs them): none of "
+                        + candidates + " exists"));
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    public void open(String url) {
+        driver.get(url);
+    }
+
+    /** The element {@code css} selects, once there is one. */
+    public WebElement await(String css, Duration timeout) {
+        return new WebDriverWait(driver, timeout, POLL).withMessage("an element " + css)
+                .until(d -> d.findElements(By.cssSelector(css)).stream().findFirst().orElse(null));
+    }
+
+    /** The text of the element {@code css} selects, once it has some. */
+    public String awaitText(String css, Duration timeout) {
+        return new WebDriverWait(driver, timeout, POLL).withMessage("text in " + css).until(d -> {
+            String text = text(css);
+            return text.isBlank() ? null : text;
+        });
+    }
+
+    /** Waits until {@code condition} holds; the timeout's message names {@code what}. */
+    public void until(String what, BooleanSupplier condition, Duration timeout) {
+        new WebDriverWait(driver, timeout, POLL).withMessage(what).until(d -> condition.getAsBoolean());
+    }
+
+    /** The text of the element {@code css} selects, or "" when there is none. */
+    public String text(String css) {
+        return driver.findElements(By.cssSelector(css)).stream().findFirst().map(WebElement::getText).orElse("");
+    }
+
+    /** Saves the page as {@code target/screenshots/<name>.png}. */
+    public Path screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path file = SCREENSHOTS.resolve(name + ".png");
+            Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot save screenshot " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
