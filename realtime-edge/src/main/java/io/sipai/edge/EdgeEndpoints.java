@@ -16,6 +16,7 @@ import io.sipai.edge.connection.EdgeSocketHandler;
 import io.sipai.edge.session.CallSessionFactory;
 import io.sipai.edge.session.EdgeMetrics;
 import io.sipai.edge.telephony.TelephonyProvider;
+import io.sipai.edge.telephony.TelephonyTokens;
 import io.sipai.edge.voice.internal.VoiceConnection;
 import io.sipai.edge.voice.internal.VoiceHandshake;
 import io.sipai.runtime.admission.AdmissionClient;
@@ -78,8 +79,8 @@ public class EdgeEndpoints {
 
     @Bean
     WebSocketConfigurer webSocketEndpoints(ConnectionServices services, AuthSettings auth, DrainController drain,
-                                      List<TelephonyProvider> providers) {
-        VoiceHandshake voice = voiceHandshake(auth);
+                                      List<TelephonyProvider> providers, TelephonyTokens tokens) {
+        VoiceHandshake voice = voiceHandshake(auth, tokens);
         // Every endpoint upgrades through the Jakarta WebSocket API (StandardWebSocketUpgradeStrategy), also on
         // Jetty: connections write through jakarta.websocket's async remote (OutboundChannel).
         return (WebSocketHandlerRegistry registry) -> {
@@ -97,13 +98,13 @@ public class EdgeEndpoints {
         };
     }
 
-    private static VoiceHandshake voiceHandshake(AuthSettings auth) {
+    private static VoiceHandshake voiceHandshake(AuthSettings auth, TelephonyTokens tokens) {
         ApiKeys keys = new ApiKeys(auth.apiKey());
         SignedUrls signedUrls = new SignedUrls(auth.wsSecret());
         if (!keys.configured() && !signedUrls.configured()) {
             LOG.warn("neither REALTIME_API_KEY nor REALTIME_WS_SECRET is set: /realtime/voice refuses every client");
         }
-        return new VoiceHandshake(keys, signedUrls, new AllowedOrigins(auth.origins()), Clock.systemUTC());
+        return new VoiceHandshake(keys, signedUrls, tokens, new AllowedOrigins(auth.origins()), Clock.systemUTC());
     }
 
     /** A handshake handler that answers the subprotocol {@code choice} picks from those the client offered. */

@@ -99,6 +99,21 @@ public final class VoiceConnection extends EdgeConnection {
         return value;
     }
 
+    /**
+     * The value of {@code field} for this connection: a session URL binds the call and the agent, so the start may
+     * leave them out or repeat them, but not name others.
+     */
+    private String bound(String given, String attribute, String field) {
+        String session = (String) ws.getAttributes().get(attribute);
+        if (session == null) {
+            return given;
+        }
+        if (given != null && !given.equals(session)) {
+            throw new ProtocolViolation(CloseCodes.FORBIDDEN, field + " is not the one of this session");
+        }
+        return session;
+    }
+
     private void start(JsonNode msg) {
         if (state != State.NEW) {
             throw ProtocolViolation.policy("second start");
@@ -107,14 +122,14 @@ public final class VoiceConnection extends EdgeConnection {
         if (version != null && !"1".equals(version)) {
             throw ProtocolViolation.policy("unsupported protocol version " + version + "; this server speaks 1");
         }
-        String callId = Json.text(msg, "callId");
+        String callId = bound(Json.text(msg, "callId"), VoiceHandshake.SESSION_CALL, "callId");
         if (callId == null) {
             callId = UUID.randomUUID().toString();
         } else if (!callId.matches(CALL_ID_PATTERN)) {
             throw ProtocolViolation.policy("callId must match " + CALL_ID_PATTERN);
         }
         format = audioFormat(msg.path("audio"));
-        String agentId = Json.text(msg, "agentId");
+        String agentId = bound(Json.text(msg, "agentId"), VoiceHandshake.SESSION_AGENT, "agentId");
         AgentConfig agent = services.agents().find(agentId).orElse(null);
         if (agent != null && !agent.getTenantId().equals(tenantId)) {
             throw new ProtocolViolation(CloseCodes.FORBIDDEN, "agent belongs to another tenant");
