@@ -120,9 +120,19 @@ final class CallConversation implements ConversationEvents {
         }
     }
 
-    /** The call is over: timers, reply, playback and provider streams stop. */
+    /**
+     * The call is over: timers, reply, playback and provider streams stop. A reply the caller was hearing goes into
+     * the log as interrupted, with what was heard of it, before the call's end (its caller hung up on it).
+     */
     void close() {
         closed = true;
+        Response unfinished = response;
+        if (unfinished != null && !unfinished.sentences.isEmpty() && !unfinished.utteranceEmitted) {
+            unfinished.utteranceEmitted = true;
+            output.emit(AgentUtterance.newBuilder().setUtteranceId(unfinished.utteranceId)
+                    .setText(unfinished.text()).setInterrupted(true).setHeardText(unfinished.heardText())
+                    .setTurn(unfinished.turn).build());
+        }
         timers.close();
         transfer.close();
         if (response != null && response.reply != null) {

@@ -69,4 +69,30 @@ class BargeInTest extends EdgeIntegrationTest {
         assertThat(TestKafka.eventTypes(callId)).containsSubsequence("CallStarted", "UserSpeechStarted",
                 "BargeIn", "AgentUtterance", "TranscriptChunk", "AgentUtterance");
     }
+
+    @Test
+    void aCallerWhoHangsUpDuringAReplyLeavesItInTheLogAsInterruptedBeforeTheEnd() {
+        // given a call whose agent greets at length
+        String agentId = "hangup-" + UUID.randomUUID();
+        VoiceTestSupport.publish(VoiceTestSupport.agent(agentId, "http://127.0.0.1:9/unused",
+                VoiceTestSupport.SCRIPT.replace("Hello, this is the clinic. How can I help you?", LONG_GREETING)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> agents.find(agentId).isPresent());
+        String callId = "hangup-" + UUID.randomUUID();
+
+        // when the caller hangs up a second into the greeting
+        try (VoiceCaller caller = new VoiceCaller(WsClient.connect(ws("/realtime/voice?api_key=" + ACME_KEY)),
+                callId, agentId)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> caller.ws.binaryCount.get() >= 50);
+        }
+
+        // then the greeting is in the log, interrupted, with the part that played, and then the call's end
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.eventTypes(callId).contains("CallEnded"));
+        List<CallEvent> events = TestKafka.events(callId);
+        AgentUtterance cut = OfflineCall.payload(events, AgentUtterance.class).getFirst();
+        assertThat(cut.getInterrupted()).isTrue();
+        assertThat(cut.getText()).isEqualTo(LONG_GREETING);
+        assertThat(LONG_GREETING).startsWith(cut.getHeardText());
+        assertThat(cut.getHeardText()).isNotEqualTo(LONG_GREETING);
+        assertThat(TestKafka.eventTypes(callId)).containsSubsequence("CallStarted", "AgentUtterance", "CallEnded");
+    }
 }
