@@ -4,22 +4,28 @@ import { AgentsPage } from './pages/agents';
 import { CallPage } from './pages/call';
 import { CallsPage } from './pages/calls';
 import { SignInPage } from './pages/signin';
+import { TalkPage } from './pages/talk';
 
-export type Route = { page: 'signin' } | { page: 'calls' } | { page: 'call'; id: string } | { page: 'agents' };
+export type Route =
+  | { page: 'signin' }
+  | { page: 'calls' }
+  | { page: 'call'; id: string }
+  | { page: 'agents' }
+  | { page: 'talk'; agentId: string };
 
-/** #/signin, #/calls, #/calls/<id>, #/agents; null for anything else. */
+/** #/signin, #/calls, #/calls/<id>, #/agents, #/talk/<agentId>; null for anything else. */
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '');
   if (path === '/signin') return { page: 'signin' };
   if (path === '/calls') return { page: 'calls' };
   if (path === '/agents') return { page: 'agents' };
   const call = /^\/calls\/([^/]+)$/.exec(path);
-  if (call) {
-    try {
-      return { page: 'call', id: decodeURIComponent(call[1]!) };
-    } catch {
-      return null;
-    }
+  const talk = /^\/talk\/([^/]+)$/.exec(path);
+  try {
+    if (call) return { page: 'call', id: decodeURIComponent(call[1]!) };
+    if (talk) return { page: 'talk', agentId: decodeURIComponent(talk[1]!) };
+  } catch {
+    return null; // not percent-encoded properly
   }
   return null;
 }
@@ -42,13 +48,15 @@ export function App() {
   }, [redirect]);
 
   useEffect(() => {
-    const titles = { signin: 'Sign in', calls: 'Calls', call: 'Call', agents: 'Agents' };
+    const titles = { signin: 'Sign in', calls: 'Calls', call: 'Call', agents: 'Agents', talk: 'Talk' };
     document.title = route ? `${titles[route.page]} · sipai console` : 'sipai console';
   }, [route?.page]);
 
   if (redirect || route === null) return null;
   const active = (page: Route['page']) =>
-    route.page === page || (page === 'calls' && route.page === 'call') ? 'page' : undefined;
+    route.page === page || (page === 'calls' && route.page === 'call') || (page === 'agents' && route.page === 'talk')
+      ? 'page'
+      : undefined;
   return (
     <>
       <header class="top">
@@ -81,6 +89,7 @@ export function App() {
         {route.page === 'calls' && <CallsPage />}
         {route.page === 'call' && <CallPage key={route.id} id={route.id} />}
         {route.page === 'agents' && <AgentsPage />}
+        {route.page === 'talk' && <TalkPage key={route.agentId} agentId={route.agentId} />}
       </main>
     </>
   );

@@ -7,6 +7,7 @@ export type Agent = components['schemas']['Agent'];
 export type AgentSpec = components['schemas']['AgentSpec'];
 export type Provider = components['schemas']['Provider'];
 export type TimelineEntry = components['schemas']['TimelineEntry'];
+export type RealtimeSession = components['schemas']['RealtimeSession'];
 
 /** The API key lives in sessionStorage only (never in a URL or localStorage): it is gone with the tab. */
 const STORAGE_KEY = 'sipai.apiKey';

@@ -5,7 +5,7 @@ import { ErrorBanner, Time } from '../ui';
 
 const provider = (p: Provider | undefined) => (p ? [p.provider, p.model].filter(Boolean).join(' / ') : 'offline');
 
-/** The tenant's agents, read-only. */
+/** The tenant's agents, read-only, each with a link to talk to it from the browser. */
 export function AgentsPage() {
   const [agents, setAgents] = useState<Agent[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -35,6 +35,9 @@ export function AgentsPage() {
               <tr>
                 <th scope="col">Agent</th>
                 <th scope="col">Name</th>
+                <th scope="col">
+                  <span class="visually-hidden">Talk</span>
+                </th>
                 <th scope="col">Language</th>
                 <th scope="col">Voice</th>
                 <th scope="col">ASR</th>
@@ -49,7 +52,7 @@ export function AgentsPage() {
             <tbody>
               {agents.length === 0 && (
                 <tr class="empty">
-                  <td colSpan={11}>No agents yet.</td>
+                  <td colSpan={12}>No agents yet.</td>
                 </tr>
               )}
               {agents.map((agent) => {
@@ -58,6 +61,13 @@ export function AgentsPage() {
                   <tr key={agent.id} data-agent-id={agent.id}>
                     <td class="id">{agent.id}</td>
                     <td class="name">{spec?.name}</td>
+                    <td class="actions">
+                      {agent.id && (
+                        <a class="talk" href={`#/talk/${encodeURIComponent(agent.id)}`} title="Talk to this agent from the browser">
+                          Talk
+                        </a>
+                      )}
+                    </td>
                     <td>{spec?.language}</td>
                     <td>{spec?.voice}</td>
                     <td>{provider(spec?.asr)}</td>

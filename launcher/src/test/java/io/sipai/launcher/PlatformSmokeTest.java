@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,11 +42,11 @@ class PlatformSmokeTest {
 
     private static final String TWILIO_AUTH_TOKEN = "smoke-" + UUID.randomUUID();
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     @Test
-    void everyServiceTurnsReadyAndAnEventRoundTripsThroughTheBroker() throws Exception {
+    void everyServiceTurnsReadyAnEventRoundTripsAndAPersonTalksToAnAgentFromTheConsole() throws Exception {
         // Given the platform on free ports
         PlatformConfig config = config();
         CallEvent event = callRequested();
@@ -70,6 +71,13 @@ class PlatformSmokeTest {
                     TWILIO_AUTH_TOKEN, Duration.ofSeconds(30));
             assertThat(call.run(new PrintStream(smoke, true, StandardCharsets.UTF_8))).isZero();
             assertThat(smoke.toString(StandardCharsets.UTF_8)).contains("greeting received").contains(" in the API");
+
+            // And a person who opens the console talks to a scripted agent from the browser and sees the call end
+            ConsoleTalk.Seen talk = new ConsoleTalk(gateway, platform.apiKey(), dataDir).talk();
+            assertThat(talk.callId()).startsWith("web-");
+            assertThat(talk.playedMs()).isGreaterThan(2_000);
+            assertThat(talk.endReason()).isEqualTo("CALLER_HANGUP");
+            assertThat(talk.timelineEntries()).isGreaterThanOrEqualTo(6);
         }
     }
 

@@ -46,7 +46,7 @@ public final class Chromium implements AutoCloseable {
         return start(null);
     }
 
-    /** A headless browser whose microphone plays {@code fakeMicrophone} (a WAV file), or no microphone if null. */
+    /** A headless browser whose microphone plays {@code fakeMicrophone} (a WAV file) once, then silence; none if null. */
     public static Chromium start(Path fakeMicrophone) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(find(BROWSERS, "chromium"));
@@ -54,7 +54,7 @@ public final class Chromium implements AutoCloseable {
                 "--window-size=1280,900", "--lang=en-US", "--autoplay-policy=no-user-gesture-required");
         if (fakeMicrophone != null) {
             options.addArguments("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                    "--use-file-for-fake-audio-capture=" + fakeMicrophone.toAbsolutePath());
+                    "--use-file-for-fake-audio-capture=" + fakeMicrophone.toAbsolutePath() + "%noloop");
         }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(find(DRIVERS, "chromium-driver"))).usingAnyFreePort().build();
