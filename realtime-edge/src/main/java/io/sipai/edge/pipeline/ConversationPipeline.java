@@ -1,5 +1,8 @@
 package io.sipai.edge.pipeline;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 import io.sipai.common.EndReason;
 import io.sipai.edge.pipeline.internal.CallActor;
 import io.sipai.edge.session.SessionOutput;
@@ -54,8 +57,21 @@ public final class ConversationPipeline implements VoicePipeline {
     }
 
     @Override
-    public void close(EndReason reason) {
-        actor.execute(conversation::close);
+    public CompletionStage<Void> close(EndReason reason) {
+        if (actor.onActorThread()) {
+            // The agent itself ended the call (a task of this actor): close in place, a queued task would wait for it.
+            conversation.close();
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        actor.execute(() -> {
+            try {
+                conversation.close();
+            } finally {
+                closed.complete(null);
+            }
+        });
+        return closed;
     }
 
     /** Whether the agent is replying or playing (for tests and benchmarks). */

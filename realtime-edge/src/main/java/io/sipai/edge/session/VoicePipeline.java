@@ -1,5 +1,8 @@
 package io.sipai.edge.session;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 import io.sipai.common.EndReason;
 
 /**
@@ -38,7 +41,11 @@ public interface VoicePipeline {
     default void onMarkPlayed(String name) {
     }
 
-    /** The call is over; release resources. Called once. */
-    default void close(EndReason reason) {
+    /**
+     * The call is over; release resources. Called once, before the call's CallEnded is written: what the pipeline
+     * still has to say in the log (an interrupted reply) it emits before the returned stage completes.
+     */
+    default CompletionStage<Void> close(EndReason reason) {
+        return CompletableFuture.completedFuture(null);
     }
 }

@@ -46,7 +46,7 @@ public final class Chromium implements AutoCloseable {
         return start(null);
     }
 
-    /** A headless browser whose microphone plays {@code fakeMicrophone} (a WAV file) once, then silence; none if null. */
+    /** A headless browser whose microphone plays {@code fakeMicrophone} (a WAV file) once; none if null. */
     public static Chromium start(Path fakeMicrophone) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(find(BROWSERS, "chromium"));

@@ -13,7 +13,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * One client's live stream of one call: sends the projected entries after the last one it sent, in seq order, each
  * as {@code id: seq}, {@code event: entry}; after the call's last entry ({@code CallEnded}, or {@code CallRejected}
- * for a call admission refused) it sends {@code event: end} and completes. Runs on its own virtual thread until then, until the client goes away or the stream's lifetime ends.
+ * for a call admission refused) it sends {@code event: end} and completes. Runs on its own virtual thread until
+ * then, until the client goes away or the stream's lifetime ends.
  */
 final class CallEventStream {
 

@@ -22,6 +22,8 @@ public final class CallActor {
     private final ScheduledExecutorService timers;
     private final Queue<Runnable> tasks = new ArrayDeque<>();
     private boolean running;
+    /** The thread draining this actor's tasks right now, if any. */
+    private volatile Thread runner;
 
     public CallActor(Executor executor, ScheduledExecutorService timers) {
         this.executor = executor;
@@ -45,13 +47,20 @@ public final class CallActor {
         return timers.schedule(() -> execute(task), delayMs, TimeUnit.MILLISECONDS);
     }
 
+    /** Whether the calling thread is running one of this actor's tasks. */
+    public boolean onActorThread() {
+        return runner == Thread.currentThread();
+    }
+
     private void drain() {
+        runner = Thread.currentThread();
         while (true) {
             Runnable task;
             synchronized (tasks) {
                 task = tasks.poll();
                 if (task == null) {
                     running = false;
+                    runner = null;
                     return;
                 }
             }

@@ -1,8 +1,11 @@
 package io.sipai.edge.session.internal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -27,6 +30,8 @@ final class CallLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(CallLifecycle.class);
     /** A transfer fails this long after the provider clients' own timeout (EDGE_TRANSFER_TIMEOUT_MS) at the latest. */
     private static final long TRANSFER_TIMEOUT_SLACK_MS = 1000;
+    /** How long the end of a call waits for its pipeline to write what it still has to say. */
+    private static final Duration PIPELINE_CLOSE_WAIT = Duration.ofSeconds(1);
 
     private final CallContext context;
     private final MediaTransport transport;
@@ -116,9 +121,16 @@ final class CallLifecycle {
         VoicePipeline current = pipeline;
         if (current != null) {
             try {
-                current.close(reason);
-            } catch (RuntimeException e) {
+                // Bounded: the end must be written even if the pipeline is stuck.
+                current.close(reason).toCompletableFuture().get(PIPELINE_CLOSE_WAIT.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("pipeline of call {} did not close within {}; its end is written now", context.callId(),
+                        PIPELINE_CLOSE_WAIT);
+            } catch (ExecutionException | RuntimeException e) {
                 LOG.warn("pipeline of call {} failed to close: {}", context.callId(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;

@@ -39,7 +39,7 @@ public final class VoiceHandshake implements UpgradeCheck {
     private final AllowedOrigins origins;
     private final Clock clock;
 
-    /** @param sessionTokens the single-use tokens api-gateway mints for a realtime session (same format as media tokens) */
+    /** @param sessionTokens the single-use tokens api-gateway mints for realtime sessions (the media token format) */
     public VoiceHandshake(ApiKeys keys, SignedUrls signedUrls, TelephonyTokens sessionTokens, AllowedOrigins origins,
                           Clock clock) {
         this.keys = keys;
