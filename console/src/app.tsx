@@ -1,29 +1,44 @@
 import { useEffect, useState } from 'preact/hooks';
 import { apiKey, signOut } from './api/client';
+import { AgentPage } from './pages/agent';
 import { AgentsPage } from './pages/agents';
 import { CallPage } from './pages/call';
 import { CallsPage } from './pages/calls';
 import { SignInPage } from './pages/signin';
 import { TalkPage } from './pages/talk';
+import { WebhookPage } from './pages/webhook';
+import { WebhooksPage } from './pages/webhooks';
 
 export type Route =
   | { page: 'signin' }
   | { page: 'calls' }
   | { page: 'call'; id: string }
   | { page: 'agents' }
-  | { page: 'talk'; agentId: string };
+  | { page: 'agent'; id: string | null }
+  | { page: 'talk'; agentId: string }
+  | { page: 'webhooks' }
+  | { page: 'webhook'; id: string };
 
-/** #/signin, #/calls, #/calls/<id>, #/agents, #/talk/<agentId>; null for anything else. */
+/**
+ * #/signin, #/calls, #/calls/<id>, #/agents, #/agents/new, #/agents/<id>, #/talk/<agentId>, #/webhooks,
+ * #/webhooks/<id>; null for anything else.
+ */
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '');
   if (path === '/signin') return { page: 'signin' };
   if (path === '/calls') return { page: 'calls' };
   if (path === '/agents') return { page: 'agents' };
+  if (path === '/agents/new') return { page: 'agent', id: null };
+  if (path === '/webhooks') return { page: 'webhooks' };
   const call = /^\/calls\/([^/]+)$/.exec(path);
+  const agent = /^\/agents\/([^/]+)$/.exec(path);
   const talk = /^\/talk\/([^/]+)$/.exec(path);
+  const webhook = /^\/webhooks\/([^/]+)$/.exec(path);
   try {
     if (call) return { page: 'call', id: decodeURIComponent(call[1]!) };
+    if (agent) return { page: 'agent', id: decodeURIComponent(agent[1]!) };
     if (talk) return { page: 'talk', agentId: decodeURIComponent(talk[1]!) };
+    if (webhook) return { page: 'webhook', id: decodeURIComponent(webhook[1]!) };
   } catch {
     return null; // not percent-encoded properly
   }
@@ -48,15 +63,27 @@ export function App() {
   }, [redirect]);
 
   useEffect(() => {
-    const titles = { signin: 'Sign in', calls: 'Calls', call: 'Call', agents: 'Agents', talk: 'Talk' };
+    const titles = {
+      signin: 'Sign in',
+      calls: 'Calls',
+      call: 'Call',
+      agents: 'Agents',
+      agent: 'Agent',
+      talk: 'Talk',
+      webhooks: 'Webhooks',
+      webhook: 'Webhook',
+    };
     document.title = route ? `${titles[route.page]} · sipai console` : 'sipai console';
   }, [route?.page]);
 
   if (redirect || route === null) return null;
-  const active = (page: Route['page']) =>
-    route.page === page || (page === 'calls' && route.page === 'call') || (page === 'agents' && route.page === 'talk')
-      ? 'page'
-      : undefined;
+  const section: Partial<Record<Route['page'], Route['page']>> = {
+    call: 'calls',
+    agent: 'agents',
+    talk: 'agents',
+    webhook: 'webhooks',
+  };
+  const active = (page: Route['page']) => (route.page === page || section[route.page] === page ? 'page' : undefined);
   return (
     <>
       <header class="top">
@@ -70,6 +97,9 @@ export function App() {
             </a>
             <a href="#/agents" aria-current={active('agents')}>
               Agents
+            </a>
+            <a href="#/webhooks" aria-current={active('webhooks')}>
+              Webhooks
             </a>
             <a
               id="sign-out"
@@ -89,7 +119,10 @@ export function App() {
         {route.page === 'calls' && <CallsPage />}
         {route.page === 'call' && <CallPage key={route.id} id={route.id} />}
         {route.page === 'agents' && <AgentsPage />}
+        {route.page === 'agent' && <AgentPage key={route.id ?? '#new'} id={route.id} />}
         {route.page === 'talk' && <TalkPage key={route.agentId} agentId={route.agentId} />}
+        {route.page === 'webhooks' && <WebhooksPage />}
+        {route.page === 'webhook' && <WebhookPage key={route.id} id={route.id} />}
       </main>
     </>
   );

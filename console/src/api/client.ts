@@ -1,6 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
-import { problemText } from './problem';
+import { problemField, problemText } from './problem';
 
 export type Call = components['schemas']['Call'];
 export type Agent = components['schemas']['Agent'];
@@ -8,6 +8,9 @@ export type AgentSpec = components['schemas']['AgentSpec'];
 export type Provider = components['schemas']['Provider'];
 export type TimelineEntry = components['schemas']['TimelineEntry'];
 export type RealtimeSession = components['schemas']['RealtimeSession'];
+export type Tool = components['schemas']['Tool'];
+export type Webhook = components['schemas']['Webhook'];
+export type Attempt = components['schemas']['Attempt'];
 
 /** The API key lives in sessionStorage only (never in a URL or localStorage): it is gone with the tab. */
 const STORAGE_KEY = 'sipai.apiKey';
@@ -62,16 +65,31 @@ const auth: Middleware = {
 export const api = createClient<paths>({ baseUrl: '' });
 api.use(auth);
 
-export type Result<T> = { ok: true; data: T } | { ok: false; status: number; message: string };
+/** A failed call: the problem's text and, when one field is at fault, its JSON path (`field`, e.g. `tools[0].url`). */
+export type Failure = { ok: false; status: number; message: string; field?: string };
+export type Result<T> = { ok: true; data: T } | Failure;
 
 /** Runs an openapi-fetch call; a problem body or a network failure becomes `{ok: false, message}`. */
 export async function result<T>(
   run: Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<Result<T>> {
+  return settle(run, false);
+}
+
+/** As {@link result}, for calls answered without a body (204 No Content, e.g. DELETE). */
+export async function done(run: Promise<{ error?: unknown; response: Response }>): Promise<Result<null>> {
+  return settle(run, true);
+}
+
+async function settle<T>(
+  run: Promise<{ data?: T; error?: unknown; response: Response }>,
+  noContent: boolean,
+): Promise<Result<T>> {
   try {
     const { data, error, response } = await run;
+    if (response.ok && noContent) return { ok: true, data: null as T };
     if (response.ok && data !== undefined) return { ok: true, data };
-    return { ok: false, status: response.status, message: problemText(error, response.status) };
+    return { ok: false, status: response.status, message: problemText(error, response.status), field: problemField(error) };
   } catch (e) {
     return { ok: false, status: 0, message: e instanceof Error ? e.message : String(e) };
   }

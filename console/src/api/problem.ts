@@ -14,6 +14,15 @@ export function problemText(body: unknown, status: number): string {
   return status === 0 ? 'The server cannot be reached' : `HTTP ${status}`;
 }
 
+/** The JSON path of the field at fault (`field` of a 400/422 problem, e.g. `tools[0].url`), if any. */
+export function problemField(body: unknown): string | undefined {
+  if (body !== null && typeof body === 'object') {
+    const { field } = body as { field?: unknown };
+    if (typeof field === 'string' && field !== '') return field;
+  }
+  return undefined;
+}
+
 /** The problem text of a response that is not OK (reads its body). */
 export async function responseProblem(response: Response): Promise<string> {
   let body: unknown = null;

@@ -5,7 +5,7 @@ import { ErrorBanner, Time } from '../ui';
 
 const provider = (p: Provider | undefined) => (p ? [p.provider, p.model].filter(Boolean).join(' / ') : 'offline');
 
-/** The tenant's agents, read-only, each with a link to talk to it from the browser. */
+/** The tenant's agents, each with a link to its form and one to talk to it from the browser. */
 export function AgentsPage() {
   const [agents, setAgents] = useState<Agent[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -24,6 +24,9 @@ export function AgentsPage() {
     <section>
       <div class="heading">
         <h1>Agents</h1>
+        <a id="new-agent" class="button" href="#/agents/new">
+          New agent
+        </a>
       </div>
       {error !== null && <ErrorBanner>{error}</ErrorBanner>}
       {agents === null ? (
@@ -60,7 +63,9 @@ export function AgentsPage() {
                 return (
                   <tr key={agent.id} data-agent-id={agent.id}>
                     <td class="id">{agent.id}</td>
-                    <td class="name">{spec?.name}</td>
+                    <td class="name">
+                      {agent.id ? <a href={`#/agents/${encodeURIComponent(agent.id)}`}>{spec?.name || agent.id}</a> : spec?.name}
+                    </td>
                     <td class="actions">
                       {agent.id && (
                         <a class="talk" href={`#/talk/${encodeURIComponent(agent.id)}`} title="Talk to this agent from the browser">

@@ -21,6 +21,8 @@ import io.sipai.timeline.CallStatus;
 import io.sipai.timeline.CallTimeline;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The web console in Debian's headless Chromium against the gateway that serves it (same origin as /v1), its
@@ -50,8 +52,7 @@ class ConsoleBrowserTest extends GatewayTest {
             browser.screenshot("console-sign-in");
 
             // and with the right key, then the calls list shows the call and its status
-            browser.driver().findElement(By.id("api-key")).clear();
-            browser.driver().findElement(By.id("api-key")).sendKeys(ADMIN_KEY);
+            browser.retype("#api-key", ADMIN_KEY);
             browser.driver().findElement(By.id("sign-in")).click();
             String row = "tr[data-call-id='" + callId + "']";
             browser.await(row, WAIT);
@@ -79,6 +80,93 @@ class ConsoleBrowserTest extends GatewayTest {
             assertThat(browser.driver().findElements(By.cssSelector("#timeline li"))).hasSize(5);
             browser.screenshot("console-call");
         }
+    }
+
+    @Test
+    void aPersonCreatesEditsAndDeletesAnAgentThroughTheForm() {
+        try (Chromium browser = Chromium.start()) {
+            signIn(browser);
+
+            // when they fill the new agent form with a script that is not JSON, then the form says so
+            browser.open(base() + "/#/agents");
+            browser.await("#new-agent", WAIT).click();
+            browser.await("#agent-name", WAIT).sendKeys("Ava");
+            browser.driver().findElement(By.id("agent-greeting")).sendKeys("Hello from Ava.");
+            browser.driver().findElement(By.id("agent-language")).sendKeys("en-GB");
+            browser.driver().findElement(By.id("agent-silence-hangup-ms")).sendKeys("20000");
+            browser.driver().findElement(By.id("agent-script")).sendKeys("{not json");
+            browser.driver().findElement(By.id("agent-add-tool")).click();
+            browser.await("#agent-tool-0-name", WAIT).sendKeys("bye");
+            browser.driver().findElement(By.id("agent-tool-0-description")).sendKeys("End the call");
+            new Select(browser.driver().findElement(By.id("agent-tool-0-type"))).selectByVisibleText("end_call");
+            browser.driver().findElement(By.id("agent-save")).click();
+            assertThat(browser.awaitText("#agent-script-error", WAIT)).isNotBlank();
+
+            // and with the script fixed, then the agent is created with every field the form had
+            browser.retype("#agent-script", "");
+            browser.driver().findElement(By.id("agent-save")).click();
+            browser.until("the agent's page", () -> browser.driver().getCurrentUrl().matches(".*#/agents/agt_.*"),
+                    WAIT);
+            String agentId = browser.driver().getCurrentUrl().replaceAll(".*#/agents/", "");
+            JsonNode created = call("GET", "/v1/agents/" + agentId, ADMIN_KEY, null).json().get("spec");
+            assertThat(created.get("name").stringValue()).isEqualTo("Ava");
+            assertThat(created.get("greeting").stringValue()).isEqualTo("Hello from Ava.");
+            assertThat(created.get("language").stringValue()).isEqualTo("en-GB");
+            assertThat(created.get("silenceHangupMs").intValue()).isEqualTo(20000);
+            assertThat(created.get("tools").get(0).get("type").stringValue()).isEqualTo("end_call");
+            browser.screenshot("console-agent");
+
+            // when they change the greeting and save, then the API serves the new one
+            browser.await("#agent-greeting", WAIT);
+            browser.retype("#agent-greeting", "Good morning.");
+            browser.driver().findElement(By.id("agent-save")).click();
+            browser.awaitText("#agent-saved", WAIT);
+            assertThat(call("GET", "/v1/agents/" + agentId, ADMIN_KEY, null).json().get("spec").get("greeting")
+                    .stringValue()).isEqualTo("Good morning.");
+
+            // and when they delete it and confirm, then it is gone
+            browser.driver().findElement(By.id("agent-delete")).click();
+            browser.driver().switchTo().alert().accept();
+            browser.until("back on the agents list", () -> browser.driver().getCurrentUrl().endsWith("#/agents"),
+                    WAIT);
+            assertThat(call("GET", "/v1/agents/" + agentId, ADMIN_KEY, null).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aPersonSubscribesAWebhookSeesItsSecretOnceAndAsksForAReplay() {
+        try (Chromium browser = Chromium.start()) {
+            signIn(browser);
+
+            // when they subscribe an endpoint to call.ended, then the secret is shown once
+            browser.open(base() + "/#/webhooks");
+            browser.await("#webhook-url", WAIT).sendKeys("https://example.com/hooks/" + UUID.randomUUID());
+            browser.driver().findElement(By.id("webhook-event-type-call-ended")).click();
+            browser.driver().findElement(By.id("webhook-create")).click();
+            assertThat(browser.awaitText("#webhook-secret", WAIT)).contains("whsec_");
+            String row = "tr[data-webhook-id]";
+            browser.await(row, WAIT);
+            browser.screenshot("console-webhooks");
+
+            // and when they open it and ask for a replay of one event, then the replay is accepted
+            browser.driver().findElement(By.cssSelector(row + " a")).click();
+            browser.await("#replay-event-id", WAIT).sendKeys(UUID.randomUUID().toString());
+            browser.driver().findElement(By.id("replay")).click();
+            assertThat(browser.awaitText("#replay-accepted", WAIT)).containsIgnoringCase("accepted");
+            assertThat(browser.text("#webhook-secret")).doesNotContain("whsec_");
+            browser.screenshot("console-webhook");
+        }
+    }
+
+    private void signIn(Chromium browser) {
+        browser.open(base() + "/");
+        browser.await("#api-key", WAIT).sendKeys(ADMIN_KEY);
+        browser.driver().findElement(By.id("sign-in")).click();
+        browser.await("#calls", WAIT);
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
     }
 
     private static CallTimeline timeline(String callId, long version, CallStatus status) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -90,9 +91,22 @@ public final class Chromium implements AutoCloseable {
         });
     }
 
-    /** Waits until {@code condition} holds; the timeout's message names {@code what}. */
+    /** Waits until {@code condition} holds; the timeout's message names {@code what} and what the page showed. */
     public void until(String what, BooleanSupplier condition, Duration timeout) {
-        new WebDriverWait(driver, timeout, POLL).withMessage(what).until(d -> condition.getAsBoolean());
+        new WebDriverWait(driver, timeout, POLL).withMessage(() -> what + "; the page at " + driver.getCurrentUrl()
+                + " showed: " + text("body")).until(d -> condition.getAsBoolean());
+    }
+
+    /**
+     * Replaces what the input {@code css} selects holds with {@code text} by typing, as a person does (select all,
+     * delete, type), so the page's input handlers see it; WebDriver's {@code clear()} fires none.
+     */
+    public void retype(String css, String text) {
+        WebElement input = driver.findElement(By.cssSelector(css));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        if (!text.isEmpty()) {
+            input.sendKeys(text);
+        }
     }
 
     /** The text of the element {@code css} selects, or "" when there is none. */
