@@ -4,6 +4,10 @@ import { AgentPage } from './pages/agent';
 import { AgentsPage } from './pages/agents';
 import { CallPage } from './pages/call';
 import { CallsPage } from './pages/calls';
+import { CampaignPage } from './pages/campaign';
+import { CampaignsPage } from './pages/campaigns';
+import { NewCallPage } from './pages/new-call';
+import { NumbersPage } from './pages/numbers';
 import { SignInPage } from './pages/signin';
 import { TalkPage } from './pages/talk';
 import { WebhookPage } from './pages/webhook';
@@ -11,22 +15,30 @@ import { WebhooksPage } from './pages/webhooks';
 
 export type Route =
   | { page: 'signin' }
-  | { page: 'calls' }
+  | { page: 'calls'; query: string }
+  | { page: 'new-call' }
   | { page: 'call'; id: string }
   | { page: 'agents' }
   | { page: 'agent'; id: string | null }
   | { page: 'talk'; agentId: string }
   | { page: 'webhooks' }
-  | { page: 'webhook'; id: string };
+  | { page: 'webhook'; id: string }
+  | { page: 'campaigns' }
+  | { page: 'campaign'; id: string }
+  | { page: 'numbers' };
 
 /**
- * #/signin, #/calls, #/calls/<id>, #/agents, #/agents/new, #/agents/<id>, #/talk/<agentId>, #/webhooks,
- * #/webhooks/<id>; null for anything else.
+ * #/signin, #/calls[?<filters>], #/calls/new, #/calls/<id>, #/agents, #/agents/new, #/agents/<id>,
+ * #/talk/<agentId>, #/webhooks, #/webhooks/<id>, #/campaigns, #/campaigns/<id>, #/numbers; null for anything else.
  */
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '');
   if (path === '/signin') return { page: 'signin' };
-  if (path === '/calls') return { page: 'calls' };
+  const calls = /^\/calls(?:\?(.*))?$/.exec(path);
+  if (calls) return { page: 'calls', query: calls[1] ?? '' };
+  if (path === '/calls/new') return { page: 'new-call' };
+  if (path === '/campaigns') return { page: 'campaigns' };
+  if (path === '/numbers') return { page: 'numbers' };
   if (path === '/agents') return { page: 'agents' };
   if (path === '/agents/new') return { page: 'agent', id: null };
   if (path === '/webhooks') return { page: 'webhooks' };
@@ -34,11 +46,13 @@ export function parseRoute(hash: string): Route | null {
   const agent = /^\/agents\/([^/]+)$/.exec(path);
   const talk = /^\/talk\/([^/]+)$/.exec(path);
   const webhook = /^\/webhooks\/([^/]+)$/.exec(path);
+  const campaign = /^\/campaigns\/([^/]+)$/.exec(path);
   try {
     if (call) return { page: 'call', id: decodeURIComponent(call[1]!) };
     if (agent) return { page: 'agent', id: decodeURIComponent(agent[1]!) };
     if (talk) return { page: 'talk', agentId: decodeURIComponent(talk[1]!) };
     if (webhook) return { page: 'webhook', id: decodeURIComponent(webhook[1]!) };
+    if (campaign) return { page: 'campaign', id: decodeURIComponent(campaign[1]!) };
   } catch {
     return null; // not percent-encoded properly
   }
@@ -66,12 +80,16 @@ export function App() {
     const titles = {
       signin: 'Sign in',
       calls: 'Calls',
+      'new-call': 'New call',
       call: 'Call',
       agents: 'Agents',
       agent: 'Agent',
       talk: 'Talk',
       webhooks: 'Webhooks',
       webhook: 'Webhook',
+      campaigns: 'Campaigns',
+      campaign: 'Campaign',
+      numbers: 'Numbers',
     };
     document.title = route ? `${titles[route.page]} · sipai console` : 'sipai console';
   }, [route?.page]);
@@ -79,6 +97,8 @@ export function App() {
   if (redirect || route === null) return null;
   const section: Partial<Record<Route['page'], Route['page']>> = {
     call: 'calls',
+    'new-call': 'calls',
+    campaign: 'campaigns',
     agent: 'agents',
     talk: 'agents',
     webhook: 'webhooks',
@@ -98,6 +118,12 @@ export function App() {
             <a href="#/agents" aria-current={active('agents')}>
               Agents
             </a>
+            <a href="#/campaigns" aria-current={active('campaigns')}>
+              Campaigns
+            </a>
+            <a href="#/numbers" aria-current={active('numbers')}>
+              Numbers
+            </a>
             <a href="#/webhooks" aria-current={active('webhooks')}>
               Webhooks
             </a>
@@ -116,13 +142,17 @@ export function App() {
       </header>
       <main>
         {route.page === 'signin' && <SignInPage />}
-        {route.page === 'calls' && <CallsPage />}
+        {route.page === 'calls' && <CallsPage query={route.query} />}
+        {route.page === 'new-call' && <NewCallPage />}
         {route.page === 'call' && <CallPage key={route.id} id={route.id} />}
         {route.page === 'agents' && <AgentsPage />}
         {route.page === 'agent' && <AgentPage key={route.id ?? '#new'} id={route.id} />}
         {route.page === 'talk' && <TalkPage key={route.agentId} agentId={route.agentId} />}
         {route.page === 'webhooks' && <WebhooksPage />}
         {route.page === 'webhook' && <WebhookPage key={route.id} id={route.id} />}
+        {route.page === 'campaigns' && <CampaignsPage />}
+        {route.page === 'campaign' && <CampaignPage key={route.id} id={route.id} />}
+        {route.page === 'numbers' && <NumbersPage />}
       </main>
     </>
   );

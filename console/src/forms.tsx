@@ -110,6 +110,24 @@ export function rfc3339(local: string): string | undefined | null {
   return Number.isNaN(time.getTime()) ? null : time.toISOString();
 }
 
+/** An RFC 3339 time as a `datetime-local` value in the browser's time zone (to the second); '' when absent or invalid. */
+export function localInput(value: string | undefined): string {
+  const time = value ? new Date(value) : null;
+  if (time === null || Number.isNaN(time.getTime())) return '';
+  const two = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${String(time.getFullYear()).padStart(4, '0')}-${two(time.getMonth() + 1)}-${two(time.getDate())}` +
+    `T${two(time.getHours())}:${two(time.getMinutes())}:${two(time.getSeconds())}`
+  );
+}
+
+/** The form's field a failed write's problem names (its `field`, or a path inside it: `metadata.crm`), if the form has it. */
+export function fieldAtFault(failure: Failure, fields: readonly string[]): string | undefined {
+  const path = failure.field;
+  if (path === undefined) return undefined;
+  return fields.find((f) => path === f || path.startsWith(`${f}.`) || path.startsWith(`${f}[`));
+}
+
 /** Copies text to the clipboard; false when the browser refuses (then the text stays selectable). */
 export async function copyText(value: string): Promise<boolean> {
   try {

@@ -11,6 +11,10 @@ export type RealtimeSession = components['schemas']['RealtimeSession'];
 export type Tool = components['schemas']['Tool'];
 export type Webhook = components['schemas']['Webhook'];
 export type Attempt = components['schemas']['Attempt'];
+export type Campaign = components['schemas']['Campaign'];
+export type CampaignSpec = components['schemas']['CampaignSpec'];
+export type PhoneNumber = components['schemas']['PhoneNumber'];
+export type PlaceCall = components['schemas']['PlaceCall'];
 
 /** The API key lives in sessionStorage only (never in a URL or localStorage): it is gone with the tab. */
 const STORAGE_KEY = 'sipai.apiKey';

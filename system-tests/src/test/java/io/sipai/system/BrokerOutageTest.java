@@ -52,14 +52,19 @@ class BrokerOutageTest {
                 // given traffic flowing
                 traffic.awaitAcknowledged(200, Duration.ofSeconds(60));
 
-                // when one broker is killed, then the cluster still takes writes and every service stays ready
+                // when one broker is killed, then the cluster still takes writes and every service is ready: at once,
+                // or after its consumer groups rejoined (when the dead broker was their group coordinator, a member
+                // whose heartbeats went there misses the move and is fenced, and stream-processors reports the
+                // rebalance as not ready; seen in a .ci/run, 2026-12-05)
                 int admissionLeader = kafka.leaderOf(Topics.CALL_ADMISSION.name(), 0);
                 int killed = admissionLeader == 1 ? 2 : 1;
                 long killedAt = System.nanoTime();
                 kafka.kill(killed);
                 long before = traffic.acknowledged();
                 traffic.awaitAcknowledged(before + 200, Duration.ofSeconds(60));
-                assertThat(services).allMatch(node -> node.status("/health/ready") == 200);
+                services.forEach(node -> node.awaitReady(Duration.ofSeconds(60)));
+                System.out.printf("RESULT broker-outage: every service ready %d ms after a broker was killed%n",
+                        (System.nanoTime() - killedAt) / 1_000_000);
                 // a call may be refused while the coordinators move off the dead node (clean 1013), not for long; the
                 // worst seen (a .ci/run, 2026-12-05): admission's open transaction outlived its 5 s timeout while
                 // writes waited for the dead broker to leave the ISR, was aborted, and its replaced stream thread

@@ -32,7 +32,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ConsoleBrowserTest extends GatewayTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = ConsoleSession.WAIT;
 
     @Test
     void aPersonSignsInSeesTheCallAndWatchesItsTimelineFillInLiveUntilItEnds() {
@@ -159,14 +159,11 @@ class ConsoleBrowserTest extends GatewayTest {
     }
 
     private void signIn(Chromium browser) {
-        browser.open(base() + "/");
-        browser.await("#api-key", WAIT).sendKeys(ADMIN_KEY);
-        browser.driver().findElement(By.id("sign-in")).click();
-        browser.await("#calls", WAIT);
+        ConsoleSession.signIn(browser, port, ADMIN_KEY);
     }
 
     private String base() {
-        return "http://127.0.0.1:" + port;
+        return ConsoleSession.base(port);
     }
 
     private static CallTimeline timeline(String callId, long version, CallStatus status) {

@@ -109,6 +109,21 @@ public final class Chromium implements AutoCloseable {
         }
     }
 
+    /**
+     * Picks the option whose value is {@code value} in the select {@code css} and tells the page, as a person's
+     * choice does (input and change events). Matches the option's value property, which a page may set without an
+     * attribute.
+     */
+    public void choose(String css, String value) {
+        WebElement select = await(css, Duration.ofSeconds(20));
+        new WebDriverWait(driver, Duration.ofSeconds(20), POLL).withMessage("an option " + value + " in " + css)
+                .until(d -> (Boolean) driver.executeScript("return Array.from(arguments[0].options)"
+                        + ".some(o => o.value === arguments[1])", select, value));
+        driver.executeScript("arguments[0].value = arguments[1];"
+                + "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+                + "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", select, value);
+    }
+
     /** The text of the element {@code css} selects, or "" when there is none. */
     public String text(String css) {
         return driver.findElements(By.cssSelector(css)).stream().findFirst().map(WebElement::getText).orElse("");
