@@ -2,6 +2,7 @@ package io.sipai.testing.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,22 @@ public final class ChildProcess {
 
     public Path logFile() {
         return logFile;
+    }
+
+    /**
+     * Whether it runs and the last {@code lines} lines of its log: what a failure message should carry, since a
+     * test's temporary directory, the log with it, is deleted when the test ends.
+     */
+    public String describe(int lines) {
+        String state = name + (alive() ? " (running)" : " (not running)");
+        try {
+            List<String> all = Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8)
+                    : List.of();
+            return state + ", last lines of its log:\n  " + String.join("\n  ",
+                    all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return state + ", log unreadable: " + e;
+        }
     }
 
     /** Starts (or starts again) the process; its output is appended to {@link #logFile()}. */

@@ -121,7 +121,7 @@ final class ProcessKafkaCluster implements KafkaCluster {
             sleep(Duration.ofMillis(500));
         }
         throw new IllegalStateException("the cluster did not have " + count + " brokers within " + timeout
-                + "; see " + nodes.getFirst().logFile().getParent());
+                + "; " + nodes.stream().map(node -> node.describe(15)).collect(Collectors.joining("; ")));
     }
 
     private static void sleep(Duration duration) {
