@@ -105,17 +105,22 @@ public class CallStore {
     /** Entries with seq > after, in order; 404 when the tenant has no such call. */
     public Page<Entry> timeline(String tenantId, String callId, long after, int limit) {
         get(tenantId, callId);
-        List<Entry> entries = db.select(TIMELINE_ENTRIES.SEQ, TIMELINE_ENTRIES.EVENT_ID, TIMELINE_ENTRIES.EVENT_TYPE,
-                        TIMELINE_ENTRIES.OCCURRED_AT, TIMELINE_ENTRIES.SOURCE, TIMELINE_ENTRIES.PAYLOAD)
-                .from(TIMELINE_ENTRIES)
-                .where(TIMELINE_ENTRIES.CALL_ID.eq(callId), TIMELINE_ENTRIES.TENANT_ID.eq(tenantId),
-                        TIMELINE_ENTRIES.SEQ.gt(after))
-                .orderBy(TIMELINE_ENTRIES.SEQ).limit(limit + 1)
-                .fetch(r -> new Entry(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
+        List<Entry> entries = entriesAfter(tenantId, callId, after, limit + 1);
         if (entries.size() <= limit) {
             return new Page<>(entries, null);
         }
         return new Page<>(entries.subList(0, limit), Long.toString(entries.get(limit - 1).seq()));
+    }
+
+    /** The entries of the tenant's call with seq > {@code after}, in order, at most {@code limit}. */
+    List<Entry> entriesAfter(String tenantId, String callId, long after, int limit) {
+        return db.select(TIMELINE_ENTRIES.SEQ, TIMELINE_ENTRIES.EVENT_ID, TIMELINE_ENTRIES.EVENT_TYPE,
+                        TIMELINE_ENTRIES.OCCURRED_AT, TIMELINE_ENTRIES.SOURCE, TIMELINE_ENTRIES.PAYLOAD)
+                .from(TIMELINE_ENTRIES)
+                .where(TIMELINE_ENTRIES.CALL_ID.eq(callId), TIMELINE_ENTRIES.TENANT_ID.eq(tenantId),
+                        TIMELINE_ENTRIES.SEQ.gt(after))
+                .orderBy(TIMELINE_ENTRIES.SEQ).limit(limit)
+                .fetch(r -> new Entry(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
     }
 
     private static List<Condition> where(Columns columns, String tenantId, Filter filter, String[] position) {

@@ -19,9 +19,11 @@ class TimelineTail {
     static final Set<String> LAST_TYPES = Set.of("CallEnded", "CallRejected");
 
     private final DSLContext db;
+    private final CallStore calls;
 
-    TimelineTail(DSLContext db) {
+    TimelineTail(DSLContext db, CallStore calls) {
         this.db = db;
+        this.calls = calls;
     }
 
     /** The highest projected seq of each of {@code callIds} that has an entry. */
@@ -35,14 +37,7 @@ class TimelineTail {
 
     /** The entries of the tenant's call with seq > {@code after}, in order, at most {@code limit}. */
     List<CallStore.Entry> after(String tenantId, String callId, long after, int limit) {
-        return db.select(TIMELINE_ENTRIES.SEQ, TIMELINE_ENTRIES.EVENT_ID, TIMELINE_ENTRIES.EVENT_TYPE,
-                        TIMELINE_ENTRIES.OCCURRED_AT, TIMELINE_ENTRIES.SOURCE, TIMELINE_ENTRIES.PAYLOAD)
-                .from(TIMELINE_ENTRIES)
-                .where(TIMELINE_ENTRIES.CALL_ID.eq(callId), TIMELINE_ENTRIES.TENANT_ID.eq(tenantId),
-                        TIMELINE_ENTRIES.SEQ.gt(after))
-                .orderBy(TIMELINE_ENTRIES.SEQ).limit(limit)
-                .fetch(r -> new CallStore.Entry(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(),
-                        r.value6()));
+        return calls.entriesAfter(tenantId, callId, after, limit);
     }
 
     /** Whether the call's end is at or before {@code seq}: a stream resumed past it has nothing more to wait for. */
