@@ -28,8 +28,9 @@ import org.springframework.context.SmartLifecycle;
  * One Kafka Streams application (one {@code application.id}) with sipai's guarantees and policies, shared by every
  * service that runs one: {@code exactly_once_v2} with {@code acks=all} (checked, see {@link KafkaClients}), the
  * connection and security settings of {@link KafkaSettings}, undecodable input quarantined by
- * {@link QuarantiningDeserializationHandler}, a replaced thread on an unexpected error, and its own state
- * directory. Ready when RUNNING; dead (liveness fails, so the process is restarted) when the client reached ERROR or
+ * {@link QuarantiningDeserializationHandler}, a replaced thread on an unexpected error, its own state
+ * directory, and the open transactions of instances that died aborted as soon as the group drops them
+ * ({@link DepartedInstanceFencer}). Ready when RUNNING; dead (liveness fails, so the process is restarted) when the client reached ERROR or
  * stopped without being asked to. Started and stopped with the Spring context.
  */
 public final class StreamsApplication implements SmartLifecycle, ReadinessCheck, LivenessCheck {
@@ -58,6 +59,7 @@ public final class StreamsApplication implements SmartLifecycle, ReadinessCheck,
     private final KafkaStreams streams;
     private volatile boolean stopping;
     private volatile boolean started;
+    private DepartedInstanceFencer fencer;
 
     public StreamsApplication(KafkaSettings kafka, Topology topology, Options options) {
         this(options.applicationId(), topology, properties(kafka, options));
@@ -128,6 +130,8 @@ public final class StreamsApplication implements SmartLifecycle, ReadinessCheck,
         if (!started) {
             LOG.info("{}: starting", applicationId);
             streams.start();
+            fencer = DepartedInstanceFencer.start(applicationId,
+                    new StreamsConfig(properties).getAdminConfigs(applicationId + "-departed-fencer"));
             started = true;
         }
     }
@@ -208,6 +212,9 @@ public final class StreamsApplication implements SmartLifecycle, ReadinessCheck,
         }
         stopping = true;
         LOG.info("{}: closing", applicationId);
+        if (fencer != null) {
+            fencer.close();
+        }
         streams.close(timeout);
     }
 }
