@@ -35,3 +35,56 @@ export function callsHref(filters: CallFilters = {}): string {
   const query = filtersQuery(filters);
   return query === '' ? '#/calls' : `#/calls?${query}`;
 }
+
+/** The fields of a call the filters look at. */
+export interface FilteredCall {
+  id?: string;
+  status?: string;
+  agentId?: string | null;
+  campaignId?: string | null;
+  createdAt?: string | null;
+  requestedAt?: string | null;
+}
+
+/** When the call was created, in ms since the epoch (NaN when unknown). */
+export function createdMs(call: FilteredCall): number {
+  return Date.parse(call.createdAt ?? call.requestedAt ?? '');
+}
+
+/** Whether the call is one the filters keep, as GET /v1/calls would answer it. */
+export function matches(call: FilteredCall, filters: CallFilters): boolean {
+  if (filters.status && call.status?.toLowerCase() !== filters.status.toLowerCase()) return false;
+  if (filters.agentId && call.agentId !== filters.agentId) return false;
+  if (filters.campaignId && call.campaignId !== filters.campaignId) return false;
+  const created = createdMs(call);
+  if (filters.createdFrom && !(created >= Date.parse(filters.createdFrom))) return false;
+  if (filters.createdTo && !(created < Date.parse(filters.createdTo))) return false;
+  return true;
+}
+
+/**
+ * The rows shown after a call changed: its row replaced, or removed when it no longer matches the filters; a call not
+ * shown is added in its place (newest first) when it matches and belongs among the rows shown (newer than the oldest
+ * of them, or every row is shown).
+ */
+export function applyChange<T extends FilteredCall>(
+  rows: { calls: T[]; nextCursor: string | undefined },
+  call: T,
+  filters: CallFilters,
+): { calls: T[]; nextCursor: string | undefined } {
+  const fits = matches(call, filters);
+  const index = rows.calls.findIndex((c) => c.id === call.id);
+  if (index >= 0) {
+    const calls = [...rows.calls];
+    if (fits) calls[index] = call;
+    else calls.splice(index, 1);
+    return { ...rows, calls };
+  }
+  if (!fits) return rows;
+  const oldest = rows.calls[rows.calls.length - 1];
+  if (rows.nextCursor !== undefined && oldest !== undefined && createdMs(call) < createdMs(oldest)) return rows;
+  const calls = [...rows.calls, call].sort(
+    (a, b) => createdMs(b) - createdMs(a) || (b.id ?? '').localeCompare(a.id ?? ''),
+  );
+  return { ...rows, calls };
+}

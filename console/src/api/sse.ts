@@ -146,6 +146,8 @@ export async function streamEvents(options: StreamOptions): Promise<void> {
           touch();
           parser.push(decoder.decode(value, { stream: true }));
         }
+        // A keep-alive may carry the position too (an id with no data): resume from the last one seen.
+        lastEventId = parser.lastEventId;
         if (ended) {
           await reader.cancel().catch(() => undefined);
           options.onState('ended');

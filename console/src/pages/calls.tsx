@@ -1,10 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, result, type Call } from '../api/client';
-import { CALL_STATUSES, callsHref, filtersQuery, parseFilters, type CallFilters } from '../call-filters';
+import { api, authHeaders, result, type Call } from '../api/client';
+import { streamEvents } from '../api/sse';
+import {
+  applyChange,
+  CALL_STATUSES,
+  callsHref,
+  filtersQuery,
+  parseFilters,
+  type CallFilters,
+} from '../call-filters';
 import { campaignNamed, nameOf, NamedOptions, useAgents, useCampaigns } from '../directory';
 import { aria, FieldError, localInput, rfc3339 } from '../forms';
 import { callHref, ErrorBanner, StatusBadge, Time } from '../ui';
 
+/** While the live stream is down, the list is read again this often. */
 const REFRESH_MS = 2000;
 const PAGE = 50;
 /** The most rows one refresh reads again (the API's largest page). */
@@ -35,8 +44,10 @@ function appendOlder(current: CallList, page: CallList): CallList {
 
 /**
  * The calls, newest first, filtered by the filters of the address (`#/calls?status=ended&agentId=…`, so a filtered
- * view can be bookmarked) and refreshed every 2 s while the page is open (rows are keyed by id: no flicker); older
- * pages on demand. A refresh reads the rows shown again (up to 200), so their statuses stay current.
+ * view can be bookmarked) and live: the tenant's call changes (GET /v1/calls/events) update, add and remove rows as
+ * they happen (rows are keyed by id: no flicker); the list is read again when the stream is ready (after every
+ * connection, so nothing is missed between the read and the stream), on a reset, and every 2 s while the stream is
+ * down. Older pages on demand; a read takes the rows shown again (up to 200).
  */
 export function CallsPage({ query }: { query: string }) {
   const filters = parseFilters(query);
@@ -54,31 +65,59 @@ export function CallsPage({ query }: { query: string }) {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let loaded = false;
+    let live = false;
+    let fatal = false;
     setError(null);
-    const refresh = async () => {
-      // A hidden tab skips its refreshes (once it has the list).
-      if (!document.hidden || !loaded) {
-        const current = shown.current?.key === key ? shown.current : null;
-        const limit = Math.min(WINDOW, Math.max(PAGE, current?.calls.length ?? 0));
-        const answer = await result(
-          api.GET('/v1/calls', { params: { query: { ...filters, limit } }, signal: abort.signal }),
-        );
-        if (abort.signal.aborted) return;
-        if (answer.ok) {
-          const page = { calls: answer.data.data ?? [], nextCursor: answer.data.nextCursor };
-          setList((now) => ({ ...freshen(now?.key === key ? now : null, page, limit), key }));
-          setError(null);
-          loaded = true;
-        } else {
-          setError(answer.message);
-          // Rows of other filters are not shown under these.
-          setList((now) => (now?.key === key ? now : null));
-          if (FATAL.has(answer.status)) return;
-        }
+    const load = async () => {
+      const current = shown.current?.key === key ? shown.current : null;
+      const limit = Math.min(WINDOW, Math.max(PAGE, current?.calls.length ?? 0));
+      const answer = await result(
+        api.GET('/v1/calls', { params: { query: { ...filters, limit } }, signal: abort.signal }),
+      );
+      if (abort.signal.aborted) return;
+      if (answer.ok) {
+        const page = { calls: answer.data.data ?? [], nextCursor: answer.data.nextCursor };
+        setList((now) => ({ ...freshen(now?.key === key ? now : null, page, limit), key }));
+        setError(null);
+        loaded = true;
+      } else {
+        setError(answer.message);
+        // Rows of other filters are not shown under these.
+        setList((now) => (now?.key === key ? now : null));
+        fatal = FATAL.has(answer.status);
       }
-      timer = setTimeout(refresh, REFRESH_MS);
     };
-    void refresh();
+    const poll = async () => {
+      // A hidden tab skips its reads (once it has the list).
+      if (!document.hidden || !loaded) await load();
+      if (!live && !fatal && !abort.signal.aborted) timer = setTimeout(poll, REFRESH_MS);
+    };
+    void poll();
+    void streamEvents({
+      url: '/v1/calls/events',
+      headers: () => authHeaders(),
+      signal: abort.signal,
+      endEvent: '', // the stream of a tenant's calls does not end
+      onEvent: (event) => {
+        if (event.type === 'ready' || event.type === 'reset') {
+          void load();
+        } else if (event.type === 'call') {
+          let call: Call;
+          try {
+            call = JSON.parse(event.data) as Call;
+          } catch {
+            return; // not JSON: skipped
+          }
+          setList((now) => (now?.key === key ? { ...applyChange(now, call, filters), key } : now));
+        }
+      },
+      onState: (state) => {
+        const wasLive = live;
+        live = state === 'live';
+        if (live) clearTimeout(timer);
+        else if (wasLive && !fatal) void poll();
+      },
+    });
     return () => {
       abort.abort();
       clearTimeout(timer);
@@ -102,7 +141,7 @@ export function CallsPage({ query }: { query: string }) {
     <section>
       <div class="heading">
         <h1>Calls</h1>
-        <span class="muted">newest first, refreshed every 2 s</span>
+        <span class="muted">newest first, live</span>
         <a id="new-call" class="button" href="#/calls/new">
           New call
         </a>

@@ -4,13 +4,15 @@ import io.sipai.runtime.InvalidSettingException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The live call streams ({@code GET /v1/calls/{id}/events}, Server-Sent Events).
+ * The live streams: of one call ({@code GET /v1/calls/{id}/events}) and of a tenant's calls
+ * ({@code GET /v1/calls/events}), Server-Sent Events.
  *
  * @param eventsPollIntervalMs {@code API_EVENTS_POLL_INTERVAL_MS}: how often the open streams look for newly
- *                             projected entries (default 200); one query covers every watched call, so the cost
- *                             does not grow with the number of open streams
- * @param eventsMaxStreams     {@code API_EVENTS_MAX_STREAMS}: open streams this instance serves at once (default
- *                             1000); past them a new one is answered 503 (problem type too-many-streams)
+ *                             projected entries and changed calls (default 200); one query per kind covers every
+ *                             open stream, so the cost does not grow with the number of streams
+ * @param eventsMaxStreams     {@code API_EVENTS_MAX_STREAMS}: open streams (of both kinds) this instance serves at
+ *                             once (default 1000); past them a new one is answered 503 (problem type
+ *                             too-many-streams)
  */
 @ConfigurationProperties("api")
 public record EventStreamSettings(Integer eventsPollIntervalMs, Integer eventsMaxStreams) {

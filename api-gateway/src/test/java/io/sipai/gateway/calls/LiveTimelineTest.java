@@ -158,6 +158,7 @@ class LiveTimelineTest extends GatewayTest {
         private static final SseEvent CLOSED = new SseEvent(null, "closed", null);
         private final HttpResponse<java.util.stream.Stream<String>> response;
         private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
+        private final List<SseEvent> all = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Thread reader;
 
         private SseClient(HttpResponse<java.util.stream.Stream<String>> response) {
@@ -179,8 +180,12 @@ class LiveTimelineTest extends GatewayTest {
         }
 
         static SseClient once(int port, String callId, String key, String lastEventId) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/v1/calls/" + callId + "/events"))
+            return onPath(port, "/v1/calls/" + callId + "/events", key, lastEventId);
+        }
+
+        /** Opens the stream at {@code path} once, whatever it answers. */
+        static SseClient onPath(int port, String path, String key, String lastEventId) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .header("Accept", "text/event-stream");
             if (key != null) {
                 request.header("Authorization", "Bearer " + key);
@@ -205,6 +210,22 @@ class LiveTimelineTest extends GatewayTest {
             return event;
         }
 
+        /** The next event named {@code name}, skipping others. */
+        SseEvent nextNamed(String name, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                SseEvent event = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                if (event.name().equals(name)) {
+                    return event;
+                }
+            }
+        }
+
+        /** Every event received so far, read or not. */
+        List<SseEvent> seen() {
+            return List.copyOf(all);
+        }
+
         boolean awaitClosed(Duration timeout) throws InterruptedException {
             return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS) == CLOSED;
         }
@@ -217,7 +238,10 @@ class LiveTimelineTest extends GatewayTest {
                 for (String line : (Iterable<String>) response.body()::iterator) {
                     if (line.isEmpty()) {
                         if (name != null || !data.isEmpty()) {
-                            events.add(new SseEvent(id, name == null ? "message" : name, String.join("\n", data)));
+                            SseEvent event = new SseEvent(id, name == null ? "message" : name,
+                                    String.join("\n", data));
+                            all.add(event);
+                            events.add(event);
                         }
                         id = null;
                         name = null;

@@ -158,6 +158,40 @@ class ConsoleBrowserTest extends GatewayTest {
         }
     }
 
+    @Test
+    void theCallsListShowsANewCallAndItsStatusChangesFromTheLiveStreamWithoutReadingTheListAgain() {
+        try (Chromium browser = Chromium.start()) {
+            // given a person on the calls list, the live stream ready (the list is read once it is)
+            signIn(browser);
+            browser.await("#calls", WAIT);
+            browser.until("the list was read after the stream was ready", () -> listReads(browser) >= 2, WAIT);
+            long reads = listReads(browser);
+
+            // when a call is projected, and then ends
+            String callId = "live-list-" + UUID.randomUUID();
+            project(timeline(callId, 1, CallStatus.IN_PROGRESS));
+            String row = "tr[data-call-id='" + callId + "']";
+
+            // then its row appears and its status changes in place, and the list was not read again for it
+            browser.await(row, WAIT);
+            assertThat(browser.text(row + " .status")).containsIgnoringCase("in_progress");
+            project(timeline(callId, 2, CallStatus.ENDED));
+            browser.until("the row reads ENDED", () -> browser.text(row + " .status")
+                    .toUpperCase(Locale.ROOT).contains("ENDED"), WAIT);
+            assertThat(browser.text(row + " .end-reason")).isEqualTo("CALLER_HANGUP");
+            assertThat(listReads(browser)).isEqualTo(reads);
+            browser.screenshot("console-calls-live");
+        }
+    }
+
+    /** How many times the page has read GET /v1/calls (the stream is GET /v1/calls/events, not counted). */
+    private static long listReads(Chromium browser) {
+        Object count = ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+                "return performance.getEntriesByType('resource')"
+                        + ".filter(e => new URL(e.name).pathname === '/v1/calls').length;");
+        return ((Number) count).longValue();
+    }
+
     private void signIn(Chromium browser) {
         ConsoleSession.signIn(browser, port, ADMIN_KEY);
     }

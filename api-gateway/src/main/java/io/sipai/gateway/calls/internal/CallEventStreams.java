@@ -7,11 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.sipai.gateway.calls.EventStreamSettings;
-import io.sipai.gateway.problems.ApiException;
-import io.sipai.gateway.problems.ProblemType;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,29 +34,24 @@ public class CallEventStreams {
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(2);
 
     private final TimelineTail tail;
-    private final EventStreamSettings settings;
     private final Map<String, CallWatch> watches = new ConcurrentHashMap<>();
-    private final AtomicInteger open = new AtomicInteger();
+    private final LiveStreamLimit limit;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("call-events-poller").factory());
     /** Written and read on the poller thread only. */
     private long retryAt = System.nanoTime();
     private boolean failing;
 
-    CallEventStreams(TimelineTail tail, EventStreamSettings settings) {
+    CallEventStreams(TimelineTail tail, EventStreamSettings settings, LiveStreamLimit limit) {
         this.tail = tail;
-        this.settings = settings;
+        this.limit = limit;
         poller.scheduleWithFixedDelay(this::poll, settings.eventsPollIntervalMs(), settings.eventsPollIntervalMs(),
                 TimeUnit.MILLISECONDS);
     }
 
     /** Opens a stream of the tenant's call from after {@code lastSeq}; 503 when this instance serves its maximum. */
     SseEmitter open(String tenantId, String callId, long lastSeq) {
-        if (open.incrementAndGet() > settings.eventsMaxStreams()) {
-            open.decrementAndGet();
-            throw new ApiException(ProblemType.TOO_MANY_STREAMS, "this instance serves "
-                    + settings.eventsMaxStreams() + " live streams; try again shortly");
-        }
+        limit.acquire();
         CallWatch watch = watches.compute(callId, (id, existing) -> {
             CallWatch joined = existing == null ? new CallWatch() : existing;
             joined.join();
@@ -72,13 +64,13 @@ public class CallEventStreams {
         return emitter;
     }
 
-    /** Open streams on this instance. */
+    /** Open live streams on this instance, of calls and of tenants. */
     public int openStreams() {
-        return open.get();
+        return limit.open();
     }
 
     private void close(String callId) {
-        open.decrementAndGet();
+        limit.release();
         watches.computeIfPresent(callId, (id, watch) -> watch.leave() ? null : watch);
     }
 

@@ -8,6 +8,7 @@ import static io.sipai.gateway.db.jooq.Tables.TIMELINE_ENTRIES;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -85,6 +86,15 @@ public class CallStore {
     public CallView get(String tenantId, String callId) {
         return byId(callId).filter(call -> call.tenantId().equals(tenantId))
                 .orElseThrow(() -> ApiException.notFound("call", callId));
+    }
+
+    /** The current views of {@code callIds} that exist, in no particular order. */
+    List<CallView> views(Collection<String> callIds) {
+        if (callIds.isEmpty()) {
+            return List.of();
+        }
+        return projected(List.of(PROJECTED.callId().in(callIds)))
+                .unionAll(requested(List.of(REQUESTED.callId().in(callIds)))).fetch(CallStore::view);
     }
 
     /** Newest first, cursor-paged on (created_at, call_id). */

@@ -37,13 +37,15 @@ public class CallsController {
     private final CallStore calls;
     private final TelephonyProviders providers;
     private final CallEventStreams streams;
+    private final CallChangeStreams changeStreams;
 
     public CallsController(OutboundCalls outbound, CallStore calls, TelephonyProviders providers,
-                           CallEventStreams streams) {
+                           CallEventStreams streams, CallChangeStreams changeStreams) {
         this.outbound = outbound;
         this.calls = calls;
         this.providers = providers;
         this.streams = streams;
+        this.changeStreams = changeStreams;
     }
 
     /** A timeline entry; {@code event} is the CallEvent as JSON. */
@@ -100,6 +102,22 @@ public class CallsController {
     }
 
     /**
+     * The tenant's calls as Server-Sent Events, live: {@code event: call} with the call's current state each time it
+     * changes, after the horizon in {@code Last-Event-ID} (from now without it), {@code event: ready} once caught up,
+     * {@code event: reset} when more changed than one stream sends (read the list again).
+     */
+    @GetMapping(path = "/v1/calls/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter changes(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                              @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                              HttpServletResponse response) {
+        String tenantId = caller.require(Scope.READ).tenantId();
+        Long after = lastEventId == null || lastEventId.isBlank() ? null
+                : number(lastEventId, "Last-Event-ID: must be the id of an event of this stream");
+        streamHeaders(response);
+        return changeStreams.open(tenantId, after);
+    }
+
+    /**
      * The call's timeline as Server-Sent Events, live: the entries after {@code Last-Event-ID} (a seq; from the
      * start without it) as they are projected, then {@code event: end} after its last ({@code CallEnded} or
      * {@code CallRejected}).
@@ -111,10 +129,14 @@ public class CallsController {
         String tenantId = caller.require(Scope.READ).tenantId();
         long after = lastSeq(lastEventId);
         calls.get(tenantId, id);
-        response.setHeader("Cache-Control", "no-store");
-        // A proxy that buffers (nginx) would hold the entries back until its buffer fills.
-        response.setHeader("X-Accel-Buffering", "no");
+        streamHeaders(response);
         return streams.open(tenantId, id, after);
+    }
+
+    private static void streamHeaders(HttpServletResponse response) {
+        response.setHeader("Cache-Control", "no-store");
+        // A proxy that buffers (nginx) would hold the events back until its buffer fills.
+        response.setHeader("X-Accel-Buffering", "no");
     }
 
     @PostMapping("/v1/calls/{id}/hangup")
@@ -127,16 +149,19 @@ public class CallsController {
         if (lastEventId == null || lastEventId.isBlank()) {
             return 0;
         }
+        return number(lastEventId, "Last-Event-ID: must be the seq of an entry");
+    }
+
+    private static long number(String lastEventId, String problem) {
         try {
-            long seq = Long.parseLong(lastEventId.strip());
-            if (seq >= 0) {
-                return seq;
+            long value = Long.parseLong(lastEventId.strip());
+            if (value >= 0) {
+                return value;
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new ApiException(ProblemType.INVALID_PARAMETER, "Last-Event-ID: must be the seq of an entry",
-                Map.of("field", "Last-Event-ID"));
+        throw new ApiException(ProblemType.INVALID_PARAMETER, problem, Map.of("field", "Last-Event-ID"));
     }
 
     private static String status(String status) {
