@@ -5,15 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -22,15 +16,15 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 
 import io.sipai.testing.browser.Chromium;
 import org.openqa.selenium.By;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import org.openqa.selenium.JavascriptExecutor;
 
 /**
  * A person talking to an agent from the console of the one-machine platform, in Debian's headless Chromium whose
  * fake microphone plays a recorded caller ("I would like to book an appointment", synthesized by the edge's offline
- * TTS): they sign in, press Call on a scripted clinic agent's page, hear the greeting, say the phrase, see what the
- * offline recognizer heard and the agent's answer, hang up, and find the call and its end in the call's live
- * timeline.
+ * TTS): they sign in, create a scripted clinic agent through the agent form, press Call on its page, hear the
+ * greeting, say the phrase, see what the offline recognizer heard and the agent's answer, watch the call in the calls
+ * list (opened in a second tab) while it is in progress and when it ended, hang up, and find the call and its end in
+ * the call's live timeline.
  */
 final class ConsoleTalk {
 
@@ -49,7 +43,6 @@ final class ConsoleTalk {
     /** Silence before the phrase: the call connects and the greeting plays first. */
     private static final Duration LEAD = Duration.ofSeconds(6);
     private static final Duration TAIL = Duration.ofSeconds(8);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final int gatewayPort;
     private final String apiKey;
@@ -66,11 +59,10 @@ final class ConsoleTalk {
     }
 
     Seen talk() throws Exception {
-        String agentId = createAgent();
         Path microphone = microphone();
         try (Chromium browser = Chromium.start(microphone)) {
             try {
-                return talk(browser, agentId);
+                return talk(browser);
             } catch (RuntimeException | AssertionError e) {
                 browser.screenshot("console-talk-failure");
                 throw new AssertionError("talking failed; the page said: state=" + state(browser) + " error="
@@ -80,12 +72,13 @@ final class ConsoleTalk {
         }
     }
 
-    private Seen talk(Chromium browser, String agentId) {
-        // sign in
+    private Seen talk(Chromium browser) {
+        // sign in, create the agent through the form
         browser.open(base() + "/");
         browser.await("#api-key", WAIT).sendKeys(apiKey);
         browser.driver().findElement(By.id("sign-in")).click();
         browser.await("#calls", WAIT);
+        String agentId = createAgent(browser);
 
         // the agent's Talk page, Call
         browser.open(base() + "/#/agents");
@@ -107,9 +100,26 @@ final class ConsoleTalk {
         long played = playedMs(browser);
         browser.screenshot("console-talk");
 
-        // hang up, then the call's page shows its end
+        // the calls list, opened in a second tab, shows the call in progress
+        String talkTab = browser.driver().getWindowHandle();
+        ((JavascriptExecutor) browser.driver()).executeScript("window.open('#/calls', '_blank');");
+        String listTab = browser.driver().getWindowHandles().stream().filter(tab -> !tab.equals(talkTab))
+                .findFirst().orElseThrow();
+        browser.driver().switchTo().window(listTab);
+        String row = "tr[data-call-id='" + callId + "']";
+        browser.await(row, WAIT);
+        browser.until("the call in progress in the list", () -> lower(browser.text(row + " .status"))
+                .contains("in_progress"), WAIT);
+
+        // hang up, then the call ends on the talk page and, live, in the list
+        browser.driver().switchTo().window(talkTab);
         browser.driver().findElement(By.id("hang-up")).click();
         browser.until("the call ended", () -> state(browser).equals("ended"), WAIT);
+        browser.driver().switchTo().window(listTab);
+        browser.until("the call ended in the list", () -> lower(browser.text(row + " .status")).contains("ended"),
+                WAIT);
+        browser.driver().close();
+        browser.driver().switchTo().window(talkTab);
         browser.open(base() + "/#/calls/" + callId);
         browser.await("#timeline li[data-type='CallEnded']", WAIT);
         browser.until("the end reason", () -> !browser.text("#end-reason").isBlank(), WAIT);
@@ -138,17 +148,16 @@ final class ConsoleTalk {
         return text.isEmpty() ? 0 : Long.parseLong(text);
     }
 
-    private String createAgent() throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(Map.of("name", "Clinic", "script", SCRIPT));
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base() + "/v1/agents"))
-                    .header("X-API-Key", apiKey).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-            JsonNode agent = JSON.readTree(created.body());
-            return agent.get("id").asString();
-        }
+    /** The clinic agent, created as a person does: the new agent form with its name and script. */
+    private String createAgent(Chromium browser) {
+        browser.open(base() + "/#/agents");
+        browser.await("#new-agent", WAIT).click();
+        browser.await("#agent-name", WAIT).sendKeys("Clinic");
+        browser.driver().findElement(By.id("agent-script")).sendKeys(SCRIPT.replace("\n", " "));
+        browser.driver().findElement(By.id("agent-save")).click();
+        browser.until("the agent's page", () -> browser.driver().getCurrentUrl().matches(".*#/agents/agt_.*"),
+                WAIT);
+        return browser.driver().getCurrentUrl().replaceAll(".*#/agents/", "");
     }
 
     /** The recorded phrase between silences, as the WAV file Chromium's fake microphone plays once. */
