@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { apiKey, signOut } from './api/client';
+import { AdmissionPage } from './pages/admission';
 import { AgentPage } from './pages/agent';
 import { AgentsPage } from './pages/agents';
 import { CallPage } from './pages/call';
@@ -25,11 +26,13 @@ export type Route =
   | { page: 'webhook'; id: string }
   | { page: 'campaigns' }
   | { page: 'campaign'; id: string }
-  | { page: 'numbers' };
+  | { page: 'numbers' }
+  | { page: 'admission' };
 
 /**
  * #/signin, #/calls[?<filters>], #/calls/new, #/calls/<id>, #/agents, #/agents/new, #/agents/<id>,
- * #/talk/<agentId>, #/webhooks, #/webhooks/<id>, #/campaigns, #/campaigns/<id>, #/numbers; null for anything else.
+ * #/talk/<agentId>, #/webhooks, #/webhooks/<id>, #/campaigns, #/campaigns/<id>, #/numbers, #/admission; null for
+ * anything else.
  */
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '');
@@ -39,6 +42,7 @@ export function parseRoute(hash: string): Route | null {
   if (path === '/calls/new') return { page: 'new-call' };
   if (path === '/campaigns') return { page: 'campaigns' };
   if (path === '/numbers') return { page: 'numbers' };
+  if (path === '/admission') return { page: 'admission' };
   if (path === '/agents') return { page: 'agents' };
   if (path === '/agents/new') return { page: 'agent', id: null };
   if (path === '/webhooks') return { page: 'webhooks' };
@@ -90,6 +94,7 @@ export function App() {
       campaigns: 'Campaigns',
       campaign: 'Campaign',
       numbers: 'Numbers',
+      admission: 'Admission',
     };
     document.title = route ? `${titles[route.page]} · sipai console` : 'sipai console';
   }, [route?.page]);
@@ -127,6 +132,9 @@ export function App() {
             <a href="#/webhooks" aria-current={active('webhooks')}>
               Webhooks
             </a>
+            <a href="#/admission" aria-current={active('admission')}>
+              Admission
+            </a>
             <a
               id="sign-out"
               href="#/signin"
@@ -153,6 +161,7 @@ export function App() {
         {route.page === 'campaigns' && <CampaignsPage />}
         {route.page === 'campaign' && <CampaignPage key={route.id} id={route.id} />}
         {route.page === 'numbers' && <NumbersPage />}
+        {route.page === 'admission' && <AdmissionPage />}
       </main>
     </>
   );

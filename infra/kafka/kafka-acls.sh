@@ -33,6 +33,7 @@ allow() {
 allow api-gateway --cluster --operation Describe --operation IdempotentWrite
 allow api-gateway --group api-gateway-projection --operation Describe --operation Read
 allow api-gateway --group api-gateway-webhook-disables --operation Describe --operation Read
+allow api-gateway --topic admission.counters.v1 --operation Describe --operation Read
 allow api-gateway --topic agent.config.v1 --operation Describe --operation Write
 allow api-gateway --topic call.admission-decisions.v1 --operation Describe --operation Read
 allow api-gateway --topic call.admission.v1 --operation Describe --operation Write
@@ -77,6 +78,7 @@ allow stream-processors --resource-pattern-type prefixed --topic sipai-admission
 allow stream-processors --resource-pattern-type prefixed --topic sipai-timeline- --operation Create --operation Delete --operation Describe --operation DescribeConfigs --operation Read --operation Write
 allow stream-processors --resource-pattern-type prefixed --transactional-id sipai-admission- --operation Describe --operation Write
 allow stream-processors --resource-pattern-type prefixed --transactional-id sipai-timeline- --operation Describe --operation Write
+allow stream-processors --topic admission.counters.v1 --operation Create --operation Describe --operation Write
 allow stream-processors --topic agent.config.v1 --operation Create --operation Describe
 allow stream-processors --topic call.admission-decisions.v1 --operation Create --operation Describe --operation Write
 allow stream-processors --topic call.admission.v1 --operation Create --operation Describe --operation Read --operation Write
@@ -94,6 +96,7 @@ allow stream-processors --topic webhook.subscriptions.v1 --operation Create --op
 
 # topic-init
 allow topic-init --cluster --operation Describe
+allow topic-init --topic admission.counters.v1 --operation Create --operation Describe
 allow topic-init --topic agent.config.v1 --operation Create --operation Describe
 allow topic-init --topic call.admission-decisions.v1 --operation Create --operation Describe
 allow topic-init --topic call.admission.v1 --operation Create --operation Describe

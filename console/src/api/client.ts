@@ -15,6 +15,7 @@ export type Campaign = components['schemas']['Campaign'];
 export type CampaignSpec = components['schemas']['CampaignSpec'];
 export type PhoneNumber = components['schemas']['PhoneNumber'];
 export type PlaceCall = components['schemas']['PlaceCall'];
+export type AdmissionCounters = components['schemas']['AdmissionCounters'];
 
 /** The API key lives in sessionStorage only (never in a URL or localStorage): it is gone with the tab. */
 const STORAGE_KEY = 'sipai.apiKey';

@@ -23,8 +23,8 @@ import org.openqa.selenium.JavascriptExecutor;
  * fake microphone plays a recorded caller ("I would like to book an appointment", synthesized by the edge's offline
  * TTS): they sign in, create a scripted clinic agent through the agent form, press Call on its page, hear the
  * greeting, say the phrase, see what the offline recognizer heard and the agent's answer, watch the call in the calls
- * list (opened in a second tab) while it is in progress and when it ended, hang up, and find the call and its end in
- * the call's live timeline.
+ * list (opened in a second tab) while it is in progress and when it ended, and its slot on the admission page, hang
+ * up, and find the call and its end in the call's live timeline.
  */
 final class ConsoleTalk {
 
@@ -110,6 +110,13 @@ final class ConsoleTalk {
         browser.await(row, WAIT);
         browser.until("the call in progress in the list", () -> lower(browser.text(row + " .status"))
                 .contains("in_progress"), WAIT);
+        // and the admission page its slot, as the admission processor published it
+        browser.open(base() + "/#/admission");
+        browser.until("the call's slot on the admission page", () -> browser.text("#tenant-counter .active")
+                .equals("1"), WAIT);
+        browser.screenshot("console-talk-admission");
+        browser.open(base() + "/#/calls");
+        browser.await(row, WAIT);
 
         // hang up, then the call ends on the talk page and, live, in the list
         browser.driver().switchTo().window(talkTab);
@@ -118,6 +125,9 @@ final class ConsoleTalk {
         browser.driver().switchTo().window(listTab);
         browser.until("the call ended in the list", () -> lower(browser.text(row + " .status")).contains("ended"),
                 WAIT);
+        browser.open(base() + "/#/admission");
+        browser.until("the slot released on the admission page", () -> browser.text("#tenant-counter .active")
+                .equals("0"), WAIT);
         browser.driver().close();
         browser.driver().switchTo().window(talkTab);
         browser.open(base() + "/#/calls/" + callId);

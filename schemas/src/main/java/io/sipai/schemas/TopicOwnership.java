@@ -17,7 +17,7 @@ public final class TopicOwnership {
     /** REST API, telephony webhooks and the read-model projector. */
     public static final KafkaAccess API_GATEWAY = new KafkaAccess("api-gateway",
             names(Topics.CALL_TIMELINE, Topics.CALL_TIMELINE_ENTRIES, Topics.WEBHOOK_ATTEMPTS,
-                    Topics.WEBHOOK_SUBSCRIPTIONS, Topics.CALL_ADMISSION_DECISIONS),
+                    Topics.WEBHOOK_SUBSCRIPTIONS, Topics.CALL_ADMISSION_DECISIONS, Topics.ADMISSION_COUNTERS),
             names(Topics.CALL_EVENTS, Topics.CALL_ADMISSION, Topics.AGENT_CONFIG, Topics.CAMPAIGN_CONFIG,
                     Topics.WEBHOOK_SUBSCRIPTIONS, Topics.WEBHOOK_REPLAY, Topics.CALL_QUARANTINE,
                     Topics.SERVICE_HEALTH),
@@ -47,7 +47,8 @@ public final class TopicOwnership {
     public static final KafkaAccess STREAM_PROCESSORS = new KafkaAccess("stream-processors",
             names(Topics.CALL_ADMISSION, Topics.CALL_EVENTS, Topics.CAMPAIGN_CONFIG),
             names(Topics.CALL_ADMISSION_DECISIONS, Topics.CALL_EVENTS, Topics.CALL_ADMISSION, Topics.CALL_QUARANTINE,
-                    Topics.CALL_TIMELINE, Topics.CALL_TIMELINE_ENTRIES, Topics.SERVICE_HEALTH),
+                    Topics.CALL_TIMELINE, Topics.CALL_TIMELINE_ENTRIES, Topics.ADMISSION_COUNTERS,
+                    Topics.SERVICE_HEALTH),
             names(Topics.ALL),
             Set.of(), Set.of("sipai-admission", "sipai-timeline"));
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.sipai.admission.AdmissionCommand;
+import io.sipai.admission.AdmissionCounter;
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.config.AgentConfig;
 import io.sipai.config.CampaignConfig;
@@ -52,6 +53,13 @@ public final class Topics {
     public static final Topic<String, AdmissionDecision> CALL_ADMISSION_DECISIONS = new Topic<>(
             "call.admission-decisions.v1", STRING, EventSerdes.avro(AdmissionDecision.class), CALL_PARTITIONS,
             CleanupPolicy.DELETE, Map.of("retention.ms", WEEK_MS));
+
+    /**
+     * The slots each admission limit holds, written with every change. Key: {@code global}, {@code tenant:<id>} or
+     * {@code campaign:<id>}; compacted; one partition (one writer, the admission task).
+     */
+    public static final Topic<String, AdmissionCounter> ADMISSION_COUNTERS = new Topic<>("admission.counters.v1",
+            STRING, EventSerdes.avro(AdmissionCounter.class), 1, CleanupPolicy.COMPACT, Map.of());
 
     /** Latest summary of every call. Key: callId; compacted. */
     public static final Topic<String, CallTimeline> CALL_TIMELINE = new Topic<>("call.timeline.v1", STRING,
@@ -102,7 +110,7 @@ public final class Topics {
             Map.of("retention.ms", String.valueOf(3600L * 1000)));
 
     public static final List<Topic<?, ?>> ALL = List.of(CALL_EVENTS, CALL_QUARANTINE, CALL_ADMISSION,
-            CALL_ADMISSION_DECISIONS, CALL_TIMELINE, CALL_TIMELINE_ENTRIES, AGENT_CONFIG, CAMPAIGN_CONFIG,
+            CALL_ADMISSION_DECISIONS, ADMISSION_COUNTERS, CALL_TIMELINE, CALL_TIMELINE_ENTRIES, AGENT_CONFIG, CAMPAIGN_CONFIG,
             WEBHOOK_SUBSCRIPTIONS, WEBHOOK_OUTBOX, WEBHOOK_ATTEMPTS, WEBHOOK_DEAD_LETTER, WEBHOOK_REPLAY,
             SERVICE_HEALTH);
 

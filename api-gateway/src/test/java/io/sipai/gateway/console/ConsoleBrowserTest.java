@@ -6,13 +6,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
+import io.sipai.admission.AdmissionCounter;
+import io.sipai.admission.CounterScope;
 import io.sipai.common.CallDirection;
 import io.sipai.common.EndReason;
 import io.sipai.common.Transport;
 import io.sipai.events.CallEvent;
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.schemas.CounterKeys;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.browser.Chromium;
 import io.sipai.testing.events.Events;
@@ -182,6 +186,43 @@ class ConsoleBrowserTest extends GatewayTest {
             assertThat(listReads(browser)).isEqualTo(reads);
             browser.screenshot("console-calls-live");
         }
+    }
+
+    @Test
+    void theAdmissionPageShowsTheSlotsHeldAgainstTheLimitsAndFollowsThem() {
+        // given a campaign of the root tenant and admission's counters
+        String agent = newAgent(ADMIN_KEY);
+        String campaign = call("POST", "/v1/campaigns", ADMIN_KEY, Map.of("name", "Spring promo", "agentId", agent,
+                "maxConcurrency", 4)).json().get("id").stringValue();
+        counter(CounterKeys.GLOBAL, CounterScope.GLOBAL, null, 5, 1000);
+        counter(CounterKeys.tenant("default"), CounterScope.TENANT, "default", 3, 200);
+        counter(CounterKeys.campaign(campaign), CounterScope.CAMPAIGN, campaign, 2, 4);
+
+        try (Chromium browser = Chromium.start()) {
+            // when a platform admin opens the admission page
+            signIn(browser);
+            browser.open(base() + "/#/admission");
+
+            // then it shows the tenant's, the campaign's and the platform's slots against their limits
+            String row = "tr[data-campaign-id='" + campaign + "']";
+            browser.until("the campaign's counter", () -> browser.driver().findElements(By.cssSelector(row)).size()
+                    == 1 && browser.text(row + " .active").equals("2"), WAIT);
+            assertThat(browser.text(row + " .limit")).isEqualTo("4");
+            assertThat(browser.text(row)).contains("Spring promo");
+            browser.until("the tenant's counter", () -> browser.text("#tenant-counter .active").equals("3"), WAIT);
+            assertThat(browser.text("#tenant-counter .limit")).isEqualTo("200");
+            assertThat(browser.text("#global-counter .limit")).isEqualTo("1000");
+            browser.screenshot("console-admission");
+
+            // and when a slot of the campaign is released, then the page follows
+            counter(CounterKeys.campaign(campaign), CounterScope.CAMPAIGN, campaign, 1, 4);
+            browser.until("the released slot", () -> browser.text(row + " .active").equals("1"), WAIT);
+        }
+    }
+
+    private static void counter(String key, CounterScope scope, String id, int active, int limit) {
+        TestKafka.produce(Topics.ADMISSION_COUNTERS, key, List.of(AdmissionCounter.newBuilder().setScope(scope)
+                .setId(id).setActive(active).setLimit(limit).setUpdatedAt(Instant.now()).build()));
     }
 
     /** How many times the page has read GET /v1/calls (the stream is GET /v1/calls/events, not counted). */

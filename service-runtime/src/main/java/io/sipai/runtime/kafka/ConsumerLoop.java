@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
+import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -65,6 +66,7 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
     public enum From { BEGINNING, END }
 
     static final int MAX_RESTARTS = 5;
+    private static final Duration IDLE_EVENT_INTERVAL = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
     private static final Duration RESTART_PAUSE = Duration.ofSeconds(2);
 
@@ -159,6 +161,9 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
         properties.setPollTimeout(500);
         properties.setMicrometerEnabled(false);
         properties.setShutdownTimeout(10_000);
+        // A transactional topic ends in a commit marker no record stands for: an idle consumer's position tells an
+        // assigned loop it has read past it (see onContainerEvent).
+        properties.setIdleEventInterval(IDLE_EVENT_INTERVAL.toMillis());
         properties.setMessageListener((BatchConsumerAwareMessageListener<byte[], byte[]>) this::onBatch);
         KafkaMessageListenerContainer<byte[], byte[]> created = new KafkaMessageListenerContainer<>(
                 new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
@@ -232,6 +237,10 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
     }
 
     private void onContainerEvent(Object event) {
+        if (event instanceof ListenerContainerIdleEvent idle && !positions.caughtUp()) {
+            // Published on the consumer's own thread, so its consumer may be asked for its positions here.
+            positions.positioned(idle.getConsumer());
+        }
         if (event instanceof ConsumerStoppedEvent stopped && stopped.getReason() != ConsumerStoppedEvent.Reason.NORMAL
                 && running) {
             LOG.error("{}: consumer stopped ({}); replacing it", name, stopped.getReason());

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -166,6 +167,29 @@ class ConsumerLoopTest {
         gate.countDown();
         await().atMost(Duration.ofSeconds(30)).until(loop::ready);
         assertThat(handled).containsExactlyInAnyOrder("x1", "x2", "x3", "x4", "x5", "x6");
+    }
+
+    @Test
+    void anAssignedLoopFromTheBeginningOfATransactionalTopicCatchesUpPastTheLastCommitMarker() throws Exception {
+        // given a topic whose last write is a committed transaction (its commit marker is the last offset)
+        String topic = newTopic(1);
+        Map<String, Object> config = new java.util.HashMap<>(kafka.clientConfig());
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "loop-test-" + UUID.randomUUID());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "t1".getBytes(StandardCharsets.UTF_8),
+                    "t1".getBytes(StandardCharsets.UTF_8))).get();
+            producer.commitTransaction();
+        }
+        List<String> handled = new CopyOnWriteArrayList<>();
+        // when
+        ConsumerLoop loop = started(ConsumerLoop.assigned("txn-test", topic, ConsumerLoop.From.BEGINNING),
+                batch -> batch.forEach(record -> handled.add(text(record))));
+        // then
+        await().atMost(Duration.ofSeconds(30)).until(loop::ready);
+        assertThat(handled).containsExactly("t1");
     }
 
     @Test

@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.sipai.admission.AdmissionCommand;
+import io.sipai.admission.AdmissionCounter;
 import io.sipai.admission.AdmissionDecision;
+import io.sipai.admission.CounterScope;
 import io.sipai.admission.Granted;
 import io.sipai.admission.Rejected;
 import io.sipai.common.AdmissionLimit;
@@ -24,10 +27,10 @@ import io.sipai.events.CallRejected;
 import io.sipai.events.SlotReclaimed;
 import io.sipai.processors.admission.internal.AdmissionProcessor;
 import io.sipai.processors.admission.internal.AdmissionTopology;
-import io.sipai.processors.admission.internal.CounterKeys;
 import io.sipai.processors.testing.Drivers;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.quarantine.QuarantinedRecord;
+import io.sipai.schemas.CounterKeys;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
 import org.apache.kafka.common.serialization.Serdes;
@@ -48,6 +51,7 @@ class AdmissionTopologyTest {
     private TestOutputTopic<String, AdmissionDecision> decisions;
     private TestOutputTopic<String, CallEvent> events;
     private TestOutputTopic<String, QuarantinedRecord> quarantine;
+    private TestOutputTopic<String, AdmissionCounter> counters;
 
     private void given(int global, int perTenant, int perCampaign) {
         driver = Drivers.driver(AdmissionTopology.build(AdmissionSettings.of(global, perTenant, perCampaign, TTL)),
@@ -56,6 +60,7 @@ class AdmissionTopologyTest {
         decisions = Drivers.output(driver, Topics.CALL_ADMISSION_DECISIONS);
         events = Drivers.output(driver, Topics.CALL_EVENTS);
         quarantine = Drivers.output(driver, Topics.CALL_QUARANTINE);
+        counters = Drivers.output(driver, Topics.ADMISSION_COUNTERS);
     }
 
     @AfterEach
@@ -128,6 +133,40 @@ class AdmissionTopologyTest {
         assertThat(rejected.getLimit()).isEqualTo(AdmissionLimit.CAMPAIGN);
         assertThat(rejected.getCounters().getCampaignLimit()).isEqualTo(1);
         assertThat(((Granted) otherCampaign.getOutcome()).getCounters().getCampaignLimit()).isEqualTo(5);
+    }
+
+    @Test
+    void everyCounterChangeIsPublishedWithItsLimitAndTheLimitsComeOnceAtStart() {
+        // given limits, and a campaign of its own limit
+        given(100, 10, 5);
+        driver.advanceWallClockTime(AdmissionProcessor.REAP_INTERVAL);
+        AdmissionCounter limits = counters.readKeyValue().value;
+        assertThat(limits.getScope()).isEqualTo(CounterScope.GLOBAL);
+        assertThat(limits.getLimit()).isEqualTo(100);
+        assertThat(limits.getDefaultTenantLimit()).isEqualTo(10);
+        assertThat(limits.getDefaultCampaignLimit()).isEqualTo(5);
+
+        // when a call of a campaign takes a slot, then its three counters are published at one
+        send(acquire("call-1", "t1", "camp-1"));
+        Map<String, AdmissionCounter> taken = counters.readKeyValuesToMap();
+        assertThat(taken).containsOnlyKeys(CounterKeys.GLOBAL, CounterKeys.tenant("t1"),
+                CounterKeys.campaign("camp-1"));
+        assertThat(taken.values()).allSatisfy(counter -> assertThat(counter.getActive()).isEqualTo(1));
+        assertThat(taken.get(CounterKeys.tenant("t1")).getLimit()).isEqualTo(10);
+        assertThat(taken.get(CounterKeys.tenant("t1")).getId()).isEqualTo("t1");
+        assertThat(taken.get(CounterKeys.campaign("camp-1")).getLimit()).isEqualTo(5);
+
+        // and when it releases it, then they are published back at zero; a refused call changes none
+        commands.pipeInput(Topics.ADMISSION_KEY, release("call-1", "t1", "camp-1"));
+        assertThat(counters.readKeyValuesToMap().values())
+                .hasSize(3).allSatisfy(counter -> assertThat(counter.getActive()).isZero());
+        driver.close();
+        given(100, 1, 5);
+        send(acquire("call-2", "t2", null));
+        counters.readKeyValuesToList();
+        AdmissionDecision refused = send(acquire("call-3", "t2", null));
+        assertThat(refused.getOutcome()).isNotInstanceOf(Granted.class);
+        assertThat(counters.isEmpty()).isTrue();
     }
 
     @Test

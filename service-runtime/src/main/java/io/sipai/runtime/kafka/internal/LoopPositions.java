@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -75,6 +76,19 @@ public final class LoopPositions {
     public void handled(List<? extends ConsumerRecord<?, ?>> records) {
         for (ConsumerRecord<?, ?> record : records) {
             next.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+        }
+        if (!caughtUp) {
+            caughtUp = isCaughtUp();
+        }
+    }
+
+    /**
+     * Records where the consumer stands (on its own thread, while idle): past the records it handled and any
+     * transaction markers after them, which no record reports.
+     */
+    public void positioned(Consumer<?, ?> consumer) {
+        for (TopicPartition partition : consumer.assignment()) {
+            next.merge(partition, consumer.position(partition), Math::max);
         }
         if (!caughtUp) {
             caughtUp = isCaughtUp();

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 
 import io.sipai.processors.admission.AdmissionSettings;
 import io.sipai.runtime.kafka.StreamsApplication;
+import io.sipai.schemas.CounterKeys;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;

@@ -6,6 +6,7 @@ import java.time.Instant;
 
 import io.sipai.admission.AcquireSlot;
 import io.sipai.admission.AdmissionCommand;
+import io.sipai.admission.AdmissionCounter;
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Granted;
 import io.sipai.admission.Heartbeat;
@@ -15,6 +16,7 @@ import io.sipai.common.AdmissionLimit;
 import io.sipai.processors.admission.AdmissionSettings;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.runtime.kafka.Quarantine;
+import io.sipai.schemas.CounterKeys;
 import io.sipai.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Decides AcquireSlot commands and applies Heartbeat and ReleaseSlot commands from {@code call.admission.v1}
  * (key {@link Topics#ADMISSION_KEY}, one partition, so this one task sees every command in one total order).
  * Writes {@link AdmissionDecision}s to {@code call.admission-decisions.v1} (key callId), CallAdmitted,
- * CallRejected, SlotReclaimed and CallEnded (EDGE_LOST, SLOT_EXPIRED) to {@code call.events.v1} (key callId), and
+ * CallRejected, SlotReclaimed and CallEnded (EDGE_LOST, SLOT_EXPIRED) to {@code call.events.v1} (key callId), every
+ * change of a counter to {@code admission.counters.v1} (key: the counter's store key), and
  * commands it cannot apply to {@code call.quarantine.v1} with their original bytes (values arrive as bytes and are
  * decoded here, so an undecodable command is quarantined in the same transaction as the rest).
  *
@@ -67,6 +70,7 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
     private Limits limits;
     private EdgeClock clock;
     private MediaClaims mediaClaims;
+    private boolean globalPublished;
 
     public AdmissionProcessor(AdmissionSettings settings) {
         this.settings = settings;
@@ -81,7 +85,7 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         KeyValueStore<String, Integer> counters = context.getStateStore(AdmissionTopology.COUNTERS_STORE);
         ReadOnlyKeyValueStore<String, Integer> campaignLimits =
                 context.getStateStore(AdmissionTopology.CAMPAIGN_LIMITS_STORE);
-        limits = new Limits(counters, campaignLimits, settings);
+        limits = new Limits(counters, campaignLimits, settings, this::forwardCounter);
         // Called whenever this task starts on an instance (after its stores are restored): the heartbeat clock of
         // every edge-held slot starts again, since heartbeats sent while no instance ran the task are yet unread.
         clock = new EdgeClock(settings.heartbeatTimeout(), context.currentSystemTimeMs());
@@ -92,6 +96,11 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         mediaClaims = new MediaClaims(claims, new ExpiryIndex(claimExpiry));
         SlotReaper reaper = new SlotReaper(slots, expiry, limits, settings, clock);
         context.schedule(REAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (!globalPublished) {
+                // A task starting anew says the limits once, so readers know them before the first call.
+                forwardCounter(CounterKeys.GLOBAL, limits.global());
+                globalPublished = true;
+            }
             reaper.reap(now, event -> forwardEvent(event, now));
             mediaClaims.forget(now);
         });
@@ -238,6 +247,12 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
 
     private static boolean blank(String value) {
         return value == null || value.isBlank();
+    }
+
+    private void forwardCounter(String key, AdmissionCounter.Builder counter) {
+        long now = context().currentSystemTimeMs();
+        context().forward(new Record<>(key, counter.setUpdatedAt(Instant.ofEpochMilli(now)).build(), now),
+                AdmissionTopology.COUNTERS_SINK);
     }
 
     private void quarantine(Record<String, byte[]> record, QuarantineReason reasonCode, String reason) {

@@ -15,7 +15,8 @@ import org.apache.kafka.streams.state.Stores;
  *       processor with stores {@value #SLOTS_STORE}, {@value #COUNTERS_STORE}, {@value #EXPIRY_STORE},
  *       {@value #CLAIMS_STORE}, {@value #CLAIM_EXPIRY_STORE} -> {@code call.admission-decisions.v1} (key callId;
  *       slot decisions and answers to media claims), {@code call.events.v1} (CallAdmitted, CallRejected,
- *       SlotReclaimed; key callId), {@code call.quarantine.v1}.</li>
+ *       SlotReclaimed; key callId), {@code admission.counters.v1} (every counter change; key: the counter's store
+ *       key), {@code call.quarantine.v1}.</li>
  *   <li>Sub-topology 2 (twelve tasks): {@code call.events.v1} -> CallEnded becomes a ReleaseSlot command ->
  *       {@code call.admission.v1}. Releasing through the command topic, rather than reading the 12-partition event
  *       topic in the admission task, keeps one total order of acquires and releases on one partition, so the
@@ -43,6 +44,7 @@ public final class AdmissionTopology {
     public static final String PROCESSOR = "admission";
     public static final String DECISIONS_SINK = "admission-decisions-sink";
     public static final String EVENTS_SINK = "admission-events-sink";
+    public static final String COUNTERS_SINK = "admission-counters-sink";
     public static final String CALL_EVENTS_SOURCE = "admission-call-events";
     public static final String RELEASER = "call-ended-releaser";
     public static final String RELEASE_SINK = "release-commands-sink";
@@ -73,6 +75,8 @@ public final class AdmissionTopology {
                 Topics.CALL_ADMISSION_DECISIONS.valueSerde().serializer(), PROCESSOR);
         topology.addSink(EVENTS_SINK, Topics.CALL_EVENTS.name(), Topics.CALL_EVENTS.keySerde().serializer(),
                 Topics.CALL_EVENTS.valueSerde().serializer(), PROCESSOR);
+        topology.addSink(COUNTERS_SINK, Topics.ADMISSION_COUNTERS.name(), Topics.ADMISSION_COUNTERS.keySerde().serializer(),
+                Topics.ADMISSION_COUNTERS.valueSerde().serializer(), PROCESSOR);
         topology.addSink(Quarantine.SINK, Topics.CALL_QUARANTINE.name(), Topics.CALL_QUARANTINE.keySerde().serializer(),
                 Topics.CALL_QUARANTINE.valueSerde().serializer(), PROCESSOR);
 

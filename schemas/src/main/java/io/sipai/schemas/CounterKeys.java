@@ -1,6 +1,9 @@
-package io.sipai.processors.admission.internal;
+package io.sipai.schemas;
 
-/** Keys of the {@code admission-counters} store: one global counter, one per tenant, one per campaign. */
+/**
+ * Keys of admission's counters: one global counter, one per tenant, one per campaign. The admission processor's
+ * counter store and {@link Topics#ADMISSION_COUNTERS} use them alike.
+ */
 public final class CounterKeys {
 
     /** Key of the global counter. */
