@@ -43,6 +43,7 @@ allow api-gateway --topic call.timeline-entries.v1 --operation Describe --operat
 allow api-gateway --topic call.timeline.v1 --operation Describe --operation Read
 allow api-gateway --topic campaign.config.v1 --operation Describe --operation Write
 allow api-gateway --topic sipai.health.v1 --operation Create --operation Describe --operation Write
+allow api-gateway --topic tenant.api-keys.v1 --operation Describe --operation Write
 allow api-gateway --topic webhook.attempts.v1 --operation Describe --operation Read
 allow api-gateway --topic webhook.replay.v1 --operation Describe --operation Write
 allow api-gateway --topic webhook.subscriptions.v1 --operation Describe --operation Read --operation Write
@@ -54,6 +55,7 @@ allow realtime-edge --topic call.admission-decisions.v1 --operation Create --ope
 allow realtime-edge --topic call.admission.v1 --operation Create --operation Describe --operation Write
 allow realtime-edge --topic call.events.v1 --operation Create --operation Describe --operation Write
 allow realtime-edge --topic sipai.health.v1 --operation Create --operation Describe --operation Write
+allow realtime-edge --topic tenant.api-keys.v1 --operation Create --operation Describe --operation Read
 
 # webhook-dispatcher
 allow webhook-dispatcher --cluster --operation Describe --operation IdempotentWrite
@@ -88,6 +90,7 @@ allow stream-processors --topic call.timeline-entries.v1 --operation Create --op
 allow stream-processors --topic call.timeline.v1 --operation Create --operation Describe --operation Write
 allow stream-processors --topic campaign.config.v1 --operation Create --operation Describe --operation Read
 allow stream-processors --topic sipai.health.v1 --operation Create --operation Describe --operation Write
+allow stream-processors --topic tenant.api-keys.v1 --operation Create --operation Describe
 allow stream-processors --topic webhook.attempts.v1 --operation Create --operation Describe
 allow stream-processors --topic webhook.dead-letter.v1 --operation Create --operation Describe
 allow stream-processors --topic webhook.outbox.v1 --operation Create --operation Describe
@@ -106,6 +109,7 @@ allow topic-init --topic call.timeline-entries.v1 --operation Create --operation
 allow topic-init --topic call.timeline.v1 --operation Create --operation Describe
 allow topic-init --topic campaign.config.v1 --operation Create --operation Describe
 allow topic-init --topic sipai.health.v1 --operation Create --operation Describe
+allow topic-init --topic tenant.api-keys.v1 --operation Create --operation Describe
 allow topic-init --topic webhook.attempts.v1 --operation Create --operation Describe
 allow topic-init --topic webhook.dead-letter.v1 --operation Create --operation Describe
 allow topic-init --topic webhook.outbox.v1 --operation Create --operation Describe

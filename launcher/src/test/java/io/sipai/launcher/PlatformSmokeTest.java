@@ -24,6 +24,7 @@ import io.sipai.common.Transport;
 import io.sipai.events.CallEvent;
 import io.sipai.events.CallRequested;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.ws.WsClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one-machine platform as a user starts it: the embedded broker and PostgreSQL, every topic, and the four
@@ -64,6 +66,15 @@ class PlatformSmokeTest {
             int gateway = config.servicePorts().get("api-gateway");
             assertThat(get(gateway, "/v1/agents", platform.apiKey())).isEqualTo(200);
             assertThat(get(gateway, "/v1/agents", null)).isEqualTo(401);
+
+            // And a key made through the API opens the realtime-edge for its tenant (the edge reads its grant)
+            String sdkKey = newKey(gateway, platform.apiKey());
+            int edge = config.servicePorts().get("realtime-edge");
+            try (WsClient sdk = WsClient.connect(URI.create("ws://127.0.0.1:" + edge + "/realtime/voice?api_key="
+                    + sdkKey))) {
+                sdk.text("{\"t\":\"start\",\"callId\":\"sdk-" + UUID.randomUUID() + "\"}");
+                assertThat(sdk.nextText()).contains("\"connected\"");
+            }
 
             // And a phone call placed the way Twilio places it is answered with the agent's greeting
             ByteArrayOutputStream smoke = new ByteArrayOutputStream();
@@ -118,6 +129,18 @@ class PlatformSmokeTest {
                 .setPayload(CallRequested.newBuilder().setDirection(CallDirection.OUTBOUND)
                         .setTransport(Transport.JAMBONZ).setTo("+15550100").build())
                 .build();
+    }
+
+    /** A new write key of the admin key's tenant, made through POST /v1/api-keys. */
+    private static String newKey(int port, String adminKey) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/api-keys"))
+                .header("X-API-Key", adminKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"sdk\",\"scopes\":[\"write\"]}")).build();
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> created = client.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            return JsonMapper.builder().build().readTree(created.body()).get("key").asString();
+        }
     }
 
     private static int get(int port, String path, String apiKey) throws Exception {

@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.edge.agents.AgentDirectory;
+import io.sipai.edge.auth.TenantKeys;
 import io.sipai.edge.connection.DrainController;
 import io.sipai.edge.events.CallEventPublisher;
 import io.sipai.edge.events.internal.EventJournal;
@@ -58,7 +59,7 @@ public class EdgeConfiguration {
     @Bean
     EdgeTopics edgeTopics(KafkaSettings kafka) {
         List<Topic<?, ?>> topics = List.of(Topics.CALL_EVENTS, Topics.CALL_ADMISSION, Topics.CALL_ADMISSION_DECISIONS,
-                Topics.AGENT_CONFIG);
+                Topics.AGENT_CONFIG, Topics.TENANT_API_KEYS);
         try (Admin admin = Admin.create(kafka.clientConfig())) {
             new TopicCreator(admin, kafka.replicationFactor().shortValue(), Duration.ofSeconds(60)).createAll(topics);
         }
@@ -104,6 +105,12 @@ public class EdgeConfiguration {
     @Bean
     AgentDirectory agentDirectory(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings, MeterRegistry meters) {
         return new AgentDirectory(kafka, "realtime-edge-" + settings.nodeName(), meters);
+    }
+
+    /** The tenants' API keys api-gateway grants, accepted on {@code /realtime/voice} beside REALTIME_API_KEY. */
+    @Bean
+    TenantKeys tenantKeys(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings, MeterRegistry meters) {
+        return new TenantKeys(kafka, "realtime-edge-" + settings.nodeName(), meters);
     }
 
     @Bean

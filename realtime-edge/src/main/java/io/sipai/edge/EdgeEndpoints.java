@@ -9,6 +9,7 @@ import io.sipai.edge.auth.AllowedOrigins;
 import io.sipai.edge.auth.ApiKeys;
 import io.sipai.edge.auth.AuthSettings;
 import io.sipai.edge.auth.SignedUrls;
+import io.sipai.edge.auth.TenantKeys;
 import io.sipai.edge.connection.CheckedUpgrade;
 import io.sipai.edge.connection.ConnectionServices;
 import io.sipai.edge.connection.DrainController;
@@ -79,8 +80,9 @@ public class EdgeEndpoints {
 
     @Bean
     WebSocketConfigurer webSocketEndpoints(ConnectionServices services, AuthSettings auth, DrainController drain,
-                                      List<TelephonyProvider> providers, TelephonyTokens tokens) {
-        VoiceHandshake voice = voiceHandshake(auth, tokens);
+                                      List<TelephonyProvider> providers, TelephonyTokens tokens,
+                                      TenantKeys tenantKeys) {
+        VoiceHandshake voice = voiceHandshake(auth, tokens, tenantKeys);
         // Every endpoint upgrades through the Jakarta WebSocket API (StandardWebSocketUpgradeStrategy), also on
         // Jetty: connections write through jakarta.websocket's async remote (OutboundChannel).
         return (WebSocketHandlerRegistry registry) -> {
@@ -98,12 +100,9 @@ public class EdgeEndpoints {
         };
     }
 
-    private static VoiceHandshake voiceHandshake(AuthSettings auth, TelephonyTokens tokens) {
-        ApiKeys keys = new ApiKeys(auth.apiKey());
+    private static VoiceHandshake voiceHandshake(AuthSettings auth, TelephonyTokens tokens, TenantKeys tenantKeys) {
+        ApiKeys keys = new ApiKeys(auth.apiKey(), tenantKeys);
         SignedUrls signedUrls = new SignedUrls(auth.wsSecret());
-        if (!keys.configured() && !signedUrls.configured()) {
-            LOG.warn("neither REALTIME_API_KEY nor REALTIME_WS_SECRET is set: /realtime/voice refuses every client");
-        }
         return new VoiceHandshake(keys, signedUrls, tokens, new AllowedOrigins(auth.origins()), Clock.systemUTC());
     }
 

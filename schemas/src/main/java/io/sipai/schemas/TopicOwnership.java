@@ -19,17 +19,17 @@ public final class TopicOwnership {
             names(Topics.CALL_TIMELINE, Topics.CALL_TIMELINE_ENTRIES, Topics.WEBHOOK_ATTEMPTS,
                     Topics.WEBHOOK_SUBSCRIPTIONS, Topics.CALL_ADMISSION_DECISIONS, Topics.ADMISSION_COUNTERS),
             names(Topics.CALL_EVENTS, Topics.CALL_ADMISSION, Topics.AGENT_CONFIG, Topics.CAMPAIGN_CONFIG,
-                    Topics.WEBHOOK_SUBSCRIPTIONS, Topics.WEBHOOK_REPLAY, Topics.CALL_QUARANTINE,
-                    Topics.SERVICE_HEALTH),
+                    Topics.TENANT_API_KEYS, Topics.WEBHOOK_SUBSCRIPTIONS, Topics.WEBHOOK_REPLAY,
+                    Topics.CALL_QUARANTINE, Topics.SERVICE_HEALTH),
             names(Topics.SERVICE_HEALTH),
             Set.of("api-gateway-projection", "api-gateway-webhook-disables"), Set.of());
 
     /** Internet-facing media edge: never reads webhook subscriptions or anything else carrying customers' secrets. */
     public static final KafkaAccess REALTIME_EDGE = new KafkaAccess("realtime-edge",
-            names(Topics.AGENT_CONFIG, Topics.CALL_ADMISSION_DECISIONS),
+            names(Topics.AGENT_CONFIG, Topics.CALL_ADMISSION_DECISIONS, Topics.TENANT_API_KEYS),
             names(Topics.CALL_EVENTS, Topics.CALL_ADMISSION, Topics.SERVICE_HEALTH),
             names(Topics.CALL_EVENTS, Topics.CALL_ADMISSION, Topics.CALL_ADMISSION_DECISIONS, Topics.AGENT_CONFIG,
-                    Topics.SERVICE_HEALTH),
+                    Topics.TENANT_API_KEYS, Topics.SERVICE_HEALTH),
             Set.of(), Set.of());
 
     /** Webhook fan-out, scheduling and delivery (Streams app {@code webhook-dispatcher}) and replays. */

@@ -7,6 +7,7 @@ import io.sipai.admission.AdmissionCommand;
 import io.sipai.admission.AdmissionCounter;
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.config.AgentConfig;
+import io.sipai.config.ApiKeyGrant;
 import io.sipai.config.CampaignConfig;
 import io.sipai.config.WebhookSubscription;
 import io.sipai.events.CallEvent;
@@ -78,6 +79,13 @@ public final class Topics {
     public static final Topic<String, CampaignConfig> CAMPAIGN_CONFIG = new Topic<>("campaign.config.v1", STRING,
             EventSerdes.avro(CampaignConfig.class), CONFIG_PARTITIONS, CleanupPolicy.COMPACT, Map.of());
 
+    /**
+     * The API keys that may be used, for services that authenticate keys without the database (realtime-edge).
+     * Key: the lowercase hex SHA-256 of the key; compacted; a revoked key is a tombstone.
+     */
+    public static final Topic<String, ApiKeyGrant> TENANT_API_KEYS = new Topic<>("tenant.api-keys.v1", STRING,
+            EventSerdes.avro(ApiKeyGrant.class), CONFIG_PARTITIONS, CleanupPolicy.COMPACT, Map.of());
+
     /** Webhook subscriptions with their signing secrets. Key: subscriptionId; compacted. */
     public static final Topic<String, WebhookSubscription> WEBHOOK_SUBSCRIPTIONS = new Topic<>(
             "webhook.subscriptions.v1", STRING, EventSerdes.avro(WebhookSubscription.class), CONFIG_PARTITIONS,
@@ -110,9 +118,9 @@ public final class Topics {
             Map.of("retention.ms", String.valueOf(3600L * 1000)));
 
     public static final List<Topic<?, ?>> ALL = List.of(CALL_EVENTS, CALL_QUARANTINE, CALL_ADMISSION,
-            CALL_ADMISSION_DECISIONS, ADMISSION_COUNTERS, CALL_TIMELINE, CALL_TIMELINE_ENTRIES, AGENT_CONFIG, CAMPAIGN_CONFIG,
-            WEBHOOK_SUBSCRIPTIONS, WEBHOOK_OUTBOX, WEBHOOK_ATTEMPTS, WEBHOOK_DEAD_LETTER, WEBHOOK_REPLAY,
-            SERVICE_HEALTH);
+            CALL_ADMISSION_DECISIONS, ADMISSION_COUNTERS, CALL_TIMELINE, CALL_TIMELINE_ENTRIES, AGENT_CONFIG,
+            CAMPAIGN_CONFIG, TENANT_API_KEYS, WEBHOOK_SUBSCRIPTIONS, WEBHOOK_OUTBOX, WEBHOOK_ATTEMPTS,
+            WEBHOOK_DEAD_LETTER, WEBHOOK_REPLAY, SERVICE_HEALTH);
 
     private Topics() {
     }

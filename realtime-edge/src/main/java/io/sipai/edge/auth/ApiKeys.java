@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The realtime API keys from {@code REALTIME_API_KEY}: a comma-separated list whose entries are {@code key} (tenant
- * {@code default}) or {@code tenantId:key}. Only SHA-256 digests are held, and a lookup compares every digest in
- * constant time, so neither memory dumps nor timing reveal a key.
+ * The API keys {@code /realtime/voice} accepts: those of {@code REALTIME_API_KEY} (a comma-separated list whose
+ * entries are {@code key}, tenant {@code default}, or {@code tenantId:key}), then the tenants' keys api-gateway
+ * grants ({@link TenantKeys}). Only SHA-256 digests are held; the configured ones are compared in constant time,
+ * so neither memory dumps nor timing reveal a key.
  */
 public final class ApiKeys {
 
@@ -20,8 +21,16 @@ public final class ApiKeys {
     }
 
     private final List<Entry> entries;
+    private final TenantKeys published;
 
+    /** Only the configured keys (no tenant keys). */
     public ApiKeys(String configured) {
+        this(configured, null);
+    }
+
+    /** @param published the tenants' keys from api-gateway; null for none */
+    public ApiKeys(String configured, TenantKeys published) {
+        this.published = published;
         List<Entry> parsed = new ArrayList<>();
         if (configured != null) {
             for (String raw : configured.split(",")) {
@@ -38,9 +47,9 @@ public final class ApiKeys {
         this.entries = List.copyOf(parsed);
     }
 
-    /** Whether any key is configured. */
+    /** Whether any key can be accepted: configured ones, or the tenants' keys. */
     public boolean configured() {
-        return !entries.isEmpty();
+        return !entries.isEmpty() || published != null;
     }
 
     /** The tenant of a valid key, or null. */
@@ -55,7 +64,7 @@ public final class ApiKeys {
                 match = entry.tenantId();
             }
         }
-        return match;
+        return match != null || published == null ? match : published.tenantOf(candidate);
     }
 
     private static byte[] digest(String key) {

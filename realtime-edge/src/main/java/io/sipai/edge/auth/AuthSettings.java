@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Credentials and policies of the realtime endpoints (prefix {@code realtime}).
  *
  * @param apiKey         {@code REALTIME_API_KEY}: comma-separated API keys for {@code /realtime/voice}, each either
- *                       {@code key} (tenant {@code default}) or {@code tenantId:key}
+ *                       {@code key} (tenant {@code default}) or {@code tenantId:key}; the tenants' keys made through
+ *                       {@code POST /v1/api-keys} with the write scope are accepted besides
  * @param wsSecret       {@code REALTIME_WS_SECRET}: HMAC secret of signed {@code /realtime/voice} URLs (optional)
  * @param wsUrl          {@code REALTIME_WS_URL}: public base URL of this service as clients dial it, e.g.
  *                       {@code wss://edge.example.com}; used to rebuild the URL Twilio signed (optional)

@@ -39,9 +39,11 @@ public class ApiKeyStore implements Tenants {
 
     private final DSLContext db;
     private final Counter lookups;
+    private final KeyGrants grants;
 
-    public ApiKeyStore(DSLContext db, MeterRegistry meters) {
+    public ApiKeyStore(DSLContext db, MeterRegistry meters, KeyGrants grants) {
         this.db = db;
+        this.grants = grants;
         // Lets operators (and the tests) see what failed authentications cost the database.
         this.lookups = Counter.builder("sipai.gateway.api_key.lookups")
                 .description("API keys looked up in PostgreSQL to authenticate a request").register(meters);
@@ -98,7 +100,7 @@ public class ApiKeyStore implements Tenants {
      * tenant's row is locked while counting, so concurrent creations cannot overshoot the cap together.
      */
     public Optional<NewKey> createCapped(String tenantId, String name, Set<Scope> scopes, int maxActive) {
-        return db.transactionResult(transaction -> {
+        Optional<NewKey> created = db.transactionResult(transaction -> {
             DSLContext tx = transaction.dsl();
             tx.selectOne().from(TENANTS).where(TENANTS.TENANT_ID.eq(tenantId)).forUpdate().fetch();
             if (tx.fetchCount(API_KEYS, API_KEYS.TENANT_ID.eq(tenantId), API_KEYS.REVOKED_AT.isNull())
@@ -110,6 +112,12 @@ public class ApiKeyStore implements Tenants {
             row.store();
             return Optional.of(new NewKey(info(row), key));
         });
+        created.ifPresent(key -> granted(key.key(), key.info()));
+        return created;
+    }
+
+    private void granted(String key, KeyInfo info) {
+        grants.granted(hash(key), info.id(), info.tenantId(), String.join(",", info.scopes()));
     }
 
     /**
@@ -118,7 +126,10 @@ public class ApiKeyStore implements Tenants {
      */
     public void ensureKey(String tenantId, String name, Set<Scope> scopes, String key) {
         if (!db.fetchExists(API_KEYS, API_KEYS.KEY_HASH.eq(hash(key)))) {
-            db.insertInto(API_KEYS).set(row(db, tenantId, name, scopes, key)).onConflictDoNothing().execute();
+            ApiKeysRecord row = row(db, tenantId, name, scopes, key);
+            if (db.insertInto(API_KEYS).set(row).onConflictDoNothing().execute() == 1) {
+                granted(key, info(row));
+            }
         }
     }
 
@@ -128,16 +139,22 @@ public class ApiKeyStore implements Tenants {
 
     /** Revokes a key of the tenant; false when the tenant has no such key. */
     public boolean revoke(String tenantId, String keyId) {
-        return db.update(API_KEYS).set(API_KEYS.REVOKED_AT, now())
+        String keyHash = db.update(API_KEYS).set(API_KEYS.REVOKED_AT, now())
                 .where(API_KEYS.KEY_ID.eq(keyId), API_KEYS.TENANT_ID.eq(tenantId), API_KEYS.REVOKED_AT.isNull())
-                .execute() == 1
-                || db.fetchExists(API_KEYS, API_KEYS.KEY_ID.eq(keyId), API_KEYS.TENANT_ID.eq(tenantId));
+                .returningResult(API_KEYS.KEY_HASH).fetchOne(r -> r.value1());
+        if (keyHash != null) {
+            grants.revoked(keyHash);
+            return true;
+        }
+        return db.fetchExists(API_KEYS, API_KEYS.KEY_ID.eq(keyId), API_KEYS.TENANT_ID.eq(tenantId));
     }
 
     private NewKey insert(String tenantId, String name, Set<Scope> scopes, String key) {
         ApiKeysRecord row = row(db, tenantId, name, scopes, key);
         row.store();
-        return new NewKey(info(row), key);
+        NewKey created = new NewKey(info(row), key);
+        granted(key, created.info());
+        return created;
     }
 
     private static ApiKeysRecord row(DSLContext db, String tenantId, String name, Set<Scope> scopes, String key) {
