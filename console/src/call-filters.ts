@@ -44,6 +44,13 @@ export interface FilteredCall {
   campaignId?: string | null;
   createdAt?: string | null;
   requestedAt?: string | null;
+  /** The call's projection version: a change with a lower one is older than what is shown. */
+  version?: number;
+}
+
+/** Whether {@code incoming} is not older than {@code shown} (by projection version). */
+export function notOlder(incoming: FilteredCall, shown: FilteredCall): boolean {
+  return (incoming.version ?? 0) >= (shown.version ?? 0);
 }
 
 /** When the call was created, in ms since the epoch (NaN when unknown). */
@@ -74,6 +81,8 @@ export function applyChange<T extends FilteredCall>(
 ): { calls: T[]; nextCursor: string | undefined } {
   const fits = matches(call, filters);
   const index = rows.calls.findIndex((c) => c.id === call.id);
+  // A change that arrives after a newer state of the call (from a list read) changes nothing.
+  if (index >= 0 && !notOlder(call, rows.calls[index]!)) return rows;
   if (index >= 0) {
     const calls = [...rows.calls];
     if (fits) calls[index] = call;

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, authHeaders, result, type Call } from '../api/client';
-import { streamEvents } from '../api/sse';
+import { streamEvents, type StreamState } from '../api/sse';
 import {
   applyChange,
   CALL_STATUSES,
   callsHref,
   filtersQuery,
+  notOlder,
   parseFilters,
   type CallFilters,
 } from '../call-filters';
@@ -25,10 +26,20 @@ const FATAL = new Set([400, 401, 403]);
 type CallList = { calls: Call[]; nextCursor: string | undefined };
 
 /**
- * A refresh's page, read with `limit` rows, merged into the rows shown: it replaces them, but when more are shown
- * than it read (older pages added), the older rows after its last one stay.
+ * A refresh's page, read with `limit` rows, merged into the rows shown: it replaces them (a row shown in a newer
+ * version than the read's stays as shown), but when more are shown than it read (older pages added), the older rows
+ * after its last one stay.
  */
-function freshen(current: CallList | null, page: CallList, limit: number): CallList {
+function freshen(current: CallList | null, read: CallList, limit: number): CallList {
+  // A list read that started before a change the live stream already applied would bring its older state back.
+  const shownById = new Map(current?.calls.map((c) => [c.id, c]) ?? []);
+  const page = {
+    ...read,
+    calls: read.calls.map((c) => {
+      const shown = shownById.get(c.id);
+      return shown !== undefined && !notOlder(c, shown) ? shown : c;
+    }),
+  };
   if (current === null || page.nextCursor === undefined || current.calls.length <= limit) return page;
   const ids = new Set(page.calls.map((c) => c.id));
   const last = current.calls.findIndex((c) => c.id === page.calls[page.calls.length - 1]?.id);
@@ -56,6 +67,7 @@ export function CallsPage({ query }: { query: string }) {
   const [list, setList] = useState<(CallList & { key: string }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
+  const [stream, setStream] = useState<StreamState>('connecting');
   const shown = useRef(list);
   shown.current = list;
   const agents = useAgents();
@@ -112,6 +124,7 @@ export function CallsPage({ query }: { query: string }) {
         }
       },
       onState: (state) => {
+        setStream(state);
         const wasLive = live;
         live = state === 'live';
         if (live) clearTimeout(timer);
@@ -141,7 +154,10 @@ export function CallsPage({ query }: { query: string }) {
     <section>
       <div class="heading">
         <h1>Calls</h1>
-        <span class="muted">newest first, live</span>
+        <span class="muted">
+          newest first,{' '}
+          <span id="calls-live">{stream === 'live' ? 'live' : stream === 'failed' ? 'not live' : 'connecting…'}</span>
+        </span>
         <a id="new-call" class="button" href="#/calls/new">
           New call
         </a>

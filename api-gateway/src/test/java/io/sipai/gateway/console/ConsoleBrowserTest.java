@@ -168,8 +168,10 @@ class ConsoleBrowserTest extends GatewayTest {
             // given a person on the calls list, the live stream ready (the list is read once it is)
             signIn(browser);
             browser.await("#calls", WAIT);
+            browser.until("the calls list is live", () -> browser.text("#calls-live").equals("live"), WAIT);
             browser.until("the list was read after the stream was ready", () -> listReads(browser) >= 2, WAIT);
-            long reads = listReads(browser);
+            // (settled: no read for longer than the 2 s the page polls at while its stream is down)
+            long reads = settledListReads(browser);
 
             // when a call is projected, and then ends
             String callId = "live-list-" + UUID.randomUUID();
@@ -194,7 +196,9 @@ class ConsoleBrowserTest extends GatewayTest {
         String agent = newAgent(ADMIN_KEY);
         String campaign = call("POST", "/v1/campaigns", ADMIN_KEY, Map.of("name", "Spring promo", "agentId", agent,
                 "maxConcurrency", 4)).json().get("id").stringValue();
-        counter(CounterKeys.GLOBAL, CounterScope.GLOBAL, null, 5, 1000);
+        TestKafka.produce(Topics.ADMISSION_COUNTERS, CounterKeys.GLOBAL, List.of(AdmissionCounter.newBuilder()
+                .setScope(CounterScope.GLOBAL).setActive(5).setLimit(1000).setDefaultTenantLimit(200)
+                .setDefaultCampaignLimit(100).setUpdatedAt(Instant.now()).build()));
         counter(CounterKeys.tenant("default"), CounterScope.TENANT, "default", 3, 200);
         counter(CounterKeys.campaign(campaign), CounterScope.CAMPAIGN, campaign, 2, 4);
 
@@ -223,6 +227,32 @@ class ConsoleBrowserTest extends GatewayTest {
     private static void counter(String key, CounterScope scope, String id, int active, int limit) {
         TestKafka.produce(Topics.ADMISSION_COUNTERS, key, List.of(AdmissionCounter.newBuilder().setScope(scope)
                 .setId(id).setActive(active).setLimit(limit).setUpdatedAt(Instant.now()).build()));
+    }
+
+    /** The list reads once none came for 2.5 s; fails when reads keep coming (the page polls: no live stream). */
+    private static long settledListReads(Chromium browser) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long reads = listReads(browser);
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() - stableSince < Duration.ofMillis(2_500).toNanos()) {
+            assertThat(System.nanoTime()).as("the list reads settle within " + WAIT).isLessThan(deadline);
+            sleep(Duration.ofMillis(250));
+            long now = listReads(browser);
+            if (now != reads) {
+                reads = now;
+                stableSince = System.nanoTime();
+            }
+        }
+        return reads;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** How many times the page has read GET /v1/calls (the stream is GET /v1/calls/events, not counted). */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Keys made through {@code /v1/api-keys} reach the services that authenticate without the database: creating one
  * publishes its grant on {@code tenant.api-keys.v1} under the key's SHA-256 digest (never the key), revoking it a
- * tombstone, acknowledged before the API answers.
+ * tombstone, acknowledged before the API answers; a key with the admin scope is never granted.
  */
 class KeyGrantsTest extends GatewayTest {
 
@@ -45,6 +45,9 @@ class KeyGrantsTest extends GatewayTest {
         });
         assertThat(TestKafka.readAll(Topics.TENANT_API_KEYS)).noneMatch(entry -> entry.getKey().contains(key)
                 || String.valueOf(entry.getValue()).contains(key));
+
+        // and the admin key, which may manage the tenant, is never granted
+        assertThat(latest(digest(admin))).isNull();
 
         // and when it revokes the key, then the answer comes after the tombstone is on the topic
         assertThat(call("DELETE", "/v1/api-keys/" + keyId, admin, null).status()).isEqualTo(204);

@@ -24,14 +24,14 @@ import org.springframework.context.SmartLifecycle;
  * The tenants' API keys that api-gateway grants ({@code POST /v1/api-keys}), read from the compacted
  * {@code tenant.api-keys.v1} (key: the key's lowercase hex SHA-256; a revoked key is a tombstone): all partitions,
  * from the beginning, without a consumer group, so every node holds every grant. Only digests ever reach the edge.
- * A key is accepted for {@code /realtime/voice} when its grant carries the {@code write} or {@code admin} scope (the
- * scope that places calls through the API). Ready once the topic was read up to the end seen at start; not alive
+ * A key is accepted for {@code /realtime/voice} when its grant carries the {@code write} scope (the scope that
+ * places calls through the API); api-gateway grants no key with the {@code admin} scope. Ready once the topic was read up to the end seen at start; not alive
  * when the loop cannot keep a consumer running. An undecodable grant is skipped with a warning.
  */
 public final class TenantKeys implements SmartLifecycle, ReadinessCheck, LivenessCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(TenantKeys.class);
-    private static final List<String> CALLING_SCOPES = List.of("write", "admin");
+    private static final String CALLING_SCOPE = "write";
 
     private final Map<String, ApiKeyGrant> grants = new ConcurrentHashMap<>();
     private final Deserializer<ApiKeyGrant> values = Topics.TENANT_API_KEYS.valueSerde().deserializer();
@@ -46,7 +46,7 @@ public final class TenantKeys implements SmartLifecycle, ReadinessCheck, Livenes
     /** The tenant of the key with this SHA-256 digest, when a grant lets it place calls; else null. */
     String tenantOf(byte[] digest) {
         ApiKeyGrant grant = grants.get(HexFormat.of().formatHex(digest));
-        if (grant == null || grant.getScopes().stream().noneMatch(CALLING_SCOPES::contains)) {
+        if (grant == null || !grant.getScopes().contains(CALLING_SCOPE)) {
             return null;
         }
         return grant.getTenantId();

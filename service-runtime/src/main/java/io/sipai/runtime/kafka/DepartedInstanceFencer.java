@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
@@ -47,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>Transactions are listed before the group is described: a process that began a transaction had joined the
  * group before, so a missing member means a departed one. The check stops itself, with one log line, where the
  * brokers or the credentials do not allow it (no {@code Describe} on the group or the transactional ids, a broker
- * before 3.8, a client id that hides the process id); the transaction timeout then applies as before.
+ * before 3.8, a client id that hides the process id); the transaction timeout then applies as before. Without
+ * Describe rights on the transactional ids the brokers list no transaction at all, so nothing is fenced and nothing
+ * is said: grant them as the deploys in {@code infra/} do. A group that is empty, dead or of another protocol fences
+ * nobody.
  */
 final class DepartedInstanceFencer implements AutoCloseable {
 
@@ -57,6 +61,8 @@ final class DepartedInstanceFencer implements AutoCloseable {
     /** Longer than any live transaction of a sipai application (commit intervals are 100-1000 ms). */
     static final Duration MIN_OPEN = Duration.ofMillis(1500);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+    private static final Set<GroupState> LIVE_GROUP = Set.of(GroupState.STABLE, GroupState.PREPARING_REBALANCE,
+            GroupState.COMPLETING_REBALANCE);
     private static final Pattern UUID = Pattern.compile(
             "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
 
@@ -137,6 +143,10 @@ final class DepartedInstanceFencer implements AutoCloseable {
     private Set<String> memberProcesses() throws ExecutionException, InterruptedException, TimeoutException {
         ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId)).all()
                 .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(applicationId);
+        if (!LIVE_GROUP.contains(group.groupState()) || group.members().isEmpty()) {
+            // A group that is empty, dead or of another protocol tells nothing about who is alive: fence nobody.
+            throw new GroupNotReadable(group.groupState());
+        }
         Set<String> processes = group.members().stream().map(MemberDescription::clientId)
                 .map(this::processOf).flatMap(Optional::stream).collect(Collectors.toSet());
         if (processes.size() < distinctClientIds(group)) {
@@ -158,6 +168,14 @@ final class DepartedInstanceFencer implements AutoCloseable {
         }
         Matcher matcher = UUID.matcher(id.substring(prefix.length()));
         return matcher.lookingAt() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    /** The group cannot tell its live members this time; the next check asks again. */
+    private static final class GroupNotReadable extends RuntimeException {
+
+        GroupNotReadable(GroupState state) {
+            super("group state " + state, null, false, false);
+        }
     }
 
     /** The group's client ids do not name the members' processes (client.id is overridden). */

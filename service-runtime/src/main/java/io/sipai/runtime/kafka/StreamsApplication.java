@@ -130,9 +130,14 @@ public final class StreamsApplication implements SmartLifecycle, ReadinessCheck,
         if (!started) {
             LOG.info("{}: starting", applicationId);
             streams.start();
-            fencer = DepartedInstanceFencer.start(applicationId,
-                    new StreamsConfig(properties).getAdminConfigs(applicationId + "-departed-fencer"));
             started = true;
+            try {
+                fencer = DepartedInstanceFencer.start(applicationId,
+                        new StreamsConfig(properties).getAdminConfigs(applicationId + "-departed-fencer"));
+            } catch (RuntimeException e) {
+                LOG.warn("{}: departed instances' transactions will wait for their timeout: {}", applicationId,
+                        e.toString());
+            }
         }
     }
 

@@ -27,10 +27,12 @@ final class CallChangeStream {
     private static final Logger LOG = LoggerFactory.getLogger(CallChangeStream.class);
     /** Handouts a client may fall behind by before it is dropped (it resumes with Last-Event-ID). */
     private static final int BACKLOG = 1_000;
-    private static final Handout STOP = new Handout(List.of(), -1);
+    private static final Handout STOP = new Handout(Kind.STOP, List.of(), -1);
 
-    /** Changed calls up to {@code horizon}; null calls for a reset. */
-    private record Handout(List<CallView> calls, long horizon) {
+    private enum Kind { CALLS, READ, RESET, STOP }
+
+    /** Up to {@code horizon}: the changed calls, or read them yourself, or too many (reset), or the end. */
+    private record Handout(Kind kind, List<CallView> calls, long horizon) {
     }
 
     private final String tenantId;
@@ -59,9 +61,23 @@ final class CallChangeStream {
         return tenantId;
     }
 
-    /** From the poller: the tenant's calls changed up to {@code horizon} (null: too many, reset). */
+    /** From the poller: the tenant's calls changed up to {@code horizon}. */
     void handOut(List<CallView> calls, long horizon) {
-        if (!handouts.offer(new Handout(calls, horizon))) {
+        offer(new Handout(Kind.CALLS, calls, horizon));
+    }
+
+    /** From the poller: the tenant's changes up to {@code horizon} were not read; the stream reads them. */
+    void readUpTo(long horizon) {
+        offer(new Handout(Kind.READ, List.of(), horizon));
+    }
+
+    /** From the poller: too much changed up to {@code horizon}; the client reads the list again. */
+    void reset(long horizon) {
+        offer(new Handout(Kind.RESET, List.of(), horizon));
+    }
+
+    private void offer(Handout handout) {
+        if (!handouts.offer(handout)) {
             LOG.info("live calls stream of {} fell {} handouts behind; closing it", tenantId, BACKLOG);
             stop();
         }
@@ -91,7 +107,8 @@ final class CallChangeStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            // The database went away during the catch-up: the client resumes with Last-Event-ID once it is back.
+            // The database went away during the catch-up, or a call could not be written to the client: it resumes
+            // with Last-Event-ID.
             LOG.warn("live calls stream of {} stopped: {}", tenantId, e.toString());
         } finally {
             try {
@@ -107,24 +124,30 @@ final class CallChangeStream {
     private void catchUp() throws IOException {
         sentHorizon = joinedAt;
         if (lastHorizon != null && lastHorizon < joinedAt) {
-            List<String> ids = changes.changedIds(tenantId, lastHorizon, joinedAt, CallChangeStreams.MAX_CHANGES);
-            if (ids.size() > CallChangeStreams.MAX_CHANGES) {
-                reset(joinedAt);
-            } else {
-                sendCalls(changes.views(ids), joinedAt);
-            }
+            readAndSend(lastHorizon, joinedAt);
         }
         emitter.send(SseEmitter.event().id(Long.toString(joinedAt)).name("ready")
                 .data(Map.of(), MediaType.APPLICATION_JSON));
     }
 
     private void send(Handout handout) throws IOException {
-        if (handout.calls() == null) {
-            reset(handout.horizon());
-        } else {
-            sendCalls(handout.calls(), handout.horizon());
+        switch (handout.kind()) {
+            case CALLS -> sendCalls(handout.calls(), handout.horizon());
+            case READ -> readAndSend(sentHorizon, handout.horizon());
+            case RESET -> sendReset(handout.horizon());
+            case STOP -> throw new IllegalStateException("a stopped stream sends nothing");
         }
         sentHorizon = handout.horizon();
+    }
+
+    /** Reads and sends the tenant's changes in [from, to) itself (a reset when there are too many). */
+    private void readAndSend(long from, long to) throws IOException {
+        List<String> ids = changes.changedIds(List.of(tenantId), from, to, CallChangeStreams.MAX_CHANGES);
+        if (ids.size() > CallChangeStreams.MAX_CHANGES) {
+            sendReset(to);
+        } else {
+            sendCalls(changes.views(ids), to);
+        }
     }
 
     private void sendCalls(List<CallView> calls, long horizon) throws IOException {
@@ -136,7 +159,7 @@ final class CallChangeStream {
         }
     }
 
-    private void reset(long horizon) throws IOException {
+    private void sendReset(long horizon) throws IOException {
         emitter.send(SseEmitter.event().id(Long.toString(horizon)).name("reset")
                 .data(Map.of(), MediaType.APPLICATION_JSON));
     }

@@ -58,7 +58,7 @@ public class CallChangeStreams {
         SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
         CallChangeStream stream;
         try {
-            stream = register(tenantId, lastHorizon, emitter);
+            stream = register(tenantId, lastHorizon, emitter, changes.horizon());
         } catch (RuntimeException e) {
             limit.release();
             throw e;
@@ -67,15 +67,23 @@ public class CallChangeStreams {
         return emitter;
     }
 
-    /** Joins the stream to the poller's handouts; it catches up by itself from its last horizon to the current. */
-    private synchronized CallChangeStream register(String tenantId, Long lastHorizon, SseEmitter emitter) {
+    /**
+     * Joins the stream to the poller's handouts at the poller's horizon; the stream catches up by itself from its
+     * last horizon to that one. {@code now} (read before the lock: no database call is made under it) becomes the
+     * horizon when no other stream is open, so the poller does not read what changed while none was.
+     */
+    private synchronized CallChangeStream register(String tenantId, Long lastHorizon, SseEmitter emitter, long now) {
         if (horizon < 0 || byTenant.isEmpty()) {
-            // Nobody else waits for [horizon, now): the poller need not read what changed while no stream was open.
-            horizon = changes.horizon();
+            horizon = Math.max(horizon, now);
         }
         CallChangeStream[] self = new CallChangeStream[1];
         self[0] = new CallChangeStream(tenantId, lastHorizon, horizon, emitter, changes, () -> close(self[0]));
-        byTenant.computeIfAbsent(tenantId, id -> ConcurrentHashMap.newKeySet()).add(self[0]);
+        // Added inside the map's own update: a close emptying the tenant's set at the same time cannot drop it.
+        byTenant.compute(tenantId, (id, streams) -> {
+            Set<CallChangeStream> joined = streams == null ? ConcurrentHashMap.newKeySet() : streams;
+            joined.add(self[0]);
+            return joined;
+        });
         return self[0];
     }
 
@@ -107,26 +115,44 @@ public class CallChangeStreams {
         }
     }
 
-    /** Reads [horizon, now) once and hands every stream its tenant's part; under the lock, so none is skipped. */
-    private synchronized void handOut() {
+    /**
+     * Reads what the watched tenants changed in [horizon, now) without the lock (the database may be slow), then,
+     * under it, hands every stream its tenant's part and moves the horizon: a stream that joined meanwhile joined at
+     * the same horizon, so it gets this handout too. When a stream reset the horizon meanwhile (none was open), the
+     * read is dropped and the next tick reads from there.
+     */
+    private void handOut() {
+        long from;
+        synchronized (this) {
+            from = horizon;
+        }
         long next = changes.horizon();
-        if (horizon < 0 || next <= horizon) {
-            horizon = Math.max(horizon, next);
+        if (from < 0 || next <= from) {
             return;
         }
-        List<String> ids = changes.changedIds(null, horizon, next, MAX_CHANGES);
-        if (ids.size() > MAX_CHANGES) {
-            LOG.warn("more than {} calls changed in one tick; the live calls streams are reset", MAX_CHANGES);
-            byTenant.values().forEach(streams -> streams.forEach(stream -> stream.handOut(null, next)));
-        } else {
-            Map<String, List<CallView>> changed = changes.views(ids).stream()
-                    .collect(Collectors.groupingBy(CallView::tenantId));
-            byTenant.forEach((tenantId, streams) -> {
-                List<CallView> calls = changed.getOrDefault(tenantId, List.of());
-                streams.forEach(stream -> stream.handOut(calls, next));
-            });
+        Set<String> tenants = Set.copyOf(byTenant.keySet());
+        List<String> ids = changes.changedIds(tenants, from, next, MAX_CHANGES);
+        Map<String, List<CallView>> changed = ids.size() > MAX_CHANGES ? null
+                : changes.views(ids).stream().collect(Collectors.groupingBy(CallView::tenantId));
+        synchronized (this) {
+            if (horizon != from) {
+                return;
+            }
+            if (changed == null) {
+                LOG.warn("more than {} calls changed in one tick; the live calls streams are reset", MAX_CHANGES);
+            }
+            byTenant.forEach((tenantId, streams) -> streams.forEach(stream -> {
+                if (changed == null) {
+                    stream.reset(next);
+                } else if (!tenants.contains(tenantId)) {
+                    // Its tenant was not read this tick (its first stream joined meanwhile): it reads its own part.
+                    stream.readUpTo(next);
+                } else {
+                    stream.handOut(changed.getOrDefault(tenantId, List.of()), next);
+                }
+            }));
+            horizon = next;
         }
-        horizon = next;
     }
 
     @PreDestroy

@@ -3,6 +3,7 @@ package io.sipai.gateway.calls.internal;
 import static io.sipai.gateway.db.jooq.Tables.CALLS;
 import static io.sipai.gateway.db.jooq.Tables.CALL_REQUESTS;
 
+import java.util.Collection;
 import java.util.List;
 
 import io.sipai.gateway.calls.CallView;
@@ -40,15 +41,17 @@ class CallChanges {
     }
 
     /**
-     * The calls (of {@code tenantId}, or of every tenant when null) written by a transaction in [from, to), at most
-     * {@code limit} call ids; more than {@code limit} changed calls answer {@code limit + 1} ids so the caller can
-     * tell.
+     * The calls of {@code tenantIds} written by a transaction in [from, to), at most {@code limit} call ids; more
+     * than {@code limit} changed calls answer {@code limit + 1} ids so the caller can tell.
      */
-    List<String> changedIds(String tenantId, long from, long to, int limit) {
+    List<String> changedIds(Collection<String> tenantIds, long from, long to, int limit) {
+        if (tenantIds.isEmpty()) {
+            return List.of();
+        }
         return db.select(CALLS.CALL_ID).from(CALLS)
-                .where(range(CALLS.getName(), from, to), tenant(CALLS.TENANT_ID, tenantId))
+                .where(range(CALLS.getName(), from, to), CALLS.TENANT_ID.in(tenantIds))
                 .union(db.select(CALL_REQUESTS.CALL_ID).from(CALL_REQUESTS)
-                        .where(range(CALL_REQUESTS.getName(), from, to), tenant(CALL_REQUESTS.TENANT_ID, tenantId)))
+                        .where(range(CALL_REQUESTS.getName(), from, to), CALL_REQUESTS.TENANT_ID.in(tenantIds)))
                 .limit(limit + 1)
                 .fetch(r -> r.value1());
     }
@@ -64,7 +67,4 @@ class CallChanges {
                 DSL.val(Long.toString(from)), DSL.val(Long.toString(to)));
     }
 
-    private static Condition tenant(Field<String> column, String tenantId) {
-        return tenantId == null ? DSL.noCondition() : column.eq(tenantId);
-    }
 }

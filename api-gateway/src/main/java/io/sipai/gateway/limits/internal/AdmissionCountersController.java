@@ -14,9 +14,10 @@ import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/admission/counters}: the slots the caller's tenant and each of its campaigns hold against their
- * limits, as admission last published them (the global counter too for a platform admin key). A tenant or campaign
- * with no published counter holds no slot and has the default limit the global counter names.
+ * {@code GET /v1/admission/counters}: the slots the caller's tenant and each of its campaigns hold, as admission
+ * last published them (the global counter too for a platform admin key), against their limits in force: a
+ * campaign's own {@code maxConcurrency}, else the defaults admission announced on its global counter when its task
+ * started. A tenant or campaign with no published counter holds no slot.
  */
 @RestController
 public class AdmissionCountersController {
@@ -48,19 +49,24 @@ public class AdmissionCountersController {
     public Counters counters(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         String tenantId = caller.require(Scope.READ).tenantId();
         AdmissionCounter global = table.get(CounterKeys.GLOBAL).orElse(null);
-        Integer defaultTenant = global == null ? null : global.getDefaultTenantLimit();
-        Integer defaultCampaign = global == null ? null : global.getDefaultCampaignLimit();
-        Counter tenant = table.get(CounterKeys.tenant(tenantId)).map(c -> new Counter(c.getActive(), c.getLimit()))
-                .orElse(new Counter(0, defaultTenant));
-        List<CampaignCounter> campaigns = db.select(CAMPAIGNS.CAMPAIGN_ID, CAMPAIGNS.NAME, CAMPAIGNS.MAX_CONCURRENCY)
-                .from(CAMPAIGNS).where(CAMPAIGNS.TENANT_ID.eq(tenantId))
-                .orderBy(CAMPAIGNS.NAME, CAMPAIGNS.CAMPAIGN_ID).limit(MAX_CAMPAIGNS)
-                .fetch(r -> table.get(CounterKeys.campaign(r.value1()))
-                        .map(c -> new CampaignCounter(r.value1(), r.value2(), c.getActive(), c.getLimit()))
-                        .orElse(new CampaignCounter(r.value1(), r.value2(), 0,
-                                r.value3() != null ? r.value3() : defaultCampaign)));
+        int tenantActive = table.get(CounterKeys.tenant(tenantId)).map(AdmissionCounter::getActive).orElse(0);
+        Counter tenant = new Counter(tenantActive, global == null ? null : global.getDefaultTenantLimit());
         Counter all = caller.platformAdmin() && global != null ? new Counter(global.getActive(), global.getLimit())
                 : null;
-        return new Counters(tenantId, tenant, campaigns, all);
+        return new Counters(tenantId, tenant, campaigns(tenantId, global), all);
+    }
+
+    /**
+     * The tenant's campaigns by name with their slots; the limit from the campaign's own setting, else admission's
+     * default (the limit a published counter names is the one of its last change, older than either).
+     */
+    private List<CampaignCounter> campaigns(String tenantId, AdmissionCounter global) {
+        Integer defaultLimit = global == null ? null : global.getDefaultCampaignLimit();
+        return db.select(CAMPAIGNS.CAMPAIGN_ID, CAMPAIGNS.NAME, CAMPAIGNS.MAX_CONCURRENCY).from(CAMPAIGNS)
+                .where(CAMPAIGNS.TENANT_ID.eq(tenantId)).orderBy(CAMPAIGNS.NAME, CAMPAIGNS.CAMPAIGN_ID)
+                .limit(MAX_CAMPAIGNS)
+                .fetch(r -> new CampaignCounter(r.value1(), r.value2(),
+                        table.get(CounterKeys.campaign(r.value1())).map(AdmissionCounter::getActive).orElse(0),
+                        r.value3() != null ? r.value3() : defaultLimit));
     }
 }

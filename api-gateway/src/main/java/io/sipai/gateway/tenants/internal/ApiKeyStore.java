@@ -142,11 +142,17 @@ public class ApiKeyStore implements Tenants {
         String keyHash = db.update(API_KEYS).set(API_KEYS.REVOKED_AT, now())
                 .where(API_KEYS.KEY_ID.eq(keyId), API_KEYS.TENANT_ID.eq(tenantId), API_KEYS.REVOKED_AT.isNull())
                 .returningResult(API_KEYS.KEY_HASH).fetchOne(r -> r.value1());
-        if (keyHash != null) {
-            grants.revoked(keyHash);
-            return true;
+        if (keyHash == null) {
+            // Revoked before (or no such key): a retried revocation publishes the tombstone again, in case the first
+            // one did not get through.
+            keyHash = db.select(API_KEYS.KEY_HASH).from(API_KEYS)
+                    .where(API_KEYS.KEY_ID.eq(keyId), API_KEYS.TENANT_ID.eq(tenantId)).fetchOne(r -> r.value1());
         }
-        return db.fetchExists(API_KEYS, API_KEYS.KEY_ID.eq(keyId), API_KEYS.TENANT_ID.eq(tenantId));
+        if (keyHash == null) {
+            return false;
+        }
+        grants.revoked(keyHash);
+        return true;
     }
 
     private NewKey insert(String tenantId, String name, Set<Scope> scopes, String key) {

@@ -4,17 +4,19 @@ import static io.sipai.gateway.db.jooq.Tables.API_KEYS;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.sipai.config.ApiKeyGrant;
 import io.sipai.gateway.db.jooq.ApiKeysRecord;
 import io.sipai.gateway.kafka.RecordPublisher;
 import io.sipai.schemas.Topics;
-import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +28,19 @@ import org.springframework.stereotype.Component;
  * without the database (realtime-edge): a grant (the key's SHA-256 digest as the record key, its id, tenant and
  * scopes; never the key) when a key is created, a tombstone when it is revoked, and every key again at start and
  * every {@link #SYNC_INTERVAL}, so a publication that failed, keys created before this existed and a recreated
- * topic all converge. A revocation waits for the broker's acknowledgement of its tombstone, so a key the API says is
- * revoked is on its way to every edge.
+ * topic all converge. Keys with the {@code admin} scope are never granted (a tombstone stands for them): the
+ * internet-facing edge holds no digest of a key that can manage a tenant. A revocation waits for the broker's
+ * acknowledgement of its tombstone, so a key the API says is revoked is on its way to every edge; a sync that read
+ * a key before its revocation publishes the tombstone again after its own grants, so it never outlives it.
  */
 @Component
 class KeyGrants implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyGrants.class);
     static final Duration SYNC_INTERVAL = Duration.ofMinutes(5);
+    private static final int PAGE = 500;
+    private static final String ADMIN_SCOPE = "admin";
+    private static final Duration REVOCATION_MARGIN = Duration.ofMinutes(1);
 
     private final DSLContext db;
     private final RecordPublisher publisher;
@@ -49,7 +56,7 @@ class KeyGrants implements SmartLifecycle {
 
     /** A key was created: publish its grant (a failure is repaired by the next sync). */
     void granted(String keyHash, String keyId, String tenantId, String scopes) {
-        publisher.send(Topics.TENANT_API_KEYS, keyHash, grant(keyId, tenantId, scopes)).exceptionally(error -> {
+        publisher.send(Topics.TENANT_API_KEYS, keyHash, grant(keyId, tenantId, scopes, false)).exceptionally(error -> {
             LOG.warn("the grant of key {} is not published yet ({}); the next sync publishes it", keyId,
                     error.toString());
             return null;
@@ -61,22 +68,41 @@ class KeyGrants implements SmartLifecycle {
         publisher.sendAndWait(Topics.TENANT_API_KEYS, keyHash, null);
     }
 
-    /** Publishes every key's state again: a grant for each active key, a tombstone for each revoked one. */
+    /**
+     * Publishes every key's state again, a page at a time: a grant for each active key, a tombstone for each revoked
+     * one; then, acknowledged, the tombstones of keys revoked while it ran. Answers how many keys it published.
+     */
     int syncAll() {
-        AtomicInteger published = new AtomicInteger();
-        try (Cursor<ApiKeysRecord> rows = db.selectFrom(API_KEYS).fetchSize(500).fetchLazy()) {
-            for (ApiKeysRecord row : rows) {
-                publisher.send(Topics.TENANT_API_KEYS, row.getKeyHash(), row.getRevokedAt() != null ? null
-                        : grant(row.getKeyId(), row.getTenantId(), row.getScopes()));
-                published.incrementAndGet();
+        OffsetDateTime started = OffsetDateTime.now(clock);
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        String after = "";
+        while (true) {
+            List<ApiKeysRecord> page = db.selectFrom(API_KEYS).where(API_KEYS.KEY_ID.gt(after))
+                    .orderBy(API_KEYS.KEY_ID).limit(PAGE).fetch();
+            for (ApiKeysRecord row : page) {
+                sent.add(publisher.send(Topics.TENANT_API_KEYS, row.getKeyHash(),
+                        grant(row.getKeyId(), row.getTenantId(), row.getScopes(), row.getRevokedAt() != null)));
             }
+            if (page.size() < PAGE) {
+                break;
+            }
+            after = page.getLast().getKeyId();
         }
-        return published.get();
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        // A revocation stamped just before the sync began may have committed after its page was read: a margin.
+        db.select(API_KEYS.KEY_HASH).from(API_KEYS).where(API_KEYS.REVOKED_AT.ge(started.minus(REVOCATION_MARGIN)))
+                .fetch(r -> r.value1()).forEach(this::revoked);
+        return sent.size();
     }
 
-    private ApiKeyGrant grant(String keyId, String tenantId, String scopes) {
-        return ApiKeyGrant.newBuilder().setKeyId(keyId).setTenantId(tenantId)
-                .setScopes(Arrays.asList(scopes.split(","))).setUpdatedAt(clock.instant()).build();
+    /** The grant of a usable key; null (a tombstone) for a revoked one or one with the admin scope. */
+    private ApiKeyGrant grant(String keyId, String tenantId, String scopes, boolean revoked) {
+        List<String> list = Arrays.asList(scopes.split(","));
+        if (revoked || list.contains(ADMIN_SCOPE)) {
+            return null;
+        }
+        return ApiKeyGrant.newBuilder().setKeyId(keyId).setTenantId(tenantId).setScopes(list)
+                .setUpdatedAt(clock.instant()).build();
     }
 
     private void syncSafely() {

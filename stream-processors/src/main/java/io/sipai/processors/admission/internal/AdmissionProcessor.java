@@ -86,6 +86,7 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
         ReadOnlyKeyValueStore<String, Integer> campaignLimits =
                 context.getStateStore(AdmissionTopology.CAMPAIGN_LIMITS_STORE);
         limits = new Limits(counters, campaignLimits, settings, this::forwardCounter);
+        globalPublished = false;
         // Called whenever this task starts on an instance (after its stores are restored): the heartbeat clock of
         // every edge-held slot starts again, since heartbeats sent while no instance ran the task are yet unread.
         clock = new EdgeClock(settings.heartbeatTimeout(), context.currentSystemTimeMs());
