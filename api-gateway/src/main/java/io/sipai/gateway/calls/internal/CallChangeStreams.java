@@ -15,6 +15,7 @@ import io.sipai.gateway.calls.EventStreamSettings;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -26,7 +27,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * stream see every change whichever gateway instance projected it, in the state {@code GET /v1/calls/{id}} answers.
  */
 @Component
-public class CallChangeStreams {
+public class CallChangeStreams implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallChangeStreams.class);
     /** More changed calls than this in one tick (or one resume) are not sent: the streams get a reset instead. */
@@ -44,6 +45,7 @@ public class CallChangeStreams {
     /** Read and written on the poller thread only. */
     private long retryAt = System.nanoTime();
     private boolean failing;
+    private volatile boolean running;
 
     CallChangeStreams(CallChanges changes, EventStreamSettings settings, LiveStreamLimit limit) {
         this.changes = changes;
@@ -155,8 +157,28 @@ public class CallChangeStreams {
         }
     }
 
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends every open stream, before the web server's graceful shutdown (a later phase): it waits for open requests,
+     * and a tenant's stream never ends by itself.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        byTenant.values().forEach(streams -> streams.forEach(CallChangeStream::stop));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
     @PreDestroy
-    void stop() {
+    void shutdown() {
         poller.shutdownNow();
         byTenant.values().forEach(streams -> streams.forEach(CallChangeStream::stop));
     }

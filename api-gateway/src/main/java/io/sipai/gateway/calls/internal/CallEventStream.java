@@ -99,6 +99,11 @@ final class CallEventStream {
         emitter.complete();
     }
 
+    /** Ends the stream now (the instance shuts down); the client resumes with Last-Event-ID elsewhere. */
+    void stop() {
+        clientGone();
+    }
+
     private void clientGone() {
         closed.set(true);
         watch.wakeAll();

@@ -3,6 +3,7 @@ package io.sipai.gateway.calls.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,6 +13,7 @@ import io.sipai.gateway.calls.EventStreamSettings;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -23,7 +25,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * gateway instance projected it.
  */
 @Component
-public class CallEventStreams {
+public class CallEventStreams implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallEventStreams.class);
     /** Comments this often keep proxies from closing an idle stream and find clients that went away. */
@@ -35,6 +37,8 @@ public class CallEventStreams {
 
     private final TimelineTail tail;
     private final Map<String, CallWatch> watches = new ConcurrentHashMap<>();
+    private final Set<CallEventStream> streams = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
     private final LiveStreamLimit limit;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("call-events-poller").factory());
@@ -58,9 +62,13 @@ public class CallEventStreams {
             return joined;
         });
         SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
-        CallEventStream stream = new CallEventStream(tenantId, callId, lastSeq, emitter, watch, tail,
-                () -> close(callId));
-        Thread.ofVirtual().name("call-events-" + callId).start(stream::run);
+        CallEventStream[] self = new CallEventStream[1];
+        self[0] = new CallEventStream(tenantId, callId, lastSeq, emitter, watch, tail, () -> {
+            streams.remove(self[0]);
+            close(callId);
+        });
+        streams.add(self[0]);
+        Thread.ofVirtual().name("call-events-" + callId).start(self[0]::run);
         return emitter;
     }
 
@@ -101,8 +109,28 @@ public class CallEventStreams {
         }
     }
 
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends every open stream, before the web server's graceful shutdown (a later phase): it waits for open requests,
+     * and a stream of a call in progress would hold it for its whole timeout.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        streams.forEach(CallEventStream::stop);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
     @PreDestroy
-    void stop() {
+    void shutdown() {
         poller.shutdownNow();
         watches.values().forEach(CallWatch::wakeAll);
     }
