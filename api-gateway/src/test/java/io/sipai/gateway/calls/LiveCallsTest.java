@@ -1,6 +1,7 @@
 package io.sipai.gateway.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -106,7 +107,8 @@ class LiveCallsTest extends GatewayTest {
                 // then both reach the client: the later commit is not lost behind the other's horizon
                 JsonNode changed = nextCall(client, slow);
                 assertThat(changed.get("turns").asInt()).isGreaterThanOrEqualTo(7);
-                assertThat(client.seen()).anyMatch(event -> event.data().contains(fast));
+                await().atMost(WAIT).untilAsserted(() -> assertThat(client.seen())
+                        .anyMatch(event -> event.data().contains(fast)));
             }
         }
     }
