@@ -105,7 +105,11 @@ class LiveCallsTest extends GatewayTest {
                 awaitProjected(fast);
                 connection.commit();
                 // then both reach the client: the later commit is not lost behind the other's horizon
+                // (the call's own projection may come first when a transaction older than it ran at the join)
                 JsonNode changed = nextCall(client, slow);
+                while (changed.get("turns").asInt() == 0) {
+                    changed = nextCall(client, slow);
+                }
                 assertThat(changed.get("turns").asInt()).isGreaterThanOrEqualTo(7);
                 await().atMost(WAIT).untilAsserted(() -> assertThat(client.seen())
                         .anyMatch(event -> event.data().contains(fast)));
@@ -135,12 +139,8 @@ class LiveCallsTest extends GatewayTest {
         return id;
     }
 
-    private void awaitProjected(String callId) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (call("GET", "/v1/calls/" + callId, ADMIN_KEY, null).status() != 200) {
-            assertThat(System.nanoTime()).as("call projected within " + WAIT).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private void awaitProjected(String callId) {
+        await().atMost(WAIT).until(() -> call("GET", "/v1/calls/" + callId, ADMIN_KEY, null).status() == 200);
     }
 
     private static SseEvent nextReady(SseClient client) {

@@ -33,7 +33,6 @@ public class CallChangeStreams implements SmartLifecycle {
     /** More changed calls than this in one tick (or one resume) are not sent: the streams get a reset instead. */
     static final int MAX_CHANGES = 5_000;
     private static final Duration LIFETIME = Duration.ofHours(1);
-    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(2);
 
     private final CallChanges changes;
     private final LiveStreamLimit limit;
@@ -42,9 +41,7 @@ public class CallChangeStreams implements SmartLifecycle {
             Thread.ofPlatform().daemon().name("call-changes-poller").factory());
     /** The horizon every open stream has been handed changes up to; -1 before the first stream. */
     private long horizon = -1;
-    /** Read and written on the poller thread only. */
-    private long retryAt = System.nanoTime();
-    private boolean failing;
+    private final PollerTicks ticks = new PollerTicks(LOG, "the calls");
     private volatile boolean running;
 
     CallChangeStreams(CallChanges changes, EventStreamSettings settings, LiveStreamLimit limit) {
@@ -98,22 +95,8 @@ public class CallChangeStreams implements SmartLifecycle {
     }
 
     private void poll() {
-        if (byTenant.isEmpty() || System.nanoTime() < retryAt) {
-            return;
-        }
-        try {
-            handOut();
-            if (failing) {
-                failing = false;
-                LOG.info("live calls streams read the calls again");
-            }
-        } catch (RuntimeException e) {
-            // The database may be away for a while: the streams keep their place and the poller waits a little.
-            retryAt = System.nanoTime() + RETRY_AFTER_FAILURE.toNanos();
-            if (!failing) {
-                failing = true;
-                LOG.warn("live calls streams cannot read the calls: {}", e.toString());
-            }
+        if (!byTenant.isEmpty()) {
+            ticks.tick(this::handOut);
         }
     }
 

@@ -33,7 +33,6 @@ public class CallEventStreams implements SmartLifecycle {
     /** A stream lives this long at most; the client resumes with Last-Event-ID. */
     private static final Duration LIFETIME = Duration.ofHours(1);
 
-    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(2);
 
     private final TimelineTail tail;
     private final Map<String, CallWatch> watches = new ConcurrentHashMap<>();
@@ -42,9 +41,7 @@ public class CallEventStreams implements SmartLifecycle {
     private final LiveStreamLimit limit;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("call-events-poller").factory());
-    /** Written and read on the poller thread only. */
-    private long retryAt = System.nanoTime();
-    private boolean failing;
+    private final PollerTicks ticks = new PollerTicks(LOG, "the timelines");
 
     CallEventStreams(TimelineTail tail, EventStreamSettings settings, LiveStreamLimit limit) {
         this.tail = tail;
@@ -84,29 +81,15 @@ public class CallEventStreams implements SmartLifecycle {
 
     private void poll() {
         List<String> callIds = List.copyOf(watches.keySet());
-        if (callIds.isEmpty() || System.nanoTime() < retryAt) {
+        if (callIds.isEmpty()) {
             return;
         }
-        try {
-            tail.latestSeqs(callIds).forEach((callId, seq) -> {
-                CallWatch watch = watches.get(callId);
-                if (watch != null) {
-                    watch.advanceTo(seq);
-                }
-            });
-            if (failing) {
-                failing = false;
-                LOG.info("live call streams read the timelines again");
+        ticks.tick(() -> tail.latestSeqs(callIds).forEach((callId, seq) -> {
+            CallWatch watch = watches.get(callId);
+            if (watch != null) {
+                watch.advanceTo(seq);
             }
-        } catch (RuntimeException e) {
-            // The database may be away for a while: the streams keep waiting, and the poller waits before it asks
-            // again rather than failing every tick.
-            retryAt = System.nanoTime() + RETRY_AFTER_FAILURE.toNanos();
-            if (!failing) {
-                failing = true;
-                LOG.warn("live call streams cannot read the timelines: {}", e.toString());
-            }
-        }
+        }));
     }
 
     @Override
