@@ -132,6 +132,7 @@ export function CallPage({ id }: { id: string }) {
   const tools = useMemo(() => toolCalls(entries), [entries]);
   const digits = useMemo(() => dtmf(entries), [entries]);
   const latency = useMemo(() => turnLatency(entries), [entries]);
+  const recorded = useMemo(() => entries.some((e) => e.eventType === 'RecordingAvailable'), [entries]);
 
   return (
     <section class="call">
@@ -229,12 +230,62 @@ export function CallPage({ id }: { id: string }) {
         </div>
       </div>
 
+      {recorded && <RecordingPlayer id={id} />}
+
       <section class="panel" aria-labelledby="h-timeline">
         <h2 id="h-timeline">
           Timeline <span class="muted">{entries.length} entries</span>
         </h2>
         <Timeline entries={entries} />
       </section>
+    </section>
+  );
+}
+
+/**
+ * The call's recording in an audio player. The API needs the key in a header, which an audio element cannot send,
+ * so the file is read once with fetch and played from memory.
+ */
+function RecordingPlayer({ id }: { id: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const abort = new AbortController();
+    let url: string | null = null;
+    void (async () => {
+      try {
+        const response = await fetch(`/v1/calls/${encodeURIComponent(id)}/recording`, {
+          headers: authHeaders(),
+          signal: abort.signal,
+        });
+        if (!response.ok) {
+          setError(`Recording unavailable (HTTP ${response.status}).`);
+          return;
+        }
+        url = URL.createObjectURL(await response.blob());
+        if (!abort.signal.aborted) setSrc(url);
+      } catch {
+        if (!abort.signal.aborted) setError('Recording unavailable.');
+      }
+    })();
+    return () => {
+      abort.abort();
+      if (url !== null) URL.revokeObjectURL(url);
+    };
+  }, [id]);
+  return (
+    <section class="panel" aria-labelledby="h-recording">
+      <h2 id="h-recording">Recording</h2>
+      {src !== null && (
+        <p>
+          <audio id="recording" controls preload="metadata" src={src} />{' '}
+          <a href={src} download={`${id}.wav`}>
+            Download
+          </a>
+        </p>
+      )}
+      {src === null && error === null && <p class="muted">Loading…</p>}
+      {error !== null && <p class="muted">{error}</p>}
     </section>
   );
 }

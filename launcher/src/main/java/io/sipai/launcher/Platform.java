@@ -156,6 +156,8 @@ final class Platform implements AutoCloseable {
         // The edge journals its call events, so a killed edge re-sends what Kafka had not acknowledged.
         environment.putIfAbsent("EDGE_JOURNAL_DIR", config.dataDir().resolve("edge-journal").toString());
         environment.putIfAbsent("SIPAI_DATA_DIR", config.dataDir().toString());
+        // realtime-edge writes call recordings here and api-gateway serves them.
+        environment.putIfAbsent("RECORDINGS_STORE", config.dataDir().resolve("recordings").toUri().toString());
         // The edge fails closed in production; the one-machine run has no Twilio account unless one is given, and
         // browser pages of local development servers (any port) may open /realtime/voice.
         if (environment.getOrDefault("TWILIO_AUTH_TOKEN", "").isBlank()) {

@@ -12,6 +12,7 @@ import io.sipai.edge.auth.TenantKeys;
 import io.sipai.edge.connection.DrainController;
 import io.sipai.edge.events.CallEventPublisher;
 import io.sipai.edge.events.internal.EventJournal;
+import io.sipai.edge.recording.Recordings;
 import io.sipai.edge.session.CallSessionFactory;
 import io.sipai.edge.session.EchoPipeline;
 import io.sipai.edge.session.EdgeMetrics;
@@ -27,6 +28,8 @@ import io.sipai.edge.telephony.internal.AdmissionMediaClaims;
 import io.sipai.runtime.InvalidSettingException;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.admission.AdmissionClient;
+import io.sipai.runtime.recordings.RecordingStore;
+import io.sipai.runtime.recordings.RecordingStoreSettings;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
@@ -45,7 +48,8 @@ import org.springframework.context.annotation.Configuration;
  * tokens, the transfer requests' HTTP client).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({EdgeSettings.class, DrainSettings.class, TelephonySettings.class})
+@EnableConfigurationProperties({EdgeSettings.class, DrainSettings.class, TelephonySettings.class,
+        RecordingStoreSettings.class})
 public class EdgeConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeConfiguration.class);
@@ -125,10 +129,16 @@ public class EdgeConfiguration {
     }
 
     @Bean
+    Recordings recordings(RecordingStoreSettings settings, MeterRegistry meters) {
+        return new Recordings(RecordingStore.of(settings).orElse(null), meters);
+    }
+
+    @Bean
     CallSessionFactory callSessionFactory(EdgeSettings settings, CallEventPublisher publisher,
                                           AdmissionClient admission, CallRegistry registry, EdgeMetrics metrics,
-                                          ObjectProvider<VoicePipelineFactory> pipelines) {
-        return new SessionStarter(new SessionServices(settings, publisher, admission, registry, metrics),
+                                          Recordings recordings, ObjectProvider<VoicePipelineFactory> pipelines) {
+        return new SessionStarter(new SessionServices(settings, publisher, admission, registry, metrics,
+                recordings),
                 pipelines.getIfAvailable(() -> EchoPipeline.FACTORY));
     }
 

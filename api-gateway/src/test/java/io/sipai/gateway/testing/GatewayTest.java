@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -61,6 +63,18 @@ public abstract class GatewayTest {
         AdmissionResponder.start();
         registry.add("jambonz.outcall-url", FakeJambonz::url);
         registry.add("twilio.api-base-url", FakeTwilio::baseUrl);
+        registry.add("recordings.store", () -> RECORDINGS.toUri().toString());
+    }
+
+    /** RECORDINGS_STORE of the test context: one directory for the whole run. */
+    protected static final Path RECORDINGS = recordingsDirectory();
+
+    private static Path recordingsDirectory() {
+        try {
+            return Files.createTempDirectory("gateway-recordings");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** An HTTP answer with its body parsed when it is JSON. */

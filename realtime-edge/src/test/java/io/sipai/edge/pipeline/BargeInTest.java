@@ -3,17 +3,29 @@ package io.sipai.edge.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
 
+import io.sipai.config.AgentConfig;
+import io.sipai.config.RecordingChannels;
+import io.sipai.config.RecordingFormat;
+import io.sipai.config.RecordingSettings;
 import io.sipai.edge.agents.AgentDirectory;
 import io.sipai.edge.testing.EdgeIntegrationTest;
 import io.sipai.edge.tts.MaryEngine;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
 import io.sipai.events.CallEvent;
+import io.sipai.events.RecordingAvailable;
 import io.sipai.schemas.telephony.TwilioSignature;
 import io.sipai.testing.kafka.TestKafka;
 import io.sipai.testing.ws.WsClient;
@@ -22,7 +34,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The caller talks over a long agent reply: playback is cleared at once, the brain and synthesis are cancelled,
- * the agent's utterance records only what was heard, and the caller's new turn is answered.
+ * the agent's utterance records only what was heard, the call's recording cuts the reply where it was cleared, and
+ * the caller's new turn is answered.
  */
 class BargeInTest extends EdgeIntegrationTest {
 
@@ -39,8 +52,10 @@ class BargeInTest extends EdgeIntegrationTest {
     @Test
     void callerSpeechDuringALongReplyClearsPlaybackAndGetsANewAnswer() throws Exception {
         String agentId = "bargein-" + UUID.randomUUID();
-        VoiceTestSupport.publish(VoiceTestSupport.agent(agentId, "http://127.0.0.1:9/unused",
-                VoiceTestSupport.SCRIPT.replace("Hello, this is the clinic. How can I help you?", LONG_GREETING)));
+        AgentConfig agent = VoiceTestSupport.agent(agentId, "http://127.0.0.1:9/unused",
+                VoiceTestSupport.SCRIPT.replace("Hello, this is the clinic. How can I help you?", LONG_GREETING));
+        agent.setRecording(new RecordingSettings(true, RecordingChannels.DUAL, RecordingFormat.WAV));
+        VoiceTestSupport.publish(agent);
         short[] book = mary.synthesize("I would like to book an appointment", null);
         await().atMost(Duration.ofSeconds(30)).until(() -> agents.find(agentId).isPresent());
 
@@ -68,6 +83,32 @@ class BargeInTest extends EdgeIntegrationTest {
         assertThat(OfflineCall.finals(events)).contains("i would like to book an appointment");
         assertThat(TestKafka.eventTypes(callId)).containsSubsequence("CallStarted", "UserSpeechStarted",
                 "BargeIn", "AgentUtterance", "TranscriptChunk", "AgentUtterance");
+        theRecordingHoldsBothSidesAsHeardWithTheGreetingCutAtTheBargeIn(callId, book);
+    }
+
+    /**
+     * The agent records its calls: the recording is announced before the end, and holds the caller on the left and
+     * the agent as heard on the right, the greeting cut where the caller barged in.
+     */
+    private static void theRecordingHoldsBothSidesAsHeardWithTheGreetingCutAtTheBargeIn(String callId, short[] book)
+            throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.eventTypes(callId).contains("CallEnded"));
+        assertThat(TestKafka.eventTypes(callId)).containsSubsequence("BargeIn", "RecordingAvailable", "CallEnded");
+        RecordingAvailable recording = OfflineCall.payload(TestKafka.events(callId), RecordingAvailable.class)
+                .getFirst();
+        Path file = Path.of(URI.create(recording.getUri()));
+        assertThat(file).startsWith(RECORDINGS.resolve("acme")).hasFileName(callId + ".wav");
+        assertThat(recording.getContentType()).isEqualTo("audio/wav");
+
+        short[][] tracks = stereo(file);
+        assertThat(tracks[0].length * 1000L / 16_000).isEqualTo(recording.getDurationMs());
+        long speech = onsetMs(tracks[0]);
+        assertThat(speech).isPositive();
+        assertThat(rms(tracks[1], speech - 600, speech - 100)).as("greeting before the barge-in").isGreaterThan(300);
+        long bookMs = book.length / 16;
+        assertThat(rms(tracks[1], speech + 600, speech + bookMs)).as("agent after the barge-in").isLessThan(30);
+        assertThat(rms(tracks[1], speech + bookMs, tracks[1].length / 16)).as("the agent's answer")
+                .isGreaterThan(300);
     }
 
     @Test
@@ -94,5 +135,41 @@ class BargeInTest extends EdgeIntegrationTest {
         assertThat(LONG_GREETING).startsWith(cut.getHeardText());
         assertThat(cut.getHeardText()).isNotEqualTo(LONG_GREETING);
         assertThat(TestKafka.eventTypes(callId)).containsSubsequence("CallStarted", "AgentUtterance", "CallEnded");
+    }
+
+    private static short[][] stereo(Path file) throws Exception {
+        try (AudioInputStream in = AudioSystem.getAudioInputStream(file.toFile())) {
+            assertThat(in.getFormat().getChannels()).isEqualTo(2);
+            assertThat(in.getFormat().getSampleRate()).isEqualTo(16_000f);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            ByteBuffer samples = ByteBuffer.wrap(bytes.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+            int frames = samples.remaining() / 4;
+            short[][] tracks = new short[2][frames];
+            for (int i = 0; i < frames; i++) {
+                tracks[0][i] = samples.getShort();
+                tracks[1][i] = samples.getShort();
+            }
+            return tracks;
+        }
+    }
+
+    private static long onsetMs(short[] track) {
+        for (int i = 0; i + 320 <= track.length; i += 320) {
+            if (rms(track, i / 16, i / 16 + 20) > 300) {
+                return i / 16;
+            }
+        }
+        return -1;
+    }
+
+    private static double rms(short[] track, long fromMs, long toMs) {
+        double sum = 0;
+        int from = (int) Math.max(0, fromMs * 16);
+        int to = (int) Math.min(track.length, toMs * 16);
+        for (int i = from; i < to; i++) {
+            sum += (double) track[i] * track[i];
+        }
+        return to > from ? Math.sqrt(sum / (to - from)) : 0;
     }
 }

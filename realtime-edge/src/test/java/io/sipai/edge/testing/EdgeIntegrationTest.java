@@ -1,6 +1,10 @@
 package io.sipai.edge.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 
 import io.sipai.common.AdmissionLimit;
@@ -59,6 +63,18 @@ public abstract class EdgeIntegrationTest {
     static void providerApis(DynamicPropertyRegistry registry) {
         registry.add("twilio.api-base-url", () -> FakeTelephonyApis.get().twilioBaseUrl());
         registry.add("jambonz.outcall-url", () -> FakeTelephonyApis.get().jambonzOutcallUrl());
+        registry.add("recordings.store", () -> RECORDINGS.toUri().toString());
+    }
+
+    /** RECORDINGS_STORE of the test context: one directory for the whole run. */
+    protected static final Path RECORDINGS = recordingsDirectory();
+
+    private static Path recordingsDirectory() {
+        try {
+            return Files.createTempDirectory("edge-recordings");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Tenant whose calls admission rejects (tenant limit). */

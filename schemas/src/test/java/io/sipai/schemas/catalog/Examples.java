@@ -81,7 +81,7 @@ final class Examples {
                     TurnMetrics.newBuilder().setTurn(1).setAsrFinalMs(180L).setLlmFirstTokenMs(320L)
                             .setTtsFirstByteMs(95L).setVoiceToVoiceMs(640L).build()),
             new Example("realtime-edge (recording stored)", EventSource.REALTIME_EDGE,
-                    RecordingAvailable.newBuilder().setUri("s3://sipai-recordings/t-1/c-1.wav")
+                    RecordingAvailable.newBuilder().setUri("file:///var/lib/sipai/recordings/t-1/c-1.wav")
                             .setContentType("audio/wav").setDurationMs(61_500).build()),
             new Example("realtime-edge (session ended, or given up during admission); api-gateway (provider status "
                     + "callback, API hangup of a call with no provider, a call given up during admission); "

@@ -16,6 +16,7 @@ import io.sipai.common.Transport;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
 import io.sipai.events.CallRejected;
+import io.sipai.events.RecordingAvailable;
 import io.sipai.processors.testing.TimelineHarness;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.testing.events.Events;
@@ -181,5 +182,37 @@ class TimelineEndsTest {
         assertThat(call.entryTypes()).containsExactly("CallRequested", "CallRejected");
         assertThat(call.quarantined()).containsExactly(QuarantineReason.AFTER_END);
         assertThat(call.summary().getStatus()).isEqualTo(CallStatus.REJECTED);
+    }
+
+    @Test
+    void aRecordingThatArrivesAfterAProvidersEndIsStillInTheTimeline() {
+        // given a call that the provider's status callback ended first
+        givenAnAnsweredWebSocketCall();
+        call.write(EventSource.TWILIO, 30, ended(EndReason.CALLER_HANGUP, "provider status completed", 29_000));
+
+        // when the edge finishes the call's recording and its own end arrives
+        call.write(EventSource.REALTIME_EDGE, 30, RecordingAvailable.newBuilder()
+                .setUri("file:///recordings/acme/c.wav").setContentType("audio/wav").setDurationMs(28_900).build());
+        call.write(EventSource.REALTIME_EDGE, 30, ended(EndReason.CALLER_HANGUP, "connection closed", 29_100));
+
+        // then the recording is an entry of the ended call, and only the second end is after the end
+        assertThat(call.entryTypes()).containsExactly("CallEnded", "RecordingAvailable");
+        assertThat(call.quarantined()).containsExactly(QuarantineReason.AFTER_END);
+        CallTimeline timeline = call.summary();
+        assertThat(timeline.getStatus()).isEqualTo(CallStatus.ENDED);
+        assertThat(timeline.getEntryCount()).isEqualTo(6);
+    }
+
+    @Test
+    void aRejectedCallTakesNoRecording() {
+        call.write(EventSource.REALTIME_EDGE, 0, requested(CallDirection.INBOUND, Transport.WEBSOCKET));
+        call.write(EventSource.STREAM_PROCESSORS, 0, CallRejected.newBuilder()
+                .setLimit(AdmissionLimit.TENANT).setDetail("tenant limit 10 reached")
+                .setCounters(TimelineHarness.COUNTERS).build());
+
+        call.write(EventSource.REALTIME_EDGE, 1, RecordingAvailable.newBuilder()
+                .setUri("file:///recordings/acme/c.wav").setContentType("audio/wav").setDurationMs(100).build());
+
+        assertThat(call.quarantined()).containsExactly(QuarantineReason.AFTER_END);
     }
 }

@@ -13,6 +13,9 @@ import io.sipai.config.AgentConfig;
 import io.sipai.config.BargeInSettings;
 import io.sipai.config.EndpointingSettings;
 import io.sipai.config.ProviderSettings;
+import io.sipai.config.RecordingChannels;
+import io.sipai.config.RecordingFormat;
+import io.sipai.config.RecordingSettings;
 import io.sipai.config.ToolDefinition;
 import io.sipai.config.ToolKind;
 import io.sipai.gateway.db.jooq.AgentsRecord;
@@ -131,7 +134,16 @@ public class AgentService {
                 .setSilencePromptMs(spec.silencePromptMs() == null ? 8_000 : spec.silencePromptMs())
                 .setSilenceHangupMs(spec.silenceHangupMs() == null ? 8_000 : spec.silenceHangupMs())
                 .setMaxDurationSec(spec.maxDurationSec() == null ? 3_600 : spec.maxDurationSec())
-                .setScriptJson(spec.script()).build();
+                .setScriptJson(spec.script()).setRecording(recording(spec.recording())).build();
+    }
+
+    private static RecordingSettings recording(AgentSpec.Recording recording) {
+        if (recording == null) {
+            return null;
+        }
+        return new RecordingSettings(Boolean.TRUE.equals(recording.enabled()),
+                recording.channels() == AgentSpec.Channels.MIXED ? RecordingChannels.MIXED : RecordingChannels.DUAL,
+                RecordingFormat.WAV);
     }
 
     private static ProviderSettings provider(AgentSpec.Provider provider) {

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 public record AgentSpec(String name, String greeting, String systemPrompt, String language, String voice,
                         Provider asr, Provider llm, Provider tts, List<Tool> tools, BargeIn bargeIn,
                         Endpointing endpointing, Integer silencePromptMs, Integer silenceHangupMs,
-                        Integer maxDurationSec, String script) {
+                        Integer maxDurationSec, String script, Recording recording) {
 
     /** Which provider runs a stage; {@code offline} picks the offline default. */
     public record Provider(String provider, String model, Map<String, String> options) {
@@ -36,5 +36,20 @@ public record AgentSpec(String name, String greeting, String systemPrompt, Strin
     }
 
     public record Endpointing(Integer silenceMs, Float vadThresholdDb) {
+    }
+
+    /** Call recording: off unless enabled; dual-channel WAV by default. */
+    public record Recording(Boolean enabled, Channels channels, Format format) {
+    }
+
+    /** {@code dual}: caller left, agent right; {@code mixed}: one channel. */
+    public enum Channels {
+        @JsonProperty("dual") DUAL,
+        @JsonProperty("mixed") MIXED
+    }
+
+    /** {@code wav}: 16-bit PCM, 16 kHz. */
+    public enum Format {
+        @JsonProperty("wav") WAV
     }
 }

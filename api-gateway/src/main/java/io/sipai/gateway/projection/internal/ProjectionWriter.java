@@ -1,6 +1,7 @@
 package io.sipai.gateway.projection.internal;
 
 import static io.sipai.gateway.db.jooq.Tables.CALLS;
+import static io.sipai.gateway.db.jooq.Tables.RECORDINGS;
 import static io.sipai.gateway.db.jooq.Tables.TIMELINE_ENTRIES;
 import static io.sipai.gateway.db.jooq.Tables.WEBHOOK_ATTEMPTS;
 
@@ -9,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import io.sipai.events.RecordingAvailable;
 import io.sipai.runtime.json.AvroJson;
 import io.sipai.timeline.CallTimeline;
 import io.sipai.timeline.TimelineEntry;
@@ -22,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * Writes projected records to PostgreSQL with idempotent statements: a {@code calls} row only replaces one with a
  * lower version, entries and attempts are keyed by (callId, seq) and attemptId and inserted only once. Replaying
- * any prefix of the topics therefore leaves the same rows. The projector is the only writer of {@code calls}
+ * any prefix of the topics therefore leaves the same rows. A RecordingAvailable entry also records the call's
+ * recording in {@code recordings}. The projector is the only writer of {@code calls}
  * ({@code call_requests} holds what the request path knows), so no other write races these.
  */
 @Component
@@ -41,7 +44,7 @@ public class ProjectionWriter {
         }
         db.transaction(configuration -> {
             DSLContext tx = DSL.using(configuration);
-            List<Query> queries = records.stream().map(record -> query(tx, record)).toList();
+            List<Query> queries = records.stream().flatMap(record -> queries(tx, record).stream()).toList();
             if (queries.size() == 1) {
                 queries.getFirst().execute();
             } else {
@@ -50,13 +53,25 @@ public class ProjectionWriter {
         });
     }
 
-    private static Query query(DSLContext tx, SpecificRecord record) {
+    private static List<Query> queries(DSLContext tx, SpecificRecord record) {
         return switch (record) {
-            case CallTimeline timeline -> upsertTimeline(tx, timeline);
-            case TimelineEntry entry -> insertEntry(tx, entry);
-            case WebhookAttempt attempt -> insertAttempt(tx, attempt);
+            case CallTimeline timeline -> List.of(upsertTimeline(tx, timeline));
+            case TimelineEntry entry when entry.getEvent().getPayload() instanceof RecordingAvailable recording ->
+                    List.of(insertEntry(tx, entry), insertRecording(tx, entry, recording));
+            case TimelineEntry entry -> List.of(insertEntry(tx, entry));
+            case WebhookAttempt attempt -> List.of(insertAttempt(tx, attempt));
             default -> throw new IllegalArgumentException("not a projected record: " + record.getClass().getName());
         };
+    }
+
+    /** The call's recording, once: a replayed entry, or a recording deleted since, is left as it is. */
+    private static Query insertRecording(DSLContext tx, TimelineEntry e, RecordingAvailable recording) {
+        return tx.insertInto(RECORDINGS).set(RECORDINGS.CALL_ID, e.getCallId())
+                .set(RECORDINGS.TENANT_ID, e.getTenantId()).set(RECORDINGS.LOCATION, recording.getUri())
+                .set(RECORDINGS.CONTENT_TYPE, recording.getContentType())
+                .set(RECORDINGS.DURATION_MS, recording.getDurationMs())
+                .set(RECORDINGS.RECORDED_AT, time(e.getOccurredAt()))
+                .onConflictDoNothing();
     }
 
     private static Query upsertTimeline(DSLContext tx, CallTimeline t) {

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import io.sipai.common.EndReason;
 import io.sipai.edge.events.CallEvents;
+import io.sipai.edge.recording.CallRecorder;
 import io.sipai.edge.session.CallContext;
 import io.sipai.edge.session.MediaTransport;
 import io.sipai.edge.session.VoicePipeline;
@@ -37,16 +38,25 @@ final class CallLifecycle {
     private final MediaTransport transport;
     private final boolean slotHeld;
     private final SessionServices services;
+    private final CallRecorder recorder;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
     private volatile VoicePipeline pipeline;
     private volatile TransferTarget transferringTo;
 
-    CallLifecycle(CallContext context, MediaTransport transport, boolean slotHeld, SessionServices services) {
+    /** @param recorder the call's recorder, or null when it is not recorded */
+    CallLifecycle(CallContext context, MediaTransport transport, boolean slotHeld, SessionServices services,
+                  CallRecorder recorder) {
         this.context = context;
         this.transport = transport;
         this.slotHeld = slotHeld;
         this.services = services;
+        this.recorder = recorder;
+    }
+
+    /** The call's recorder, or null when the call is not recorded. */
+    CallRecorder recorder() {
+        return recorder;
     }
 
     CallContext context() {
@@ -132,6 +142,10 @@ final class CallLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (recorder != null) {
+            // Before CallEnded, so the recording is in the timeline of a call that ends by this edge's event.
+            services.recordings().finish(context, recorder).ifPresent(event -> services.emit(context, event));
         }
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
         services.publisher().publishTerminal(CallEvents.ended(context.ref(), CallEnded.newBuilder()

@@ -7,6 +7,7 @@ import io.sipai.edge.codec.AudioFormat;
 import io.sipai.edge.codec.MuLaw;
 import io.sipai.edge.codec.Pcm16;
 import io.sipai.edge.codec.Resampler;
+import io.sipai.edge.recording.CallRecorder;
 import io.sipai.edge.session.CallContext;
 import io.sipai.edge.session.VoicePipeline;
 import io.sipai.edge.vad.EnergyVad;
@@ -113,6 +114,18 @@ final class InboundAudio {
     }
 
     private void onFrame(short[] frame, int length) {
+        try {
+            handle(frame, length);
+        } finally {
+            // After the pipeline: audio it answered at once (an echo) lands where the caller's audio was.
+            CallRecorder recorder = lifecycle.recorder();
+            if (recorder != null) {
+                recorder.caller(frame, length);
+            }
+        }
+    }
+
+    private void handle(short[] frame, int length) {
         long offsetMs = framesIn * FRAME_MS;
         framesIn++;
         EnergyVad.Transition transition = vad.accept(frame, length);

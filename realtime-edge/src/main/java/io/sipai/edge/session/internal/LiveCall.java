@@ -26,7 +26,8 @@ final class LiveCall implements CallSession {
              boolean slotHeld, SessionServices services) {
         this.context = context;
         this.services = services;
-        this.lifecycle = new CallLifecycle(context, transport, slotHeld, services);
+        this.lifecycle = new CallLifecycle(context, transport, slotHeld, services,
+                services.recordings().start(context).orElse(null));
         this.inbound = new InboundAudio(context, inFormat, sequenced, lifecycle, services);
         this.outbound = new OutboundAudio(context, transport, lifecycle, services);
     }

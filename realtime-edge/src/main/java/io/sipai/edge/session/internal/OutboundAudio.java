@@ -7,6 +7,7 @@ import io.sipai.edge.codec.AudioFormat;
 import io.sipai.edge.codec.MuLaw;
 import io.sipai.edge.codec.Pcm16;
 import io.sipai.edge.codec.Resampler;
+import io.sipai.edge.recording.CallRecorder;
 import io.sipai.edge.session.CallContext;
 import io.sipai.edge.session.MediaTransport;
 import io.sipai.edge.session.SessionOutput;
@@ -48,6 +49,10 @@ final class OutboundAudio implements SessionOutput {
         if (lifecycle.ended()) {
             return;
         }
+        CallRecorder recorder = lifecycle.recorder();
+        if (recorder != null) {
+            recorder.agent(pcm16k, length);
+        }
         for (int offset = 0; offset < length; offset += CHUNK_SAMPLES) {
             int take = Math.min(CHUNK_SAMPLES, length - offset);
             short[] source = pcm16k;
@@ -83,6 +88,10 @@ final class OutboundAudio implements SessionOutput {
     @Override
     public void clear() {
         transport.sendClear();
+        CallRecorder recorder = lifecycle.recorder();
+        if (recorder != null) {
+            recorder.clear();
+        }
     }
 
     @Override

@@ -5,16 +5,17 @@ import java.time.Instant;
 import io.sipai.edge.EdgeSettings;
 import io.sipai.edge.events.CallEventPublisher;
 import io.sipai.edge.events.CallEvents;
+import io.sipai.edge.recording.Recordings;
 import io.sipai.edge.session.CallContext;
 import io.sipai.edge.session.EdgeMetrics;
 import io.sipai.runtime.admission.AdmissionClient;
 
 /**
  * What a live call needs from the node, and nothing more: its settings, the event log, the admission slot, the
- * registry of live calls and the meters.
+ * registry of live calls, the meters and call recording.
  */
 public record SessionServices(EdgeSettings settings, CallEventPublisher publisher, AdmissionClient admission,
-                              CallRegistry registry, EdgeMetrics metrics) {
+                              CallRegistry registry, EdgeMetrics metrics, Recordings recordings) {
 
     /** Writes an ordinary event of the call; never blocks. */
     void emit(CallContext context, Object payload) {

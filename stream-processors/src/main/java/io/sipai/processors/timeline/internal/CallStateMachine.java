@@ -19,6 +19,7 @@ import io.sipai.events.CallRejected;
 import io.sipai.events.CallRequested;
 import io.sipai.events.CallStarted;
 import io.sipai.events.DtmfReceived;
+import io.sipai.events.RecordingAvailable;
 import io.sipai.events.SlotReclaimed;
 import io.sipai.events.ToolCallRequested;
 import io.sipai.events.TranscriptChunk;
@@ -49,8 +50,9 @@ import io.sipai.timeline.CallTimeline;
  *       reports it then). The edge's and the providers' CallEnded report the duration they measured.</li>
  *   <li>SlotReclaimed is an entry, not an end: admission writes the CallEnded SLOT_EXPIRED that ends the call in
  *       the same transaction, right after it.</li>
- *   <li>In-call facts (speech, transcripts, utterances, tools, DTMF, metrics, recordings) are accepted once
- *       admitted and before the end.</li>
+ *   <li>In-call facts (speech, transcripts, utterances, tools, DTMF, metrics) are accepted once admitted and
+ *       before the end. Artifacts of the call (RecordingAvailable) are accepted after the end too: the edge
+ *       finishes a recording as the call ends, and a provider's CallEnded may have ended the call first.</li>
  * </ul>
  * Pure: no Kafka types, so it is tested directly.
  */
@@ -86,6 +88,9 @@ public final class CallStateMachine {
             return start(event, payload, type);
         }
         CallStatus status = current.getStatus();
+        if (status == CallStatus.ENDED && payload instanceof RecordingAvailable) {
+            return new Applied(CallTimeline.newBuilder(current));
+        }
         if (status == CallStatus.REJECTED || status == CallStatus.ENDED) {
             return new Refused(QuarantineReason.AFTER_END, type + " after the call " + (status == CallStatus.ENDED
                     ? "ended (" + current.getEndReason() + ", event " : "was rejected (event ")

@@ -1,0 +1,108 @@
+package io.sipai.gateway.recordings.internal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.sipai.gateway.problems.ApiException;
+import io.sipai.gateway.recordings.RetentionSettings;
+import io.sipai.gateway.tenants.Caller;
+import io.sipai.gateway.tenants.Scope;
+import io.sipai.runtime.recordings.RecordingStore;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A call's recording ({@code /v1/calls/{id}/recording}: the audio, with HTTP range requests, and its deletion) and
+ * the tenant's retention period ({@code /v1/recordings/retention}). A tenant only ever reaches its own recordings.
+ */
+@RestController
+public class RecordingsController {
+
+    private final RecordingIndex index;
+    private final Optional<RecordingStore> store;
+    private final RetentionSettings retention;
+    private final Clock clock;
+
+    public RecordingsController(RecordingIndex index, Optional<RecordingStore> store, RetentionSettings retention,
+                                Clock clock) {
+        this.index = index;
+        this.store = store;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** Body of PUT /v1/recordings/retention; null days follows the platform's default. */
+    public record Retention(Integer days) {
+    }
+
+    @GetMapping("/v1/calls/{id}/recording")
+    public ResponseEntity<Resource> get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable String id) {
+        RecordingIndex.Recording recording = recording(caller.require(Scope.READ).tenantId(), id);
+        Path file = store.flatMap(s -> s.resolve(recording.location()))
+                .orElseThrow(() -> ApiException.notFound("recording", id));
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(recording.contentType()))
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.inline()
+                        .filename(id + extension(recording.contentType())).build().toString())
+                .header("X-Recording-Duration-Ms", Long.toString(recording.durationMs()))
+                .body(new FileSystemResource(file));
+    }
+
+    @DeleteMapping("/v1/calls/{id}/recording")
+    public ResponseEntity<Void> delete(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable String id) {
+        RecordingIndex.Recording recording = recording(caller.require(Scope.WRITE).tenantId(), id);
+        // The file first: a failure leaves the recording listed, so the deletion can be asked for again.
+        store.ifPresent(s -> s.delete(recording.location()));
+        index.markDeleted(id, OffsetDateTime.now(clock));
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/v1/recordings/retention")
+    public Map<String, Object> retention(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return view(caller.require(Scope.READ).tenantId());
+    }
+
+    @PutMapping("/v1/recordings/retention")
+    public Map<String, Object> setRetention(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                            @RequestBody Retention body) {
+        String tenantId = caller.require(Scope.ADMIN).tenantId();
+        if (body.days() != null && (body.days() < 0 || body.days() > 36_500)) {
+            throw ApiException.invalid("days", "must be between 0 (keep until deleted) and 36500, or null for the "
+                    + "platform default");
+        }
+        index.setRetentionDays(tenantId, body.days());
+        return view(tenantId);
+    }
+
+    private Map<String, Object> view(String tenantId) {
+        Integer own = index.retentionDays(tenantId);
+        Map<String, Object> view = new HashMap<>();
+        view.put("days", own);
+        view.put("defaultDays", retention.days());
+        view.put("effectiveDays", own != null ? own : retention.days());
+        return view;
+    }
+
+    private RecordingIndex.Recording recording(String tenantId, String callId) {
+        return index.find(tenantId, callId).orElseThrow(() -> ApiException.notFound("recording", callId));
+    }
+
+    private static String extension(String contentType) {
+        return contentType.equals("audio/wav") ? ".wav" : "";
+    }
+}

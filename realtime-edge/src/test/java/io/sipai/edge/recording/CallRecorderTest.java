@@ -1,0 +1,199 @@
+package io.sipai.edge.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
+
+import io.sipai.config.RecordingChannels;
+import io.sipai.runtime.recordings.RecordingStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recorder puts the caller's audio and the agent's audio on one timeline as the caller heard them, driven by a
+ * test clock: caller frames arrive every 20 ms with network jitter, agent audio is sent as playback sends it.
+ */
+class CallRecorderTest {
+
+    private static final int RATE = CallRecorder.SAMPLE_RATE;
+    private static final int FRAME = 320;
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+
+    @Test
+    void aToneAtAKnownTimeLandsWithin20MsOfItsPlaceInBothTracks() throws Exception {
+        // given a call whose caller says a tone at 1.000 s, its frames arriving with up to 15 ms of jitter
+        CallRecorder recorder = recorder(RecordingChannels.DUAL);
+        long start = nanos.get();
+        for (int frame = 0; frame < 150; frame++) {
+            long captured = (frame + 1) * 20L;
+            long jitter = (frame % 3) * 7L;
+            at(start, captured + jitter);
+            recorder.caller(frame >= 50 && frame < 60 ? tone(FRAME, 1000) : new short[FRAME], FRAME);
+            // when playback sends the agent's tone, paced, from 2.000 s on (100 ms ahead, as Playback does)
+            if (captured >= 1900 && captured < 2100) {
+                recorder.agent(tone(FRAME, 600), FRAME);
+            }
+        }
+
+        // then the caller's tone starts at 1.000 s and the agent's at the 2.000 s it was played, each within 20 ms
+        short[][] tracks = channels(recorder.finish(), 2);
+        assertThat(onsetMs(tracks[0])).isBetween(980L, 1020L);
+        assertThat(onsetMs(tracks[1])).isBetween(1880L, 2020L);
+        assertThat(rms(tracks[1], 0, 1800)).isZero();
+    }
+
+    @Test
+    void aBargeInCutsTheAgentAudioTheCallerHadNotHeardYet() throws Exception {
+        // given an agent reply of 2 s handed over at 0.5 s at once
+        CallRecorder recorder = recorder(RecordingChannels.DUAL);
+        long start = nanos.get();
+        for (int frame = 0; frame < 100; frame++) {
+            at(start, (frame + 1) * 20L);
+            recorder.caller(new short[FRAME], FRAME);
+            if (frame == 24) {
+                recorder.agent(tone(RATE * 2, 600), RATE * 2);
+            }
+            // when the caller barges in at 1.2 s
+            if (frame == 59) {
+                recorder.clear();
+            }
+        }
+
+        // then the agent track holds the reply from 0.5 s to the barge-in, and silence after it
+        short[][] tracks = channels(recorder.finish(), 2);
+        assertThat(onsetMs(tracks[1])).isBetween(480L, 520L);
+        assertThat(rms(tracks[1], 600, 1150)).isGreaterThan(1000);
+        assertThat(rms(tracks[1], 1220, 2000)).isZero();
+    }
+
+    @Test
+    void whenTheCallerSendsNothingTheAgentAudioStillLandsWhereItWasPlayed() throws Exception {
+        // given a client that sends no audio while it listens
+        CallRecorder recorder = recorder(RecordingChannels.DUAL);
+        long start = nanos.get();
+        at(start, 20);
+        recorder.caller(new short[FRAME], FRAME);
+
+        // when the agent speaks at 1.5 s
+        at(start, 1500);
+        recorder.agent(tone(FRAME * 10, 600), FRAME * 10);
+        at(start, 1700);
+        recorder.caller(new short[FRAME], FRAME);
+
+        // then its audio is at 1.5 s, not right after the caller's last frame
+        short[][] tracks = channels(recorder.finish(), 2);
+        assertThat(onsetMs(tracks[1])).isBetween(1480L, 1520L);
+    }
+
+    @Test
+    void aMixedRecordingSumsBothSidesInOneChannel() throws Exception {
+        // given a mixed recording where the caller speaks first and the agent after
+        CallRecorder recorder = recorder(RecordingChannels.MIXED);
+        long start = nanos.get();
+        for (int frame = 0; frame < 100; frame++) {
+            at(start, (frame + 1) * 20L);
+            recorder.caller(frame < 25 ? tone(FRAME, 1000) : new short[FRAME], FRAME);
+            if (frame >= 50 && frame < 75) {
+                recorder.agent(tone(FRAME, 600), FRAME);
+            }
+        }
+
+        // then one channel holds both, each in its place
+        short[][] tracks = channels(recorder.finish(), 1);
+        assertThat(rms(tracks[0], 0, 480)).isGreaterThan(1000);
+        assertThat(rms(tracks[0], 560, 980)).isZero();
+        assertThat(rms(tracks[0], 1040, 1480)).isGreaterThan(1000);
+    }
+
+    @Test
+    void anAbortedRecordingLeavesNoFile() throws Exception {
+        // given a recording under way
+        CallRecorder recorder = recorder(RecordingChannels.DUAL);
+        recorder.caller(tone(FRAME, 1000), FRAME);
+
+        // when it is aborted
+        recorder.abort();
+
+        // then nothing is left in the store
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    private CallRecorder recorder(RecordingChannels channels) throws IOException {
+        return new CallRecorder(new RecordingStore(dir).create("acme", "call-1", "wav"), channels, nanos::get);
+    }
+
+    private void at(long start, long ms) {
+        nanos.set(start + ms * 1_000_000L);
+    }
+
+    private static short[] tone(int samples, int hz) {
+        short[] pcm = new short[samples];
+        for (int i = 0; i < samples; i++) {
+            pcm[i] = (short) (8000 * Math.sin(2 * Math.PI * hz * i / RATE));
+        }
+        return pcm;
+    }
+
+    /** Reads the file with the JDK's WAV parser and splits its channels. */
+    private static short[][] channels(CallRecorder.Result result, int expected)
+            throws IOException, UnsupportedAudioFileException {
+        assertThat(result.contentType()).isEqualTo("audio/wav");
+        Path file = Path.of(URI.create(result.location()));
+        assertThat(Files.size(file)).isEqualTo(result.bytes());
+        try (AudioInputStream in = AudioSystem.getAudioInputStream(file.toFile())) {
+            AudioFormat format = in.getFormat();
+            assertThat(format.getSampleRate()).isEqualTo(RATE);
+            assertThat(format.getChannels()).isEqualTo(expected);
+            assertThat(format.getSampleSizeInBits()).isEqualTo(16);
+            assertThat(in.getFrameLength() * 1000 / RATE).isEqualTo(result.durationMs());
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            ByteBuffer samples = ByteBuffer.wrap(bytes.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+            int frames = samples.remaining() / (2 * expected);
+            short[][] tracks = new short[expected][frames];
+            for (int i = 0; i < frames; i++) {
+                for (int c = 0; c < expected; c++) {
+                    tracks[c][i] = samples.getShort();
+                }
+            }
+            return tracks;
+        }
+    }
+
+    private static long onsetMs(short[] track) {
+        for (int i = 0; i < track.length; i++) {
+            if (Math.abs(track[i]) > 500) {
+                return i * 1000L / RATE;
+            }
+        }
+        return -1;
+    }
+
+    private static double rms(short[] track, int fromMs, int toMs) {
+        double sum = 0;
+        int from = fromMs * RATE / 1000;
+        int to = Math.min(track.length, toMs * RATE / 1000);
+        for (int i = from; i < to; i++) {
+            sum += (double) track[i] * track[i];
+        }
+        return to > from ? Math.sqrt(sum / (to - from)) : 0;
+    }
+}

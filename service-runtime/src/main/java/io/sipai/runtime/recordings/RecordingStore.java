@@ -1,0 +1,146 @@
+package io.sipai.runtime.recordings;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The directory where call recordings live, one file per call under its tenant:
+ * {@code <store>/<tenantId>/<callId>.<extension>}. A recording is written to a {@code .part} file and renamed when
+ * complete, so a reader never sees half a recording, and a crashed writer leaves only a {@code .part} file behind.
+ * Locations are handed out as {@code file:} URIs; {@link #resolve} only accepts locations inside the store, so a
+ * stored URI can never make a reader open another file. Thread-safe.
+ */
+public final class RecordingStore {
+
+    /** Ids become file names: only these characters, so no id can leave its directory. */
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    private final Path root;
+
+    public RecordingStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** The store of the settings, or empty when none is configured. */
+    public static Optional<RecordingStore> of(RecordingStoreSettings settings) {
+        return settings.configured() ? Optional.of(new RecordingStore(settings.directory())) : Optional.empty();
+    }
+
+    /** Starts writing the recording of one call; complete or abort it. */
+    public Upload create(String tenantId, String callId, String extension) {
+        if (!SAFE_ID.matcher(tenantId).matches() || !SAFE_ID.matcher(callId).matches()
+                || !SAFE_ID.matcher(extension).matches() || callId.startsWith(".") || tenantId.startsWith(".")) {
+            throw new IllegalArgumentException("ids unfit for a file name: " + tenantId + "/" + callId);
+        }
+        Path target = root.resolve(tenantId).resolve(callId + "." + extension);
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        try {
+            Files.createDirectories(target.getParent());
+            return new Upload(target, part, FileChannel.open(part, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + part, e);
+        }
+    }
+
+    /** The file of a location this store handed out, or empty when it is not one of its files or is gone. */
+    public Optional<Path> resolve(String location) {
+        try {
+            URI uri = URI.create(location);
+            if (!"file".equals(uri.getScheme()) || uri.getPath() == null) {
+                return Optional.empty();
+            }
+            Path path = Path.of(uri.getPath()).normalize();
+            return path.startsWith(root) && Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Deletes the file of a location; true when there was one. */
+    public boolean delete(String location) {
+        Optional<Path> path = resolve(location);
+        if (path.isEmpty()) {
+            return false;
+        }
+        try {
+            return Files.deleteIfExists(path.get());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + path.get(), e);
+        }
+    }
+
+    /**
+     * One recording being written: appended in order, its header rewritten in place at the end (a WAV header holds
+     * the length), then published under its final name. Not thread-safe: one writer.
+     */
+    public static final class Upload implements AutoCloseable {
+
+        private final Path target;
+        private final Path part;
+        private final FileChannel channel;
+        private long size;
+        private boolean closed;
+
+        private Upload(Path target, Path part, FileChannel channel) {
+            this.target = target;
+            this.part = part;
+            this.channel = channel;
+        }
+
+        /** Appends bytes. */
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+            while (buffer.hasRemaining()) {
+                size += channel.write(buffer, size);
+            }
+        }
+
+        /** Overwrites bytes already written at {@code position} (a header). */
+        public void rewrite(long position, byte[] bytes) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            long at = position;
+            while (buffer.hasRemaining()) {
+                at += channel.write(buffer, at);
+            }
+        }
+
+        /** Bytes written so far. */
+        public long size() {
+            return size;
+        }
+
+        /** Publishes the recording under its final name; its location. */
+        public String complete() throws IOException {
+            closed = true;
+            channel.force(false);
+            channel.close();
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return target.toUri().toString();
+        }
+
+        /** Throws the partial recording away. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                channel.close();
+                Files.deleteIfExists(part);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + part, e);
+            }
+        }
+    }
+}
