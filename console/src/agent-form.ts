@@ -24,6 +24,8 @@ export type ToolRow = { key: number } & Record<Exclude<ToolField, 'type'>, strin
 export type AgentForm = { values: Record<string, string>; bargeIn: boolean | null; tools: ToolRow[] };
 
 const TEXTS = ['name', 'greeting', 'systemPrompt', 'language', 'voice', 'script'];
+/** Parts of the spec edited as JSON objects. */
+const OBJECTS = ['recording', 'analysis', 'voicemail'] as const;
 
 let toolKeys = 0;
 
@@ -47,7 +49,8 @@ export function formField(path: string, form: AgentForm): string | null {
     .replace(/^(asr|llm|tts)$/, '$1.provider')
     .replace(/^bargeIn$/, 'bargeIn.enabled')
     .replace(/^endpointing$/, 'endpointing.silenceMs')
-    .replace(/^tools\[(\d+)\]$/, 'tools[$1].name');
+    .replace(/^tools\[(\d+)\]$/, 'tools[$1].name')
+    .replace(/^(recording|analysis|voicemail)\..*$/, '$1');
   if (p in form.values || p === 'bargeIn.enabled' || p === 'tools') return p;
   const tool = /^tools\[(\d+)\]\.(\w+)$/.exec(p);
   if (tool && Number(tool[1]) < form.tools.length && (TOOL_FIELDS as readonly string[]).includes(tool[2]!)) return p;
@@ -77,6 +80,10 @@ export function toForm(spec: AgentSpec): AgentForm {
   put('silencePromptMs', spec.silencePromptMs);
   put('silenceHangupMs', spec.silenceHangupMs);
   put('maxDurationSec', spec.maxDurationSec);
+  for (const part of OBJECTS) {
+    const value = spec[part];
+    values[part] = value === undefined || value === null ? '' : JSON.stringify(value, null, 2);
+  }
   const tools = (spec.tools ?? []).map((t) => ({
     ...newTool(),
     name: t.name ?? '',
@@ -148,6 +155,18 @@ export function toSpec(form: AgentForm): { spec: AgentSpec; errors: Errors } {
     const problem = jsonError(script);
     if (problem !== null) errors.script = `not JSON: ${problem}`;
   }
+  const objects: Partial<Pick<AgentSpec, (typeof OBJECTS)[number]>> = {};
+  for (const part of OBJECTS) {
+    if (!v[part]?.trim()) continue;
+    const problem = jsonError(v[part]!);
+    if (problem !== null) {
+      errors[part] = `not JSON: ${problem}`;
+      continue;
+    }
+    const parsed: unknown = JSON.parse(v[part]!);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) errors[part] = 'must be a JSON object';
+    else objects[part] = parsed as never;
+  }
   const spec = defined({
     name: v.name?.trim() ?? '',
     greeting: text(v.greeting),
@@ -167,6 +186,9 @@ export function toSpec(form: AgentForm): { spec: AgentSpec; errors: Errors } {
     silenceHangupMs: int('silenceHangupMs'),
     maxDurationSec: int('maxDurationSec'),
     script,
+    recording: objects.recording,
+    analysis: objects.analysis,
+    voicemail: objects.voicemail,
   }) as AgentSpec;
   return { spec, errors };
 }

@@ -18,8 +18,12 @@ export const EVENT_TYPES = [
   'tool_call.completed',
   'dtmf',
   'turn.metrics',
-  'recording.available',
+  'call.machine_detected',
+  'voicemail.left',
   'call.ended',
+  'recording.available',
+  'call.analyzed',
+  'call.analysis_failed',
 ] as const;
 export const ALL_EVENTS = '*';
 

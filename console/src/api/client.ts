@@ -3,6 +3,7 @@ import type { components, paths } from './schema';
 import { problemField, problemText } from './problem';
 
 export type Call = components['schemas']['Call'];
+export type CallAnalysis = components['schemas']['CallAnalysis'];
 export type Agent = components['schemas']['Agent'];
 export type AgentSpec = components['schemas']['AgentSpec'];
 export type Provider = components['schemas']['Provider'];

@@ -286,6 +286,25 @@ export function AgentPage({ id }: { id: string | null }) {
           })}
         </fieldset>
 
+        <fieldset class="panel">
+          <legend>Recording, analysis, voicemail</legend>
+          {textarea('recording', 'Recording (JSON)', {
+            rows: 3,
+            code: true,
+            hint: '{"enabled": true, "channels": "dual" or "mixed"} records each call as the caller heard it',
+          })}
+          {textarea('analysis', 'Post-call analysis (JSON)', {
+            rows: 6,
+            code: true,
+            hint: '{"summaryPrompt", "structuredData": a JSON Schema object, "successCriteria"}; {} for a summary',
+          })}
+          {textarea('voicemail', 'Voicemail detection (JSON)', {
+            rows: 3,
+            code: true,
+            hint: '{"detect": true, "action": "hangup" or "leave_message", "message": "..."} on outbound calls',
+          })}
+        </fieldset>
+
         <div class="form-actions">
           <button id="agent-save" type="submit" disabled={busy}>
             {busy ? 'Saving…' : id === null ? 'Create agent' : 'Save'}

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, authHeaders, result, type Call } from '../api/client';
+import { api, authHeaders, result, type Call, type CallAnalysis } from '../api/client';
 import { streamEvents, type StreamState } from '../api/sse';
 import {
   clock,
@@ -42,13 +42,19 @@ export function CallPage({ id }: { id: string }) {
   useEffect(() => {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let afterEnd = 0;
     const refresh = async () => {
       const answer = await result(api.GET('/v1/calls/{id}', { params: { path: { id } }, signal: abort.signal }));
       if (abort.signal.aborted) return;
       if (answer.ok) {
         setCall(answer.data);
         setCallError(null);
-        if (TERMINAL_STATUS.has(answer.data.status ?? '')) return;
+        // An ended call's artifacts come after its end: read on until its analysis is settled and its recording is
+        // there (a few reads for a call that is not recorded), for a minute at most.
+        const ended = answer.data.status === 'ENDED';
+        const analyzing = ended && (answer.data.analysis?.status ?? 'PENDING') === 'PENDING';
+        const recording = ended && answer.data.recording === undefined && afterEnd < 5;
+        if (TERMINAL_STATUS.has(answer.data.status ?? '') && (!(analyzing || recording) || ++afterEnd > 30)) return;
       } else {
         setCallError(answer.message);
         if (FATAL.has(answer.status)) return;
@@ -132,7 +138,6 @@ export function CallPage({ id }: { id: string }) {
   const tools = useMemo(() => toolCalls(entries), [entries]);
   const digits = useMemo(() => dtmf(entries), [entries]);
   const latency = useMemo(() => turnLatency(entries), [entries]);
-  const recorded = useMemo(() => entries.some((e) => e.eventType === 'RecordingAvailable'), [entries]);
 
   return (
     <section class="call">
@@ -230,7 +235,10 @@ export function CallPage({ id }: { id: string }) {
         </div>
       </div>
 
-      {recorded && <RecordingPlayer id={id} />}
+      {call?.analysis !== undefined && call.analysis.status !== 'SKIPPED' && (
+        <AnalysisPanel id={id} analysis={call.analysis} onRequested={() => setEnds((n) => n + 1)} />
+      )}
+      {call?.recording !== undefined && <RecordingPlayer id={id} />}
 
       <section class="panel" aria-labelledby="h-timeline">
         <h2 id="h-timeline">
@@ -238,6 +246,50 @@ export function CallPage({ id }: { id: string }) {
         </h2>
         <Timeline entries={entries} />
       </section>
+    </section>
+  );
+}
+
+/** The call's post-call analysis, and a button that asks for it again. */
+function AnalysisPanel({ id, analysis, onRequested }: { id: string; analysis: CallAnalysis; onRequested: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const again = async () => {
+    const answer = await result(api.POST('/v1/calls/{id}/analysis', { params: { path: { id } } }));
+    if (answer.ok) {
+      setError(null);
+      onRequested();
+    } else {
+      setError(answer.message);
+    }
+  };
+  return (
+    <section class="panel" aria-labelledby="h-analysis">
+      <h2 id="h-analysis">
+        Analysis <span class="muted">{analysis.engine ?? ''}</span>
+      </h2>
+      <p id="analysis-status" class="muted">
+        {analysis.status === 'DONE'
+          ? `generation ${analysis.generation}, ${analysis.attempts} attempt${analysis.attempts === 1 ? '' : 's'}`
+          : analysis.status === 'FAILED'
+            ? `failed: ${analysis.error ?? 'unknown error'}`
+            : `being made${analysis.error ? ` (last attempt: ${analysis.error})` : ''}`}
+      </p>
+      {analysis.status === 'DONE' && (
+        <>
+          <p id="analysis-summary">{analysis.summary}</p>
+          <p id="analysis-success">
+            <strong>{analysis.success ? 'Success' : 'Not a success'}</strong>
+            {analysis.successReason ? `: ${analysis.successReason}` : ''}
+          </p>
+          {analysis.structuredData !== undefined && (
+            <pre id="analysis-data">{JSON.stringify(analysis.structuredData, null, 2)}</pre>
+          )}
+        </>
+      )}
+      <button type="button" onClick={() => void again()} disabled={analysis.status === 'PENDING'}>
+        Analyze again
+      </button>
+      {error !== null && <p class="banner error">{error}</p>}
     </section>
   );
 }

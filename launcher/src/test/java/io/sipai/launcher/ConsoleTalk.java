@@ -55,7 +55,8 @@ final class ConsoleTalk {
     }
 
     /** What the person saw. */
-    record Seen(String callId, long playedMs, String endReason, int timelineEntries) {
+    record Seen(String callId, long playedMs, String endReason, int timelineEntries, double recordingSeconds,
+                String analysis) {
     }
 
     Seen talk() throws Exception {
@@ -136,9 +137,13 @@ final class ConsoleTalk {
         browser.until("the conversation on the call's page", () -> browser.text("#transcript").contains(ANSWER)
                 && lower(browser.text("#transcript")).contains(HEARD), WAIT);
         String reason = browser.text("#end-reason");
+        // and, after the end, the recording plays in the page and the offline analysis sums the call up
+        browser.until("the recording loaded in the player", () -> recordingSeconds(browser) > 0, WAIT);
+        browser.until("the call's analysis", () -> lower(browser.text("#analysis-summary")).contains(HEARD), WAIT);
         int entries = browser.driver().findElements(By.cssSelector("#timeline li")).size();
         browser.screenshot("console-talk-call");
-        return new Seen(callId, played, reason, entries);
+        return new Seen(callId, played, reason, entries, recordingSeconds(browser),
+                browser.text("#analysis-summary"));
     }
 
     private String base() {
@@ -147,6 +152,13 @@ final class ConsoleTalk {
 
     private static String state(Chromium browser) {
         return browser.text("#talk-state");
+    }
+
+    /** The length the browser decoded from the call's recording; 0 until it has. */
+    private static double recordingSeconds(Chromium browser) {
+        Object seconds = ((JavascriptExecutor) browser.driver()).executeScript(
+                "const a = document.querySelector('#recording'); return a && isFinite(a.duration) ? a.duration : 0;");
+        return seconds instanceof Number n ? n.doubleValue() : 0;
     }
 
     private static String lower(String text) {
@@ -158,12 +170,14 @@ final class ConsoleTalk {
         return text.isEmpty() ? 0 : Long.parseLong(text);
     }
 
-    /** The clinic agent, created as a person does: the new agent form with its name and script. */
+    /** The clinic agent, created as a person does: the new agent form with its name, script, recording and analysis. */
     private String createAgent(Chromium browser) {
         browser.open(base() + "/#/agents");
         browser.await("#new-agent", WAIT).click();
         browser.await("#agent-name", WAIT).sendKeys("Clinic");
         browser.driver().findElement(By.id("agent-script")).sendKeys(SCRIPT.replace("\n", " "));
+        browser.driver().findElement(By.id("agent-recording")).sendKeys("{\"enabled\": true}");
+        browser.driver().findElement(By.id("agent-analysis")).sendKeys("{}");
         browser.driver().findElement(By.id("agent-save")).click();
         browser.until("the agent's page", () -> browser.driver().getCurrentUrl().matches(".*#/agents/agt_.*"),
                 WAIT);

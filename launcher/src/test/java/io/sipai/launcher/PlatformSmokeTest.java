@@ -89,6 +89,9 @@ class PlatformSmokeTest {
             assertThat(talk.playedMs()).isGreaterThan(2_000);
             assertThat(talk.endReason()).isEqualTo("CALLER_HANGUP");
             assertThat(talk.timelineEntries()).isGreaterThanOrEqualTo(6);
+            assertThat(talk.recordingSeconds()).as("the call's recording, as the browser decoded it")
+                    .isGreaterThan(talk.playedMs() / 1000.0);
+            assertThat(talk.analysis()).startsWith("The caller said:");
         }
     }
 

@@ -12,6 +12,7 @@ import io.sipai.edge.auth.TenantKeys;
 import io.sipai.edge.connection.DrainController;
 import io.sipai.edge.events.CallEventPublisher;
 import io.sipai.edge.events.internal.EventJournal;
+import io.sipai.edge.recording.RecordingWriter;
 import io.sipai.edge.recording.Recordings;
 import io.sipai.edge.session.CallSessionFactory;
 import io.sipai.edge.session.EchoPipeline;
@@ -128,9 +129,18 @@ public class EdgeConfiguration {
         return new EdgeMetrics(meters);
     }
 
+    /**
+     * Closed after the calls' sessions, so the recordings of calls ended in a drain are written, and before the event
+     * publisher (it depends on it), which still sends their RecordingAvailable.
+     */
+    @Bean(destroyMethod = "close")
+    RecordingWriter recordingWriter(CallEventPublisher publisher) {
+        return new RecordingWriter(4096);
+    }
+
     @Bean
-    Recordings recordings(RecordingStoreSettings settings, MeterRegistry meters) {
-        return new Recordings(RecordingStore.of(settings).orElse(null), meters);
+    Recordings recordings(RecordingStoreSettings settings, RecordingWriter writer, MeterRegistry meters) {
+        return new Recordings(RecordingStore.of(settings).orElse(null), writer, meters);
     }
 
     @Bean

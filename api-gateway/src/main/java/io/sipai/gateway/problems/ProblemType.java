@@ -35,6 +35,8 @@ public enum ProblemType {
     NUMBER_TAKEN("number-taken", HttpStatus.CONFLICT, "The phone number is already in the directory"),
     PROVIDER_NOT_CONFIGURED("provider-not-configured", HttpStatus.SERVICE_UNAVAILABLE,
             "The telephony provider is not configured"),
+    RECORDINGS_NOT_CONFIGURED("recordings-not-configured", HttpStatus.SERVICE_UNAVAILABLE,
+            "No recording store is configured on this gateway"),
     ORIGINATION_FAILED("origination-failed", HttpStatus.BAD_GATEWAY, "The telephony provider refused the call"),
     INVALID_SIGNATURE("invalid-signature", HttpStatus.FORBIDDEN, "Missing or invalid webhook signature"),
     DATABASE_UNAVAILABLE("database-unavailable", HttpStatus.SERVICE_UNAVAILABLE,

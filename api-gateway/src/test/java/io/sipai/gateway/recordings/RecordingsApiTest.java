@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.sipai.common.CallDirection;
+import io.sipai.common.Transport;
 import io.sipai.events.CallEvent;
 import io.sipai.events.RecordingAvailable;
 import io.sipai.gateway.db.jooq.Recordings;
@@ -24,9 +26,12 @@ import io.sipai.runtime.recordings.RecordingStore;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
 import io.sipai.testing.kafka.TestKafka;
+import io.sipai.timeline.CallStatus;
+import io.sipai.timeline.CallTimeline;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code /v1/calls/{id}/recording} and {@code /v1/recordings/retention} over loopback: a recording the edge stored
@@ -63,6 +68,18 @@ class RecordingsApiTest extends GatewayTest {
         assertThat(range.statusCode()).isEqualTo(206);
         assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 1000-1999/" + audio.length);
         assertThat(range.body()).isEqualTo(Arrays.copyOfRange(audio, 1000, 2000));
+
+        // and the call shows its recording
+        TestKafka.produce(Topics.CALL_TIMELINE, callId, List.of(CallTimeline.newBuilder().setCallId(callId)
+                .setTenantId(tenantOf(ADMIN_KEY)).setStatus(CallStatus.ENDED).setDirection(CallDirection.INBOUND)
+                .setTransport(Transport.WEBSOCKET).setRequestedAt(Instant.now()).setEntryCount(1)
+                .setLastEventId("e1").setLastEventAt(Instant.now()).setVersion(1).build()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/v1/calls/" + callId, ADMIN_KEY, null)
+                .status() == 200);
+        JsonNode shown = call("GET", "/v1/calls/" + callId, ADMIN_KEY, null).json().get("recording");
+        assertThat(shown.get("url").stringValue()).isEqualTo("/v1/calls/" + callId + "/recording");
+        assertThat(shown.get("contentType").stringValue()).isEqualTo("audio/wav");
+        assertThat(shown.get("durationMs").longValue()).isEqualTo(audio.length / 64);
 
         // and another tenant is told there is no such recording
         String otherKey = newTenant("recordings-other");

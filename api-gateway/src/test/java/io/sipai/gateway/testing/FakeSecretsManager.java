@@ -1,15 +1,12 @@
 package io.sipai.gateway.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -39,14 +36,7 @@ public final class FakeSecretsManager implements AutoCloseable {
         this.arn = arn;
         this.accessKeyId = accessKeyId;
         this.credentialScope = "/" + region + "/secretsmanager/aws4_request";
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(2));
-        server.start();
+        server = LoopbackHttp.serve("/", this::handle);
     }
 
     /** A fake holding the secret {@code arn} of {@code region}, readable with the key {@code accessKeyId}. */

@@ -1,14 +1,11 @@
 package io.sipai.gateway.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,14 +38,7 @@ public final class FakeTwilio {
     /** TWILIO_API_BASE_URL of the fake. */
     public static synchronized String baseUrl() {
         if (server == null) {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/2010-04-01/Accounts/", FakeTwilio::handle);
-            server.setExecutor(Executors.newFixedThreadPool(2));
-            server.start();
+            server = LoopbackHttp.serve("/2010-04-01/Accounts/", FakeTwilio::handle);
         }
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

@@ -39,7 +39,10 @@ import tools.jackson.databind.json.JsonMapper;
                 "api.auth-failure-burst=1000000", "api.tenant-rate-limit-per-second=1000000",
                 "api.max-keys-per-tenant=100000",
                 // The SSRF guard resolves subscription hosts; example.com stands for a public host without DNS.
-                "webhook.allowed-hosts=example.com"})
+                "webhook.allowed-hosts=example.com",
+                // Post-call analyses: the local OpenAI endpoint, retried fast.
+                "openai.api-key=sk-test-openai", "analysis.retry-base-ms=50", "analysis.max-attempts=3",
+                "analysis.poll-interval-ms=50"})
 public abstract class GatewayTest {
 
     public static final String ADMIN_KEY = "sk_test_admin_key_0123456789abcdef";
@@ -64,6 +67,7 @@ public abstract class GatewayTest {
         registry.add("jambonz.outcall-url", FakeJambonz::url);
         registry.add("twilio.api-base-url", FakeTwilio::baseUrl);
         registry.add("recordings.store", () -> RECORDINGS.toUri().toString());
+        registry.add("openai.base-url", FakeOpenAi::baseUrl);
     }
 
     /** RECORDINGS_STORE of the test context: one directory for the whole run. */

@@ -109,7 +109,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
         return acknowledged;
     }
 
-    /** Queues a terminal event (CallEnded) that is never dropped. Never blocks. */
+    /** Queues a terminal event (CallEnded, RecordingAvailable) that is never dropped. Never blocks. */
     public void publishTerminal(CallEvent event) {
         enqueue(event, null, false);
         LockSupport.unpark(thread);

@@ -3,7 +3,9 @@ package io.sipai.edge.pipeline;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.sipai.common.CallDirection;
 import io.sipai.common.EndReason;
+import io.sipai.config.VoicemailSettings;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.brain.AgentBrain.BrainInput;
 import io.sipai.edge.brain.AgentBrain;
@@ -14,7 +16,9 @@ import io.sipai.edge.session.SessionOutput;
 import io.sipai.edge.tts.TextToSpeech;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
+import io.sipai.events.MachineDetected;
 import io.sipai.events.TranscriptChunk;
+import io.sipai.events.VoicemailLeft;
 
 /**
  * The coordinator of one call's conversation, behind {@link ConversationPipeline}: caller audio to speech-to-text,
@@ -24,7 +28,8 @@ import io.sipai.events.TranscriptChunk;
  * barge-in time) clears playback, cancels the brain and synthesis, and records what was heard up to the last
  * acknowledged mark. Tools run through {@link ToolCalls}; a {@code transfer_call} waits until the reply before it was
  * played, then goes through the transport's provider ({@link ProviderTransfer}); silence prompts, the maximum call
- * duration and provider timeouts are {@link CallTimers}. All state is touched only on the call's {@link CallActor}
+ * duration and provider timeouts are {@link CallTimers}; an outbound call's answering machine detection is
+ * {@link VoicemailWatch}. All state is touched only on the call's {@link CallActor}
  * (the reply in progress is also read by the synthesizer's thread); provider failures and timeouts end the call with
  * reason ERROR.
  */
@@ -38,7 +43,11 @@ final class CallConversation implements ConversationEvents {
     private final ToolCalls tools;
     private final ProviderTransfer transfer;
     private final CallTimers timers;
+    /** Answering machine detection of an outbound call whose agent asks for it; null otherwise. */
+    private final VoicemailWatch voicemail;
     private final AtomicInteger utterances = new AtomicInteger();
+    private final long startedNanos = System.nanoTime();
+    private VoicemailLeft messageLeft;
     private SpeechToText.Stream stt;
     private TextToSpeech.Stream tts;
     private AgentBrain.Conversation brainConversation;
@@ -56,6 +65,9 @@ final class CallConversation implements ConversationEvents {
         this.tools = new ToolCalls(parts, output, actor, playback, this);
         this.transfer = new ProviderTransfer(output, actor, parts.settings().transferGraceMs(), this);
         this.timers = new CallTimers(parts, actor, turns, this);
+        VoicemailSettings detection = parts.voicemail();
+        this.voicemail = detection == null || parts.context().direction() != CallDirection.OUTBOUND ? null
+                : new VoicemailWatch(detection, actor, new MachineActions());
     }
 
     /** Opens the providers' streams and greets the caller; on the actor. */
@@ -70,6 +82,9 @@ final class CallConversation implements ConversationEvents {
 
     /** A frame of caller audio, on the connection's thread: straight to the recognizer. */
     void audio(short[] frame, int length, long offsetMs) {
+        if (voicemail != null) {
+            voicemail.audio(frame, length, offsetMs);
+        }
         SpeechToText.Stream current = stt;
         if (current != null) {
             current.audio(frame, length, offsetMs);
@@ -78,6 +93,12 @@ final class CallConversation implements ConversationEvents {
 
     /** The caller started speaking; barges in on a reply after the agent's minimum barge-in time. */
     void speechStarted(long offsetMs, long detectedNanos) {
+        if (voicemail != null) {
+            voicemail.speechStarted(offsetMs);
+            if (voicemail.machine()) {
+                return;
+            }
+        }
         turns.speechStarted(offsetMs);
         timers.callerSpoke();
         if (response != null && parts.bargeInEnabled()) {
@@ -92,6 +113,9 @@ final class CallConversation implements ConversationEvents {
     }
 
     void speechEnded(long offsetMs) {
+        if (voicemail != null) {
+            voicemail.speechEnded(offsetMs);
+        }
         if (turns.speechEnded(offsetMs)) {
             stt.endOfTurn(turns.startMs(), offsetMs);
         }
@@ -117,6 +141,9 @@ final class CallConversation implements ConversationEvents {
             settled(current);
         } else if (name != null && name.startsWith("prompt-")) {
             timers.armSilence(parts.silenceHangupMs());
+        } else if (name != null && name.startsWith(SynthesisEvents.VOICEMAIL) && messageLeft != null) {
+            output.emit(messageLeft);
+            voicemail.messageLeft();
         }
     }
 
@@ -126,6 +153,9 @@ final class CallConversation implements ConversationEvents {
      */
     void close() {
         closed = true;
+        if (voicemail != null) {
+            voicemail.close();
+        }
         Response unfinished = response;
         if (unfinished != null && !unfinished.sentences.isEmpty() && !unfinished.utteranceEmitted) {
             unfinished.utteranceEmitted = true;
@@ -208,6 +238,12 @@ final class CallConversation implements ConversationEvents {
 
     @Override
     public void userTurn(String text) {
+        if (voicemail != null) {
+            voicemail.heard(text);
+            if (voicemail.machine()) {
+                return;
+            }
+        }
         if (text.isBlank()) {
             timers.armSilence(parts.silencePromptMs());
             return;
@@ -303,6 +339,33 @@ final class CallConversation implements ConversationEvents {
     @Override
     public void promptSilence() {
         tts.speak("prompt-" + utterances.incrementAndGet(), parts.settings().silencePrompt());
+    }
+
+    /** What the voicemail watch makes the conversation do, on the actor. */
+    private final class MachineActions implements VoicemailWatch.Actions {
+
+        @Override
+        public void machine(String method, String detail, String action) {
+            output.emit(MachineDetected.newBuilder().setMethod(method).setDetail(detail).setAction(action)
+                    .setAfterMs((System.nanoTime() - startedNanos) / 1_000_000).build());
+            interrupt(null, 0, System.nanoTime());
+            timers.cancelSilence();
+        }
+
+        @Override
+        public void leaveMessage(String message, boolean beepHeard) {
+            if (closed) {
+                return;
+            }
+            messageLeft = VoicemailLeft.newBuilder().setMessage(message).setBeepHeard(beepHeard).build();
+            output.agentText(message);
+            tts.speak(SynthesisEvents.VOICEMAIL + utterances.incrementAndGet(), message);
+        }
+
+        @Override
+        public void hangUpOnMachine(String detail) {
+            hangup(EndReason.VOICEMAIL, detail);
+        }
     }
 
     @Override

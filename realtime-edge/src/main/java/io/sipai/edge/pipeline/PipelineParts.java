@@ -3,6 +3,7 @@ package io.sipai.edge.pipeline;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.sipai.config.AgentConfig;
+import io.sipai.config.VoicemailSettings;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.brain.AgentBrain;
 import io.sipai.edge.session.CallContext;
@@ -48,6 +49,12 @@ public record PipelineParts(CallContext context, SpeechToText stt, AgentBrain br
 
     int silenceHangupMs() {
         return agent() == null ? 8000 : agent().getSilenceHangupMs();
+    }
+
+    /** The agent's voicemail detection, or null when it asks for none. */
+    VoicemailSettings voicemail() {
+        return agent() == null || agent().getVoicemail() == null || !agent().getVoicemail().getDetect() ? null
+                : agent().getVoicemail();
     }
 
     int maxDurationSec() {

@@ -14,6 +14,8 @@ import io.sipai.edge.tts.TextToSpeech;
 final class SynthesisEvents implements TextToSpeech.AudioListener {
 
     private static final String PROMPT = "prompt-";
+    /** Sentence ids of a voicemail message, said on its own like a silence prompt. */
+    static final String VOICEMAIL = "voicemail-";
 
     private final PipelineParts parts;
     private final CallActor actor;
@@ -30,7 +32,7 @@ final class SynthesisEvents implements TextToSpeech.AudioListener {
     @Override
     public void audio(String sentenceId, short[] pcm16k, int length) {
         Response r = events.response();
-        boolean prompt = sentenceId.startsWith(PROMPT);
+        boolean prompt = standalone(sentenceId);
         if (prompt || r != null && r.indexOf(sentenceId) >= 0) {
             if (r != null && r.ttsFirstByteNanos == 0) {
                 r.ttsFirstByteNanos = System.nanoTime();
@@ -43,7 +45,7 @@ final class SynthesisEvents implements TextToSpeech.AudioListener {
     public void done(String sentenceId) {
         actor.execute(() -> {
             Response r = events.response();
-            if (sentenceId.startsWith(PROMPT) || r != null && r.indexOf(sentenceId) >= 0) {
+            if (standalone(sentenceId) || r != null && r.indexOf(sentenceId) >= 0) {
                 if (r != null && r.indexOf(sentenceId) >= 0) {
                     r.synthesized++;
                     r.lastProgressNanos = System.nanoTime();
@@ -51,6 +53,11 @@ final class SynthesisEvents implements TextToSpeech.AudioListener {
                 playback.mark(sentenceId);
             }
         });
+    }
+
+    /** Speech that belongs to no reply: a silence prompt or a voicemail message. */
+    private static boolean standalone(String sentenceId) {
+        return sentenceId.startsWith(PROMPT) || sentenceId.startsWith(VOICEMAIL);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.sipai.edge.recording;
 
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 import io.sipai.config.RecordingChannels;
@@ -11,14 +13,15 @@ import io.sipai.runtime.recordings.RecordingStore;
 /**
  * Records one call as it was heard: the caller's audio as received and the agent's audio as played, on one
  * timeline (16 kHz), into a WAV file that is written while the call runs (a small buffer per call, never the whole
- * call in memory).
+ * call in memory). The audio threads only mix into the buffer; the node's {@link RecordingWriter} does the file
+ * I/O.
  * <p>
  * The timeline is the caller's track: each caller frame continues it. Agent audio is placed where the caller hears
  * it: at the timeline's current position, or after the agent audio placed before it, whichever is later (playback
  * sends audio a little ahead of real time and the client plays it in order). A barge-in's clear cuts what was placed
  * beyond the current position: the caller never heard it. When the caller's audio stops arriving (a client that
  * sends nothing while it listens, a late first frame), the wall clock carries the timeline on with silence, so the
- * agent's audio still lands where it was played.
+ * agent's audio still lands where it was played; at the end, agent audio already played is kept.
  * <p>
  * Dual-channel files hold the caller on the left and the agent on the right; mixed files sum both. Thread-safe: the
  * caller's audio comes from the connection's thread, the agent's from playback.
@@ -37,6 +40,7 @@ public final class CallRecorder {
     }
 
     private final RecordingStore.Upload upload;
+    private final RecordingWriter writer;
     private final int channels;
     private final LongSupplier nanos;
     private final long startNanos;
@@ -47,20 +51,25 @@ public final class CallRecorder {
     private long position;
     private boolean callerHeard;
     private boolean finished;
-    private IOException failure;
+    /** Set by the writer thread when a write failed, or by an audio thread when the writer's queue was full. */
+    private volatile IOException failure;
 
     /**
      * @param upload   where the file goes; the recorder completes or closes it
+     * @param writer   the node's file writer
      * @param channels DUAL or MIXED
      * @param nanos    the clock ({@link System#nanoTime} outside tests)
      */
-    public CallRecorder(RecordingStore.Upload upload, RecordingChannels channels, LongSupplier nanos)
-            throws IOException {
+    public CallRecorder(RecordingStore.Upload upload, RecordingWriter writer, RecordingChannels channels,
+                        LongSupplier nanos) {
         this.upload = upload;
+        this.writer = writer;
         this.channels = channels == RecordingChannels.MIXED ? 1 : 2;
         this.nanos = nanos;
         this.startNanos = nanos.getAsLong();
-        upload.write(WavHeader.of(SAMPLE_RATE, this.channels, 0), 0, WavHeader.BYTES);
+        byte[] header = WavHeader.of(SAMPLE_RATE, this.channels, 0);
+        System.arraycopy(header, 0, buffer, 0, header.length);
+        buffered = header.length;
     }
 
     /** Caller audio, PCM16 16 kHz, in the order received. */
@@ -90,39 +99,63 @@ public final class CallRecorder {
 
     /** Playback was cleared: agent audio not yet heard never will be. */
     public synchronized void clear() {
+        if (finished) {
+            return;
+        }
         catchUp();
         agent.cutAt(position);
     }
 
-    /** Ends the recording and publishes the file; throws when it could not be written. */
-    public synchronized Result finish() throws IOException {
+    /**
+     * Ends the recording: agent audio already played is kept, the rest written, and the file published by the
+     * writer thread. Completes with the stored recording, or exceptionally when it could not be written.
+     */
+    public synchronized CompletableFuture<Result> finish() {
+        CompletableFuture<Result> stored = new CompletableFuture<>();
         if (finished) {
-            throw new IllegalStateException("the recording was finished already");
+            stored.completeExceptionally(new IllegalStateException("the recording was finished already"));
+            return stored;
         }
+        // Agent audio the caller heard after their last frame (a reply, then the hang-up) is part of the call.
+        silenceTo(Math.min(wallPosition(), agent.end()));
         finished = true;
-        try {
-            flush();
-            if (failure != null) {
-                throw failure;
-            }
-            long dataBytes = upload.size() - WavHeader.BYTES;
-            upload.rewrite(0, WavHeader.of(SAMPLE_RATE, channels, dataBytes));
-            long bytes = upload.size();
-            return new Result(upload.complete(), "audio/wav", position * 1000 / SAMPLE_RATE, bytes);
-        } finally {
+        flush();
+        long durationMs = position * 1000 / SAMPLE_RATE;
+        if (!writer.submit(() -> complete(durationMs, stored))) {
             upload.close();
+            stored.completeExceptionally(new IOException("the recording writer's queue is full"));
         }
+        return stored;
     }
 
-    /** Throws the recording away (the call's recording failed, or the edge shuts down without it). */
+    /** Throws the recording away (the call ended before the recorder was attached to it). */
     public synchronized void abort() {
+        if (finished) {
+            return;
+        }
         finished = true;
-        upload.close();
+        if (!writer.submit(upload::close)) {
+            upload.close();
+        }
     }
 
     /** Agent samples that arrived more than a minute ahead of the timeline and were not recorded. */
     public synchronized long droppedAgentSamples() {
         return agent.dropped();
+    }
+
+    /** On the writer thread: the header gets the length, the file its final name. */
+    private void complete(long durationMs, CompletableFuture<Result> stored) {
+        try (RecordingStore.Upload file = upload) {
+            if (failure != null) {
+                throw failure;
+            }
+            file.rewrite(0, WavHeader.of(SAMPLE_RATE, channels, file.size() - WavHeader.BYTES));
+            long bytes = file.size();
+            stored.complete(new Result(file.complete(), "audio/wav", durationMs, bytes));
+        } catch (IOException | RuntimeException e) {
+            stored.completeExceptionally(e);
+        }
     }
 
     private void catchUp() {
@@ -166,12 +199,23 @@ public final class CallRecorder {
             buffered = 0;
             return;
         }
-        try {
-            upload.write(buffer, 0, buffered);
-        } catch (IOException e) {
+        byte[] chunk = Arrays.copyOf(buffer, buffered);
+        buffered = 0;
+        if (!writer.submit(() -> write(chunk))) {
             // Keep the call going: the recording is lost, the conversation is not.
+            failure = new IOException("the recording writer's queue is full");
+        }
+    }
+
+    /** On the writer thread. */
+    private void write(byte[] chunk) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            upload.write(chunk, 0, chunk.length);
+        } catch (IOException e) {
             failure = e;
         }
-        buffered = 0;
     }
 }

@@ -1,8 +1,8 @@
 package io.sipai.edge.recording;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,22 +15,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge's call recording: starts a {@link CallRecorder} for each call whose agent asks for one (when
- * {@code RECORDINGS_STORE} names a store) and turns a finished recording into its RecordingAvailable event. A
- * recording that fails is logged and counted; the call goes on without it.
+ * {@code RECORDINGS_STORE} names a store), with the node's {@link RecordingWriter}, and turns a stored recording
+ * into its RecordingAvailable event. A recording that fails is logged and counted; the call goes on without it.
  */
 public final class Recordings {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
 
     private final RecordingStore store;
+    private final RecordingWriter writer;
     private final Counter completed;
     private final Counter failed;
     private final Counter bytes;
     private boolean warnedNoStore;
 
     /** @param store the store, or null when none is configured */
-    public Recordings(RecordingStore store, MeterRegistry meters) {
+    public Recordings(RecordingStore store, RecordingWriter writer, MeterRegistry meters) {
         this.store = store;
+        this.writer = writer;
         this.completed = Counter.builder("edge.recordings.completed").description("call recordings stored")
                 .register(meters);
         this.failed = Counter.builder("edge.recordings.failed")
@@ -50,28 +52,31 @@ public final class Recordings {
             return Optional.empty();
         }
         try {
-            return Optional.of(new CallRecorder(store.create(context.tenantId(), context.callId(), "wav"),
+            return Optional.of(new CallRecorder(store.create(context.tenantId(), context.callId(), "wav"), writer,
                     settings.getChannels(), System::nanoTime));
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (UncheckedIOException | IllegalArgumentException e) {
             failed.increment();
             LOG.warn("call {} is not recorded: {}", context.callId(), e.toString());
             return Optional.empty();
         }
     }
 
-    /** Finishes a call's recording; its event, or empty when it could not be stored. */
-    public Optional<RecordingAvailable> finish(CallContext context, CallRecorder recorder) {
-        try {
-            CallRecorder.Result result = recorder.finish();
+    /**
+     * Finishes a call's recording without waiting for the store; {@code stored} gets its event once the file is
+     * published (on the writer's thread). A recording that could not be stored is logged and counted.
+     */
+    public void finish(CallContext context, CallRecorder recorder, Consumer<RecordingAvailable> stored) {
+        recorder.finish().whenComplete((result, error) -> {
+            if (error != null) {
+                failed.increment();
+                LOG.warn("recording of call {} is lost: {}", context.callId(), error.toString());
+                return;
+            }
             completed.increment();
             bytes.increment(result.bytes());
-            return Optional.of(RecordingAvailable.newBuilder().setUri(result.location())
+            stored.accept(RecordingAvailable.newBuilder().setUri(result.location())
                     .setContentType(result.contentType()).setDurationMs(result.durationMs()).build());
-        } catch (IOException | UncheckedIOException e) {
-            failed.increment();
-            LOG.warn("recording of call {} is lost: {}", context.callId(), e.toString());
-            return Optional.empty();
-        }
+        });
     }
 
     private synchronized void warnNoStore(CallContext context) {

@@ -22,15 +22,21 @@ final class TwilioCaller extends PacedCaller {
     }
 
     TwilioCaller(WsClient ws, String callId, String tenantId, String token, String agentId, String callSid) {
+        this(ws, callId, tenantId, token, agentId, callSid, "inbound");
+    }
+
+    /** @param direction the call's direction as api-gateway's stream parameters give it (inbound, outbound) */
+    TwilioCaller(WsClient ws, String callId, String tenantId, String token, String agentId, String callSid,
+                 String direction) {
         super(ws);
         ws.text("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
         ws.text("""
                 {"event":"start","sequenceNumber":"1","start":{"accountSid":"%s",
                 "streamSid":"%s","callSid":"%s","tracks":["inbound"],
                 "mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},
-                "customParameters":{"callId":"%s","tenantId":"%s","token":"%s","agentId":"%s"}},
+                "customParameters":{"callId":"%s","tenantId":"%s","token":"%s","agentId":"%s","direction":"%s"}},
                 "streamSid":"%s"}""".formatted(ACCOUNT_SID, STREAM_SID, callSid, callId, tenantId, token, agentId,
-                STREAM_SID));
+                direction, STREAM_SID));
         startStreaming();
     }
 

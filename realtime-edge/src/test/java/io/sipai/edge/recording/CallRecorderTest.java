@@ -1,23 +1,26 @@
 package io.sipai.edge.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.UnsupportedAudioFileException;
 
 import io.sipai.config.RecordingChannels;
 import io.sipai.runtime.recordings.RecordingStore;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +35,8 @@ class CallRecorderTest {
 
     @TempDir
     Path dir;
+
+    private final RecordingWriter writer = new RecordingWriter(1024);
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
@@ -102,6 +107,28 @@ class CallRecorderTest {
     }
 
     @Test
+    void agentAudioPlayedAfterTheCallersLastFrameIsKeptAtTheEnd() throws Exception {
+        // given a caller whose last frame came at 0.5 s, and a 200 ms reply played from 0.6 s
+        CallRecorder recorder = recorder(RecordingChannels.DUAL);
+        long start = nanos.get();
+        for (int frame = 0; frame < 25; frame++) {
+            at(start, (frame + 1) * 20L);
+            recorder.caller(new short[FRAME], FRAME);
+        }
+        at(start, 600);
+        recorder.agent(tone(FRAME * 10, 600), FRAME * 10);
+
+        // when the call ends at 2 s
+        at(start, 2000);
+        short[][] tracks = channels(recorder.finish(), 2);
+
+        // then the whole reply is in the recording, which ends with it
+        assertThat(onsetMs(tracks[1])).isBetween(480L, 620L);
+        assertThat(rms(tracks[1], (int) onsetMs(tracks[1]), (int) onsetMs(tracks[1]) + 195)).isGreaterThan(1000);
+        assertThat(tracks[1].length).isEqualTo(tracks[0].length);
+    }
+
+    @Test
     void aMixedRecordingSumsBothSidesInOneChannel() throws Exception {
         // given a mixed recording where the caller speaks first and the agent after
         CallRecorder recorder = recorder(RecordingChannels.MIXED);
@@ -122,22 +149,29 @@ class CallRecorderTest {
     }
 
     @Test
-    void anAbortedRecordingLeavesNoFile() throws Exception {
-        // given a recording under way
+    void aRecordingTheStoreCannotPublishFailsAndLeavesNoFile() throws Exception {
+        // given a recording under way whose tenant directory disappears (a store gone bad)
         CallRecorder recorder = recorder(RecordingChannels.DUAL);
         recorder.caller(tone(FRAME, 1000), FRAME);
+        try (var files = Files.walk(dir.resolve("acme"))) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
 
-        // when it is aborted
-        recorder.abort();
-
-        // then nothing is left in the store
+        // when the call ends, then the recording fails instead of the call, and nothing is left behind
+        assertThatThrownBy(() -> recorder.finish().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
         try (var files = Files.walk(dir)) {
             assertThat(files.filter(Files::isRegularFile)).isEmpty();
         }
     }
 
-    private CallRecorder recorder(RecordingChannels channels) throws IOException {
-        return new CallRecorder(new RecordingStore(dir).create("acme", "call-1", "wav"), channels, nanos::get);
+    @AfterEach
+    void stopWriter() throws InterruptedException {
+        writer.close();
+    }
+
+    private CallRecorder recorder(RecordingChannels channels) {
+        return new CallRecorder(new RecordingStore(dir).create("acme", "call-1", "wav"), writer, channels,
+                nanos::get);
     }
 
     private void at(long start, long ms) {
@@ -153,8 +187,9 @@ class CallRecorderTest {
     }
 
     /** Reads the file with the JDK's WAV parser and splits its channels. */
-    private static short[][] channels(CallRecorder.Result result, int expected)
-            throws IOException, UnsupportedAudioFileException {
+    private static short[][] channels(CompletableFuture<CallRecorder.Result> finished, int expected)
+            throws Exception {
+        CallRecorder.Result result = finished.get(10, TimeUnit.SECONDS);
         assertThat(result.contentType()).isEqualTo("audio/wav");
         Path file = Path.of(URI.create(result.location()));
         assertThat(Files.size(file)).isEqualTo(result.bytes());

@@ -71,8 +71,13 @@ class EventCatalogTest {
                     writer schema, then the binary datum). The schemas, with every released version, are in
                     `schemas/src/main/avro` and `schemas/src/main/resources/schema-history`; Java consumers use
                     `io.sipai.schemas.Topics` and `EventSerdes`, others can decode with any Avro library and those
-                    files. Every version is fully transitively compatible with every other. JSON below shows the
-                    fields as plain JSON (timestamps as ISO-8601; on the wire they are epoch milliseconds).
+                    files. Every version is fully transitively compatible with every other, with one exception:
+                    a new version may append event types to `CallEvent.payload` (v3: MachineDetected,
+                    VoicemailLeft, CallAnalyzed, CallAnalysisFailed). A reader of an older version cannot decode
+                    an event of a type it does not know, so upgrade consumers (stream-processors,
+                    webhook-dispatcher, api-gateway, your own) before the services that write the new types, and
+                    have your own consumers skip a record they cannot decode. JSON below shows the fields as plain
+                    JSON (timestamps as ISO-8601; on the wire they are epoch milliseconds).
 
                     ## Topics
 

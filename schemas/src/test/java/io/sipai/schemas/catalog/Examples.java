@@ -13,6 +13,8 @@ import io.sipai.common.Transport;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
 import io.sipai.events.CallAdmitted;
+import io.sipai.events.CallAnalysisFailed;
+import io.sipai.events.CallAnalyzed;
 import io.sipai.events.CallAnswered;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
@@ -20,12 +22,14 @@ import io.sipai.events.CallRejected;
 import io.sipai.events.CallRequested;
 import io.sipai.events.CallStarted;
 import io.sipai.events.DtmfReceived;
+import io.sipai.events.MachineDetected;
 import io.sipai.events.RecordingAvailable;
 import io.sipai.events.SlotReclaimed;
 import io.sipai.events.ToolCallCompleted;
 import io.sipai.events.ToolCallRequested;
 import io.sipai.events.TranscriptChunk;
 import io.sipai.events.TurnMetrics;
+import io.sipai.events.VoicemailLeft;
 import io.sipai.events.UserSpeechStarted;
 
 /** One realistic example of every call event type, with who emits it: the source of docs/events.md. */
@@ -93,7 +97,26 @@ final class Examples {
             new Example("stream-processors (admission TTL punctuator, with the CallEnded `SLOT_EXPIRED` that ends the "
                     + "call right after it in the same transaction)", EventSource.STREAM_PROCESSORS,
                     SlotReclaimed.newBuilder().setLastHeartbeatAt(AT.minusSeconds(610))
-                            .setLeaseExpiredAt(AT.minusSeconds(10)).setCounters(COUNTERS).build()));
+                            .setLeaseExpiredAt(AT.minusSeconds(10)).setCounters(COUNTERS).build()),
+            new Example("realtime-edge (voicemail detection of an outbound call whose agent asks for it)",
+                    EventSource.REALTIME_EDGE,
+                    MachineDetected.newBuilder().setMethod("beep").setDetail("1000 Hz for 500 ms").setAfterMs(6_240)
+                            .setAction("leave_message").build()),
+            new Example("realtime-edge (the voicemail message played; CallEnded `VOICEMAIL` follows)",
+                    EventSource.REALTIME_EDGE,
+                    VoicemailLeft.newBuilder().setMessage("Hello, this is the clinic. Please call us back.")
+                            .setBeepHeard(true).build()),
+            new Example("api-gateway (analysis worker, once the call ended, and for each re-analysis asked for)",
+                    EventSource.API_GATEWAY,
+                    CallAnalyzed.newBuilder().setGeneration(1)
+                            .setSummary("The caller booked an appointment for tomorrow at 10:00.")
+                            .setStructuredDataJson("{\"day\":\"tomorrow\",\"time\":\"10:00\"}").setSuccess(true)
+                            .setSuccessReason("an appointment was booked").setEngine("openai:gpt-4o-mini")
+                            .setAttempts(1).build()),
+            new Example("api-gateway (analysis worker, after ANALYSIS_MAX_ATTEMPTS failed attempts)",
+                    EventSource.API_GATEWAY,
+                    CallAnalysisFailed.newBuilder().setGeneration(1).setError("model answered HTTP 500")
+                            .setAttempts(5).build()));
 
     private Examples() {
     }

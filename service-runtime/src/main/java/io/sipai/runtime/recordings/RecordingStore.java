@@ -66,16 +66,28 @@ public final class RecordingStore {
         }
     }
 
-    /** Deletes the file of a location; true when there was one. */
-    public boolean delete(String location) {
-        Optional<Path> path = resolve(location);
-        if (path.isEmpty()) {
-            return false;
+    /**
+     * Deletes the file of a location this store handed out (gone already is fine).
+     *
+     * @throws IllegalArgumentException when the location is not one of this store's (another store, another mount)
+     * @throws UncheckedIOException     when the file exists and cannot be deleted
+     */
+    public void delete(String location) {
+        Path path;
+        try {
+            URI uri = URI.create(location);
+            path = "file".equals(uri.getScheme()) && uri.getPath() != null ? Path.of(uri.getPath()).normalize()
+                    : null;
+        } catch (IllegalArgumentException e) {
+            path = null;
+        }
+        if (path == null || !path.startsWith(root)) {
+            throw new IllegalArgumentException("not a location of the store " + root + ": " + location);
         }
         try {
-            return Files.deleteIfExists(path.get());
+            Files.deleteIfExists(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + path.get(), e);
+            throw new UncheckedIOException("cannot delete " + path, e);
         }
     }
 
@@ -89,7 +101,7 @@ public final class RecordingStore {
         private final Path part;
         private final FileChannel channel;
         private long size;
-        private boolean closed;
+        private boolean completed;
 
         private Upload(Path target, Path part, FileChannel channel) {
             this.target = target;
@@ -121,23 +133,21 @@ public final class RecordingStore {
 
         /** Publishes the recording under its final name; its location. */
         public String complete() throws IOException {
-            closed = true;
             channel.force(false);
             channel.close();
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            completed = true;
             return target.toUri().toString();
         }
 
-        /** Throws the partial recording away. */
+        /** Closes the file; one never completed is thrown away. */
         @Override
         public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
             try {
                 channel.close();
-                Files.deleteIfExists(part);
+                if (!completed) {
+                    Files.deleteIfExists(part);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot remove " + part, e);
             }

@@ -6,6 +6,8 @@ import java.util.Optional;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
 import io.sipai.events.CallAdmitted;
+import io.sipai.events.CallAnalysisFailed;
+import io.sipai.events.CallAnalyzed;
 import io.sipai.events.CallAnswered;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
@@ -13,11 +15,13 @@ import io.sipai.events.CallRejected;
 import io.sipai.events.CallRequested;
 import io.sipai.events.CallStarted;
 import io.sipai.events.DtmfReceived;
+import io.sipai.events.MachineDetected;
 import io.sipai.events.RecordingAvailable;
 import io.sipai.events.ToolCallCompleted;
 import io.sipai.events.ToolCallRequested;
 import io.sipai.events.TranscriptChunk;
 import io.sipai.events.TurnMetrics;
+import io.sipai.events.VoicemailLeft;
 
 /**
  * The webhook event types customers subscribe to, and which call event each one comes from. Events without a
@@ -31,8 +35,8 @@ public final class EventTypes {
     /** Every subscribable type, in call order. */
     public static final List<String> SUBSCRIBABLE = List.of("call.requested", "call.admitted", "call.rejected",
             "call.started", "call.answered", "transcript.partial", "transcript.final", "agent.utterance", "barge_in",
-            "tool_call.requested", "tool_call.completed", "dtmf", "turn.metrics", "recording.available",
-            "call.ended");
+            "tool_call.requested", "tool_call.completed", "dtmf", "turn.metrics", "call.machine_detected",
+            "voicemail.left", "call.ended", "recording.available", "call.analyzed", "call.analysis_failed");
 
     private EventTypes() {
     }
@@ -53,7 +57,11 @@ public final class EventTypes {
             case DtmfReceived ignored -> "dtmf";
             case TurnMetrics ignored -> "turn.metrics";
             case RecordingAvailable ignored -> "recording.available";
+            case MachineDetected ignored -> "call.machine_detected";
+            case VoicemailLeft ignored -> "voicemail.left";
             case CallEnded ignored -> "call.ended";
+            case CallAnalyzed ignored -> "call.analyzed";
+            case CallAnalysisFailed ignored -> "call.analysis_failed";
             default -> null;
         });
     }

@@ -18,6 +18,8 @@ import io.sipai.common.Transport;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
 import io.sipai.events.CallAdmitted;
+import io.sipai.events.CallAnalysisFailed;
+import io.sipai.events.CallAnalyzed;
 import io.sipai.events.CallAnswered;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
@@ -25,6 +27,7 @@ import io.sipai.events.CallRejected;
 import io.sipai.events.CallRequested;
 import io.sipai.events.CallStarted;
 import io.sipai.events.DtmfReceived;
+import io.sipai.events.MachineDetected;
 import io.sipai.events.RecordingAvailable;
 import io.sipai.events.SlotReclaimed;
 import io.sipai.events.ToolCallCompleted;
@@ -32,6 +35,7 @@ import io.sipai.events.ToolCallRequested;
 import io.sipai.events.TranscriptChunk;
 import io.sipai.events.TurnMetrics;
 import io.sipai.events.UserSpeechStarted;
+import io.sipai.events.VoicemailLeft;
 import io.sipai.runtime.json.AvroJson;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
@@ -85,7 +89,14 @@ class WebhookPayloadsTest {
                 CallEnded.newBuilder().setReason(EndReason.CALLER_HANGUP).setDetail(null).setDurationMs(83_000)
                         .build(),
                 SlotReclaimed.newBuilder().setLastHeartbeatAt(AT.minusSeconds(610))
-                        .setLeaseExpiredAt(AT.minusSeconds(10)).setCounters(COUNTERS).build());
+                        .setLeaseExpiredAt(AT.minusSeconds(10)).setCounters(COUNTERS).build(),
+                MachineDetected.newBuilder().setMethod("beep").setDetail(null).setAfterMs(6_240)
+                        .setAction("leave_message").build(),
+                VoicemailLeft.newBuilder().setMessage("Please call us back.").setBeepHeard(false).build(),
+                CallAnalyzed.newBuilder().setGeneration(2).setSummary("Booked.").setStructuredDataJson(null)
+                        .setSuccess(null).setSuccessReason(null).setEngine("offline").setAttempts(1).build(),
+                CallAnalysisFailed.newBuilder().setGeneration(1).setError("model answered HTTP 500").setAttempts(5)
+                        .build());
     }
 
     private static CallEvent event(Object payload) {

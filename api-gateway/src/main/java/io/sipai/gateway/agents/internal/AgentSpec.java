@@ -13,7 +13,8 @@ import tools.jackson.databind.JsonNode;
 public record AgentSpec(String name, String greeting, String systemPrompt, String language, String voice,
                         Provider asr, Provider llm, Provider tts, List<Tool> tools, BargeIn bargeIn,
                         Endpointing endpointing, Integer silencePromptMs, Integer silenceHangupMs,
-                        Integer maxDurationSec, String script, Recording recording) {
+                        Integer maxDurationSec, String script, Recording recording, Analysis analysis,
+                        Voicemail voicemail) {
 
     /** Which provider runs a stage; {@code offline} picks the offline default. */
     public record Provider(String provider, String model, Map<String, String> options) {
@@ -36,6 +37,23 @@ public record AgentSpec(String name, String greeting, String systemPrompt, Strin
     }
 
     public record Endpointing(Integer silenceMs, Float vadThresholdDb) {
+    }
+
+    /**
+     * Post-call analysis, made when a call ends: a summary (with extra instructions), the data a JSON Schema object
+     * asks for, and whether the call met the success criteria. Absent, calls are not analyzed.
+     */
+    public record Analysis(String summaryPrompt, JsonNode structuredData, String successCriteria) {
+    }
+
+    /** Answering machine detection on outbound calls: off unless detect; hang up by default. */
+    public record Voicemail(Boolean detect, VoicemailAction action, String message) {
+    }
+
+    /** {@code hangup}: end the call; {@code leave_message}: say the message after the beep, then end the call. */
+    public enum VoicemailAction {
+        @JsonProperty("hangup") HANGUP,
+        @JsonProperty("leave_message") LEAVE_MESSAGE
     }
 
     /** Call recording: off unless enabled; dual-channel WAV by default. */

@@ -50,6 +50,32 @@ final class AgentValidation {
         range("silencePromptMs", spec.silencePromptMs(), 1_000, 120_000);
         range("silenceHangupMs", spec.silenceHangupMs(), 1_000, 120_000);
         range("maxDurationSec", spec.maxDurationSec(), 10, 14_400);
+        analysis(spec.analysis());
+        if (spec.voicemail() != null) {
+            length("voicemail.message", spec.voicemail().message(), 1_000);
+            if (spec.voicemail().action() == AgentSpec.VoicemailAction.LEAVE_MESSAGE
+                    && (spec.voicemail().message() == null || spec.voicemail().message().isBlank())) {
+                throw ApiException.invalid("voicemail.message", "is required to leave a message");
+            }
+        }
+    }
+
+    private static void analysis(AgentSpec.Analysis analysis) {
+        if (analysis == null) {
+            return;
+        }
+        length("analysis.summaryPrompt", analysis.summaryPrompt(), 4_000);
+        length("analysis.successCriteria", analysis.successCriteria(), 4_000);
+        if (analysis.structuredData() != null && !analysis.structuredData().isNull()) {
+            if (!analysis.structuredData().isObject()
+                    || !analysis.structuredData().path("type").isString()
+                    || !"object".equals(analysis.structuredData().path("type").asString())
+                    || !analysis.structuredData().path("properties").isObject()) {
+                throw ApiException.invalid("analysis.structuredData", "must be a JSON Schema object with "
+                        + "\"type\": \"object\" and \"properties\"");
+            }
+            length("analysis.structuredData", analysis.structuredData().toString(), 16_000);
+        }
     }
 
     private static void tools(List<AgentSpec.Tool> tools) {

@@ -204,7 +204,7 @@ public class CallStore {
                 time(r, 11), time(r, 12), time(r, 13), time(r, 14), time(r, 15), r.get(16, String.class),
                 r.get(17, Long.class), r.get(18, Integer.class), r.get(19, Integer.class), r.get(20, Integer.class),
                 r.get(21, Integer.class), r.get(22, Integer.class), r.get(23, Long.class), time(r, 24),
-                r.get(25, Long.class), time(r, 26));
+                r.get(25, Long.class), time(r, 26), null, null);
     }
 
     private static OffsetDateTime time(Record r, int index) {

@@ -7,6 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.sipai.gateway.calls.CallAnalyses;
+import io.sipai.gateway.calls.CallAnalysis;
+import io.sipai.gateway.calls.CallRecordings;
 import io.sipai.gateway.calls.CallView;
 import io.sipai.gateway.problems.ApiException;
 import io.sipai.gateway.problems.ProblemType;
@@ -38,9 +41,14 @@ public class CallsController {
     private final TelephonyProviders providers;
     private final CallEventStreams streams;
     private final CallChangeStreams changeStreams;
+    private final CallAnalyses analyses;
+    private final CallRecordings recordings;
 
     public CallsController(OutboundCalls outbound, CallStore calls, TelephonyProviders providers,
-                           CallEventStreams streams, CallChangeStreams changeStreams) {
+                           CallEventStreams streams, CallChangeStreams changeStreams, CallAnalyses analyses,
+                           CallRecordings recordings) {
+        this.analyses = analyses;
+        this.recordings = recordings;
         this.outbound = outbound;
         this.calls = calls;
         this.providers = providers;
@@ -87,7 +95,22 @@ public class CallsController {
 
     @GetMapping("/v1/calls/{id}")
     public CallView get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable String id) {
-        return calls.get(caller.require(Scope.READ).tenantId(), id);
+        String tenantId = caller.require(Scope.READ).tenantId();
+        return calls.get(tenantId, id).withArtifacts(recordings.find(tenantId, id).orElse(null),
+                analyses.find(tenantId, id).orElse(null));
+    }
+
+    /** Analyzes an ended call again (the next generation); 409 while the call is not over. */
+    @PostMapping("/v1/calls/{id}/analysis")
+    public ResponseEntity<CallAnalysis> analyze(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                                @PathVariable String id) {
+        String tenantId = caller.require(Scope.WRITE).tenantId();
+        CallView call = calls.get(tenantId, id);
+        if (!CallStatus.ENDED.name().equals(call.status())) {
+            throw new ApiException(ProblemType.CONFLICT, "call " + ApiException.quote(id) + " is "
+                    + call.status() + "; only an ended call is analyzed");
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(analyses.reanalyze(tenantId, id, call.agentId()));
     }
 
     @GetMapping("/v1/calls/{id}/timeline")

@@ -1,6 +1,7 @@
 package io.sipai.gateway.projection.internal;
 
 import static io.sipai.gateway.db.jooq.Tables.CALLS;
+import static io.sipai.gateway.db.jooq.Tables.CALL_ANALYSES;
 import static io.sipai.gateway.db.jooq.Tables.RECORDINGS;
 import static io.sipai.gateway.db.jooq.Tables.TIMELINE_ENTRIES;
 import static io.sipai.gateway.db.jooq.Tables.WEBHOOK_ATTEMPTS;
@@ -10,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import io.sipai.events.CallEnded;
 import io.sipai.events.RecordingAvailable;
 import io.sipai.runtime.json.AvroJson;
 import io.sipai.timeline.CallTimeline;
@@ -25,7 +27,7 @@ import org.springframework.stereotype.Component;
  * Writes projected records to PostgreSQL with idempotent statements: a {@code calls} row only replaces one with a
  * lower version, entries and attempts are keyed by (callId, seq) and attemptId and inserted only once. Replaying
  * any prefix of the topics therefore leaves the same rows. A RecordingAvailable entry also records the call's
- * recording in {@code recordings}. The projector is the only writer of {@code calls}
+ * recording in {@code recordings}; a CallEnded entry makes the call's first analysis due ({@code call_analyses}). The projector is the only writer of {@code calls}
  * ({@code call_requests} holds what the request path knows), so no other write races these.
  */
 @Component
@@ -58,10 +60,21 @@ public class ProjectionWriter {
             case CallTimeline timeline -> List.of(upsertTimeline(tx, timeline));
             case TimelineEntry entry when entry.getEvent().getPayload() instanceof RecordingAvailable recording ->
                     List.of(insertEntry(tx, entry), insertRecording(tx, entry, recording));
+            case TimelineEntry entry when entry.getEvent().getPayload() instanceof CallEnded ->
+                    List.of(insertEntry(tx, entry), insertAnalysisJob(tx, entry));
             case TimelineEntry entry -> List.of(insertEntry(tx, entry));
             case WebhookAttempt attempt -> List.of(insertAttempt(tx, attempt));
             default -> throw new IllegalArgumentException("not a projected record: " + record.getClass().getName());
         };
+    }
+
+    /** The call's first analysis, due now; a replayed end, or a call analyzed since, is left as it is. */
+    private static Query insertAnalysisJob(DSLContext tx, TimelineEntry e) {
+        return tx.insertInto(CALL_ANALYSES).set(CALL_ANALYSES.CALL_ID, e.getCallId())
+                .set(CALL_ANALYSES.TENANT_ID, e.getTenantId()).set(CALL_ANALYSES.AGENT_ID, e.getEvent().getAgentId())
+                .set(CALL_ANALYSES.GENERATION, 1).set(CALL_ANALYSES.STATUS, "PENDING")
+                .set(CALL_ANALYSES.ATTEMPTS, 0).set(CALL_ANALYSES.NEXT_ATTEMPT_AT, DSL.currentOffsetDateTime())
+                .onConflictDoNothing();
     }
 
     /** The call's recording, once: a replayed entry, or a recording deleted since, is left as it is. */

@@ -7,6 +7,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import io.sipai.gateway.calls.CallRecording;
+import io.sipai.gateway.calls.CallRecordings;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
@@ -16,7 +18,7 @@ import org.springframework.stereotype.Repository;
  * retention periods: which recording a call has, which are past their retention, and which were deleted.
  */
 @Repository
-public class RecordingIndex {
+public class RecordingIndex implements CallRecordings {
 
     private final DSLContext db;
 
@@ -29,8 +31,14 @@ public class RecordingIndex {
                             OffsetDateTime recordedAt) {
     }
 
+    @Override
+    public Optional<CallRecording> find(String tenantId, String callId) {
+        return stored(tenantId, callId).map(r -> new CallRecording("/v1/calls/" + callId + "/recording",
+                r.contentType(), r.durationMs(), r.recordedAt()));
+    }
+
     /** The call's recording unless it was deleted. */
-    public Optional<Recording> find(String tenantId, String callId) {
+    public Optional<Recording> stored(String tenantId, String callId) {
         return db.selectFrom(RECORDINGS).where(RECORDINGS.CALL_ID.eq(callId), RECORDINGS.TENANT_ID.eq(tenantId),
                 RECORDINGS.DELETED_AT.isNull()).fetchOptional(r -> new Recording(r.getCallId(), r.getTenantId(),
                 r.getLocation(), r.getContentType(), r.getDurationMs(), r.getRecordedAt()));

@@ -40,13 +40,25 @@ public class RecordingRetention implements SmartLifecycle {
         this.clock = clock;
     }
 
-    /** Deletes one batch of expired recordings; how many. */
+    /**
+     * Deletes one batch of expired recordings; how many. A recording whose file cannot be deleted stays listed (and
+     * is tried again next sweep) without holding back the others; without a store nothing is deleted.
+     */
     public int sweep() {
+        if (store.isEmpty()) {
+            return 0;
+        }
         OffsetDateTime now = OffsetDateTime.now(clock);
         List<RecordingIndex.Recording> expired = index.expired(now, settings.days(), BATCH);
         int deleted = 0;
         for (RecordingIndex.Recording recording : expired) {
-            store.ifPresent(s -> s.delete(recording.location()));
+            try {
+                store.get().delete(recording.location());
+            } catch (RuntimeException e) {
+                LOG.warn("recording of call {} past its retention is not deleted: {}", recording.callId(),
+                        e.toString());
+                continue;
+            }
             if (index.markDeleted(recording.callId(), now)) {
                 deleted++;
             }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.sipai.gateway.problems.ApiException;
+import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.recordings.RetentionSettings;
 import io.sipai.gateway.tenants.Caller;
 import io.sipai.gateway.tenants.Scope;
@@ -66,8 +67,10 @@ public class RecordingsController {
     @DeleteMapping("/v1/calls/{id}/recording")
     public ResponseEntity<Void> delete(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable String id) {
         RecordingIndex.Recording recording = recording(caller.require(Scope.WRITE).tenantId(), id);
+        RecordingStore files = store.orElseThrow(() -> new ApiException(ProblemType.RECORDINGS_NOT_CONFIGURED,
+                "RECORDINGS_STORE is not set on this gateway: the recording's file cannot be deleted"));
         // The file first: a failure leaves the recording listed, so the deletion can be asked for again.
-        store.ifPresent(s -> s.delete(recording.location()));
+        files.delete(recording.location());
         index.markDeleted(id, OffsetDateTime.now(clock));
         return ResponseEntity.noContent().build();
     }
@@ -99,7 +102,7 @@ public class RecordingsController {
     }
 
     private RecordingIndex.Recording recording(String tenantId, String callId) {
-        return index.find(tenantId, callId).orElseThrow(() -> ApiException.notFound("recording", callId));
+        return index.stored(tenantId, callId).orElseThrow(() -> ApiException.notFound("recording", callId));
     }
 
     private static String extension(String contentType) {

@@ -38,20 +38,26 @@ final class CallLifecycle {
     private final MediaTransport transport;
     private final boolean slotHeld;
     private final SessionServices services;
-    private final CallRecorder recorder;
+    private volatile CallRecorder recorder;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
     private volatile VoicePipeline pipeline;
     private volatile TransferTarget transferringTo;
 
-    /** @param recorder the call's recorder, or null when it is not recorded */
-    CallLifecycle(CallContext context, MediaTransport transport, boolean slotHeld, SessionServices services,
-                  CallRecorder recorder) {
+    CallLifecycle(CallContext context, MediaTransport transport, boolean slotHeld, SessionServices services) {
         this.context = context;
         this.transport = transport;
         this.slotHeld = slotHeld;
         this.services = services;
-        this.recorder = recorder;
+    }
+
+    /** Records the call from now on; a call that ended meanwhile throws the recording away. */
+    void record(CallRecorder callRecorder) {
+        this.recorder = callRecorder;
+        if (ended.get()) {
+            // The end may not have seen the recorder: it finishes it if it did, and then this does nothing.
+            callRecorder.abort();
+        }
     }
 
     /** The call's recorder, or null when the call is not recorded. */
@@ -143,9 +149,11 @@ final class CallLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        if (recorder != null) {
-            // Before CallEnded, so the recording is in the timeline of a call that ends by this edge's event.
-            services.recordings().finish(context, recorder).ifPresent(event -> services.emit(context, event));
+        CallRecorder callRecorder = recorder;
+        if (callRecorder != null) {
+            // Written once the file is stored, after CallEnded: the timeline takes artifacts after the end.
+            services.recordings().finish(context, callRecorder, event -> services.publisher().publishTerminal(
+                    CallEvents.envelope(context.ref(), event, Instant.now())));
         }
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
         services.publisher().publishTerminal(CallEvents.ended(context.ref(), CallEnded.newBuilder()

@@ -26,8 +26,7 @@ final class LiveCall implements CallSession {
              boolean slotHeld, SessionServices services) {
         this.context = context;
         this.services = services;
-        this.lifecycle = new CallLifecycle(context, transport, slotHeld, services,
-                services.recordings().start(context).orElse(null));
+        this.lifecycle = new CallLifecycle(context, transport, slotHeld, services);
         this.inbound = new InboundAudio(context, inFormat, sequenced, lifecycle, services);
         this.outbound = new OutboundAudio(context, transport, lifecycle, services);
     }

@@ -38,6 +38,8 @@ public final class SessionStarter implements CallSessionFactory {
         if (!services.registry().add(call.lifecycle())) {
             throw new IllegalStateException("call " + context.callId() + " is already connected");
         }
+        // Only the call's one live session records it: a duplicate connection was refused above.
+        services.recordings().start(context).ifPresent(call.lifecycle()::record);
         services.emit(context, CallStarted.newBuilder().setDirection(context.direction()).setFrom(context.from())
                 .setTo(context.to()).setTransport(context.transport()).setEdgeNode(services.settings().nodeName())
                 .build());

@@ -12,6 +12,8 @@ import io.sipai.common.Transport;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
 import io.sipai.events.CallAdmitted;
+import io.sipai.events.CallAnalysisFailed;
+import io.sipai.events.CallAnalyzed;
 import io.sipai.events.CallAnswered;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
@@ -51,8 +53,9 @@ import io.sipai.timeline.CallTimeline;
  *   <li>SlotReclaimed is an entry, not an end: admission writes the CallEnded SLOT_EXPIRED that ends the call in
  *       the same transaction, right after it.</li>
  *   <li>In-call facts (speech, transcripts, utterances, tools, DTMF, metrics) are accepted once admitted and
- *       before the end. Artifacts of the call (RecordingAvailable) are accepted after the end too: the edge
- *       finishes a recording as the call ends, and a provider's CallEnded may have ended the call first.</li>
+ *       before the end. Artifacts of the call (RecordingAvailable, CallAnalyzed, CallAnalysisFailed) are
+ *       accepted after the end too: the edge finishes a recording as the call ends (a provider's CallEnded may have
+ *       ended the call first), and the analysis is made from the ended call.</li>
  * </ul>
  * Pure: no Kafka types, so it is tested directly.
  */
@@ -88,7 +91,7 @@ public final class CallStateMachine {
             return start(event, payload, type);
         }
         CallStatus status = current.getStatus();
-        if (status == CallStatus.ENDED && payload instanceof RecordingAvailable) {
+        if (status == CallStatus.ENDED && isArtifact(payload)) {
             return new Applied(CallTimeline.newBuilder(current));
         }
         if (status == CallStatus.REJECTED || status == CallStatus.ENDED) {
@@ -118,6 +121,12 @@ public final class CallStateMachine {
                     : new Applied(next);
             default -> status == CallStatus.REQUESTED ? invalid(status, type, null) : new Applied(count(next, payload));
         };
+    }
+
+    /** Facts made from the call after it ended, accepted then too. */
+    private static boolean isArtifact(Object payload) {
+        return payload instanceof RecordingAvailable || payload instanceof CallAnalyzed
+                || payload instanceof CallAnalysisFailed;
     }
 
     private static Outcome start(CallEvent event, Object payload, String type) {

@@ -1,12 +1,14 @@
-package io.sipai.edge.pipeline;
+package io.sipai.runtime.openai;
 
 import io.sipai.runtime.InvalidSettingException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Any OpenAI-compatible Chat Completions endpoint.
+ * Any OpenAI-compatible Chat Completions endpoint: realtime-edge's agent brains and api-gateway's post-call
+ * analysis use it.
  *
- * @param apiKey    {@code OPENAI_API_KEY}; without it agents asking for openai get the scripted brain
+ * @param apiKey    {@code OPENAI_API_KEY}; without it agents asking for openai get the scripted brain and the
+ *                  offline post-call analysis
  * @param baseUrl   {@code OPENAI_BASE_URL}: API base including /v1 (default https://api.openai.com/v1)
  * @param model     {@code OPENAI_MODEL}: model when the agent names none (default gpt-4o-mini)
  */

@@ -1,0 +1,119 @@
+package io.sipai.edge.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.sipai.common.EndReason;
+import io.sipai.config.AgentConfig;
+import io.sipai.config.VoicemailAction;
+import io.sipai.config.VoicemailSettings;
+import io.sipai.edge.agents.AgentDirectory;
+import io.sipai.edge.testing.EdgeIntegrationTest;
+import io.sipai.edge.tts.MaryEngine;
+import io.sipai.events.CallEnded;
+import io.sipai.events.CallEvent;
+import io.sipai.events.MachineDetected;
+import io.sipai.events.VoicemailLeft;
+import io.sipai.schemas.telephony.TwilioSignature;
+import io.sipai.testing.kafka.TestKafka;
+import io.sipai.testing.ws.WsClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Answering machine detection on outbound Twilio calls through the real edge: a synthetic voicemail greeting
+ * followed by a 1 kHz beep gets the agent's message after the beep, and a person's "hello?" gets the agent's
+ * greeting with no detection at all ({@link VoicemailWatchTest} has the other outcomes).
+ */
+class VoicemailDetectionTest extends EdgeIntegrationTest {
+
+    private static final String MESSAGE = "Hello, this is the clinic calling about your appointment. Please call us back.";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Autowired
+    MaryEngine mary;
+
+    @Autowired
+    AgentDirectory agents;
+
+    @Test
+    void aMachineGetsTheMessageAfterItsBeepAndTheCallEndsVoicemail() throws Exception {
+        // given an agent that leaves a message on machines, calling out to one
+        String agentId = agent(VoicemailAction.LEAVE_MESSAGE);
+        String callId = "vm-" + UUID.randomUUID();
+
+        // when the machine plays its greeting, then its beep
+        try (TwilioCaller machine = outbound(callId, agentId)) {
+            machine.say(machineGreeting(), 0);
+            await().atMost(WAIT).until(() -> TestKafka.eventTypes(callId).contains("CallEnded"));
+        }
+
+        // then the agent took it for a machine, said its message after the beep, and ended the call as VOICEMAIL
+        List<CallEvent> events = TestKafka.events(callId);
+        MachineDetected detected = OfflineCall.payload(events, MachineDetected.class).getFirst();
+        assertThat(detected.getMethod()).isIn("greeting", "greeting-length", "beep");
+        assertThat(detected.getAction()).isEqualTo("leave_message");
+        VoicemailLeft left = OfflineCall.payload(events, VoicemailLeft.class).getFirst();
+        assertThat(left.getMessage()).isEqualTo(MESSAGE);
+        assertThat(left.getBeepHeard()).isTrue();
+        assertThat(OfflineCall.payload(events, CallEnded.class).getFirst().getReason()).isEqualTo(EndReason.VOICEMAIL);
+        assertThat(TestKafka.eventTypes(callId)).containsSubsequence("MachineDetected", "VoicemailLeft", "CallEnded");
+    }
+
+    @Test
+    void aPersonAnsweringHelloGetsTheGreetingAndNoDetection() throws Exception {
+        // given the same kind of agent calling a person
+        String agentId = agent(VoicemailAction.LEAVE_MESSAGE);
+        String callId = "vm-" + UUID.randomUUID();
+
+        // when the person says "hello?" and listens
+        try (TwilioCaller person = outbound(callId, agentId)) {
+            person.say(mary.synthesize("Hello?", null), 3_000);
+            await().atMost(WAIT).until(() -> OfflineCall.utterances(TestKafka.events(callId))
+                    .contains("Hello, this is the clinic. How can I help you?"));
+            await().atMost(WAIT).until(person::sent);
+        }
+
+        // then the agent greeted them, nothing was taken for a machine, and the call ended as their hang-up
+        await().atMost(WAIT).until(() -> TestKafka.eventTypes(callId).contains("CallEnded"));
+        List<CallEvent> events = TestKafka.events(callId);
+        assertThat(OfflineCall.payload(events, MachineDetected.class)).isEmpty();
+        assertThat(OfflineCall.payload(events, CallEnded.class).getFirst().getReason())
+                .isEqualTo(EndReason.CALLER_HANGUP);
+    }
+
+    private String agent(VoicemailAction action) {
+        String agentId = "vm-agent-" + UUID.randomUUID();
+        AgentConfig agent = VoiceTestSupport.agent(agentId, "http://127.0.0.1:9/unused", VoiceTestSupport.SCRIPT);
+        agent.setVoicemail(new VoicemailSettings(true, action, MESSAGE));
+        VoiceTestSupport.publish(agent);
+        await().atMost(Duration.ofSeconds(30)).until(() -> agents.find(agentId).isPresent());
+        return agentId;
+    }
+
+    private TwilioCaller outbound(String callId, String agentId) throws Exception {
+        String url = "ws://127.0.0.1:" + port + "/telephony/twilio/stream";
+        return new TwilioCaller(WsClient.connect(ws("/telephony/twilio/stream"),
+                Map.of("X-Twilio-Signature", new TwilioSignature(TWILIO_TOKEN).sign(url)), List.of()),
+                callId, "acme", token(callId, "acme", agentId), agentId, TwilioCaller.CALL_SID, "outbound");
+    }
+
+    /** A voicemail greeting, a pause, a 1 kHz beep of half a second, then the silence the machine records. */
+    private short[] machineGreeting() throws Exception {
+        short[] greeting = mary.synthesize("Hi, you have reached John. I can not take your call right now. "
+                + "Please leave a message after the tone.", null);
+        short[] beep = new short[8_000];
+        for (int i = 0; i < beep.length; i++) {
+            beep[i] = (short) (0.3 * 32767 * Math.sin(2 * Math.PI * 1000 * i / 16_000.0));
+        }
+        short[] audio = Arrays.copyOf(greeting, greeting.length + 4_800 + beep.length + 96_000);
+        System.arraycopy(beep, 0, audio, greeting.length + 4_800, beep.length);
+        return audio;
+    }
+}
