@@ -41,6 +41,8 @@ final class TwilioMediaStream {
     private final Map<String, String> parameters;
     private final AtomicLong audioBytes = new AtomicLong();
     private final CompletableFuture<Long> greeting = new CompletableFuture<>();
+    /** How the edge closed the stream, once it did. */
+    private volatile String closedBy;
     private WebSocket socket;
 
     TwilioMediaStream(URI url, String signature, String callSid, Map<String, String> parameters) {
@@ -71,6 +73,9 @@ final class TwilioMediaStream {
 
     /** Stops the stream as Twilio does when the caller hangs up. */
     void hangUp() {
+        if (closedBy != null) {
+            throw new IllegalStateException("the edge closed the stream before the caller hung up: " + closedBy);
+        }
         socket.sendText("{\"event\":\"stop\",\"sequenceNumber\":\"9999\",\"stop\":{\"callSid\":\"" + callSid
                 + "\"},\"streamSid\":\"" + streamSid + "\"}", true).join();
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
@@ -118,6 +123,7 @@ final class TwilioMediaStream {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedBy = statusCode + " " + reason;
             greeting.completeExceptionally(new IllegalStateException("the edge closed the stream: " + statusCode
                     + " " + reason));
             return null;

@@ -8,9 +8,14 @@ public interface CallOriginator {
     /** Whether the provider's origination settings are present. */
     boolean configured();
 
-    /** What to dial. */
+    /**
+     * What to dial.
+     *
+     * @param voicemailAction the agent's answering machine action (hangup, leave_message) when it asks for
+     *                        detection, else null: a provider with its own detection runs it beside the call
+     */
     record Origination(String callId, String tenantId, String agentId, String from, String to,
-                       Map<String, String> metadata) {
+                       Map<String, String> metadata, String voicemailAction) {
     }
 
     /**

@@ -28,6 +28,17 @@ public interface InboundCalls {
      * @param progress       what the status means
      * @param durationSec    the call's duration when the provider reports one
      */
+    /**
+     * Writes the provider's answering machine verdict as MachineDetected; when the agent's action is to hang up,
+     * also ends the call (CallEnded VOICEMAIL, the call's gateway end) and hangs it up at the provider. False when the
+     * call is unknown.
+     *
+     * @param detectionMs how long the provider's detection took, when it says
+     * @param action      the agent's action: hangup or leave_message (left by realtime-edge after the beep)
+     */
+    boolean machineAnswered(TelephonyProvider provider, String callId, String providerCallSid, String answeredBy,
+                            Long detectionMs, String action);
+
     boolean status(TelephonyProvider provider, String knownCallId, String providerCallSid, String providerStatus,
                    CallProgress progress, Long durationSec);
 

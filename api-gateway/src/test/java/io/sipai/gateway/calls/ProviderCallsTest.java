@@ -20,6 +20,7 @@ import io.sipai.common.Transport;
 import io.sipai.events.CallAnswered;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
+import io.sipai.events.MachineDetected;
 import io.sipai.gateway.testing.FakeJambonz;
 import io.sipai.gateway.testing.FakeTwilio;
 import io.sipai.gateway.testing.GatewayTest;
@@ -168,6 +169,52 @@ class ProviderCallsTest extends GatewayTest {
                     assertThat(ended.getReason()).isEqualTo(reason);
                     assertThat(ended.getDurationMs()).isEqualTo(durationMs);
                 });
+    }
+
+    @Test
+    void anAgentDetectingVoicemailGetsTwiliosAsyncDetectionAndAMachineVerdictEndsTheCallVoicemail() {
+        // given an agent that hangs up on machines, calling out through Twilio
+        String key = newTenant("twilio-amd");
+        Answer agent = call("POST", "/v1/agents", key, Map.of("name", "Dialer", "voicemail",
+                Map.of("detect", true, "action", "hangup")));
+        Answer placed = call("POST", "/v1/calls", key, Map.of("to", "+14155550100", "from", "+14155550199",
+                "agentId", agent.json().get("id").stringValue(), "provider", "twilio"));
+        String callId = placed.json().get("id").stringValue();
+        String sid = placed.json().get("providerCallSid").stringValue();
+
+        // then the call was placed with asynchronous detection, its verdict coming back to the gateway
+        String amd = "/telephony/twilio/amd?callId=" + callId + "&action=hangup";
+        List<Map.Entry<String, String>> form = form(FakeTwilio.REQUESTS.stream()
+                .filter(r -> r.body().contains(callId)).findFirst().orElseThrow().body());
+        assertThat(form).contains(Map.entry("MachineDetection", "Enable"), Map.entry("AsyncAmd", "true"),
+                Map.entry("AsyncAmdStatusCallback", PUBLIC_BASE_URL + amd),
+                Map.entry("AsyncAmdStatusCallbackMethod", "POST"));
+
+        // when Twilio says a person answered, nothing happens; when it says a machine did
+        assertThat(signedTwilio(amd, Map.of("CallSid", sid, "AnsweredBy", "human",
+                "MachineDetectionDuration", "1200")).status()).isEqualTo(204);
+        Answer verdict = signedTwilio(amd, Map.of("CallSid", sid, "AnsweredBy", "machine_start",
+                "MachineDetectionDuration", "2350"));
+
+        // then the machine is in the log, the call ends VOICEMAIL, and Twilio is told to hang up
+        assertThat(verdict.status()).isEqualTo(204);
+        assertThat(events(callId)).filteredOn(e -> e.getPayload() instanceof MachineDetected).singleElement()
+                .satisfies(event -> {
+                    MachineDetected machine = (MachineDetected) event.getPayload();
+                    assertThat(machine.getMethod()).isEqualTo("provider");
+                    assertThat(machine.getDetail()).isEqualTo("twilio AnsweredBy=machine_start");
+                    assertThat(machine.getAfterMs()).isEqualTo(2350);
+                    assertThat(event.getSource()).isEqualTo(EventSource.TWILIO);
+                });
+        assertThat(events(callId)).filteredOn(e -> e.getPayload() instanceof CallEnded).singleElement()
+                .satisfies(event -> {
+                    assertThat(((CallEnded) event.getPayload()).getReason()).isEqualTo(EndReason.VOICEMAIL);
+                    assertThat(event.getEventId()).isEqualTo(CallEnds.eventId(callId));
+                });
+        assertThat(FakeTwilio.REQUESTS).anySatisfy(seen -> {
+            assertThat(seen.path()).isEqualTo("/2010-04-01/Accounts/ACtest/Calls/" + sid + ".json");
+            assertThat(form(seen.body())).containsExactly(Map.entry("Status", "completed"));
+        });
     }
 
     @Test

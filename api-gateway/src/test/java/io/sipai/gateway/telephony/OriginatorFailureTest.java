@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 class OriginatorFailureTest {
 
     private static final CallOriginator.Origination CALL = new CallOriginator.Origination("call-1", "ten-1", "agt-1",
-            "+14155550199", "+14155550100", Map.of());
+            "+14155550199", "+14155550100", Map.of(), null);
     private static String closedBase;
 
     @BeforeAll

@@ -16,9 +16,7 @@ import io.sipai.edge.session.SessionOutput;
 import io.sipai.edge.tts.TextToSpeech;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
-import io.sipai.events.MachineDetected;
 import io.sipai.events.TranscriptChunk;
-import io.sipai.events.VoicemailLeft;
 
 /**
  * The coordinator of one call's conversation, behind {@link ConversationPipeline}: caller audio to speech-to-text,
@@ -45,9 +43,8 @@ final class CallConversation implements ConversationEvents {
     private final CallTimers timers;
     /** Answering machine detection of an outbound call whose agent asks for it; null otherwise. */
     private final VoicemailWatch voicemail;
+    private final VoicemailActions machineActions;
     private final AtomicInteger utterances = new AtomicInteger();
-    private final long startedNanos = System.nanoTime();
-    private VoicemailLeft messageLeft;
     private SpeechToText.Stream stt;
     private TextToSpeech.Stream tts;
     private AgentBrain.Conversation brainConversation;
@@ -66,8 +63,9 @@ final class CallConversation implements ConversationEvents {
         this.transfer = new ProviderTransfer(output, actor, parts.settings().transferGraceMs(), this);
         this.timers = new CallTimers(parts, actor, turns, this);
         VoicemailSettings detection = parts.voicemail();
+        this.machineActions = new VoicemailActions(output, this, utterances);
         this.voicemail = detection == null || parts.context().direction() != CallDirection.OUTBOUND ? null
-                : new VoicemailWatch(detection, actor, new MachineActions());
+                : new VoicemailWatch(detection, actor, machineActions);
     }
 
     /** Opens the providers' streams and greets the caller; on the actor. */
@@ -141,8 +139,7 @@ final class CallConversation implements ConversationEvents {
             settled(current);
         } else if (name != null && name.startsWith("prompt-")) {
             timers.armSilence(parts.silenceHangupMs());
-        } else if (name != null && name.startsWith(SynthesisEvents.VOICEMAIL) && messageLeft != null) {
-            output.emit(messageLeft);
+        } else if (voicemail != null && machineActions.messagePlayed(name)) {
             voicemail.messageLeft();
         }
     }
@@ -341,30 +338,17 @@ final class CallConversation implements ConversationEvents {
         tts.speak("prompt-" + utterances.incrementAndGet(), parts.settings().silencePrompt());
     }
 
-    /** What the voicemail watch makes the conversation do, on the actor. */
-    private final class MachineActions implements VoicemailWatch.Actions {
+    /** A machine answered: stop the reply and the silence prompts. */
+    void stopTalking() {
+        interrupt(null, 0, System.nanoTime());
+        timers.cancelSilence();
+    }
 
-        @Override
-        public void machine(String method, String detail, String action) {
-            output.emit(MachineDetected.newBuilder().setMethod(method).setDetail(detail).setAction(action)
-                    .setAfterMs((System.nanoTime() - startedNanos) / 1_000_000).build());
-            interrupt(null, 0, System.nanoTime());
-            timers.cancelSilence();
-        }
-
-        @Override
-        public void leaveMessage(String message, boolean beepHeard) {
-            if (closed) {
-                return;
-            }
-            messageLeft = VoicemailLeft.newBuilder().setMessage(message).setBeepHeard(beepHeard).build();
-            output.agentText(message);
-            tts.speak(SynthesisEvents.VOICEMAIL + utterances.incrementAndGet(), message);
-        }
-
-        @Override
-        public void hangUpOnMachine(String detail) {
-            hangup(EndReason.VOICEMAIL, detail);
+    /** Says {@code text} on its own (not a reply), with {@code sentenceId} as its mark. */
+    void say(String sentenceId, String text) {
+        if (!closed) {
+            output.agentText(text);
+            tts.speak(sentenceId, text);
         }
     }
 

@@ -67,6 +67,15 @@ public class CallStore {
         return db.fetchExists(AGENTS, AGENTS.AGENT_ID.eq(agentId), AGENTS.TENANT_ID.eq(tenantId));
     }
 
+    /** The agent's answering machine action (hangup, leave_message) when it asks for detection. */
+    public Optional<String> voicemailAction(String agentId) {
+        return db.select(DSL.field("coalesce({0}::jsonb -> 'voicemail' ->> 'action', 'hangup')", String.class,
+                        AGENTS.SPEC)).from(AGENTS)
+                .where(AGENTS.AGENT_ID.eq(agentId), DSL.condition("({0}::jsonb -> 'voicemail' ->> 'detect') = 'true'",
+                        AGENTS.SPEC))
+                .fetchOptional(r -> r.value1());
+    }
+
     /** The campaign's agent, empty when the tenant has no such campaign; present-but-null when it has none. */
     public Optional<Optional<String>> campaignAgent(String tenantId, String campaignId) {
         return db.select(CAMPAIGNS.AGENT_ID).from(CAMPAIGNS)

@@ -97,7 +97,7 @@ public class OutboundCalls {
         }
         try {
             calls.placed(ref.callId(), provider.originator().originate(new CallOriginator.Origination(ref.callId(),
-                    tenantId, agentId, from, to, metadata)));
+                    tenantId, agentId, from, to, metadata, store.voicemailAction(agentId).orElse(null))));
         } catch (CallOriginator.OriginationException e) {
             LOG.warn("origination of call {} through {} failed: {}", ref.callId(), provider.name(), e.getMessage());
             ends.gaveUp(ref, requestedAt, EndReason.FAILED, "origination failed: " + e.getMessage());

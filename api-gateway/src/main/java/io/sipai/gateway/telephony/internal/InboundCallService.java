@@ -2,6 +2,7 @@ package io.sipai.gateway.telephony.internal;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 import io.sipai.admission.AdmissionDecision;
@@ -11,11 +12,13 @@ import io.sipai.common.EndReason;
 import io.sipai.events.CallAnswered;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallRequested;
+import io.sipai.events.MachineDetected;
 import io.sipai.gateway.calls.CallEnds;
 import io.sipai.gateway.calls.CallView;
 import io.sipai.gateway.calls.Calls;
 import io.sipai.gateway.kafka.RecordPublisher;
 import io.sipai.gateway.numbers.PhoneNumberDirectory;
+import io.sipai.gateway.telephony.CallOriginator;
 import io.sipai.gateway.telephony.CallProgress;
 import io.sipai.gateway.telephony.InboundCalls;
 import io.sipai.gateway.telephony.TelephonyProvider;
@@ -182,6 +185,33 @@ public class InboundCallService implements InboundCalls {
                     : CallEventEnvelope.stableId(provider.source().name(), providerCallSid, providerStatus);
             publisher.sendAndWait(CallEventEnvelope.of(new CallRef(view.id(), view.tenantId(), view.campaignId(),
                     view.agentId()), provider.source(), eventId, clock.instant(), payload));
+        }
+        return true;
+    }
+
+    @Override
+    public boolean machineAnswered(TelephonyProvider provider, String callId, String providerCallSid,
+                                   String answeredBy, Long detectionMs, String action) {
+        Optional<CallView> call = Optional.ofNullable(callId).flatMap(calls::find);
+        if (call.isEmpty()) {
+            return false;
+        }
+        CallView view = call.get();
+        CallRef ref = new CallRef(view.id(), view.tenantId(), view.campaignId(), view.agentId());
+        String detail = provider.source().name().toLowerCase(Locale.ROOT) + " AnsweredBy=" + answeredBy;
+        publisher.sendAndWait(CallEventEnvelope.of(ref, provider.source(), CallEventEnvelope.stableId(
+                provider.source().name(), providerCallSid, "machine"), clock.instant(), new MachineDetected("provider",
+                detail, detectionMs == null ? 0L : detectionMs, action)));
+        if ("hangup".equals(action)) {
+            // The call's one gateway end: the provider's final status after the hang-up dedupes against it.
+            publisher.sendAndWait(CallEventEnvelope.of(ref, provider.source(), CallEnds.eventId(view.id()),
+                    clock.instant(), new CallEnded(EndReason.VOICEMAIL, "answering machine (" + detail + ")", 0L)));
+            try {
+                provider.originator().hangup(providerCallSid);
+            } catch (CallOriginator.OriginationException e) {
+                LOG.warn("call {} answered by a machine could not be hung up at {}: {}", view.id(),
+                        provider.source(), e.getMessage());
+            }
         }
         return true;
     }

@@ -29,6 +29,7 @@ public class TwilioController {
     public static final String STREAM_PATH = "/telephony/twilio/stream";
     static final String VOICE_PATH = "/telephony/twilio/voice";
     static final String STATUS_PATH = "/telephony/twilio/status";
+    static final String AMD_PATH = "/telephony/twilio/amd";
 
     private final TwilioProvider provider;
     private final TwilioSettings settings;
@@ -69,6 +70,24 @@ public class TwilioController {
         inbound.status(provider, webhook.query().get("callId"), webhook.required("CallSid"), status,
                 CallProgress.ofCommonStatus(status),
                 duration != null && duration.matches("\\d{1,9}") ? Long.valueOf(duration) : null);
+        return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * Twilio's asynchronous answering machine verdict ({@code AnsweredBy}: human, machine_start, machine_end_beep,
+     * machine_end_silence, machine_end_other, fax, unknown) for a call placed with detection: a machine's is
+     * written as MachineDetected and, when the agent hangs up on machines, ends the call.
+     */
+    @PostMapping(AMD_PATH)
+    public ResponseEntity<Void> machineDetection(HttpServletRequest request) throws IOException {
+        TwilioWebhook webhook = TwilioWebhook.verify(request, settings, telephony);
+        String answeredBy = webhook.first("AnsweredBy");
+        if (answeredBy != null && (answeredBy.startsWith("machine_") || answeredBy.equals("fax"))) {
+            String duration = webhook.first("MachineDetectionDuration");
+            inbound.machineAnswered(provider, webhook.query().get("callId"), webhook.required("CallSid"),
+                    answeredBy, duration != null && duration.matches("\\d{1,9}") ? Long.valueOf(duration) : null,
+                    "leave_message".equals(webhook.query().get("action")) ? "leave_message" : "hangup");
+        }
         return ResponseEntity.noContent().build();
     }
 

@@ -25,8 +25,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Places calls with Twilio's REST API ({@code POST /2010-04-01/Accounts/{sid}/Calls.json}, Basic auth), pointing
- * the call's voice and status URLs at this gateway with the sipai call id in the query; hangs up with
- * {@code Status=completed}. Needs {@code TELEPHONY_WEBHOOK_BASE_URL} so Twilio can reach the gateway.
+ * the call's voice and status URLs at this gateway with the sipai call id in the query, with Twilio's asynchronous
+ * answering machine detection when the agent asks for voicemail detection; hangs up with {@code Status=completed}. Needs {@code TELEPHONY_WEBHOOK_BASE_URL} so Twilio can reach the gateway.
  */
 @Component
 public class TwilioOriginator implements CallOriginator {
@@ -59,6 +59,16 @@ public class TwilioOriginator implements CallOriginator {
                 Map.entry("StatusCallback", telephony.webhookBaseUrl() + TwilioController.STATUS_PATH + query)));
         // A list parameter is repeated, one value each (as Twilio's own helper library sends it).
         STATUS_EVENTS.forEach(event -> form.add(Map.entry("StatusCallbackEvent", event)));
+        if (call.voicemailAction() != null) {
+            // Asynchronous: the call connects at once and a person waits for nothing; the verdict comes later.
+            // A message is left at the machine's message end, a hang-up needs only the first verdict.
+            form.add(Map.entry("MachineDetection", "leave_message".equals(call.voicemailAction())
+                    ? "DetectMessageEnd" : "Enable"));
+            form.add(Map.entry("AsyncAmd", "true"));
+            form.add(Map.entry("AsyncAmdStatusCallback", telephony.webhookBaseUrl() + TwilioController.AMD_PATH
+                    + query + "&action=" + URLEncoder.encode(call.voicemailAction(), StandardCharsets.UTF_8)));
+            form.add(Map.entry("AsyncAmdStatusCallbackMethod", "POST"));
+        }
         HttpResponse<String> response = post(callsUrl() + ".json", form);
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw new OriginationException("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
