@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -134,6 +136,23 @@ class RecordingsApiTest extends GatewayTest {
         assertThat(RECORDINGS.resolve(tenantId).resolve(old + ".wav")).doesNotExist();
         assertThat(get(recent, key, null).statusCode()).isEqualTo(200);
         assertThat(get(kept, ADMIN_KEY, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theSweepDeletesThePartialFilesOfCallsWhoseEdgeDiedButNotOfLiveCalls() throws Exception {
+        // given the partial file of a call whose edge died two days ago, and one being written now
+        Path abandoned = Files.createDirectories(RECORDINGS.resolve("t-died")).resolve("c-died.wav.part");
+        Files.write(abandoned, audio(1_000));
+        Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        Path live = RECORDINGS.resolve("t-died").resolve("c-live.wav.part");
+        Files.write(live, audio(1_000));
+
+        // when the retention sweep runs
+        retention.sweep();
+
+        // then only the abandoned one is gone
+        assertThat(abandoned).doesNotExist();
+        assertThat(live).exists();
     }
 
     @Test

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The directory where call recordings live, one file per call under its tenant:
@@ -89,6 +91,29 @@ public final class RecordingStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + path, e);
         }
+    }
+
+    /**
+     * Deletes up to {@code limit} {@code .part} files not written to since {@code before}: recordings of calls whose
+     * edge died mid-call (a live recording's file is written every second). How many.
+     */
+    public int deleteAbandoned(Instant before, int limit) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (Stream<Path> files = Files.walk(root, 2)) {
+            for (Path part : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".part"))
+                    .limit(limit * 10L)::iterator) {
+                if (deleted < limit && Files.getLastModifiedTime(part).toInstant().isBefore(before)
+                        && Files.deleteIfExists(part)) {
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sweep " + root, e);
+        }
+        return deleted;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sipai.gateway.recordings.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -17,14 +18,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * Deletes recordings past their tenant's retention period, every {@code RECORDINGS_RETENTION_SWEEP_INTERVAL_SEC}:
- * at most {@link #BATCH} per sweep, oldest first, each file before its row is marked deleted. Every gateway
- * instance sweeps; two deleting the same recording do no harm (the file is gone, the row is marked once).
+ * at most {@link #BATCH} per sweep, oldest first, each file before its row is marked deleted; and the partial files
+ * of calls whose edge died mid-call, once untouched for a day. Every gateway instance sweeps; two deleting the same
+ * recording do no harm (the file is gone, the row is marked once).
  */
 @Component
 public class RecordingRetention implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingRetention.class);
     static final int BATCH = 500;
+    /** A recording's partial file untouched this long belongs to a call whose edge died (calls last hours at most). */
+    static final Duration ABANDONED_AFTER = Duration.ofDays(1);
 
     private final RecordingIndex index;
     private final Optional<RecordingStore> store;
@@ -49,6 +53,10 @@ public class RecordingRetention implements SmartLifecycle {
             return 0;
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
+        int abandoned = store.get().deleteAbandoned(now.toInstant().minus(ABANDONED_AFTER), BATCH);
+        if (abandoned > 0) {
+            LOG.info("deleted {} partial recordings of calls whose edge died", abandoned);
+        }
         List<RecordingIndex.Recording> expired = index.expired(now, settings.days(), BATCH);
         int deleted = 0;
         for (RecordingIndex.Recording recording : expired) {
