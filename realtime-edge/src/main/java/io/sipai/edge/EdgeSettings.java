@@ -1,5 +1,7 @@
 package io.sipai.edge;
 
+import static io.sipai.runtime.InvalidSettingException.inRange;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -50,31 +52,31 @@ public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatInterval
                            String publicUrl, Integer transferTimeoutMs, String journalDir, Integer journalMaxMb) {
 
     public EdgeSettings {
-        admissionTimeoutMs = range("EDGE_ADMISSION_TIMEOUT_MS", admissionTimeoutMs, 5000, 100, 120_000);
-        heartbeatIntervalSec = range("EDGE_HEARTBEAT_INTERVAL_SEC", heartbeatIntervalSec, 5, 1, 3600);
-        eventQueueCapacity = range("EDGE_EVENT_QUEUE_CAPACITY", eventQueueCapacity, 10_000, 10, 10_000_000);
-        outboundBufferMs = range("EDGE_OUTBOUND_BUFFER_MS", outboundBufferMs, 1000, 100, 60_000);
-        slowReaderTimeoutMs = range("EDGE_SLOW_READER_TIMEOUT_MS", slowReaderTimeoutMs, 3000, 100, 600_000);
-        maxFrameBytes = range("EDGE_MAX_FRAME_BYTES", maxFrameBytes, 65_536, 1024, 16 * 1024 * 1024);
-        socketBufferBytes = range("EDGE_SOCKET_BUFFER_BYTES", socketBufferBytes, 8192, 1024, maxFrameBytes);
-        inboundBurstMs = range("EDGE_INBOUND_BURST_MS", inboundBurstMs, 1000, 100, 60_000);
+        admissionTimeoutMs = inRange("EDGE_ADMISSION_TIMEOUT_MS", admissionTimeoutMs, 5000, 100, 120_000);
+        heartbeatIntervalSec = inRange("EDGE_HEARTBEAT_INTERVAL_SEC", heartbeatIntervalSec, 5, 1, 3600);
+        eventQueueCapacity = inRange("EDGE_EVENT_QUEUE_CAPACITY", eventQueueCapacity, 10_000, 10, 10_000_000);
+        outboundBufferMs = inRange("EDGE_OUTBOUND_BUFFER_MS", outboundBufferMs, 1000, 100, 60_000);
+        slowReaderTimeoutMs = inRange("EDGE_SLOW_READER_TIMEOUT_MS", slowReaderTimeoutMs, 3000, 100, 600_000);
+        maxFrameBytes = inRange("EDGE_MAX_FRAME_BYTES", maxFrameBytes, 65_536, 1024, 16 * 1024 * 1024);
+        socketBufferBytes = inRange("EDGE_SOCKET_BUFFER_BYTES", socketBufferBytes, 8192, 1024, maxFrameBytes);
+        inboundBurstMs = inRange("EDGE_INBOUND_BURST_MS", inboundBurstMs, 1000, 100, 60_000);
         vadThresholdDb = vadThresholdDb == null ? -45.0 : vadThresholdDb;
         if (vadThresholdDb > 0 || vadThresholdDb < -96) {
             throw new InvalidSettingException("EDGE_VAD_THRESHOLD_DB", "must be between -96 and 0 dBFS, was "
                     + vadThresholdDb);
         }
-        vadStartMs = range("EDGE_VAD_START_MS", vadStartMs, 60, 20, 5000);
-        vadHangoverMs = range("EDGE_VAD_HANGOVER_MS", vadHangoverMs, 700, 20, 10_000);
-        jitterSlots = range("EDGE_JITTER_SLOTS", jitterSlots, 8, 1, 100);
+        vadStartMs = inRange("EDGE_VAD_START_MS", vadStartMs, 60, 20, 5000);
+        vadHangoverMs = inRange("EDGE_VAD_HANGOVER_MS", vadHangoverMs, 700, 20, 10_000);
+        jitterSlots = inRange("EDGE_JITTER_SLOTS", jitterSlots, 8, 1, 100);
         nodeName = nodeName == null || nodeName.isBlank() ? hostName() : nodeName.strip();
         publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.strip().replaceAll("/+$", "");
         if (publicUrl != null && !publicUrl.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
             throw new InvalidSettingException("EDGE_PUBLIC_URL", "must be an http(s) URL without query, e.g. "
                     + "https://edge.example.com");
         }
-        transferTimeoutMs = range("EDGE_TRANSFER_TIMEOUT_MS", transferTimeoutMs, 5000, 100, 60_000);
+        transferTimeoutMs = inRange("EDGE_TRANSFER_TIMEOUT_MS", transferTimeoutMs, 5000, 100, 60_000);
         journalDir = journalDir == null || journalDir.isBlank() ? null : journalDir.strip();
-        journalMaxMb = range("EDGE_JOURNAL_MAX_MB", journalMaxMb, 256, 1, 1_000_000);
+        journalMaxMb = inRange("EDGE_JOURNAL_MAX_MB", journalMaxMb, 256, 1, 1_000_000);
     }
 
     /** All defaults; for tests and tools. */
@@ -90,14 +92,6 @@ public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatInterval
      */
     public long sendTimeoutMs() {
         return outboundBufferMs + 2L * slowReaderTimeoutMs;
-    }
-
-    private static int range(String variable, Integer value, int fallback, int min, int max) {
-        int v = value == null ? fallback : value;
-        if (v < min || v > max) {
-            throw new InvalidSettingException(variable, "must be between " + min + " and " + max + ", was " + v);
-        }
-        return v;
     }
 
     private static String hostName() {

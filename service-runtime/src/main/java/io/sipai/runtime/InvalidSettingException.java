@@ -18,6 +18,19 @@ public class InvalidSettingException extends IllegalArgumentException {
         this.variable = variable;
     }
 
+    /**
+     * An integer setting's value, {@code fallback} when unset.
+     *
+     * @throws InvalidSettingException when it lies outside [min, max]
+     */
+    public static int inRange(String variable, Integer value, int fallback, int min, int max) {
+        int v = value == null ? fallback : value;
+        if (v < min || v > max) {
+            throw new InvalidSettingException(variable, "must be between " + min + " and " + max + ", was " + v);
+        }
+        return v;
+    }
+
     /** The environment variable at fault. */
     public String variable() {
         return variable;

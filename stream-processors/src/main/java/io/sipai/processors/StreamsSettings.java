@@ -1,5 +1,7 @@
 package io.sipai.processors;
 
+import static io.sipai.runtime.InvalidSettingException.inRange;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -83,12 +85,12 @@ public record StreamsSettings(String applicationIdPrefix, String dataDir, Long a
             throw new InvalidSettingException("PROCESSORS_TIMELINE_DEDUPE_RETENTION", "must be between 0 and "
                     + "PROCESSORS_TIMELINE_RETENTION (" + timelineRetention + "), was " + timelineDedupeRetention);
         }
-        sessionTimeoutMs = range("PROCESSORS_SESSION_TIMEOUT_MS", sessionTimeoutMs, 6_000, 1_000, 300_000);
-        heartbeatIntervalMs = range("PROCESSORS_HEARTBEAT_INTERVAL_MS", heartbeatIntervalMs,
+        sessionTimeoutMs = inRange("PROCESSORS_SESSION_TIMEOUT_MS", sessionTimeoutMs, 6_000, 1_000, 300_000);
+        heartbeatIntervalMs = inRange("PROCESSORS_HEARTBEAT_INTERVAL_MS", heartbeatIntervalMs,
                 Math.min(1_500, sessionTimeoutMs / 4), 100, sessionTimeoutMs / 3);
-        transactionTimeoutMs = range("PROCESSORS_TRANSACTION_TIMEOUT_MS", transactionTimeoutMs, 5_000,
+        transactionTimeoutMs = inRange("PROCESSORS_TRANSACTION_TIMEOUT_MS", transactionTimeoutMs, 5_000,
                 (int) Math.max(1_000, 10 * Math.max(admissionCommitIntervalMs, timelineCommitIntervalMs)), 900_000);
-        standbyReplicas = range("PROCESSORS_STANDBY_REPLICAS", standbyReplicas, 1, 0, 3);
+        standbyReplicas = inRange("PROCESSORS_STANDBY_REPLICAS", standbyReplicas, 1, 0, 3);
         StreamsOverrides.parse(streamsConfig);
     }
 
@@ -137,15 +139,6 @@ public record StreamsSettings(String applicationIdPrefix, String dataDir, Long a
     /** Application id of the timeline app. */
     public String timelineApplicationId() {
         return applicationIdPrefix + "-timeline";
-    }
-
-    private static int range(String variable, Integer value, int fallback, int min, int max) {
-        int actual = value == null ? fallback : value;
-        if (actual < min || actual > max) {
-            throw new InvalidSettingException(variable, "must be between " + min + " and " + max + ", was "
-                    + actual);
-        }
-        return actual;
     }
 
     private static long interval(String variable, Long value, long fallback) {

@@ -1,6 +1,7 @@
 package io.sipai.gateway.analysis;
 
-import io.sipai.runtime.InvalidSettingException;
+import static io.sipai.runtime.InvalidSettingException.inRange;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -19,18 +20,10 @@ public record AnalysisSettings(Integer maxAttempts, Integer retryBaseMs, Integer
                                Integer pollIntervalMs) {
 
     public AnalysisSettings {
-        maxAttempts = range("ANALYSIS_MAX_ATTEMPTS", maxAttempts, 5, 1, 100);
-        retryBaseMs = range("ANALYSIS_RETRY_BASE_MS", retryBaseMs, 2000, 10, 600_000);
-        concurrency = range("ANALYSIS_CONCURRENCY", concurrency, 4, 1, 256);
-        timeoutMs = range("ANALYSIS_TIMEOUT_MS", timeoutMs, 30_000, 100, 600_000);
-        pollIntervalMs = range("ANALYSIS_POLL_INTERVAL_MS", pollIntervalMs, 500, 10, 60_000);
-    }
-
-    private static int range(String variable, Integer value, int fallback, int min, int max) {
-        int v = value == null ? fallback : value;
-        if (v < min || v > max) {
-            throw new InvalidSettingException(variable, "must be between " + min + " and " + max + ", was " + v);
-        }
-        return v;
+        maxAttempts = inRange("ANALYSIS_MAX_ATTEMPTS", maxAttempts, 5, 1, 100);
+        retryBaseMs = inRange("ANALYSIS_RETRY_BASE_MS", retryBaseMs, 2000, 10, 600_000);
+        concurrency = inRange("ANALYSIS_CONCURRENCY", concurrency, 4, 1, 256);
+        timeoutMs = inRange("ANALYSIS_TIMEOUT_MS", timeoutMs, 30_000, 100, 600_000);
+        pollIntervalMs = inRange("ANALYSIS_POLL_INTERVAL_MS", pollIntervalMs, 500, 10, 60_000);
     }
 }

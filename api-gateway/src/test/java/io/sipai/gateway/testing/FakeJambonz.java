@@ -1,8 +1,5 @@
 package io.sipai.gateway.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -32,12 +29,7 @@ public final class FakeJambonz {
     /** The create-call URL (JAMBONZ_OUTCALL_URL). */
     public static synchronized String url() {
         if (server == null) {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/v1/Accounts/acct-1/Calls", exchange -> {
+            server = LoopbackHttp.serve("/v1/Accounts/acct-1/Calls", 4, exchange -> {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 String auth = exchange.getRequestHeaders().getFirst("Authorization");
                 REQUESTS.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), auth, body));
@@ -53,8 +45,6 @@ public final class FakeJambonz {
                 }
                 exchange.close();
             });
-            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
-            server.start();
         }
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/Accounts/acct-1/Calls";
     }

@@ -16,6 +16,11 @@ final class LoopbackHttp {
 
     /** A started server answering {@code context} (and below it) with {@code handler} on two threads. */
     static HttpServer serve(String context, HttpHandler handler) {
+        return serve(context, 2, handler);
+    }
+
+    /** A started server answering {@code context} (and below it) with {@code handler} on {@code threads}. */
+    static HttpServer serve(String context, int threads, HttpHandler handler) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -23,7 +28,7 @@ final class LoopbackHttp {
             throw new UncheckedIOException(e);
         }
         server.createContext(context, handler);
-        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.setExecutor(Executors.newFixedThreadPool(threads));
         server.start();
         return server;
     }

@@ -1,5 +1,7 @@
 package io.sipai.edge.pipeline;
 
+import static io.sipai.runtime.InvalidSettingException.inRange;
+
 import java.net.URI;
 
 import io.sipai.runtime.InvalidSettingException;
@@ -27,7 +29,7 @@ public record DeepgramSettings(String apiKey, String baseUrl, String model, Stri
         URI.create(baseUrl);
         model = model == null || model.isBlank() ? "nova-3" : model;
         ttsModel = ttsModel == null || ttsModel.isBlank() ? "aura-2-thalia-en" : ttsModel;
-        connectTimeoutMs = VoiceSettings.range("DEEPGRAM_CONNECT_TIMEOUT_MS", connectTimeoutMs, 5000, 100, 60_000);
+        connectTimeoutMs = inRange("DEEPGRAM_CONNECT_TIMEOUT_MS", connectTimeoutMs, 5000, 100, 60_000);
     }
 
     public boolean configured() {

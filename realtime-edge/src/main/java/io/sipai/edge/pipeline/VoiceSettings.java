@@ -1,5 +1,7 @@
 package io.sipai.edge.pipeline;
 
+import static io.sipai.runtime.InvalidSettingException.inRange;
+
 import io.sipai.runtime.InvalidSettingException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -31,30 +33,22 @@ public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Intege
                             Integer transferGraceMs) {
 
     public VoiceSettings {
-        playbackLeadMs = range("VOICE_PLAYBACK_LEAD_MS", playbackLeadMs, 100, 0, 5000);
-        asrTimeoutMs = range("VOICE_ASR_TIMEOUT_MS", asrTimeoutMs, 5000, 100, 120_000);
-        brainTimeoutMs = range("VOICE_BRAIN_TIMEOUT_MS", brainTimeoutMs, 15_000, 100, 600_000);
-        ttsTimeoutMs = range("VOICE_TTS_TIMEOUT_MS", ttsTimeoutMs, 10_000, 100, 120_000);
+        playbackLeadMs = inRange("VOICE_PLAYBACK_LEAD_MS", playbackLeadMs, 100, 0, 5000);
+        asrTimeoutMs = inRange("VOICE_ASR_TIMEOUT_MS", asrTimeoutMs, 5000, 100, 120_000);
+        brainTimeoutMs = inRange("VOICE_BRAIN_TIMEOUT_MS", brainTimeoutMs, 15_000, 100, 600_000);
+        ttsTimeoutMs = inRange("VOICE_TTS_TIMEOUT_MS", ttsTimeoutMs, 10_000, 100, 120_000);
         silencePrompt = silencePrompt == null || silencePrompt.isBlank() ? "Are you still there?" : silencePrompt;
         if (toolSigningSecret != null && !toolSigningSecret.isBlank() && !toolSigningSecret.startsWith("whsec_")) {
             throw new InvalidSettingException("VOICE_TOOL_SIGNING_SECRET", "must look like whsec_<base64>");
         }
-        sphinxDecoders = range("VOICE_SPHINX_DECODERS", sphinxDecoders, 1, 1, 64);
-        maryWorkers = range("VOICE_MARY_WORKERS", maryWorkers, 1, 1, 64);
+        sphinxDecoders = inRange("VOICE_SPHINX_DECODERS", sphinxDecoders, 1, 1, 64);
+        maryWorkers = inRange("VOICE_MARY_WORKERS", maryWorkers, 1, 1, 64);
         warmUp = warmUp != null && warmUp;
-        transferGraceMs = range("VOICE_TRANSFER_GRACE_MS", transferGraceMs, 10_000, 100, 120_000);
+        transferGraceMs = inRange("VOICE_TRANSFER_GRACE_MS", transferGraceMs, 10_000, 100, 120_000);
     }
 
     /** All defaults; for tests and benchmarks. */
     public static VoiceSettings defaults() {
         return new VoiceSettings(null, null, null, null, null, null, null, null, false, null);
-    }
-
-    static int range(String env, Integer value, int fallback, int min, int max) {
-        int v = value == null ? fallback : value;
-        if (v < min || v > max) {
-            throw new InvalidSettingException(env, "must be between " + min + " and " + max + ", was " + v);
-        }
-        return v;
     }
 }

@@ -3,17 +3,12 @@ package io.sipai.edge.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 
 import io.sipai.config.AgentConfig;
 import io.sipai.config.RecordingChannels;
@@ -21,6 +16,7 @@ import io.sipai.config.RecordingFormat;
 import io.sipai.config.RecordingSettings;
 import io.sipai.edge.agents.AgentDirectory;
 import io.sipai.edge.testing.EdgeIntegrationTest;
+import io.sipai.edge.testing.Recorded;
 import io.sipai.edge.tts.MaryEngine;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
@@ -101,14 +97,14 @@ class BargeInTest extends EdgeIntegrationTest {
         assertThat(file).startsWith(RECORDINGS.resolve("acme")).hasFileName(callId + ".wav");
         assertThat(recording.getContentType()).isEqualTo("audio/wav");
 
-        short[][] tracks = stereo(file);
+        short[][] tracks = Recorded.tracks(file, 2);
         assertThat(tracks[0].length * 1000L / 16_000).isEqualTo(recording.getDurationMs());
         long speech = onsetMs(tracks[0]);
         assertThat(speech).isPositive();
-        assertThat(rms(tracks[1], speech - 600, speech - 100)).as("greeting before the barge-in").isGreaterThan(300);
+        assertThat(Recorded.rms(tracks[1], speech - 600, speech - 100)).as("greeting before the barge-in").isGreaterThan(300);
         long bookMs = book.length / 16;
-        assertThat(rms(tracks[1], speech + 600, speech + bookMs)).as("agent after the barge-in").isLessThan(30);
-        assertThat(rms(tracks[1], speech + bookMs, tracks[1].length / 16)).as("the agent's answer")
+        assertThat(Recorded.rms(tracks[1], speech + 600, speech + bookMs)).as("agent after the barge-in").isLessThan(30);
+        assertThat(Recorded.rms(tracks[1], speech + bookMs, tracks[1].length / 16)).as("the agent's answer")
                 .isGreaterThan(300);
     }
 
@@ -138,39 +134,12 @@ class BargeInTest extends EdgeIntegrationTest {
         assertThat(TestKafka.eventTypes(callId)).containsSubsequence("CallStarted", "AgentUtterance", "CallEnded");
     }
 
-    private static short[][] stereo(Path file) throws Exception {
-        try (AudioInputStream in = AudioSystem.getAudioInputStream(file.toFile())) {
-            assertThat(in.getFormat().getChannels()).isEqualTo(2);
-            assertThat(in.getFormat().getSampleRate()).isEqualTo(16_000f);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            ByteBuffer samples = ByteBuffer.wrap(bytes.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
-            int frames = samples.remaining() / 4;
-            short[][] tracks = new short[2][frames];
-            for (int i = 0; i < frames; i++) {
-                tracks[0][i] = samples.getShort();
-                tracks[1][i] = samples.getShort();
-            }
-            return tracks;
-        }
-    }
-
     private static long onsetMs(short[] track) {
         for (int i = 0; i + 320 <= track.length; i += 320) {
-            if (rms(track, i / 16, i / 16 + 20) > 300) {
+            if (Recorded.rms(track, i / 16, i / 16 + 20) > 300) {
                 return i / 16;
             }
         }
         return -1;
-    }
-
-    private static double rms(short[] track, long fromMs, long toMs) {
-        double sum = 0;
-        int from = (int) Math.max(0, fromMs * 16);
-        int to = (int) Math.min(track.length, toMs * 16);
-        for (int i = from; i < to; i++) {
-            sum += (double) track[i] * track[i];
-        }
-        return to > from ? Math.sqrt(sum / (to - from)) : 0;
     }
 }

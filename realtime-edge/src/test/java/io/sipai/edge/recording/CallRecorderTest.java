@@ -3,10 +3,7 @@ package io.sipai.edge.recording;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -14,11 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 
 import io.sipai.config.RecordingChannels;
+import io.sipai.edge.testing.Recorded;
 import io.sipai.runtime.recordings.RecordingStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CallRecorderTest {
 
-    private static final int RATE = CallRecorder.SAMPLE_RATE;
+    private static final int RATE = Recorded.RATE;
     private static final int FRAME = 320;
 
     @TempDir
@@ -60,7 +55,7 @@ class CallRecorderTest {
         short[][] tracks = channels(recorder.finish(), 2);
         assertThat(onsetMs(tracks[0])).isBetween(980L, 1020L);
         assertThat(onsetMs(tracks[1])).isBetween(1880L, 2020L);
-        assertThat(rms(tracks[1], 0, 1800)).isZero();
+        assertThat(Recorded.rms(tracks[1], 0, 1800)).isZero();
     }
 
     @Test
@@ -83,8 +78,8 @@ class CallRecorderTest {
         // then the agent track holds the reply from 0.5 s to the barge-in, and silence after it
         short[][] tracks = channels(recorder.finish(), 2);
         assertThat(onsetMs(tracks[1])).isBetween(480L, 520L);
-        assertThat(rms(tracks[1], 600, 1150)).isGreaterThan(1000);
-        assertThat(rms(tracks[1], 1220, 2000)).isZero();
+        assertThat(Recorded.rms(tracks[1], 600, 1150)).isGreaterThan(1000);
+        assertThat(Recorded.rms(tracks[1], 1220, 2000)).isZero();
     }
 
     @Test
@@ -124,7 +119,7 @@ class CallRecorderTest {
 
         // then the whole reply is in the recording, which ends with it
         assertThat(onsetMs(tracks[1])).isBetween(480L, 620L);
-        assertThat(rms(tracks[1], (int) onsetMs(tracks[1]), (int) onsetMs(tracks[1]) + 195)).isGreaterThan(1000);
+        assertThat(Recorded.rms(tracks[1], (int) onsetMs(tracks[1]), (int) onsetMs(tracks[1]) + 195)).isGreaterThan(1000);
         assertThat(tracks[1].length).isEqualTo(tracks[0].length);
     }
 
@@ -143,9 +138,9 @@ class CallRecorderTest {
 
         // then one channel holds both, each in its place
         short[][] tracks = channels(recorder.finish(), 1);
-        assertThat(rms(tracks[0], 0, 480)).isGreaterThan(1000);
-        assertThat(rms(tracks[0], 560, 980)).isZero();
-        assertThat(rms(tracks[0], 1040, 1480)).isGreaterThan(1000);
+        assertThat(Recorded.rms(tracks[0], 0, 480)).isGreaterThan(1000);
+        assertThat(Recorded.rms(tracks[0], 560, 980)).isZero();
+        assertThat(Recorded.rms(tracks[0], 1040, 1480)).isGreaterThan(1000);
     }
 
     @Test
@@ -193,24 +188,9 @@ class CallRecorderTest {
         assertThat(result.contentType()).isEqualTo("audio/wav");
         Path file = Path.of(URI.create(result.location()));
         assertThat(Files.size(file)).isEqualTo(result.bytes());
-        try (AudioInputStream in = AudioSystem.getAudioInputStream(file.toFile())) {
-            AudioFormat format = in.getFormat();
-            assertThat(format.getSampleRate()).isEqualTo(RATE);
-            assertThat(format.getChannels()).isEqualTo(expected);
-            assertThat(format.getSampleSizeInBits()).isEqualTo(16);
-            assertThat(in.getFrameLength() * 1000 / RATE).isEqualTo(result.durationMs());
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            ByteBuffer samples = ByteBuffer.wrap(bytes.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
-            int frames = samples.remaining() / (2 * expected);
-            short[][] tracks = new short[expected][frames];
-            for (int i = 0; i < frames; i++) {
-                for (int c = 0; c < expected; c++) {
-                    tracks[c][i] = samples.getShort();
-                }
-            }
-            return tracks;
-        }
+        short[][] tracks = Recorded.tracks(file, expected);
+        assertThat(tracks[0].length * 1000L / RATE).isEqualTo(result.durationMs());
+        return tracks;
     }
 
     private static long onsetMs(short[] track) {
@@ -220,15 +200,5 @@ class CallRecorderTest {
             }
         }
         return -1;
-    }
-
-    private static double rms(short[] track, int fromMs, int toMs) {
-        double sum = 0;
-        int from = fromMs * RATE / 1000;
-        int to = Math.min(track.length, toMs * RATE / 1000);
-        for (int i = from; i < to; i++) {
-            sum += (double) track[i] * track[i];
-        }
-        return to > from ? Math.sqrt(sum / (to - from)) : 0;
     }
 }

@@ -56,16 +56,7 @@ public final class RecordingStore {
 
     /** The file of a location this store handed out, or empty when it is not one of its files or is gone. */
     public Optional<Path> resolve(String location) {
-        try {
-            URI uri = URI.create(location);
-            if (!"file".equals(uri.getScheme()) || uri.getPath() == null) {
-                return Optional.empty();
-            }
-            Path path = Path.of(uri.getPath()).normalize();
-            return path.startsWith(root) && Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return inStore(location).filter(Files::isRegularFile);
     }
 
     /**
@@ -75,21 +66,25 @@ public final class RecordingStore {
      * @throws UncheckedIOException     when the file exists and cannot be deleted
      */
     public void delete(String location) {
-        Path path;
-        try {
-            URI uri = URI.create(location);
-            path = "file".equals(uri.getScheme()) && uri.getPath() != null ? Path.of(uri.getPath()).normalize()
-                    : null;
-        } catch (IllegalArgumentException e) {
-            path = null;
-        }
-        if (path == null || !path.startsWith(root)) {
-            throw new IllegalArgumentException("not a location of the store " + root + ": " + location);
-        }
+        Path path = inStore(location).orElseThrow(() -> new IllegalArgumentException(
+                "not a location of the store " + root + ": " + location));
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + path, e);
+        }
+    }
+
+    /** The path a {@code file:} location names when it lies inside the store, whether or not the file exists. */
+    private Optional<Path> inStore(String location) {
+        try {
+            URI uri = URI.create(location);
+            if (!"file".equals(uri.getScheme()) || uri.getPath() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(Path.of(uri.getPath()).normalize()).filter(path -> path.startsWith(root));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

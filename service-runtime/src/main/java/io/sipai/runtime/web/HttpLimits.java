@@ -1,6 +1,7 @@
 package io.sipai.runtime.web;
 
-import io.sipai.runtime.InvalidSettingException;
+import static io.sipai.runtime.InvalidSettingException.inRange;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -32,12 +33,12 @@ public record HttpLimits(Integer maxHeaderBytes, Integer maxHeaderCount, Integer
                          Integer headerTimeoutMs, Integer idleTimeoutSec, Integer maxConnections) {
 
     public HttpLimits {
-        maxHeaderBytes = range("HTTP_MAX_HEADER_BYTES", maxHeaderBytes, 8_192, 1_024, 65_536);
-        maxHeaderCount = range("HTTP_MAX_HEADER_COUNT", maxHeaderCount, 100, 10, 1_000);
-        maxBodyBytes = range("HTTP_MAX_BODY_BYTES", maxBodyBytes, 1_048_576, 1_024, 64 * 1_048_576);
-        headerTimeoutMs = range("HTTP_HEADER_TIMEOUT_MS", headerTimeoutMs, 10_000, 100, 120_000);
-        idleTimeoutSec = range("HTTP_IDLE_TIMEOUT_SEC", idleTimeoutSec, 60, 1, 3_600);
-        maxConnections = range("HTTP_MAX_CONNECTIONS", maxConnections, 10_000, 16, 1_000_000);
+        maxHeaderBytes = inRange("HTTP_MAX_HEADER_BYTES", maxHeaderBytes, 8_192, 1_024, 65_536);
+        maxHeaderCount = inRange("HTTP_MAX_HEADER_COUNT", maxHeaderCount, 100, 10, 1_000);
+        maxBodyBytes = inRange("HTTP_MAX_BODY_BYTES", maxBodyBytes, 1_048_576, 1_024, 64 * 1_048_576);
+        headerTimeoutMs = inRange("HTTP_HEADER_TIMEOUT_MS", headerTimeoutMs, 10_000, 100, 120_000);
+        idleTimeoutSec = inRange("HTTP_IDLE_TIMEOUT_SEC", idleTimeoutSec, 60, 1, 3_600);
+        maxConnections = inRange("HTTP_MAX_CONNECTIONS", maxConnections, 10_000, 16, 1_000_000);
     }
 
     /** All defaults; for tests and tools. */
@@ -48,13 +49,5 @@ public record HttpLimits(Integer maxHeaderBytes, Integer maxHeaderCount, Integer
     /** Keep-alive wait in milliseconds. */
     public int idleTimeoutMs() {
         return idleTimeoutSec * 1_000;
-    }
-
-    private static int range(String variable, Integer value, int fallback, int min, int max) {
-        int v = value == null ? fallback : value;
-        if (v < min || v > max) {
-            throw new InvalidSettingException(variable, "must be between " + min + " and " + max + ", was " + v);
-        }
-        return v;
     }
 }
