@@ -2,6 +2,7 @@ package io.sipai.dispatcher;
 
 import java.time.Duration;
 
+import io.sipai.dispatcher.instances.DispatcherInstances;
 import io.sipai.runtime.InvalidSettingException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -80,11 +81,20 @@ public record DispatcherSettings(Duration connectTimeout, Duration requestTimeou
     }
 
     /**
+     * How long an instance trusts its last count of the live instances: one refresh plus the time a count may take
+     * (its request timeout); an instance with no newer count opens nothing.
+     */
+    public Duration instancesCountValidity() {
+        return instancesRefresh.plus(DispatcherInstances.COUNT_TIMEOUT);
+    }
+
+    /**
      * How long a starting instance that finds other instances running sends nothing: until every other instance
-     * has counted it (one refresh) and finished the requests it opened under its larger share (one request).
+     * has counted it or stopped trusting its last count ({@link #instancesCountValidity()}), and finished the
+     * requests it opened under its larger share (one request).
      */
     public Duration startupHold() {
-        return instancesRefresh.plus(connectTimeout).plus(requestTimeout);
+        return instancesCountValidity().plus(connectTimeout).plus(requestTimeout);
     }
 
     /** Heartbeats of the Streams consumer: a third of the session timeout, at most Kafka's default 3 s. */

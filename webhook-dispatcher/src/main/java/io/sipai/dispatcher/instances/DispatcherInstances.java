@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * only one whose view is fresh, so it opens nothing ({@link #getAsInt()} is 0) until {@code hold} after it first
  * ran: one refresh, in which every older instance counts it, plus one request (connect and request timeout), in
  * which the requests they opened under their larger share end. A newcomer that finds no other instance when it
- * first runs skips the hold. Not covered: an instance that cannot reach the group coordinator keeps its last count
- * (and a newcomer that cannot count holds, then assumes it is alone); a frozen process that wakes up after losing
- * its membership finishes the requests it had open.
+ * first runs skips the hold. A count is trusted for {@code validity} (one refresh and the time a count may take): an
+ * instance whose last successful count is older opens nothing until it counts again, so an instance that cannot
+ * reach the group coordinator while a newcomer joins has dropped its larger share before the newcomer's hold ends
+ * (the hold is {@code validity} plus one request). Not covered: a frozen process that wakes up after losing its
+ * membership finishes the requests it had open.
  */
 public final class DispatcherInstances implements IntSupplier, AutoCloseable {
 
@@ -43,6 +45,9 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
 
     /** How often the background thread looks at the local Streams client (cheap: no request). */
     static final Duration POLL = Duration.ofMillis(100);
+    /** The longest a count of the group may take before it counts as failed. */
+    public static final Duration COUNT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration RETRY = Duration.ofSeconds(1);
     private static final long NOT_YET = Long.MIN_VALUE;
     private static final Logger LOG = LoggerFactory.getLogger(DispatcherInstances.class);
 
@@ -51,28 +56,37 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
     private final int cap;
     private final long refreshNanos;
     private final long holdNanos;
+    private final long validityNanos;
     private final LongSupplier nanos;
     private volatile Membership membership = Membership.ALONE;
     private volatile int share;
     private LocalStreams seen = LocalStreams.NONE;
     private Set<String> ownClientIds = Set.of();
-    private long lastCount = NOT_YET;
+    private long nextCount = NOT_YET;
+    private volatile long countedAt = NOT_YET;
     private long runningSince = NOT_YET;
     private long holdUntil;
+    private boolean untrustedLogged;
     private Thread poller;
 
     /**
      * @param group   the group's members
      * @param cap     {@code WEBHOOK_MAX_CONCURRENCY_PER_ENDPOINT}
-     * @param refresh how often the group is counted
-     * @param hold    how long a newcomer that finds other instances opens nothing
+     * @param refresh  how often the group is counted
+     * @param validity how long a successful count is trusted (from when it was asked): past it this instance opens
+     *                 nothing until a count succeeds; at least {@code refresh} plus the time a count may take
+     * @param hold     how long a newcomer that finds other instances opens nothing: {@code validity} plus one
+     *                 request, so that every older instance has counted it or stopped trusting its last count, and
+     *                 the requests it opened under its larger share have ended
      * @param nanos   a monotonic clock in nanoseconds ({@code System::nanoTime}): the hold is real time, whatever
      *                clock the dispatcher schedules with
      */
-    public DispatcherInstances(Group group, int cap, Duration refresh, Duration hold, LongSupplier nanos) {
+    public DispatcherInstances(Group group, int cap, Duration refresh, Duration validity, Duration hold,
+                               LongSupplier nanos) {
         this.group = group;
         this.cap = cap;
         this.refreshNanos = refresh.toNanos();
+        this.validityNanos = validity.toNanos();
         this.holdNanos = hold.toNanos();
         this.nanos = nanos;
     }
@@ -91,10 +105,20 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
         return this;
     }
 
-    /** The requests per endpoint this instance may have open now: 0 before it runs and while it holds. */
+    /**
+     * The requests per endpoint this instance may have open now: 0 before it runs, while it holds, and while its last
+     * successful count is older than its validity (checked here, not by the background thread, which may be stuck
+     * in a count).
+     */
     @Override
     public int getAsInt() {
-        return share;
+        int current = share;
+        return current > 0 && trusted(nanos.getAsLong()) ? current : 0;
+    }
+
+    private boolean trusted(long now) {
+        long counted = countedAt;
+        return counted != NOT_YET && now - counted <= validityNanos;
     }
 
     /** The instances as last counted. */
@@ -118,7 +142,7 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
         boolean changed = newRun || current.running() != seen.running()
                 || !current.activeTasks().equals(seen.activeTasks());
         seen = current;
-        boolean due = lastCount == NOT_YET || now - lastCount >= refreshNanos;
+        boolean due = nextCount == NOT_YET || now - nextCount >= 0;
         boolean counted = (changed || due) && count(now);
         if (current.running() && runningSince == NOT_YET) {
             // Running means this instance joined and got its tasks, so a count now sees every instance that
@@ -131,6 +155,11 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
             }
         }
         int next = runningSince == NOT_YET || now - holdUntil < 0 ? 0 : membership.share(cap);
+        if (next > 0 && share > 0 && !trusted(now) && !untrustedLogged) {
+            LOG.warn("could not count the webhook-dispatcher instances for {} ms: this one opens no request until it "
+                    + "can", TimeUnit.NANOSECONDS.toMillis(now - countedAt));
+            untrustedLogged = true;
+        }
         if (next != share && next > 0) {
             LOG.info("{} webhook-dispatcher instance(s), this one ranked {}: it opens up to {} of the {} requests "
                     + "per endpoint", membership.count(), membership.rank(), next, cap);
@@ -139,9 +168,14 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
     }
 
     private boolean count(long now) {
-        lastCount = now;
+        // A failed count is tried again sooner: until one succeeds past the validity, this instance opens nothing.
+        nextCount = now + RETRY.toNanos();
         try {
             membership = Membership.of(group.memberClientIds(), ownClientIds);
+            // From when it was asked: members that joined while the answer was on its way may be missing from it.
+            countedAt = now;
+            nextCount = now + refreshNanos;
+            untrustedLogged = false;
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The share an instance may open per endpoint as instances come and go, step by step on a controlled clock: nothing
- * before it runs, everything when alone, its rank's share with others, a hold for a newcomer that finds others.
+ * before it runs, everything when alone, its rank's share with others, a hold for a newcomer that finds others,
+ * nothing while the last successful count is too old to be trusted.
  */
 class DispatcherInstancesTest {
 
     private static final int CAP = 4;
     private static final Duration REFRESH = Duration.ofSeconds(5);
+    private static final Duration VALIDITY = Duration.ofSeconds(7);
     private static final Duration HOLD = Duration.ofSeconds(25);
     private static final String SELF = "dispatcher-a-StreamThread-1-consumer";
     private static final String OTHER = "dispatcher-b-StreamThread-1-consumer";
@@ -34,7 +36,7 @@ class DispatcherInstancesTest {
             throw new IllegalStateException("coordinator unreachable");
         }
         return List.copyOf(members);
-    }, CAP, REFRESH, HOLD, nanos::get).watch(() -> local);
+    }, CAP, REFRESH, VALIDITY, HOLD, nanos::get).watch(() -> local);
 
     private void running(String... tasks) {
         members.add(SELF);
@@ -124,19 +126,49 @@ class DispatcherInstancesTest {
     }
 
     @Test
-    void givenAGroupThatCannotBeCounted_whenTheInstanceRuns_thenItHoldsThenKeepsTheLastCount() {
+    void givenAGroupThatCannotBeCounted_whenTheInstanceRuns_thenItOpensNothingUntilACountSucceeds() {
         // given
         reachable = false;
 
         // when
         running("0_0");
         instances.poll();
-
-        // then it assumes others are there, holds, and then acts on what it last knew (alone)
-        assertThat(instances.getAsInt()).isZero();
         advance(HOLD);
         instances.poll();
+
+        // then
+        assertThat(instances.getAsInt()).isZero();
+        reachable = true;
+        advance(REFRESH);
+        instances.poll();
         assertThat(instances.getAsInt()).isEqualTo(CAP);
+    }
+
+    @Test
+    void givenAnInstanceAloneWhoseCountsStartFailing_whenANewcomerEndsItsHold_thenTheOldInstanceOpensNothing() {
+        // given an instance alone with the whole cap
+        running("0_0", "0_1");
+        instances.poll();
+        assertThat(instances.getAsInt()).isEqualTo(CAP);
+
+        // when its counts fail from now on (a loaded machine, a coordinator moving) and a newcomer joins
+        reachable = false;
+        members.add(OTHER);
+        local = new LocalStreams(1, true, Set.of(SELF), Set.of("0_0"));
+        instances.poll();
+        advance(VALIDITY);
+
+        // then the whole cap is still trusted up to the count's validity, and nothing after it, long before the
+        // newcomer's hold ends, without the background thread stepping again (it may be stuck in a count)
+        assertThat(instances.getAsInt()).isEqualTo(CAP);
+        advance(Duration.ofMillis(1));
+        assertThat(instances.getAsInt()).isZero();
+
+        // and once a count succeeds it opens its share of two
+        reachable = true;
+        advance(REFRESH);
+        instances.poll();
+        assertThat(instances.getAsInt()).isEqualTo(CAP / 2);
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 /** The members of a consumer group, asked of the group coordinator through an admin client (one request). */
 public final class ConsumerGroupMembers implements DispatcherInstances.Group {
 
-    private static final int TIMEOUT_MS = 2_000;
+    private static final int TIMEOUT_MS = (int) DispatcherInstances.COUNT_TIMEOUT.toMillis();
 
     private final Admin admin;
     private final String groupId;
