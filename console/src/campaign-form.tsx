@@ -1,24 +1,38 @@
 import { useState } from 'preact/hooks';
 import type { Campaign, CampaignSpec, Result } from './api/client';
 import { NamedOptions, type Named } from './directory';
-import { aria, Field, fieldAtFault, fieldMessage, focusField, number, text, type Errors } from './forms';
+import { aria, Field, fieldAtFault, fieldMessage, focusField, jsonError, number, text, type Errors } from './forms';
 
-/** The fields of a campaign (CampaignSpec), as typed. */
-export type CampaignValues = { name: string; agentId: string; maxConcurrency: string };
+/** The fields of a campaign (CampaignSpec), as typed; the overrides of its agent's features as JSON. */
+export type CampaignValues = {
+  name: string;
+  agentId: string;
+  maxConcurrency: string;
+  recording: string;
+  voicemail: string;
+};
 type CampaignField = keyof CampaignValues;
+/** Parts of the spec edited as JSON objects: the agent's settings the campaign's calls override. */
+const OVERRIDES = ['recording', 'voicemail'] as const;
 
 /** The element ids of the fields, the same in the create form and on a campaign's page. */
 export const CAMPAIGN_IDS: Record<CampaignField, string> = {
   name: 'campaign-name',
   agentId: 'campaign-agent',
   maxConcurrency: 'campaign-max-concurrency',
+  recording: 'campaign-recording',
+  voicemail: 'campaign-voicemail',
 };
 const FIELDS = Object.keys(CAMPAIGN_IDS) as CampaignField[];
+
+const json = (value: unknown): string => (value === undefined || value === null ? '' : JSON.stringify(value));
 
 export const campaignValues = (c?: Campaign): CampaignValues => ({
   name: c?.name ?? '',
   agentId: c?.agentId ?? '',
   maxConcurrency: c?.maxConcurrency === undefined || c.maxConcurrency === null ? '' : String(c.maxConcurrency),
+  recording: json(c?.recording),
+  voicemail: json(c?.voicemail),
 });
 
 /**
@@ -35,6 +49,17 @@ export function campaignSpec(v: CampaignValues): { spec: CampaignSpec; errors: E
   const spec: CampaignSpec = { name: name ?? '' };
   if (v.agentId !== '') spec.agentId = v.agentId;
   if (maxConcurrency !== undefined && !Number.isNaN(maxConcurrency)) spec.maxConcurrency = maxConcurrency;
+  for (const part of OVERRIDES) {
+    if (!v[part].trim()) continue;
+    const problem = jsonError(v[part]);
+    if (problem !== null) {
+      errors[part] = `not JSON: ${problem}`;
+      continue;
+    }
+    const parsed: unknown = JSON.parse(v[part]);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) errors[part] = 'must be a JSON object';
+    else spec[part] = parsed as never;
+  }
   return { spec, errors };
 }
 
@@ -80,7 +105,7 @@ export function useCampaignForm(initial: CampaignValues, send: (spec: CampaignSp
   return { values, setValues, errors, error, setError, busy, setBusy, edit, submit };
 }
 
-/** The name, agent and max. concurrency inputs. */
+/** The name, agent and max. concurrency inputs, and the overrides of the agent's recording and voicemail detection. */
 export function CampaignFields(props: {
   values: CampaignValues;
   errors: Errors;
@@ -91,6 +116,8 @@ export function CampaignFields(props: {
   const ids = CAMPAIGN_IDS;
   const agentHint = 'the agent of its calls that name none; empty: no agent';
   const maxHint = 'calls of the campaign at once; empty: the platform default';
+  const recordingHint = '{"enabled": false} or {"enabled": true, "channels": "mixed"}; empty: the agent\'s';
+  const voicemailHint = '{"detect": true, "action": "hangup"}; empty: the agent\'s';
   return (
     <div class="grid-fields">
       <Field id={ids.name} label="Name" error={errors.name}>
@@ -125,6 +152,34 @@ export function CampaignFields(props: {
           value={values.maxConcurrency}
           onInput={(e) => edit('maxConcurrency', e.currentTarget.value)}
           {...aria(ids.maxConcurrency, errors.maxConcurrency, maxHint)}
+        />
+      </Field>
+      <Field id={ids.recording} label="Recording (JSON)" error={errors.recording} hint={recordingHint} class="wide">
+        <textarea
+          id={ids.recording}
+          name="recording"
+          class="code"
+          rows={2}
+          value={values.recording}
+          onInput={(e) => edit('recording', e.currentTarget.value)}
+          {...aria(ids.recording, errors.recording, recordingHint)}
+        />
+      </Field>
+      <Field
+        id={ids.voicemail}
+        label="Voicemail detection (JSON)"
+        error={errors.voicemail}
+        hint={voicemailHint}
+        class="wide"
+      >
+        <textarea
+          id={ids.voicemail}
+          name="voicemail"
+          class="code"
+          rows={2}
+          value={values.voicemail}
+          onInput={(e) => edit('voicemail', e.currentTarget.value)}
+          {...aria(ids.voicemail, errors.voicemail, voicemailHint)}
         />
       </Field>
     </div>

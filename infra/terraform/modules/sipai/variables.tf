@@ -321,3 +321,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "recordings_max_retention_days" {
+  description = "Days after which the recordings bucket deletes any call recording, whatever a tenant's retention (api-gateway deletes earlier where RECORDINGS_RETENTION_DAYS or a tenant asks); 0 keeps them until deleted."
+  type        = number
+  default     = 400
+
+  validation {
+    condition     = var.recordings_max_retention_days >= 0
+    error_message = "recordings_max_retention_days must be 0 or more."
+  }
+}

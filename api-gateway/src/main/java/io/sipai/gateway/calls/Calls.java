@@ -1,6 +1,7 @@
 package io.sipai.gateway.calls;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 import io.sipai.common.CallDirection;
@@ -14,10 +15,19 @@ import io.sipai.common.Transport;
  */
 public interface Calls {
 
-    /** A call the gateway requested: outbound through the API, inbound through a provider's webhook. */
+    /**
+     * A call the gateway requested: outbound through the API, inbound through a provider's webhook.
+     *
+     * @param mediaParameters what its media connection carries to realtime-edge beside the token: a campaign's or
+     *                        the call's own overrides of the agent's features (empty for none)
+     */
     record NewCall(String callId, String tenantId, String campaignId, String agentId, CallDirection direction,
                    Transport transport, String from, String to, String provider, String providerCallSid,
-                   Instant requestedAt) {
+                   Instant requestedAt, Map<String, String> mediaParameters) {
+
+        public NewCall {
+            mediaParameters = mediaParameters == null ? Map.of() : Map.copyOf(mediaParameters);
+        }
     }
 
     /**
@@ -37,4 +47,7 @@ public interface Calls {
 
     /** The call of any tenant (telephony callbacks carry no API key). */
     Optional<CallView> find(String callId);
+
+    /** The media connection parameters the call was requested with ({@link NewCall#mediaParameters()}). */
+    Map<String, String> mediaParameters(String callId);
 }

@@ -57,13 +57,18 @@ public interface InboundCalls {
     sealed interface Outcome permits Admitted, Declined {
     }
 
-    /** An admitted call with what realtime-edge needs to let its media connection in. */
+    /**
+     * An admitted call with what realtime-edge needs to let its media connection in.
+     *
+     * @param overrides a campaign's or the call's overrides of the agent's features, as media connection parameters
+     *                  ({@link io.sipai.schemas.telephony.CallOverrides})
+     */
     record Admitted(String callId, String tenantId, String agentId, String campaignId, CallDirection direction,
-                    String from, String to, String token) implements Outcome {
+                    String from, String to, String token, Map<String, String> overrides) implements Outcome {
 
         /**
          * The parameters of the media connection (Twilio {@code <Parameter>}s, jambonz {@code listen} query) in
-         * the order of {@link TelephonyToken#PARAMS}; absent values are left out.
+         * the order of {@link TelephonyToken#PARAMS}, then the overrides; absent values are left out.
          */
         public Map<String, String> mediaParameters() {
             Map<String, String> values = new LinkedHashMap<>();
@@ -76,6 +81,7 @@ public interface InboundCalls {
             values.put(TelephonyToken.PARAM_TO, to);
             values.put(TelephonyToken.PARAM_DIRECTION, direction.name().toLowerCase(Locale.ROOT));
             values.values().removeIf(Objects::isNull);
+            overrides.forEach(values::putIfAbsent);
             return values;
         }
     }

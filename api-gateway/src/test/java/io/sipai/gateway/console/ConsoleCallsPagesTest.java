@@ -38,11 +38,13 @@ class ConsoleCallsPagesTest extends GatewayTest {
             browser.await("#campaign-name", WAIT).sendKeys("Spring follow-up");
             browser.choose("#campaign-agent", agentId);
             browser.driver().findElement(By.id("campaign-max-concurrency")).sendKeys("5");
+            browser.driver().findElement(By.id("campaign-voicemail")).sendKeys("{\"detect\": true}");
             browser.driver().findElement(By.id("campaign-create")).click();
             browser.await("#campaigns tr[data-campaign-id]", WAIT);
             JsonNode campaign = campaignNamed("Spring follow-up");
             assertThat(campaign.get("agentId").stringValue()).isEqualTo(agentId);
             assertThat(campaign.get("maxConcurrency").intValue()).isEqualTo(5);
+            assertThat(campaign.get("voicemail").get("detect").booleanValue()).isTrue();
             String campaignId = campaign.get("id").stringValue();
             browser.screenshot("console-campaigns");
 

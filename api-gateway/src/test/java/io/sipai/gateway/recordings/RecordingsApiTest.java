@@ -24,6 +24,7 @@ import io.sipai.gateway.db.jooq.Recordings;
 import io.sipai.gateway.db.jooq.Tables;
 import io.sipai.gateway.recordings.internal.RecordingRetention;
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.runtime.recordings.FileRecordingStore;
 import io.sipai.runtime.recordings.RecordingStore;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
@@ -172,7 +173,7 @@ class RecordingsApiTest extends GatewayTest {
     /** Stores a recording as the edge does and projects its RecordingAvailable entry; the call id. */
     private String recorded(String tenantId, byte[] audio, Instant at) throws Exception {
         String callId = "rec-" + UUID.randomUUID();
-        RecordingStore.Upload upload = new RecordingStore(RECORDINGS).create(tenantId, callId, "wav");
+        RecordingStore.Upload upload = new FileRecordingStore(RECORDINGS).create(tenantId, callId, "wav");
         upload.write(audio, 0, audio.length);
         String location = upload.complete();
         CallEvent event = CallEvent.newBuilder(Events.eventNow(callId, tenantId, RecordingAvailable.newBuilder()

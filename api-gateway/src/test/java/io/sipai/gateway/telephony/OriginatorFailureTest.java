@@ -51,7 +51,8 @@ class OriginatorFailureTest {
     void givenJambonzUnreachable_whenOriginatingOrHangingUp_thenTheDetailNamesTheFailureAndNeverNull() {
         // given
         JambonzOriginator jambonz = new JambonzOriginator(new JambonzSettings(null, closedBase + "/v1/Calls", "tok",
-                "app"), JsonMapper.builder().build());
+                "app"), new TelephonySettings("https://gw.example.com", null, null, null, null),
+                JsonMapper.builder().build());
         // when
         CallOriginator.OriginationException placing = catchThrowableOfType(
                 CallOriginator.OriginationException.class, () -> jambonz.originate(CALL));

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.sipai.config.RecordingChannels;
 import io.sipai.edge.recording.CallRecorder;
 import io.sipai.edge.recording.RecordingWriter;
+import io.sipai.runtime.recordings.FileRecordingStore;
 import io.sipai.runtime.recordings.RecordingStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,7 +57,7 @@ public class CallRecordingBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("recording-bench");
-        store = new RecordingStore(dir);
+        store = new FileRecordingStore(dir);
         writer = new RecordingWriter(4096);
         recorder = newRecorder();
     }

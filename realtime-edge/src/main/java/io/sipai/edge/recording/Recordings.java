@@ -1,6 +1,8 @@
 package io.sipai.edge.recording;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -39,6 +41,21 @@ public final class Recordings {
                 .description("call recordings that could not be written").register(meters);
         this.bytes = Counter.builder("edge.recordings.bytes").baseUnit("bytes")
                 .description("bytes of call recordings stored").register(meters);
+        if (store != null) {
+            sweepAbandoned(store);
+        }
+    }
+
+    /** What recordings of calls this node or an earlier run of it lost left behind (a day old: no call runs that long). */
+    private static void sweepAbandoned(RecordingStore store) {
+        try {
+            int swept = store.deleteAbandoned(Instant.now().minus(Duration.ofDays(1)), 10_000);
+            if (swept > 0) {
+                LOG.info("deleted {} pieces of recordings that were never completed", swept);
+            }
+        } catch (UncheckedIOException e) {
+            LOG.warn("cannot sweep abandoned recordings: {}", e.toString());
+        }
     }
 
     /** A recorder for the call, or empty when it is not to be recorded. */

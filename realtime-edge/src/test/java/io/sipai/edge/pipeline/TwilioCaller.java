@@ -28,15 +28,21 @@ final class TwilioCaller extends PacedCaller {
     /** @param direction the call's direction as api-gateway's stream parameters give it (inbound, outbound) */
     TwilioCaller(WsClient ws, String callId, String tenantId, String token, String agentId, String callSid,
                  String direction) {
+        this(ws, callSid, Map.of("callId", callId, "tenantId", tenantId, "token", token, "agentId", agentId,
+                "direction", direction));
+    }
+
+    /** @param parameters the stream's {@code <Parameter>}s as api-gateway's TwiML gives them */
+    TwilioCaller(WsClient ws, String callSid, Map<String, String> parameters) {
         super(ws);
         ws.text("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
         ws.text("""
                 {"event":"start","sequenceNumber":"1","start":{"accountSid":"%s",
                 "streamSid":"%s","callSid":"%s","tracks":["inbound"],
                 "mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},
-                "customParameters":{"callId":"%s","tenantId":"%s","token":"%s","agentId":"%s","direction":"%s"}},
-                "streamSid":"%s"}""".formatted(ACCOUNT_SID, STREAM_SID, callSid, callId, tenantId, token, agentId,
-                direction, STREAM_SID));
+                "customParameters":%s},
+                "streamSid":"%s"}""".formatted(ACCOUNT_SID, STREAM_SID, callSid, JSON.writeValueAsString(parameters),
+                STREAM_SID));
         startStreaming();
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.sipai.config.RecordingChannels;
 import io.sipai.edge.testing.Recorded;
-import io.sipai.runtime.recordings.RecordingStore;
+import io.sipai.runtime.recordings.FileRecordingStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,7 +165,7 @@ class CallRecorderTest {
     }
 
     private CallRecorder recorder(RecordingChannels channels) {
-        return new CallRecorder(new RecordingStore(dir).create("acme", "call-1", "wav"), writer, channels,
+        return new CallRecorder(new FileRecordingStore(dir).create("acme", "call-1", "wav"), writer, channels,
                 nanos::get);
     }
 

@@ -13,13 +13,8 @@ import io.sipai.config.AgentConfig;
 import io.sipai.config.BargeInSettings;
 import io.sipai.config.EndpointingSettings;
 import io.sipai.config.ProviderSettings;
-import io.sipai.config.RecordingChannels;
-import io.sipai.config.RecordingFormat;
-import io.sipai.config.RecordingSettings;
 import io.sipai.config.ToolDefinition;
 import io.sipai.config.ToolKind;
-import io.sipai.config.VoicemailAction;
-import io.sipai.config.VoicemailSettings;
 import io.sipai.gateway.db.jooq.AgentsRecord;
 import io.sipai.gateway.kafka.RecordPublisher;
 import io.sipai.gateway.problems.ApiException;
@@ -136,26 +131,9 @@ public class AgentService {
                 .setSilencePromptMs(spec.silencePromptMs() == null ? 8_000 : spec.silencePromptMs())
                 .setSilenceHangupMs(spec.silenceHangupMs() == null ? 8_000 : spec.silenceHangupMs())
                 .setMaxDurationSec(spec.maxDurationSec() == null ? 3_600 : spec.maxDurationSec())
-                .setScriptJson(spec.script()).setRecording(recording(spec.recording()))
-                .setVoicemail(voicemail(spec.voicemail())).build();
-    }
-
-    private static VoicemailSettings voicemail(AgentSpec.Voicemail voicemail) {
-        if (voicemail == null) {
-            return null;
-        }
-        return new VoicemailSettings(Boolean.TRUE.equals(voicemail.detect()),
-                voicemail.action() == AgentSpec.VoicemailAction.LEAVE_MESSAGE ? VoicemailAction.LEAVE_MESSAGE
-                        : VoicemailAction.HANGUP, voicemail.message());
-    }
-
-    private static RecordingSettings recording(AgentSpec.Recording recording) {
-        if (recording == null) {
-            return null;
-        }
-        return new RecordingSettings(Boolean.TRUE.equals(recording.enabled()),
-                recording.channels() == AgentSpec.Channels.MIXED ? RecordingChannels.MIXED : RecordingChannels.DUAL,
-                RecordingFormat.WAV);
+                .setScriptJson(spec.script())
+                .setRecording(spec.recording() == null ? null : spec.recording().settings())
+                .setVoicemail(spec.voicemail() == null ? null : spec.voicemail().settings()).build();
     }
 
     private static ProviderSettings provider(AgentSpec.Provider provider) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.sipai.gateway.agents.CallFeatures;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 public record AgentSpec(String name, String greeting, String systemPrompt, String language, String voice,
                         Provider asr, Provider llm, Provider tts, List<Tool> tools, BargeIn bargeIn,
                         Endpointing endpointing, Integer silencePromptMs, Integer silenceHangupMs,
-                        Integer maxDurationSec, String script, Recording recording, Analysis analysis,
-                        Voicemail voicemail) {
+                        Integer maxDurationSec, String script, CallFeatures.Recording recording,
+                        Analysis analysis, CallFeatures.Voicemail voicemail) {
 
     /** Which provider runs a stage; {@code offline} picks the offline default. */
     public record Provider(String provider, String model, Map<String, String> options) {
@@ -44,30 +45,5 @@ public record AgentSpec(String name, String greeting, String systemPrompt, Strin
      * asks for, and whether the call met the success criteria. Absent, calls are not analyzed.
      */
     public record Analysis(String summaryPrompt, JsonNode structuredData, String successCriteria) {
-    }
-
-    /** Answering machine detection on outbound calls: off unless detect; hang up by default. */
-    public record Voicemail(Boolean detect, VoicemailAction action, String message) {
-    }
-
-    /** {@code hangup}: end the call; {@code leave_message}: say the message after the beep, then end the call. */
-    public enum VoicemailAction {
-        @JsonProperty("hangup") HANGUP,
-        @JsonProperty("leave_message") LEAVE_MESSAGE
-    }
-
-    /** Call recording: off unless enabled; dual-channel WAV by default. */
-    public record Recording(Boolean enabled, Channels channels, Format format) {
-    }
-
-    /** {@code dual}: caller left, agent right; {@code mixed}: one channel. */
-    public enum Channels {
-        @JsonProperty("dual") DUAL,
-        @JsonProperty("mixed") MIXED
-    }
-
-    /** {@code wav}: 16-bit PCM, 16 kHz. */
-    public enum Format {
-        @JsonProperty("wav") WAV
     }
 }

@@ -52,11 +52,7 @@ final class AgentValidation {
         range("maxDurationSec", spec.maxDurationSec(), 10, 14_400);
         analysis(spec.analysis());
         if (spec.voicemail() != null) {
-            length("voicemail.message", spec.voicemail().message(), 1_000);
-            if (spec.voicemail().action() == AgentSpec.VoicemailAction.LEAVE_MESSAGE
-                    && (spec.voicemail().message() == null || spec.voicemail().message().isBlank())) {
-                throw ApiException.invalid("voicemail.message", "is required to leave a message");
-            }
+            spec.voicemail().validate("voicemail");
         }
     }
 

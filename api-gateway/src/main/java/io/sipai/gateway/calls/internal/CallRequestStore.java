@@ -5,12 +5,15 @@ import static io.sipai.gateway.db.jooq.Tables.CALL_REQUESTS;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 
 import io.sipai.gateway.calls.CallView;
 import io.sipai.gateway.calls.Calls;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The gateway's own record of the calls it requests, in {@code call_requests}, of which this is the only writer:
@@ -22,12 +25,17 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class CallRequestStore implements Calls {
 
+    private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() {
+    };
+
     private final DSLContext db;
     private final CallStore reads;
+    private final ObjectMapper mapper;
 
-    public CallRequestStore(DSLContext db, CallStore reads) {
+    public CallRequestStore(DSLContext db, CallStore reads, ObjectMapper mapper) {
         this.db = db;
         this.reads = reads;
+        this.mapper = mapper;
     }
 
     @Override
@@ -40,6 +48,8 @@ public class CallRequestStore implements Calls {
                 .set(CALL_REQUESTS.TRANSPORT, call.transport().name()).set(CALL_REQUESTS.FROM_PARTY, call.from())
                 .set(CALL_REQUESTS.TO_PARTY, call.to()).set(CALL_REQUESTS.PROVIDER, call.provider())
                 .set(CALL_REQUESTS.PROVIDER_CALL_SID, call.providerCallSid())
+                .set(CALL_REQUESTS.MEDIA_PARAMETERS, call.mediaParameters().isEmpty() ? null
+                        : mapper.writeValueAsString(call.mediaParameters()))
                 .set(CALL_REQUESTS.REQUESTED_AT, requestedAt.atOffset(ZoneOffset.UTC))
                 .onConflictDoNothing().execute();
         if (inserted == 1) {
@@ -69,6 +79,13 @@ public class CallRequestStore implements Calls {
     @Override
     public Optional<CallView> find(String callId) {
         return reads.byId(callId);
+    }
+
+    @Override
+    public Map<String, String> mediaParameters(String callId) {
+        return db.select(CALL_REQUESTS.MEDIA_PARAMETERS).from(CALL_REQUESTS).where(CALL_REQUESTS.CALL_ID.eq(callId))
+                .fetchOptional().map(r -> r.value1())
+                .map(json -> mapper.readValue(json, PARAMETERS)).orElse(Map.of());
     }
 
     private void status(String callId, String status) {

@@ -83,6 +83,13 @@ public class CallStore {
                 .fetchOptional(r -> Optional.ofNullable(r.value1()));
     }
 
+    /** The campaign's overrides of its agent's features as stored (JSON), empty when it has none. */
+    public Optional<String> campaignOverrides(String tenantId, String campaignId) {
+        return db.select(CAMPAIGNS.OVERRIDES).from(CAMPAIGNS)
+                .where(CAMPAIGNS.CAMPAIGN_ID.eq(campaignId), CAMPAIGNS.TENANT_ID.eq(tenantId))
+                .fetchOptional().map(r -> r.value1());
+    }
+
     /** The call of any tenant (telephony callbacks carry no API key). */
     public Optional<CallView> byId(String callId) {
         Optional<CallView> projected = projected(List.of(PROJECTED.callId().eq(callId))).fetchOptional()

@@ -14,6 +14,7 @@ import io.sipai.common.EndReason;
 import io.sipai.common.EventSource;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallRequested;
+import io.sipai.gateway.agents.CallFeatures;
 import io.sipai.gateway.calls.CallEnds;
 import io.sipai.gateway.calls.CallView;
 import io.sipai.gateway.calls.Calls;
@@ -31,6 +32,7 @@ import io.sipai.runtime.events.CallEventEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Places outbound calls: record the request, publish CallRequested, take a slot through admission, then originate
@@ -53,22 +55,25 @@ public class OutboundCalls {
     private final RecordPublisher publisher;
     private final AdmissionClient admission;
     private final TelephonyProviders providers;
+    private final ObjectMapper mapper;
     private final Clock clock;
 
     public OutboundCalls(Calls calls, CallEnds ends, CallStore store, RecordPublisher publisher,
-                         AdmissionClient admission, TelephonyProviders providers, Clock clock) {
+                         AdmissionClient admission, TelephonyProviders providers, ObjectMapper mapper, Clock clock) {
         this.calls = calls;
         this.ends = ends;
         this.store = store;
         this.publisher = publisher;
         this.admission = admission;
         this.providers = providers;
+        this.mapper = mapper;
         this.clock = clock;
     }
 
     /** Body of POST /v1/calls. */
     public record PlaceCall(String to, String from, String agentId, String campaignId, String provider,
-                            Map<String, String> metadata) {
+                            Map<String, String> metadata, CallFeatures.Recording recording,
+                            CallFeatures.Voicemail voicemail) {
     }
 
     public CallView place(Caller caller, PlaceCall body) {
@@ -78,9 +83,11 @@ public class OutboundCalls {
         TelephonyProvider provider = provider(body.provider());
         String agentId = agent(tenantId, body);
         Map<String, String> metadata = metadata(body.metadata());
+        CallFeatures.Overrides overrides = overrides(tenantId, body);
         CallRef ref = new CallRef(UUID.randomUUID().toString(), tenantId, body.campaignId(), agentId);
         Instant requestedAt = calls.request(new Calls.NewCall(ref.callId(), tenantId, ref.campaignId(), agentId,
-                CallDirection.OUTBOUND, provider.transport(), from, to, provider.name(), null, clock.instant()));
+                CallDirection.OUTBOUND, provider.transport(), from, to, provider.name(), null, clock.instant(),
+                overrides.mediaParameters()));
         try {
             publish(ref, null, requestedAt, new CallRequested(CallDirection.OUTBOUND, provider.transport(), from,
                     to, metadata));
@@ -97,7 +104,8 @@ public class OutboundCalls {
         }
         try {
             calls.placed(ref.callId(), provider.originator().originate(new CallOriginator.Origination(ref.callId(),
-                    tenantId, agentId, from, to, metadata, store.voicemailAction(agentId).orElse(null))));
+                    tenantId, agentId, from, to, metadata, overrides.voicemail() != null
+                    ? overrides.voicemail().providerAction() : store.voicemailAction(agentId).orElse(null))));
         } catch (CallOriginator.OriginationException e) {
             LOG.warn("origination of call {} through {} failed: {}", ref.callId(), provider.name(), e.getMessage());
             ends.gaveUp(ref, requestedAt, EndReason.FAILED, "origination failed: " + e.getMessage());
@@ -171,6 +179,17 @@ public class OutboundCalls {
             throw ApiException.invalid("agentId", "no such agent");
         }
         return agentId;
+    }
+
+    /** The call's own overrides of its agent's features, each part not given taken from its campaign's. */
+    private CallFeatures.Overrides overrides(String tenantId, PlaceCall body) {
+        CallFeatures.Overrides own = new CallFeatures.Overrides(body.recording(), body.voicemail());
+        own.validate();
+        CallFeatures.Overrides campaign = body.campaignId() == null ? CallFeatures.Overrides.NONE
+                : store.campaignOverrides(tenantId, body.campaignId())
+                .map(json -> mapper.readValue(json, CallFeatures.Overrides.class))
+                .orElse(CallFeatures.Overrides.NONE);
+        return own.over(campaign);
     }
 
     private static String party(String field, String value) {

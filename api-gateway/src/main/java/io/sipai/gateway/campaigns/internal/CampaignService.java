@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.sipai.config.CampaignConfig;
+import io.sipai.gateway.agents.CallFeatures;
 import io.sipai.gateway.db.jooq.CampaignsRecord;
 import io.sipai.gateway.kafka.RecordPublisher;
 import io.sipai.gateway.problems.ApiException;
@@ -17,6 +18,7 @@ import io.sipai.schemas.Topics;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Campaigns: rows in PostgreSQL and records on compacted {@code campaign.config.v1} (key campaignId), which
@@ -27,20 +29,27 @@ public class CampaignService {
 
     private final DSLContext db;
     private final RecordPublisher publisher;
+    private final ObjectMapper mapper;
     private final Clock clock;
 
-    public CampaignService(DSLContext db, RecordPublisher publisher, Clock clock) {
+    public CampaignService(DSLContext db, RecordPublisher publisher, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.publisher = publisher;
+        this.mapper = mapper;
         this.clock = clock;
     }
 
-    /** Body of POST and PUT /v1/campaigns; maxConcurrency null means TELEPHONY_PER_CAMPAIGN_MAX_CONCURRENCY. */
-    public record CampaignSpec(String name, String agentId, Integer maxConcurrency) {
+    /**
+     * Body of POST and PUT /v1/campaigns; maxConcurrency null means TELEPHONY_PER_CAMPAIGN_MAX_CONCURRENCY;
+     * recording and voicemail, when given, override the agent's for the campaign's calls.
+     */
+    public record CampaignSpec(String name, String agentId, Integer maxConcurrency, CallFeatures.Recording recording,
+                               CallFeatures.Voicemail voicemail) {
     }
 
     public record CampaignView(String id, String tenantId, long version, String name, String agentId,
-                               Integer maxConcurrency, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+                               Integer maxConcurrency, CallFeatures.Recording recording,
+                               CallFeatures.Voicemail voicemail, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
     }
 
     public CampaignView create(String tenantId, CampaignSpec spec) {
@@ -85,12 +94,12 @@ public class CampaignService {
 
     public CampaignView get(String tenantId, String id) {
         return db.selectFrom(CAMPAIGNS).where(CAMPAIGNS.CAMPAIGN_ID.eq(id), CAMPAIGNS.TENANT_ID.eq(tenantId))
-                .fetchOptional().map(CampaignService::view).orElseThrow(() -> ApiException.notFound("campaign", id));
+                .fetchOptional().map(this::view).orElseThrow(() -> ApiException.notFound("campaign", id));
     }
 
     public List<CampaignView> list(String tenantId) {
         return db.selectFrom(CAMPAIGNS).where(CAMPAIGNS.TENANT_ID.eq(tenantId)).orderBy(CAMPAIGNS.CREATED_AT)
-                .limit(1_000).fetch(CampaignService::view);
+                .limit(1_000).fetch(this::view);
     }
 
     private static CampaignsRecord locked(DSLContext tx, String tenantId, String id) {
@@ -112,12 +121,15 @@ public class CampaignService {
                 && !tx.fetchExists(AGENTS, AGENTS.AGENT_ID.eq(spec.agentId()), AGENTS.TENANT_ID.eq(tenantId))) {
             throw ApiException.invalid("agentId", "no such agent");
         }
+        new CallFeatures.Overrides(spec.recording(), spec.voicemail()).validate();
     }
 
     private void fill(CampaignsRecord row, CampaignSpec spec) {
         row.setName(spec.name().strip());
         row.setAgentId(spec.agentId());
         row.setMaxConcurrency(spec.maxConcurrency());
+        CallFeatures.Overrides overrides = new CallFeatures.Overrides(spec.recording(), spec.voicemail());
+        row.setOverrides(overrides.isEmpty() ? null : mapper.writeValueAsString(overrides));
         row.setUpdatedAt(now());
     }
 
@@ -128,9 +140,12 @@ public class CampaignService {
                 .setAgentId(row.getAgentId()).setMaxConcurrency(row.getMaxConcurrency()).build());
     }
 
-    private static CampaignView view(CampaignsRecord row) {
+    private CampaignView view(CampaignsRecord row) {
+        CallFeatures.Overrides overrides = row.getOverrides() == null ? CallFeatures.Overrides.NONE
+                : mapper.readValue(row.getOverrides(), CallFeatures.Overrides.class);
         return new CampaignView(row.getCampaignId(), row.getTenantId(), row.getVersion(), row.getName(),
-                row.getAgentId(), row.getMaxConcurrency(), row.getCreatedAt(), row.getUpdatedAt());
+                row.getAgentId(), row.getMaxConcurrency(), overrides.recording(), overrides.voicemail(),
+                row.getCreatedAt(), row.getUpdatedAt());
     }
 
     private OffsetDateTime now() {

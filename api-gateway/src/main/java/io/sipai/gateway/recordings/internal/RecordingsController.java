@@ -1,9 +1,10 @@
 package io.sipai.gateway.recordings.internal;
 
-import java.nio.file.Path;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,11 +14,11 @@ import io.sipai.gateway.recordings.RetentionSettings;
 import io.sipai.gateway.tenants.Caller;
 import io.sipai.gateway.tenants.Scope;
 import io.sipai.runtime.recordings.RecordingStore;
-import org.springframework.core.io.FileSystemResource;
-import org.springframework.core.io.Resource;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpRange;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,6 +26,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -51,17 +53,55 @@ public class RecordingsController {
     public record Retention(Integer days) {
     }
 
+    /**
+     * The audio, whole or one byte range of it (206; several ranges or a malformed header get the whole recording,
+     * as HTTP allows), copied from the store as it is read: a file, or ranged reads of an S3 object.
+     */
     @GetMapping("/v1/calls/{id}/recording")
-    public ResponseEntity<Resource> get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable String id) {
+    public void get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable String id,
+                    @RequestHeader(value = HttpHeaders.RANGE, required = false) String range,
+                    HttpServletResponse response) throws IOException {
         RecordingIndex.Recording recording = recording(caller.require(Scope.READ).tenantId(), id);
-        Path file = store.flatMap(s -> s.resolve(recording.location()))
+        RecordingStore.Stored stored = store.flatMap(s -> s.open(recording.location()))
                 .orElseThrow(() -> ApiException.notFound("recording", id));
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType(recording.contentType()))
-                .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.inline()
-                        .filename(id + extension(recording.contentType())).build().toString())
-                .header("X-Recording-Duration-Ms", Long.toString(recording.durationMs()))
-                .body(new FileSystemResource(file));
+        long size = stored.size();
+        response.setContentType(recording.contentType());
+        response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "private, no-store");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.inline()
+                .filename(id + extension(recording.contentType())).build().toString());
+        response.setHeader("X-Recording-Duration-Ms", Long.toString(recording.durationMs()));
+        long first = 0;
+        long last = size - 1;
+        HttpRange asked = singleRange(range);
+        if (asked != null) {
+            first = asked.getRangeStart(size);
+            last = asked.getRangeEnd(size);
+            if (first >= size || last < first) {
+                response.setStatus(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE.value());
+                response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
+                return;
+            }
+            response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
+            response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + size);
+        }
+        response.setContentLengthLong(last - first + 1);
+        if (last >= first) {
+            stored.copy(first, last, response.getOutputStream());
+        }
+    }
+
+    /** The one range a Range header asks for, or null for the whole recording. */
+    private static HttpRange singleRange(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            List<HttpRange> ranges = HttpRange.parseRanges(header);
+            return ranges.size() == 1 ? ranges.get(0) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @DeleteMapping("/v1/calls/{id}/recording")

@@ -3,6 +3,7 @@ package io.sipai.gateway.telephony.internal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import io.sipai.admission.AdmissionDecision;
@@ -98,7 +99,7 @@ public class InboundCallService implements InboundCalls {
         CallRef ref = new CallRef(callId, route.tenantId(), null, route.agentId());
         Instant requestedAt = calls.request(new Calls.NewCall(callId, ref.tenantId(), null, ref.agentId(),
                 CallDirection.INBOUND, provider.transport(), inbound.from(), inbound.to(), provider.name(),
-                inbound.providerCallSid(), clock.instant()));
+                inbound.providerCallSid(), clock.instant(), Map.of()));
         try {
             publisher.sendAndWait(CallEventEnvelope.of(ref, provider.source(),
                     CallEventEnvelope.stableId(callId, "requested"), requestedAt, new CallRequested(
@@ -122,7 +123,7 @@ public class InboundCallService implements InboundCalls {
             return new Declined(callId, rejected.getLimit().name(), rejected.getDetail());
         }
         return new Admitted(callId, ref.tenantId(), ref.agentId(), null, CallDirection.INBOUND, inbound.from(),
-                inbound.to(), token(callId, ref.tenantId(), ref.agentId()));
+                inbound.to(), token(callId, ref.tenantId(), ref.agentId()), Map.of());
     }
 
     /** The provider fetches the verbs of a call the API placed: it keeps its own ids and direction. */
@@ -131,7 +132,8 @@ public class InboundCallService implements InboundCalls {
             return new Declined(call.id(), "ALREADY_RELEASED", "call " + call.id() + " is over");
         }
         return new Admitted(call.id(), call.tenantId(), call.agentId(), call.campaignId(), CallDirection.OUTBOUND,
-                call.from(), call.to(), token(call.id(), call.tenantId(), call.agentId()));
+                call.from(), call.to(), token(call.id(), call.tenantId(), call.agentId()),
+                calls.mediaParameters(call.id()));
     }
 
     private static boolean over(CallView call) {

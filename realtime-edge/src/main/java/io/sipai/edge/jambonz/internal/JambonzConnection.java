@@ -17,6 +17,7 @@ import io.sipai.edge.telephony.ProviderCall;
 import io.sipai.edge.telephony.TelephonyConnection;
 import io.sipai.edge.wire.Json;
 import io.sipai.edge.wire.ProtocolViolation;
+import io.sipai.schemas.telephony.CallOverrides;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
 import tools.jackson.databind.JsonNode;
@@ -140,7 +141,7 @@ final class JambonzConnection extends TelephonyConnection {
         CallContext context = new CallContext(query.get("callId"), query.get("tenantId"), query.get("campaignId"),
                 agentId, direction(query.getOrDefault("direction", Json.text(metadata, "direction"))),
                 Transport.JAMBONZ, query.getOrDefault("from", meta.get("from")), query.getOrDefault("to",
-                meta.get("to")), meta, services.agents().find(agentId).orElse(null));
+                meta.get("to")), meta, CallOverrides.apply(services.agents().find(agentId).orElse(null), query));
         startCall(context, new AudioFormat(AudioFormat.Encoding.PCM16, inRate), false,
                 new ProviderCall(context.callId(), meta.get("callSid"), meta.get("accountSid"), publicBase));
     }

@@ -19,6 +19,7 @@ import io.sipai.edge.telephony.TelephonyTokens;
 import io.sipai.edge.wire.CloseCodes;
 import io.sipai.edge.wire.Json;
 import io.sipai.edge.wire.ProtocolViolation;
+import io.sipai.schemas.telephony.CallOverrides;
 import org.springframework.web.socket.WebSocketSession;
 import tools.jackson.databind.JsonNode;
 
@@ -108,7 +109,7 @@ final class TwilioConnection extends TelephonyConnection {
         }
         CallContext context = new CallContext(callId, tenantId, params.get("campaignId"), agentId,
                 direction(params.getOrDefault("direction", "inbound")), Transport.TWILIO, params.get("from"),
-                params.get("to"), metadata, services.agents().find(agentId).orElse(null));
+                params.get("to"), metadata, CallOverrides.apply(services.agents().find(agentId).orElse(null), params));
         startCall(context, AudioFormat.MULAW_8K, true, new ProviderCall(callId, callSid,
                 Json.text(start, "accountSid"), null));
     }

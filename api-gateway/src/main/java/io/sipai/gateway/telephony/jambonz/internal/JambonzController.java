@@ -38,6 +38,8 @@ public class JambonzController {
 
     /** Path realtime-edge takes jambonz listen sockets on. */
     public static final String LISTEN_PATH = "/telephony/jambonz/listen";
+    /** Where jambonz posts its answering machine detection verdicts ({@code amd.actionHook}). */
+    static final String AMD_PATH = "/telephony/jambonz/amd";
     /** Caller and agent audio rate; realtime-edge's default {@code outRate} is the same. */
     private static final int SAMPLE_RATE = 8000;
     static final String DECLINE_TEXT = "Sorry, we cannot take your call right now. Please try again later.";
@@ -82,6 +84,25 @@ public class JambonzController {
         JsonNode duration = webhook.body().path("duration");
         inbound.status(provider, webhook.sipaiCallId(), callSid, status, CallProgress.ofCommonStatus(status),
                 duration.isNumber() ? duration.longValue() : null);
+        return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * jambonz's answering machine detection events ({@code type}: amd_human_detected, amd_machine_detected,
+     * amd_no_speech_detected, amd_decision_timeout, amd_machine_stopped_speaking, amd_tone_detected, amd_error,
+     * amd_stopped) for a call placed with {@code amd}: a machine's is written as MachineDetected and, when the call
+     * hangs up on machines, ends it. The others need nothing: realtime-edge hears the beep itself.
+     */
+    @PostMapping(AMD_PATH)
+    public ResponseEntity<Void> machineDetection(HttpServletRequest request,
+                                                 @RequestParam(required = false) String action) throws IOException {
+        JambonzWebhook webhook = JambonzWebhook.verify(request, settings, mapper, clock);
+        if ("amd_machine_detected".equals(webhook.text("type"))) {
+            String reason = webhook.text("reason");
+            inbound.machineAnswered(provider, webhook.sipaiCallId(), webhook.required("call_sid"),
+                    reason == null ? "machine" : "machine: " + reason, null,
+                    "leave_message".equals(action) ? "leave_message" : "hangup");
+        }
         return ResponseEntity.noContent().build();
     }
 

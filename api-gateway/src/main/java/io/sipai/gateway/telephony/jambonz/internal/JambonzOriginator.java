@@ -2,9 +2,11 @@ package io.sipai.gateway.telephony.jambonz.internal;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.Map;
 import io.sipai.gateway.problems.Failures;
 import io.sipai.gateway.telephony.CallOriginator;
 import io.sipai.gateway.telephony.ProviderSid;
+import io.sipai.gateway.telephony.TelephonySettings;
 import io.sipai.gateway.telephony.jambonz.JambonzSettings;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -21,7 +24,10 @@ import tools.jackson.databind.ObjectMapper;
  * Places calls with jambonz's REST create-call ({@code POST JAMBONZ_OUTCALL_URL}, Bearer {@code JAMBONZ_TOKEN},
  * 201 {@code {"sid"}}) using application {@code JAMBONZ_APP_SID}; the sipai call id travels in {@code tag}, so it
  * comes back as {@code customerData.sipaiCallId} on the call and status hooks. Hangs up with
- * {@code PUT .../Calls/{sid}} {@code {"call_status":"completed"}}.
+ * {@code PUT .../Calls/{sid}} {@code {"call_status":"completed"}}. A call whose agent (or campaign, or own request)
+ * asks for answering machine detection also gets jambonz's {@code amd}, whose verdicts come to
+ * {@code /telephony/jambonz/amd} (needs {@code TELEPHONY_WEBHOOK_BASE_URL}; realtime-edge's own detection runs
+ * either way).
  */
 @Component
 public class JambonzOriginator implements CallOriginator {
@@ -29,11 +35,13 @@ public class JambonzOriginator implements CallOriginator {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final JambonzSettings settings;
+    private final TelephonySettings telephony;
     private final ObjectMapper mapper;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public JambonzOriginator(JambonzSettings settings, ObjectMapper mapper) {
+    public JambonzOriginator(JambonzSettings settings, TelephonySettings telephony, ObjectMapper mapper) {
         this.settings = settings;
+        this.telephony = telephony;
         this.mapper = mapper;
     }
 
@@ -54,6 +62,11 @@ public class JambonzOriginator implements CallOriginator {
         tag.put("sipaiTenantId", call.tenantId());
         tag.put("sipaiAgentId", call.agentId());
         body.put("tag", tag);
+        if (call.voicemailAction() != null && telephony.webhookBaseUrl() != null) {
+            // Runs beside the call (the listen socket connects at once); verdicts are posted to the hook.
+            body.put("amd", Map.of("actionHook", telephony.webhookBaseUrl() + JambonzController.AMD_PATH + "?action="
+                    + URLEncoder.encode(call.voicemailAction(), StandardCharsets.UTF_8)));
+        }
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(settings.outcallUrl()))
                 .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))));
         if (response.statusCode() != 201 && response.statusCode() != 200) {
