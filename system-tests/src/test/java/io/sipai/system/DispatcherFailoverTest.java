@@ -41,11 +41,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Webhooks keep arriving while dispatcher instances die. Two webhook-dispatcher processes on the three-broker
  * cluster deliver the call events of many calls to two slow endpoints of one tenant (subscriptions written to
  * webhook.subscriptions.v1 as api-gateway writes them, timeline entries to call.timeline-entries.v1 as
- * stream-processors writes them: the dispatcher fans out what the timeline accepted); while a
- * wave of events is being delivered, one dispatcher is SIGKILLed and restarted, twice. What the customer's endpoint
- * sees: every event at least once, in order per (subscription, call), a re-sent delivery with the same
- * {@code webhook-id} and a valid signature, and never more requests open at once per endpoint than the configured
- * cap, counted over the whole deployment.
+ * stream-processors writes them: the dispatcher fans out what the timeline accepted); while a wave of events is
+ * being delivered, one dispatcher is SIGKILLed, twice (restarted in between). What the customer's endpoint sees:
+ * every event at least once, in order per (subscription, call), a re-sent delivery with the same {@code webhook-id}
+ * and a valid signature, and never more requests open at once per endpoint than the configured cap, counted over the
+ * whole deployment.
  */
 class DispatcherFailoverTest {
 
@@ -94,7 +94,7 @@ class DispatcherFailoverTest {
             long ready = System.nanoTime();
 
             // when, in each wave, the second dispatcher is killed while deliveries are in flight, the first takes
-            // its calls over, and it is restarted (the next wave starts once it is ready again)
+            // its calls over, and it is restarted (the next wave starts once it is ready again, beside the survivor)
             List<Kill> kills = new ArrayList<>();
             for (int wave = 0; wave < WAVES; wave++) {
                 int delivered = distinct(receiver.arrivals());
@@ -105,7 +105,10 @@ class DispatcherFailoverTest {
                 kills.add(kill);
                 awaitUntil(() -> resumed(receiver.arrivals(), kill) >= 0, WAVE_DELIVERED,
                         "every call waiting at kill " + kills.size() + " delivered again");
-                second.startAndAwaitReady(Deployment.READY);
+                if (wave + 1 < WAVES) {
+                    // (after the last kill the survivor alone delivers the rest: a restart would prove nothing more)
+                    second.startAndAwaitReady(Deployment.READY);
+                }
             }
             awaitUntil(() -> distinct(receiver.arrivals()) >= written.values().stream().mapToInt(List::size).sum()
                     * SUBSCRIPTIONS.size(), WAVE_DELIVERED, "every delivery");
