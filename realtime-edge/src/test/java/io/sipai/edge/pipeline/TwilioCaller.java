@@ -16,6 +16,8 @@ final class TwilioCaller extends PacedCaller {
     static final String CALL_SID = "CA00000000000000000000000000000077";
 
     private final AtomicInteger chunk = new AtomicInteger();
+    private final long startNanos = System.nanoTime();
+    private volatile long firstMediaNanos;
 
     TwilioCaller(WsClient ws, String callId, String tenantId, String token, String agentId) {
         this(ws, callId, tenantId, token, agentId, CALL_SID);
@@ -59,6 +61,12 @@ final class TwilioCaller extends PacedCaller {
                 + Base64.getEncoder().encodeToString(mulaw) + "\"},\"streamSid\":\"" + STREAM_SID + "\"}");
     }
 
+    /** Milliseconds from the stream's start to the first agent audio it received, or -1 before any. */
+    long firstAudioMs() {
+        long first = firstMediaNanos;
+        return first == 0 ? -1 : (first - startNanos) / 1_000_000;
+    }
+
     /** The caller presses a key. */
     void dtmf(String digit) {
         sendText("{\"event\":\"dtmf\",\"streamSid\":\"" + STREAM_SID + "\",\"sequenceNumber\":\"0\",\"dtmf\":{"
@@ -74,7 +82,11 @@ final class TwilioCaller extends PacedCaller {
     @Override
     void onMessage(JsonNode msg) {
         switch (msg.path("event").asString()) {
-            case "media" -> mediaReceived.incrementAndGet();
+            case "media" -> {
+                if (mediaReceived.getAndIncrement() == 0) {
+                    firstMediaNanos = System.nanoTime();
+                }
+            }
             case "mark" -> {
                 sendText(JSON.writeValueAsString(Map.of("event", "mark", "streamSid", STREAM_SID,
                         "sequenceNumber", "0", "mark", Map.of("name", msg.path("mark").path("name").asString()))));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -88,10 +89,41 @@ class VoicemailDetectionTest extends EdgeIntegrationTest {
                 .isEqualTo(EndReason.CALLER_HANGUP);
     }
 
+    @Test
+    void detectionDoesNotDelayTheGreetingAPersonHears() throws Exception {
+        // given two agents alike but for detection
+        String detecting = agent(VoicemailAction.HANGUP);
+        String plain = agent(null);
+
+        // when each calls out, in turn, and the called party waits for the agent's first sound
+        List<Long> withDetection = new ArrayList<>();
+        List<Long> without = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            without.add(firstAudioMs(plain));
+            withDetection.add(firstAudioMs(detecting));
+        }
+
+        // then the greeting starts as soon with detection as without (the detector listens beside it)
+        long medianWith = withDetection.stream().sorted().toList().get(1);
+        long medianWithout = without.stream().sorted().toList().get(1);
+        System.out.printf("RESULT voicemail-detection: first agent audio after the stream started, median of 3: "
+                + "%d ms with detection %s, %d ms without %s%n", medianWith, withDetection, medianWithout, without);
+        assertThat(medianWith).isLessThan(medianWithout + 250);
+    }
+
+    private long firstAudioMs(String agentId) throws Exception {
+        String callId = "vm-first-" + UUID.randomUUID();
+        try (TwilioCaller party = outbound(callId, agentId)) {
+            await().atMost(WAIT).until(() -> party.firstAudioMs() >= 0);
+            return party.firstAudioMs();
+        }
+    }
+
+    /** An agent that detects machines and takes {@code action} on them; null: one that does not detect. */
     private String agent(VoicemailAction action) {
         String agentId = "vm-agent-" + UUID.randomUUID();
         AgentConfig agent = VoiceTestSupport.agent(agentId, "http://127.0.0.1:9/unused", VoiceTestSupport.SCRIPT);
-        agent.setVoicemail(new VoicemailSettings(true, action, MESSAGE));
+        agent.setVoicemail(action == null ? null : new VoicemailSettings(true, action, MESSAGE));
         VoiceTestSupport.publish(agent);
         await().atMost(Duration.ofSeconds(30)).until(() -> agents.find(agentId).isPresent());
         return agentId;
