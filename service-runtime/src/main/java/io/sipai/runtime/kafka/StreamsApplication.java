@@ -13,6 +13,7 @@ import io.sipai.runtime.LivenessCheck;
 import io.sipai.runtime.ReadinessCheck;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -210,7 +211,11 @@ public final class StreamsApplication implements SmartLifecycle, ReadinessCheck,
         return stopping || !started || state != KafkaStreams.State.NOT_RUNNING;
     }
 
-    /** Stops processing, committing what was processed, within {@code timeout}. */
+    /**
+     * Stops processing, committing what was processed, within {@code timeout}, and leaves the consumer group, so
+     * another instance takes this one's tasks at once (a rolling restart, a drain) rather than after the session
+     * timeout (Kafka Streams remains in the group on close by default).
+     */
     public synchronized void close(Duration timeout) {
         if (stopping) {
             return;
@@ -220,6 +225,7 @@ public final class StreamsApplication implements SmartLifecycle, ReadinessCheck,
         if (fencer != null) {
             fencer.close();
         }
-        streams.close(timeout);
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
     }
 }
