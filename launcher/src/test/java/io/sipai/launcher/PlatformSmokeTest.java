@@ -92,6 +92,10 @@ class PlatformSmokeTest {
             assertThat(talk.recordingSeconds()).as("the call's recording, as the browser decoded it")
                     .isGreaterThan(talk.playedMs() / 1000.0);
             assertThat(talk.analysis()).startsWith("The caller said:");
+
+            // And every metric the operators' dashboards and alert rules name is exported by a service
+            assertThat(ExportedMetrics.exported(config.servicePorts().values()))
+                    .containsAll(ExportedMetrics.referenced(Path.of("..").toAbsolutePath().normalize()));
         }
     }
 

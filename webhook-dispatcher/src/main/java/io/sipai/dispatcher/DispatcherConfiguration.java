@@ -95,12 +95,12 @@ public class DispatcherConfiguration {
 
     @Bean(destroyMethod = "close")
     DeliveryWorker deliveryWorker(DispatcherSettings settings, SsrfGuard guard, Clock clock, KafkaSettings kafka,
-                                  DispatcherInstances instances, SigningKeys keys) {
+                                  DispatcherInstances instances, SigningKeys keys, MeterRegistry meters) {
         Producer<String, WebhookAttempt> attempts = new KafkaProducer<>(producerConfig(kafka, "attempts"),
                 Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
         return new DeliveryWorker(guard, new HttpPoster(settings.connectTimeout(), settings.requestTimeout(),
                 settings.maxConcurrencyPerEndpoint()),
-                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, instances, keys);
+                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, instances, keys, meters);
     }
 
     @Bean

@@ -61,6 +61,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
     private final AtomicLong replaying = new AtomicLong();
     private final int capacity;
     private final PublisherMeters meters;
+    private final CallEventMeters calls;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -79,6 +80,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
         this.journal = journal;
         this.capacity = capacity;
         this.meters = PublisherMeters.register(meters, queue::size, unacknowledged::get, journal);
+        this.calls = new CallEventMeters(meters);
         this.thread = Thread.ofPlatform().name("edge-event-publisher").daemon().start(this::run);
     }
 
@@ -209,6 +211,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
 
     /** Serializes, journals and queues; false when the event cannot be serialized (counted as dropped). */
     private boolean enqueue(CallEvent event, CompletableFuture<Void> acknowledged, boolean counted) {
+        calls.observe(event);
         byte[] value;
         try {
             value = Topics.CALL_EVENTS.valueSerde().serializer().serialize(TOPIC, event);

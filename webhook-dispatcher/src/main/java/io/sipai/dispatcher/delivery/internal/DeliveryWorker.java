@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.delivery.Attempts;
 import io.sipai.dispatcher.delivery.DeliveryJob;
@@ -53,6 +54,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
     private final EndpointPermits permits;
     private final SigningKeys keys;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final AttemptMeters meters;
 
     /**
      * @param permitsPerEndpoint the requests per subscription this instance may have open, read before each
@@ -61,7 +63,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
      */
     public DeliveryWorker(SsrfGuard guard, HttpPoster poster, RetryPolicy retries, Clock clock,
                           Producer<String, WebhookAttempt> attempts, IntSupplier permitsPerEndpoint,
-                          SigningKeys keys) {
+                          SigningKeys keys, MeterRegistry meters) {
         this.guard = guard;
         this.poster = poster;
         this.retries = retries;
@@ -69,6 +71,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
         this.attempts = attempts;
         this.permits = new EndpointPermits(permitsPerEndpoint);
         this.keys = keys;
+        this.meters = new AttemptMeters(meters);
     }
 
     @Override
@@ -96,6 +99,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
             } finally {
                 permits.release(endpoint);
             }
+            meters.observe(attempt);
             attempts.send(new ProducerRecord<>(Topics.WEBHOOK_ATTEMPTS.name(), job.key(), attempt), (meta, error) -> {
                 if (error != null) {
                     // The scheduler re-sends after its in-flight timeout, so nothing is lost.
