@@ -35,8 +35,8 @@ public class AdmissionConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    AdmissionClient admissionClient(KafkaSettings kafka, ApiSettings settings, Clock clock) {
+    AdmissionClient admissionClient(KafkaSettings kafka, ApiSettings settings, Clock clock, MeterRegistry meters) {
         return new AdmissionClient(kafka.clientConfig(), "api-gateway",
-                Duration.ofMillis(settings.admissionTimeoutMs()), "API_ADMISSION_TIMEOUT_MS", clock);
+                Duration.ofMillis(settings.admissionTimeoutMs()), "API_ADMISSION_TIMEOUT_MS", clock, meters);
     }
 }

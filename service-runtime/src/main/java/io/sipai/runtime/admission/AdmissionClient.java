@@ -92,6 +92,7 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
     private final Duration timeout;
     private final String timeoutSetting;
     private final Clock clock;
+    private final AcquireMeters acquires;
 
     /**
      * @param clientConfig the service's Kafka connection and security config
@@ -112,6 +113,7 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
         this.timeout = timeout;
         this.timeoutSetting = timeoutSetting;
         this.clock = clock;
+        this.acquires = new AcquireMeters(meters);
         // A write the broker does not acknowledge within about twice the decision timeout fails: an acquire has
         // given up by then, a heartbeat is superseded by the next one, and a release is re-sent (PendingReleases).
         int requestTimeoutMs = (int) Math.max(timeout.toMillis(), MIN_REQUEST_TIMEOUT_MS);
@@ -138,7 +140,7 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
      */
     public CompletableFuture<AdmissionDecision> acquire(CallSlot slot, CallDirection direction, Transport transport) {
         return ask(command(slot, UUID.randomUUID().toString(), new AcquireSlot(direction, transport)), () ->
-                release(slot, "no admission decision in time"));
+                release(slot, "no admission decision in time")).whenComplete(acquires::record);
     }
 
     /**

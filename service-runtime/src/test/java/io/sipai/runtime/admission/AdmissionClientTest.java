@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sipai.admission.AcquireSlot;
 import io.sipai.admission.AdmissionCommand;
 import io.sipai.admission.AdmissionDecision;
@@ -50,6 +51,8 @@ import org.junit.jupiter.api.Test;
  */
 class AdmissionClientTest {
 
+    private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
+
     private static final List<AdmissionCommand> SEEN = new CopyOnWriteArrayList<>();
     private static final Map<String, MediaClaim> CLAIMS = new ConcurrentHashMap<>();
     private static KafkaSettings kafka;
@@ -76,7 +79,7 @@ class AdmissionClientTest {
                 Topics.CALL_ADMISSION_DECISIONS.valueSerde().serializer());
         responder = Thread.ofPlatform().daemon().name("test-admission-responder").start(AdmissionClientTest::respond);
         client = new AdmissionClient(kafka.clientConfig(), "test", Duration.ofMillis(1500), "TEST_TIMEOUT_MS",
-                Clock.systemUTC());
+                Clock.systemUTC(), METERS);
         client.onSlotLost(LOST::add);
     }
 
@@ -107,22 +110,30 @@ class AdmissionClientTest {
     }
 
     @Test
-    void aRejectedRequestCompletesWithTheRejection() {
+    void aRejectedRequestCompletesWithTheRejectionAndIsCountedByItsLimit() {
+        double before = acquires("rejected", "tenant");
         CallSlot slot = slot("full");
         AdmissionDecision decision = client.acquire(slot, CallDirection.INBOUND, Transport.WEBSOCKET).join();
         assertThat(decision.getOutcome()).isInstanceOfSatisfying(Rejected.class,
                 rejected -> assertThat(rejected.getLimit()).isEqualTo(AdmissionLimit.TENANT));
+        assertThat(acquires("rejected", "tenant")).isEqualTo(before + 1);
+    }
+
+    private static double acquires(String outcome, String limit) {
+        return METERS.get("admission.acquires").tag("outcome", outcome).tag("limit", limit).counter().count();
     }
 
     @Test
     void noDecisionInTimeFailsWithUnavailableAndReleasesTheSlot() {
         // given
         CallSlot slot = slot("silent");
+        double unavailable = acquires("unavailable", "none");
         long started = System.nanoTime();
         // when / then
         assertThatThrownBy(() -> client.acquireAndWait(slot, CallDirection.INBOUND, Transport.TWILIO))
                 .isInstanceOf(AdmissionUnavailableException.class).hasMessageContaining(slot.callId())
                 .hasMessageContaining("within 1500 ms (TEST_TIMEOUT_MS)");
+        await().untilAsserted(() -> assertThat(acquires("unavailable", "none")).isEqualTo(unavailable + 1));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1400),
                 Duration.ofMillis(3000));
         await().untilAsserted(() -> assertThat(commandsOf(slot))
