@@ -28,6 +28,8 @@ public final class FakeWsServer implements AutoCloseable {
     public final LinkedBlockingQueue<byte[]> binaries = new LinkedBlockingQueue<>();
     public final CompletableFuture<String> request = new CompletableFuture<>();
     public final CompletableFuture<Integer> clientClose = new CompletableFuture<>();
+    /** A lost host or a network black hole: from now on nothing is answered or sent, not even a pong. */
+    public volatile boolean silent;
     private final CompletableFuture<Void> upgraded = new CompletableFuture<>();
     private final ServerSocket server;
     private volatile Socket socket;
@@ -133,6 +135,11 @@ public final class FakeWsServer implements AutoCloseable {
                     onText.accept(text);
                 }
                 case 2 -> binaries.add(payload);
+                case 9 -> {
+                    if (!silent) {
+                        pong(payload);
+                    }
+                }
                 case 8 -> {
                     clientClose.complete(payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF)
                             : 1005);
@@ -142,6 +149,10 @@ public final class FakeWsServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private synchronized void pong(byte[] payload) {
+        frame(10, payload);
     }
 
     private void frame(int opcode, byte[] payload) {

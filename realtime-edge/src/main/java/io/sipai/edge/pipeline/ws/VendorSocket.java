@@ -9,12 +9,21 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Metrics;
 
 /**
  * A client WebSocket to a vendor (Deepgram) with the JDK client: connects asynchronously, queues sends made before
  * the handshake finished, keeps sends in order (the JDK allows one outstanding send), bounds what may be queued,
- * and assembles fragmented messages for its {@link Handler}.
+ * and assembles fragmented messages for its {@link Handler}. A connection that goes silent (a lost host, a network
+ * black hole: TCP would notice only after minutes) is found by pings: one every {@link #PING_INTERVAL}, and a
+ * connection from which nothing (message, ping or pong) arrived for {@link #DEAD_AFTER} is dropped, reported to the
+ * handler as closed (-1) and counted ({@code edge.vendor.dead_connections}, by host).
  */
 public final class VendorSocket implements WebSocket.Listener {
 
@@ -30,6 +39,12 @@ public final class VendorSocket implements WebSocket.Listener {
     }
 
     private static final int MAX_QUEUED = 500;
+    /** How often an open connection is pinged. */
+    static final Duration PING_INTERVAL = Duration.ofMillis(500);
+    /** Silence after which a connection is taken for dead. */
+    static final Duration DEAD_AFTER = Duration.ofSeconds(2);
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("vendor-socket-watchdog").factory());
 
     private final Handler handler;
     private final AtomicInteger queued = new AtomicInteger();
@@ -38,15 +53,19 @@ public final class VendorSocket implements WebSocket.Listener {
     private CompletableFuture<WebSocket> chain;
     private volatile WebSocket socket;
     private volatile boolean closed;
+    private volatile long lastHeardNanos;
+    private final String host;
+    private ScheduledFuture<?> watchdog;
 
-    private VendorSocket(Handler handler) {
+    private VendorSocket(Handler handler, String host) {
         this.handler = handler;
+        this.host = host;
     }
 
     /** Opens a socket; failures reach {@link Handler#closed} with code -1. */
     public static VendorSocket open(HttpClient http, URI uri, Map<String, String> headers, Duration timeout,
                                     Handler handler) {
-        VendorSocket vendor = new VendorSocket(handler);
+        VendorSocket vendor = new VendorSocket(handler, uri.getHost());
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(timeout);
         headers.forEach(builder::header);
         vendor.chain = builder.buildAsync(uri, vendor).whenComplete((ws, error) -> {
@@ -57,10 +76,48 @@ public final class VendorSocket implements WebSocket.Listener {
                         : cause.getClass().getSimpleName() + ": " + cause.getMessage();
                 vendor.finish(-1, reason);
             } else {
+                vendor.heard();
                 vendor.socket = ws;
+                vendor.watch();
             }
         });
         return vendor;
+    }
+
+    private synchronized void watch() {
+        if (!closed) {
+            long period = PING_INTERVAL.toMillis();
+            watchdog = WATCHDOG.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** On the watchdog's thread: drops a connection that went silent, else pings it. */
+    private void check() {
+        if (closed) {
+            stopWatching();
+            return;
+        }
+        long silentNanos = System.nanoTime() - lastHeardNanos;
+        if (silentNanos > DEAD_AFTER.toNanos()) {
+            Metrics.counter("edge.vendor.dead_connections", "host", host == null ? "unknown" : host).increment();
+            abort();
+            finish(-1, "no answer from the vendor for " + TimeUnit.NANOSECONDS.toMillis(silentNanos)
+                    + " ms (dead connection)");
+            return;
+        }
+        synchronized (this) {
+            enqueue(ws -> ws.sendPing(ByteBuffer.allocate(0)));
+        }
+    }
+
+    private void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    private synchronized void stopWatching() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
     }
 
     public synchronized void sendText(String message) {
@@ -103,11 +160,13 @@ public final class VendorSocket implements WebSocket.Listener {
 
     private void finish(int code, String reason) {
         closed = true;
+        stopWatching();
         handler.closed(code, reason);
     }
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        heard();
         text.append(data);
         if (last) {
             String message = text.toString();
@@ -120,6 +179,7 @@ public final class VendorSocket implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        heard();
         ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
         joined.put(binary).put(data).flip();
         binary = joined;
@@ -129,6 +189,21 @@ public final class VendorSocket implements WebSocket.Listener {
             binary = ByteBuffer.allocate(0);
             handler.binary(bytes);
         }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        heard();
+        // The JDK client answers the ping itself; this only asks for the next message.
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        heard();
         webSocket.request(1);
         return null;
     }

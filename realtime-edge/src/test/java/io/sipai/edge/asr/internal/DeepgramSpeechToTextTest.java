@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sipai.edge.asr.FakeWsServer;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.asr.TranscriptListener;
@@ -100,6 +102,35 @@ class DeepgramSpeechToTextTest {
             server.closeWith(1011, "NET-0001");
             await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
             assertThat(recorder.failures.getFirst()).contains("1011").contains("NET-0001");
+            stream.close();
+        }
+    }
+
+    @Test
+    void aConnectionThatGoesSilentIsDroppedWithinTwoSecondsAndCounted() throws Exception {
+        try (FakeWsServer server = new FakeWsServer(0)) {
+            // given a stream the server answers (pings included) for longer than the silence allowed
+            SpeechToText.Stream stream = open(server);
+            stream.audio(new short[320], 320, 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !server.binaries.isEmpty());
+            Thread.sleep(2_500);
+            assertThat(recorder.failures).isEmpty();
+            // (a service's registry is bound to the global one, as Spring Boot does)
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            Metrics.addRegistry(meters);
+
+            // when the vendor's host goes silent (no close, no reset: a lost host or a black hole)
+            server.silent = true;
+            long silentAt = System.nanoTime();
+
+            // then the stream fails within the 2 s allowed (plus one ping period), and it is counted
+            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
+            long detectedMs = (System.nanoTime() - silentAt) / 1_000_000;
+            assertThat(detectedMs).isLessThan(3_000);
+            assertThat(recorder.failures.getFirst()).contains("dead connection");
+            assertThat(meters.get("edge.vendor.dead_connections").tag("host", "127.0.0.1").counter().count())
+                    .isEqualTo(1);
+            Metrics.removeRegistry(meters);
             stream.close();
         }
     }
