@@ -134,6 +134,13 @@ data "aws_iam_policy_document" "recordings_read" {
     actions   = ["s3:GetObject", "s3:DeleteObject"]
     resources = [local.recordings_objects]
   }
+  # Without it S3 answers 403, not 404, for a recording that is gone (deleted by the expiry rule), and the API could
+  # not tell a missing recording from a refused one.
+  statement {
+    sid       = "TellMissingRecordings"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.recordings.arn]
+  }
   statement {
     sid       = "DecryptRecordings"
     actions   = ["kms:Decrypt"]

@@ -85,7 +85,7 @@ public class DispatcherConfiguration {
         DispatcherInstances instances = new DispatcherInstances(
                 ConsumerGroupMembers.of(kafka, settings.applicationId()), settings.maxConcurrencyPerEndpoint(),
                 settings.instancesRefresh(), settings.instancesCountValidity(), settings.startupHold(),
-                System::nanoTime);
+                settings.shareRaiseDelay(), System::nanoTime);
         Gauge.builder("sipai.webhook.instances", instances, live -> live.membership().count())
                 .description("live webhook-dispatcher instances, as this one last counted").register(meters);
         Gauge.builder("sipai.webhook.endpoint.share", instances, DispatcherInstances::getAsInt)

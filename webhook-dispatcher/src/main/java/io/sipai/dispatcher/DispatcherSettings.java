@@ -82,10 +82,15 @@ public record DispatcherSettings(Duration connectTimeout, Duration requestTimeou
 
     /**
      * How long an instance trusts its last count of the live instances: one refresh plus the time a count may take
-     * (its request timeout); an instance with no newer count opens nothing.
+     * (its request timeout) and a second for the poll that starts it; an instance with no newer count opens nothing.
      */
     public Duration instancesCountValidity() {
-        return instancesRefresh.plus(DispatcherInstances.COUNT_TIMEOUT);
+        return instancesRefresh.plus(DispatcherInstances.COUNT_TIMEOUT).plusSeconds(1);
+    }
+
+    /** How long a larger share of the cap waits after a count allowed it: one request of an instance that left. */
+    public Duration shareRaiseDelay() {
+        return connectTimeout.plus(requestTimeout);
     }
 
     /**

@@ -93,9 +93,12 @@ public final class DispatcherStreams implements SmartLifecycle, ReadinessCheck, 
 
     @Override
     public synchronized void stop() {
-        if (app != null) {
-            app.close(Duration.ofSeconds(30));
+        StreamsApplication stopping = app;
+        if (stopping != null) {
+            // Gone for the instance count first, so this instance opens nothing more before it leaves the group
+            // and the others take its share (after one request time: DispatcherInstances).
             app = null;
+            stopping.close(Duration.ofSeconds(30));
         }
     }
 

@@ -122,7 +122,7 @@ public final class CallRecorder {
         flush();
         long durationMs = position * 1000 / SAMPLE_RATE;
         if (!writer.submit(() -> complete(durationMs, stored))) {
-            upload.close();
+            discardElsewhere();
             stored.completeExceptionally(new IOException("the recording writer's queue is full"));
         }
         return stored;
@@ -135,8 +135,16 @@ public final class CallRecorder {
         }
         finished = true;
         if (!writer.submit(upload::close)) {
-            upload.close();
+            discardElsewhere();
         }
+    }
+
+    /**
+     * Throws the upload away off the call's thread: the writer thread may still be writing it (the upload waits for
+     * that), and an S3 upload's abort is a network round trip.
+     */
+    private void discardElsewhere() {
+        Thread.ofVirtual().name("recording-discard").start(upload::close);
     }
 
     /** Agent samples that arrived more than a minute ahead of the timeline and were not recorded. */

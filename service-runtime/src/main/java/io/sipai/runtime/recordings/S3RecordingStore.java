@@ -76,7 +76,7 @@ public final class S3RecordingStore implements RecordingStore {
     public Upload create(String tenantId, String callId, String extension) {
         RecordingStore.requireSafeNames(tenantId, callId, extension);
         String name = callId + "." + extension;
-        return new S3Upload(this, prefix + tenantId + "/" + name, spool.resolve(tenantId + "." + name));
+        return new S3Upload(this, prefix + tenantId + "/" + name, spool.resolve(tenantId).resolve(name));
     }
 
     @Override
@@ -110,7 +110,7 @@ public final class S3RecordingStore implements RecordingStore {
             return 0;
         }
         int deleted = 0;
-        try (Stream<Path> files = Files.list(spool)) {
+        try (Stream<Path> files = Files.walk(spool, 2).filter(Files::isRegularFile)) {
             for (Path file : (Iterable<Path>) files.limit(limit * 10L)::iterator) {
                 if (deleted < limit && Files.getLastModifiedTime(file).toInstant().isBefore(before)
                         && Files.deleteIfExists(file)) {

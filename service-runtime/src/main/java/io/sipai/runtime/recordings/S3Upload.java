@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * {@link #PART} bytes stay in a local spool file until {@link #complete()}, and every later part is spooled, uploaded
  * as soon as it is full, and dropped: at most two parts (10 MiB) on local disk per call and none in memory, whatever
  * the call's length. The multipart upload starts with the second part; a recording of up to one part is a single
- * PUT. Runs on the edge's recording writer thread: uploads block it, never a call.
+ * PUT. Runs on the edge's recording writer thread: uploads block it, never a call. Its methods are synchronized
+ * only so that a discard from another thread waits for a write in progress; nothing is written after a close.
  */
 final class S3Upload implements RecordingStore.Upload {
 
@@ -40,6 +41,7 @@ final class S3Upload implements RecordingStore.Upload {
     private long nextSize;
     private String uploadId;
     private boolean completed;
+    private boolean closed;
 
     S3Upload(S3RecordingStore store, String key, Path spool) {
         this.store = store;
@@ -49,7 +51,8 @@ final class S3Upload implements RecordingStore.Upload {
     }
 
     @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
+    public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+        requireOpen();
         int at = offset;
         int left = length;
         while (left > 0) {
@@ -72,7 +75,8 @@ final class S3Upload implements RecordingStore.Upload {
     }
 
     @Override
-    public void rewrite(long position, byte[] bytes) throws IOException {
+    public synchronized void rewrite(long position, byte[] bytes) throws IOException {
+        requireOpen();
         if (position < 0 || position + bytes.length > Math.min(size, PART)) {
             throw new IllegalArgumentException("only the first " + PART + " bytes written can be rewritten");
         }
@@ -80,12 +84,13 @@ final class S3Upload implements RecordingStore.Upload {
     }
 
     @Override
-    public long size() {
+    public synchronized long size() {
         return size;
     }
 
     @Override
-    public String complete() throws IOException {
+    public synchronized String complete() throws IOException {
+        requireOpen();
         try {
             first().force(false);
             if (size <= PART) {
@@ -107,13 +112,24 @@ final class S3Upload implements RecordingStore.Upload {
                     + e.getMessage(), e);
         }
         completed = true;
-        close();
+        try {
+            close();
+        } catch (UncheckedIOException e) {
+            // The recording is stored; a spool file left behind is swept at the edge's next start.
+        }
         return store.location(key);
+    }
+
+    private void requireOpen() throws IOException {
+        if (closed) {
+            throw new IOException("the recording upload of " + key + " was closed");
+        }
     }
 
     /** Drops the spool files; an upload never completed is aborted (the bucket's lifecycle rule is the fallback). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         try {
             if (!completed && uploadId != null) {
                 store.client().abortMultipartUpload(request -> request.bucket(store.bucket()).key(key)

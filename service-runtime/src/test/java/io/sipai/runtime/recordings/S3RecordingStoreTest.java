@@ -155,10 +155,10 @@ class S3RecordingStoreTest {
     @Test
     void spoolFilesOfRecordingsThatWereNeverCompletedAreSweptOnceOld() throws Exception {
         // given what a killed edge left: one old spool file and one being written now
-        Files.createDirectories(spool);
-        Path old = Files.write(spool.resolve("acme.call-dead.wav.first"), new byte[10]);
+        Files.createDirectories(spool.resolve("acme"));
+        Path old = Files.write(spool.resolve("acme/call-dead.wav.first"), new byte[10]);
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(3 * 86_400)));
-        Path fresh = Files.write(spool.resolve("acme.call-live.wav.first"), new byte[10]);
+        Path fresh = Files.write(spool.resolve("acme/call-live.wav.first"), new byte[10]);
 
         // when
         int swept = store.deleteAbandoned(Instant.now().minusSeconds(86_400), 100);
@@ -193,8 +193,8 @@ class S3RecordingStoreTest {
         if (!Files.isDirectory(spool)) {
             return 0;
         }
-        try (Stream<Path> files = Files.list(spool)) {
-            return files.mapToLong(file -> file.toFile().length()).sum();
+        try (Stream<Path> files = Files.walk(spool)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
         }
     }
 

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * how members joining or leaving show), by a background thread.
  * <p>
  * Why the cap holds: shares of one membership add up to the cap. When an instance leaves, a view that lags only
- * under-uses the cap (a killed instance counts until its session times out). When one joins, the newcomer is the
+ * under-uses the cap (a killed instance counts until its session times out; a stopping one stops opening requests,
+ * then leaves the group at once), and a larger share is taken only {@code raiseDelay} (one request) after a count
+ * first allowed it, when the requests the departed instance had open have ended. When one joins, the newcomer is the
  * only one whose view is fresh, so it opens nothing ({@link #getAsInt()} is 0) until {@code hold} after it first
  * ran: one refresh, in which every older instance counts it, plus one request (connect and request timeout), in
  * which the requests they opened under their larger share end. A newcomer that finds no other instance when it
@@ -64,6 +66,9 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
     private Set<String> ownClientIds = Set.of();
     private long nextCount = NOT_YET;
     private volatile long countedAt = NOT_YET;
+    private long lastCountStart = NOT_YET;
+    private long raiseSince = NOT_YET;
+    private final long raiseDelayNanos;
     private long runningSince = NOT_YET;
     private long holdUntil;
     private boolean untrustedLogged;
@@ -78,16 +83,19 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
      * @param hold     how long a newcomer that finds other instances opens nothing: {@code validity} plus one
      *                 request, so that every older instance has counted it or stopped trusting its last count, and
      *                 the requests it opened under its larger share have ended
+     * @param raiseDelay how long a larger share waits after a count first allowed it (one request): an instance
+     *                 that left, stopped or killed, may still have requests open
      * @param nanos   a monotonic clock in nanoseconds ({@code System::nanoTime}): the hold is real time, whatever
      *                clock the dispatcher schedules with
      */
     public DispatcherInstances(Group group, int cap, Duration refresh, Duration validity, Duration hold,
-                               LongSupplier nanos) {
+                               Duration raiseDelay, LongSupplier nanos) {
         this.group = group;
         this.cap = cap;
         this.refreshNanos = refresh.toNanos();
         this.validityNanos = validity.toNanos();
         this.holdNanos = hold.toNanos();
+        this.raiseDelayNanos = raiseDelay.toNanos();
         this.nanos = nanos;
     }
 
@@ -154,8 +162,9 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
                         + "they have counted it", TimeUnit.NANOSECONDS.toMillis(holdNanos));
             }
         }
-        int next = runningSince == NOT_YET || now - holdUntil < 0 ? 0 : membership.share(cap);
-        if (next > 0 && share > 0 && !trusted(now) && !untrustedLogged) {
+        int target = runningSince == NOT_YET || now - holdUntil < 0 ? 0 : membership.share(cap);
+        int next = raised(target, now);
+        if (next > 0 && share > 0 && countedAt != NOT_YET && !trusted(now) && !untrustedLogged) {
             LOG.warn("could not count the webhook-dispatcher instances for {} ms: this one opens no request until it "
                     + "can", TimeUnit.NANOSECONDS.toMillis(now - countedAt));
             untrustedLogged = true;
@@ -165,6 +174,26 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
                     + "per endpoint", membership.count(), membership.rank(), next, cap);
         }
         share = next;
+        if (counted) {
+            // Trusted only now that the share follows the count: getAsInt never pairs the new time with an old share.
+            countedAt = lastCountStart;
+        }
+    }
+
+    /**
+     * The share to open now on the way to {@code target}: lower at once, higher only {@code raiseDelay} after the
+     * higher target was first seen, so that the requests an instance that left (a stop, a kill) still had open have
+     * ended before this one opens its share of them. From nothing at startup the hold has done that already.
+     */
+    private int raised(int target, long now) {
+        if (target <= share || share == 0) {
+            raiseSince = NOT_YET;
+            return target;
+        }
+        if (raiseSince == NOT_YET) {
+            raiseSince = now;
+        }
+        return now - raiseSince >= raiseDelayNanos ? target : share;
     }
 
     private boolean count(long now) {
@@ -173,7 +202,7 @@ public final class DispatcherInstances implements IntSupplier, AutoCloseable {
         try {
             membership = Membership.of(group.memberClientIds(), ownClientIds);
             // From when it was asked: members that joined while the answer was on its way may be missing from it.
-            countedAt = now;
+            lastCountStart = now;
             nextCount = now + refreshNanos;
             untrustedLogged = false;
             return true;

@@ -22,6 +22,7 @@ class DispatcherInstancesTest {
     private static final Duration REFRESH = Duration.ofSeconds(5);
     private static final Duration VALIDITY = Duration.ofSeconds(7);
     private static final Duration HOLD = Duration.ofSeconds(25);
+    private static final Duration RAISE_DELAY = Duration.ofSeconds(12);
     private static final String SELF = "dispatcher-a-StreamThread-1-consumer";
     private static final String OTHER = "dispatcher-b-StreamThread-1-consumer";
 
@@ -36,7 +37,7 @@ class DispatcherInstancesTest {
             throw new IllegalStateException("coordinator unreachable");
         }
         return List.copyOf(members);
-    }, CAP, REFRESH, VALIDITY, HOLD, nanos::get).watch(() -> local);
+    }, CAP, REFRESH, VALIDITY, HOLD, RAISE_DELAY, nanos::get).watch(() -> local);
 
     private void running(String... tasks) {
         members.add(SELF);
@@ -107,7 +108,7 @@ class DispatcherInstancesTest {
     }
 
     @Test
-    void givenTwoInstances_whenTheOtherLeavesTheGroup_thenThePeriodicCountGivesTheWholeCapBack() {
+    void givenTwoInstances_whenTheOtherLeavesTheGroup_thenTheWholeCapComesBackOneRequestTimeAfterTheCount() {
         // given two instances past the hold
         members.add(OTHER);
         running("0_0");
@@ -116,12 +117,18 @@ class DispatcherInstancesTest {
         instances.poll();
         assertThat(instances.getAsInt()).isEqualTo(CAP / 2);
 
-        // when the other's membership ends (its session timed out) and a refresh passes
+        // when the other's membership ends (it stopped, or its session timed out) and a refresh passes
         members.remove(OTHER);
         advance(REFRESH);
         instances.poll();
 
-        // then
+        // then the whole cap comes back one request time later, once what the other had open has ended
+        assertThat(instances.getAsInt()).isEqualTo(CAP / 2);
+        advance(RAISE_DELAY.minusMillis(1));
+        instances.poll();
+        assertThat(instances.getAsInt()).isEqualTo(CAP / 2);
+        advance(Duration.ofMillis(1));
+        instances.poll();
         assertThat(instances.getAsInt()).isEqualTo(CAP);
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Metrics;
@@ -27,7 +28,10 @@ import io.micrometer.core.instrument.Metrics;
  */
 public final class VendorSocket implements WebSocket.Listener {
 
-    /** Receives what the vendor sends; called from the client's threads, in order. */
+    /**
+     * Receives what the vendor sends; called from the client's threads, in order, except {@link #closed} for a
+     * dead connection, which the watchdog's thread reports (once, like every end).
+     */
     public interface Handler {
         void text(String message);
 
@@ -54,6 +58,8 @@ public final class VendorSocket implements WebSocket.Listener {
     private volatile WebSocket socket;
     private volatile boolean closed;
     private volatile long lastHeardNanos;
+    private volatile long lastCheckNanos;
+    private final AtomicBoolean finished = new AtomicBoolean();
     private final String host;
     private ScheduledFuture<?> watchdog;
 
@@ -85,6 +91,7 @@ public final class VendorSocket implements WebSocket.Listener {
     }
 
     private synchronized void watch() {
+        lastCheckNanos = System.nanoTime();
         if (!closed) {
             long period = PING_INTERVAL.toMillis();
             watchdog = WATCHDOG.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
@@ -97,7 +104,14 @@ public final class VendorSocket implements WebSocket.Listener {
             stopWatching();
             return;
         }
-        long silentNanos = System.nanoTime() - lastHeardNanos;
+        long now = System.nanoTime();
+        if (now - lastCheckNanos > 3 * PING_INTERVAL.toNanos()) {
+            // This check ran late: the process itself stalled (a pause, an overloaded host), and pongs may be
+            // waiting unread. Silence is counted from the stall's end, not from before it.
+            lastHeardNanos = Math.max(lastHeardNanos, now - PING_INTERVAL.toNanos());
+        }
+        lastCheckNanos = now;
+        long silentNanos = now - lastHeardNanos;
         if (silentNanos > DEAD_AFTER.toNanos()) {
             Metrics.counter("edge.vendor.dead_connections", "host", host == null ? "unknown" : host).increment();
             abort();
@@ -158,10 +172,13 @@ public final class VendorSocket implements WebSocket.Listener {
         chain = chain.thenCompose(ws -> send.apply(ws).whenComplete((r, e) -> queued.decrementAndGet()));
     }
 
+    /** Reports the end once, whoever sees it first (the client's threads or the watchdog's). */
     private void finish(int code, String reason) {
         closed = true;
         stopWatching();
-        handler.closed(code, reason);
+        if (finished.compareAndSet(false, true)) {
+            handler.closed(code, reason);
+        }
     }
 
     @Override
