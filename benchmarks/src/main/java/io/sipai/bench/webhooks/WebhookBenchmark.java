@@ -204,7 +204,7 @@ public final class WebhookBenchmark {
         DeliveryWorker worker = new DeliveryWorker(new SsrfGuard(List.of("127.0.0.1:" + port)),
                 new HttpPoster(settings.connectTimeout(), settings.requestTimeout(), concurrency),
                 new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, () -> concurrency,
-                new SigningKeys(BOX, new SimpleMeterRegistry()));
+                new SigningKeys(BOX, new SimpleMeterRegistry()), new SimpleMeterRegistry());
         return new DispatcherStreams(kafka, settings, worker, new WebhookPayloads(settings.apiBaseUrl()), clock);
     }
 
