@@ -1,5 +1,5 @@
 import type { AgentSpec, Provider, Tool } from './api/client';
-import { formatOptions, jsonError, number, parseOptions, text, type Errors } from './forms';
+import { formatOptions, jsonError, jsonObject, number, parseOptions, text, type Errors } from './forms';
 
 /** The provider values of each stage (the Provider schema's description in docs/openapi.json). */
 export const PROVIDERS = {
@@ -157,15 +157,9 @@ export function toSpec(form: AgentForm): { spec: AgentSpec; errors: Errors } {
   }
   const objects: Partial<Pick<AgentSpec, (typeof OBJECTS)[number]>> = {};
   for (const part of OBJECTS) {
-    if (!v[part]?.trim()) continue;
-    const problem = jsonError(v[part]!);
-    if (problem !== null) {
-      errors[part] = `not JSON: ${problem}`;
-      continue;
-    }
-    const parsed: unknown = JSON.parse(v[part]!);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) errors[part] = 'must be a JSON object';
-    else objects[part] = parsed as never;
+    const typed = jsonObject(v[part]);
+    if (typed.error !== undefined) errors[part] = typed.error;
+    else if (typed.object !== undefined) objects[part] = typed.object as never;
   }
   const spec = defined({
     name: v.name?.trim() ?? '',

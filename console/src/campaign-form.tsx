@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Campaign, CampaignSpec, Result } from './api/client';
 import { NamedOptions, type Named } from './directory';
-import { aria, Field, fieldAtFault, fieldMessage, focusField, jsonError, number, text, type Errors } from './forms';
+import { aria, Field, fieldAtFault, fieldMessage, focusField, jsonObject, number, text, type Errors } from './forms';
 
 /** The fields of a campaign (CampaignSpec), as typed; the overrides of its agent's features as JSON. */
 export type CampaignValues = {
@@ -14,6 +14,13 @@ export type CampaignValues = {
 type CampaignField = keyof CampaignValues;
 /** Parts of the spec edited as JSON objects: the agent's settings the campaign's calls override. */
 const OVERRIDES = ['recording', 'voicemail'] as const;
+const OVERRIDE_FIELDS: Record<(typeof OVERRIDES)[number], { label: string; hint: string }> = {
+  recording: {
+    label: 'Recording (JSON)',
+    hint: '{"enabled": false} or {"enabled": true, "channels": "mixed"}; empty: the agent\'s',
+  },
+  voicemail: { label: 'Voicemail detection (JSON)', hint: '{"detect": true, "action": "hangup"}; empty: the agent\'s' },
+};
 
 /** The element ids of the fields, the same in the create form and on a campaign's page. */
 export const CAMPAIGN_IDS: Record<CampaignField, string> = {
@@ -50,15 +57,9 @@ export function campaignSpec(v: CampaignValues): { spec: CampaignSpec; errors: E
   if (v.agentId !== '') spec.agentId = v.agentId;
   if (maxConcurrency !== undefined && !Number.isNaN(maxConcurrency)) spec.maxConcurrency = maxConcurrency;
   for (const part of OVERRIDES) {
-    if (!v[part].trim()) continue;
-    const problem = jsonError(v[part]);
-    if (problem !== null) {
-      errors[part] = `not JSON: ${problem}`;
-      continue;
-    }
-    const parsed: unknown = JSON.parse(v[part]);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) errors[part] = 'must be a JSON object';
-    else spec[part] = parsed as never;
+    const typed = jsonObject(v[part]);
+    if (typed.error !== undefined) errors[part] = typed.error;
+    else if (typed.object !== undefined) spec[part] = typed.object as never;
   }
   return { spec, errors };
 }
@@ -116,8 +117,6 @@ export function CampaignFields(props: {
   const ids = CAMPAIGN_IDS;
   const agentHint = 'the agent of its calls that name none; empty: no agent';
   const maxHint = 'calls of the campaign at once; empty: the platform default';
-  const recordingHint = '{"enabled": false} or {"enabled": true, "channels": "mixed"}; empty: the agent\'s';
-  const voicemailHint = '{"detect": true, "action": "hangup"}; empty: the agent\'s';
   return (
     <div class="grid-fields">
       <Field id={ids.name} label="Name" error={errors.name}>
@@ -154,34 +153,26 @@ export function CampaignFields(props: {
           {...aria(ids.maxConcurrency, errors.maxConcurrency, maxHint)}
         />
       </Field>
-      <Field id={ids.recording} label="Recording (JSON)" error={errors.recording} hint={recordingHint} class="wide">
-        <textarea
-          id={ids.recording}
-          name="recording"
-          class="code"
-          rows={2}
-          value={values.recording}
-          onInput={(e) => edit('recording', e.currentTarget.value)}
-          {...aria(ids.recording, errors.recording, recordingHint)}
-        />
-      </Field>
-      <Field
-        id={ids.voicemail}
-        label="Voicemail detection (JSON)"
-        error={errors.voicemail}
-        hint={voicemailHint}
-        class="wide"
-      >
-        <textarea
-          id={ids.voicemail}
-          name="voicemail"
-          class="code"
-          rows={2}
-          value={values.voicemail}
-          onInput={(e) => edit('voicemail', e.currentTarget.value)}
-          {...aria(ids.voicemail, errors.voicemail, voicemailHint)}
-        />
-      </Field>
+      {OVERRIDES.map((part) => (
+        <Field
+          key={part}
+          id={ids[part]}
+          label={OVERRIDE_FIELDS[part].label}
+          error={errors[part]}
+          hint={OVERRIDE_FIELDS[part].hint}
+          class="wide"
+        >
+          <textarea
+            id={ids[part]}
+            name={part}
+            class="code"
+            rows={2}
+            value={values[part]}
+            onInput={(e) => edit(part, e.currentTarget.value)}
+            {...aria(ids[part], errors[part], OVERRIDE_FIELDS[part].hint)}
+          />
+        </Field>
+      ))}
     </div>
   );
 }

@@ -93,6 +93,19 @@ export function formatOptions(options: Record<string, string> | undefined): stri
     .join('\n');
 }
 
+/**
+ * A JSON object typed into a textarea: the object, or the problem with it (`not JSON: ...`, `must be a JSON
+ * object`); neither when the text is empty.
+ */
+export function jsonObject(value: string | undefined): { object?: object; error?: string } {
+  if (!value?.trim()) return {};
+  const problem = jsonError(value);
+  if (problem !== null) return { error: `not JSON: ${problem}` };
+  const parsed: unknown = JSON.parse(value);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'must be a JSON object' };
+  return { object: parsed };
+}
+
 /** The parse error of a JSON text (null when it parses). */
 export function jsonError(value: string): string | null {
   try {
