@@ -4,6 +4,8 @@ import { problemField, problemText } from './problem';
 
 export type Call = components['schemas']['Call'];
 export type CallAnalysis = components['schemas']['CallAnalysis'];
+export type CallTrace = components['schemas']['CallTrace'];
+export type TraceSpan = components['schemas']['TraceSpan'];
 export type Agent = components['schemas']['Agent'];
 export type AgentSpec = components['schemas']['AgentSpec'];
 export type Provider = components['schemas']['Provider'];

@@ -16,6 +16,7 @@ import {
   turnLatency,
   type Entry,
 } from '../timeline';
+import { TracePanel } from '../trace';
 import { ErrorBanner, StatusBadge, Time } from '../ui';
 
 const REFRESH_MS = 2000;
@@ -246,6 +247,8 @@ export function CallPage({ id }: { id: string }) {
         </h2>
         <Timeline entries={entries} />
       </section>
+
+      <TracePanel id={id} />
     </section>
   );
 }

@@ -65,6 +65,7 @@ locals {
     MAX_CONCURRENT_CALLS                   = tostring(var.max_concurrent_calls)
     LOG_LEVEL                              = var.log_level
     ENABLE_METRICS                         = "true"
+    OTEL_EXPORTER_OTLP_ENDPOINT            = var.otel_exporter_otlp_endpoint
   }
 
   # The password is not injected at task start: the service reads the RDS-managed secret itself and again after

@@ -248,6 +248,12 @@ variable "log_level" {
   default     = "INFO"
 }
 
+variable "otel_exporter_otlp_endpoint" {
+  description = "OTEL_EXPORTER_OTLP_ENDPOINT of the services: an OTLP/HTTP receiver for the calls' traces (e.g. an ADOT or OpenTelemetry Collector sidecar, http://localhost:4318). Empty: tracing off."
+  type        = string
+  default     = ""
+}
+
 variable "alarm_emails" {
   description = "E-mail addresses subscribed to the alarm topic."
   type        = list(string)

@@ -10,6 +10,7 @@ import io.sipai.gateway.web.ApiSettings;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.admission.AdmissionClient;
 import io.sipai.runtime.kafka.ConsumerLoop;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,8 +36,9 @@ public class AdmissionConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    AdmissionClient admissionClient(KafkaSettings kafka, ApiSettings settings, Clock clock, MeterRegistry meters) {
+    AdmissionClient admissionClient(KafkaSettings kafka, ApiSettings settings, Clock clock, MeterRegistry meters,
+                                    CallTracing tracing) {
         return new AdmissionClient(kafka.clientConfig(), "api-gateway",
-                Duration.ofMillis(settings.admissionTimeoutMs()), "API_ADMISSION_TIMEOUT_MS", clock, meters);
+                Duration.ofMillis(settings.admissionTimeoutMs()), "API_ADMISSION_TIMEOUT_MS", clock, meters, tracing);
     }
 }

@@ -164,6 +164,13 @@ final class Platform implements AutoCloseable {
             environment.putIfAbsent("EDGE_TWILIO_SIGNATURE", "off");
         }
         environment.putIfAbsent("REALTIME_ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*");
+        // Every service traces its calls into the gateway's own trace store, which the console's call page shows,
+        // unless spans are to go to a tracing backend (OTEL_EXPORTER_OTLP_ENDPOINT given).
+        if (!environment.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")) {
+            environment.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" // dev-url-guard: allow
+                    + config.servicePorts().get("api-gateway") + "/otlp");
+            environment.putIfAbsent("API_TRACES_RECEIVER", "true");
+        }
         // api-gateway sends phone media to this machine's edge, on whatever port it was given.
         environment.putIfAbsent("REALTIME_WS_URL", "ws://127.0.0.1:" // dev-url-guard: allow
                 + config.servicePorts().get("realtime-edge"));

@@ -1,6 +1,7 @@
 package io.sipai.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,7 +24,10 @@ import io.sipai.common.EventSource;
 import io.sipai.common.Transport;
 import io.sipai.events.CallEvent;
 import io.sipai.events.CallRequested;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
+import io.sipai.schemas.otlp.OtlpSpan;
+import io.sipai.testing.otlp.OtlpReceiver;
 import io.sipai.testing.ws.WsClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +35,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +52,13 @@ class PlatformSmokeTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dataDir;
 
+    private final OtlpReceiver collector = new OtlpReceiver();
+
+    @AfterEach
+    void stopCollector() {
+        collector.close();
+    }
+
     @Test
     void everyServiceTurnsReadyAnEventRoundTripsAndAPersonTalksToAnAgentFromTheConsole() throws Exception {
         // Given the platform on free ports
@@ -54,6 +66,7 @@ class PlatformSmokeTest {
         CallEvent event = callRequested();
         try (Platform platform = new Platform(config)) {
             // When it starts
+            platform.prepareServices();
             platform.startInfrastructure();
             platform.startServices();
 
@@ -93,6 +106,23 @@ class PlatformSmokeTest {
                     .isGreaterThan(talk.playedMs() / 1000.0);
             assertThat(talk.analysis()).startsWith("The caller said:");
 
+            // And each call is one trace across the services, exported over OTLP: the browser call's from the
+            // edge through admission and the timeline, the phone call's from the gateway's webhook on
+            String webTrace = CallTracing.traceId(talk.callId());
+            await().atMost(Duration.ofSeconds(30)).until(() -> collector.trace(webTrace).stream()
+                    .anyMatch(span -> span.name().equals(CallTracing.ROOT_SPAN)));
+            // (each service exports in batches every few seconds: the spans of one call arrive from each in turn)
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    new CallTraces(talk.callId(), collector.trace(webTrace)).assertOneTreeAcrossTheServices());
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                OtlpSpan webhook = collector.spans().stream()
+                        .filter(span -> span.name().equals("twilio inbound call")).findFirst().orElseThrow();
+                CallTraces phone = new CallTraces((String) webhook.attribute("sipai.call_id"),
+                        collector.trace(webhook.traceId()));
+                assertThat(phone.one("timeline CallRequested").parentSpanId()).isEqualTo(webhook.spanId());
+                assertThat(phone.one("admission.acquire").parentSpanId()).isEqualTo(webhook.spanId());
+            });
+
             // And every metric the operators' dashboards and alert rules name is exported by a service
             assertThat(ExportedMetrics.exported(config.servicePorts().values()))
                     .containsAll(ExportedMetrics.referenced(Path.of("..").toAbsolutePath().normalize()));
@@ -123,6 +153,7 @@ class PlatformSmokeTest {
         environment.remove("DB_URL");
         environment.put("LOG_LEVEL", "WARN");
         environment.put("TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN);
+        environment.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
         // Recording the class-data caches only pays off from a second start; StartupCacheTest covers them.
         environment.put(StartupCache.SETTING, "off");
         return new PlatformConfig(Path.of("..").toAbsolutePath().normalize(), dataDir, FreePorts.next(),

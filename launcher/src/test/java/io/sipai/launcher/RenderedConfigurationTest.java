@@ -56,6 +56,7 @@ class RenderedConfigurationTest {
 
         try (Platform platform = new Platform(config)) {
             // when the platform starts with it
+            platform.prepareServices();
             platform.startInfrastructure();
             platform.startServices();
 

@@ -19,6 +19,7 @@ import io.sipai.edge.session.EchoPipeline;
 import io.sipai.edge.session.EdgeMetrics;
 import io.sipai.edge.session.VoicePipelineFactory;
 import io.sipai.edge.session.internal.CallRegistry;
+import io.sipai.edge.session.internal.EdgeTraces;
 import io.sipai.edge.session.internal.SessionServices;
 import io.sipai.edge.session.internal.SessionStarter;
 import io.sipai.edge.session.internal.SlotHeartbeats;
@@ -31,6 +32,7 @@ import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.admission.AdmissionClient;
 import io.sipai.runtime.recordings.RecordingStore;
 import io.sipai.runtime.recordings.RecordingStoreSettings;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
@@ -101,10 +103,10 @@ public class EdgeConfiguration {
 
     @Bean(destroyMethod = "close")
     AdmissionClient admissionClient(EdgeTopics topics, KafkaSettings kafka, EdgeSettings settings,
-                                    MeterRegistry meters) {
+                                    MeterRegistry meters, CallTracing tracing) {
         return new AdmissionClient(kafka.clientConfig(), "realtime-edge-" + settings.nodeName(),
                 Duration.ofMillis(settings.admissionTimeoutMs()), "EDGE_ADMISSION_TIMEOUT_MS", Clock.systemUTC(),
-                meters);
+                meters, tracing);
     }
 
     @Bean
@@ -146,9 +148,10 @@ public class EdgeConfiguration {
     @Bean
     CallSessionFactory callSessionFactory(EdgeSettings settings, CallEventPublisher publisher,
                                           AdmissionClient admission, CallRegistry registry, EdgeMetrics metrics,
-                                          Recordings recordings, ObjectProvider<VoicePipelineFactory> pipelines) {
+                                          Recordings recordings, CallTracing tracing,
+                                          ObjectProvider<VoicePipelineFactory> pipelines) {
         return new SessionStarter(new SessionServices(settings, publisher, admission, registry, metrics,
-                recordings),
+                recordings, new EdgeTraces(tracing, settings.nodeName())),
                 pipelines.getIfAvailable(() -> EchoPipeline.FACTORY));
     }
 

@@ -8,6 +8,7 @@ import io.sipai.processors.admission.internal.AdmissionTopology;
 import io.sipai.processors.timeline.internal.TimelineTopology;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.kafka.StreamsApplication;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.TopicCreator;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,16 +46,17 @@ public class StreamsAppsConfiguration {
 
     @Bean
     StreamsApplication admissionApp(TopicsReady topics, KafkaSettings kafka, StreamsSettings streams,
-                                    AdmissionSettings admission) {
+                                    AdmissionSettings admission, CallTracing tracing) {
         // One thread: the admission work is one task; the releaser's tasks are light.
-        return app(kafka, AdmissionTopology.build(admission), new StreamsApplication.Options(
+        return app(kafka, AdmissionTopology.build(admission, tracing), new StreamsApplication.Options(
                 streams.admissionApplicationId(), streams.stateDirectory(),
                 Duration.ofMillis(streams.admissionCommitIntervalMs()), 1, streams.overrides()));
     }
 
     @Bean
-    StreamsApplication timelineApp(TopicsReady topics, KafkaSettings kafka, StreamsSettings streams) {
-        return app(kafka, TimelineTopology.build(streams.timelineOptions()),
+    StreamsApplication timelineApp(TopicsReady topics, KafkaSettings kafka, StreamsSettings streams,
+                                   CallTracing tracing) {
+        return app(kafka, TimelineTopology.build(streams.timelineOptions(), tracing),
                 new StreamsApplication.Options(streams.timelineApplicationId(), streams.stateDirectory(),
                         Duration.ofMillis(streams.timelineCommitIntervalMs()), streams.timelineThreads(),
                         streams.overrides()));

@@ -24,6 +24,7 @@ import io.sipai.runtime.secrets.SecretBox;
 import io.sipai.runtime.secrets.SecretsSettings;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfSettings;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.WebhookAttempt;
 import io.sipai.webhook.WebhookDelivery;
@@ -95,12 +96,13 @@ public class DispatcherConfiguration {
 
     @Bean(destroyMethod = "close")
     DeliveryWorker deliveryWorker(DispatcherSettings settings, SsrfGuard guard, Clock clock, KafkaSettings kafka,
-                                  DispatcherInstances instances, SigningKeys keys, MeterRegistry meters) {
+                                  DispatcherInstances instances, SigningKeys keys, MeterRegistry meters,
+                                  CallTracing tracing) {
         Producer<String, WebhookAttempt> attempts = new KafkaProducer<>(producerConfig(kafka, "attempts"),
                 Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
         return new DeliveryWorker(guard, new HttpPoster(settings.connectTimeout(), settings.requestTimeout(),
                 settings.maxConcurrencyPerEndpoint()),
-                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, instances, keys, meters);
+                new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, instances, keys, meters, tracing);
     }
 
     @Bean

@@ -7,10 +7,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.opentelemetry.api.trace.Span;
 import io.sipai.events.CallEvent;
 import io.sipai.gateway.problems.Failures;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.kafka.KafkaClients;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,7 +26,8 @@ import org.springframework.stereotype.Component;
 /**
  * The gateway's one Kafka producer, configured by {@link KafkaClients#producer} (acks=all, idempotent). Records are
  * serialized with their topic's serdes from {@link io.sipai.schemas.Topics}, so one producer serves every topic:
- * the config topics (agents, campaigns, webhook subscriptions), replays, and the call facts the gateway observes.
+ * the config topics (agents, campaigns, webhook subscriptions), replays, and the call facts the gateway observes
+ * (naming the span of the request being served in {@code traceparent}, when tracing is on).
  */
 @Component
 public class RecordPublisher implements AutoCloseable {
@@ -32,8 +35,10 @@ public class RecordPublisher implements AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
     private final Producer<byte[], byte[]> producer;
+    private final CallTracing tracing;
 
-    public RecordPublisher(KafkaSettings kafka) {
+    public RecordPublisher(KafkaSettings kafka, CallTracing tracing) {
+        this.tracing = tracing;
         Map<String, Object> config = KafkaClients.producer(kafka, "api-gateway", Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000));
@@ -44,8 +49,14 @@ public class RecordPublisher implements AutoCloseable {
     public <V> CompletableFuture<RecordMetadata> send(Topic<String, V> topic, String key, V value) {
         byte[] keyBytes = topic.keySerde().serializer().serialize(topic.name(), key);
         byte[] valueBytes = value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(), keyBytes, valueBytes);
+        if (tracing.on() && value instanceof CallEvent event) {
+            // A call fact written while serving a request for the call: its readers continue the request's span.
+            CallTracing.inject(record.headers(), Span.fromContext(CallTracing.currentOr(event.getCallId()))
+                    .getSpanContext());
+        }
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic.name(), keyBytes, valueBytes), (metadata, error) -> {
+        producer.send(record, (metadata, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {

@@ -15,6 +15,7 @@ public enum ProblemType {
     MALFORMED_REQUEST("malformed-request", HttpStatus.BAD_REQUEST,
             "The request line, URI or headers are not valid HTTP"),
     MALFORMED_BODY("malformed-body", HttpStatus.BAD_REQUEST, "The request body is not valid JSON"),
+    MALFORMED_SPANS("malformed-spans", HttpStatus.BAD_REQUEST, "The request body is not an OTLP trace request"),
     UNKNOWN_FIELD("unknown-field", HttpStatus.BAD_REQUEST, "The request body has a field this resource lacks"),
     INVALID_FIELD_TYPE("invalid-field-type", HttpStatus.BAD_REQUEST, "A field has the wrong type or value"),
     INVALID_PARAMETER("invalid-parameter", HttpStatus.BAD_REQUEST, "A query or path parameter is not valid"),

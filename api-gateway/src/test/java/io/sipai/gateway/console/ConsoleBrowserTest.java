@@ -9,6 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.sipai.admission.AdmissionCounter;
 import io.sipai.admission.CounterScope;
 import io.sipai.common.CallDirection;
@@ -16,6 +20,8 @@ import io.sipai.common.EndReason;
 import io.sipai.common.Transport;
 import io.sipai.events.CallEvent;
 import io.sipai.gateway.testing.GatewayTest;
+import io.sipai.runtime.tracing.CallTracing;
+import io.sipai.runtime.tracing.TracingSettings;
 import io.sipai.schemas.CounterKeys;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.browser.Chromium;
@@ -25,6 +31,7 @@ import io.sipai.timeline.CallStatus;
 import io.sipai.timeline.CallTimeline;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.JsonNode;
 
@@ -45,6 +52,7 @@ class ConsoleBrowserTest extends GatewayTest {
         project(timeline(callId, 2, CallStatus.IN_PROGRESS));
         entry(callId, 1, Events.requested());
         entry(callId, 2, Events.started());
+        exportSpans(callId);
 
         try (Chromium browser = Chromium.start()) {
             // when a person opens the console with a wrong key, then they are told and stay signed out
@@ -82,7 +90,13 @@ class ConsoleBrowserTest extends GatewayTest {
             browser.until("the call's status reads ENDED", () -> browser.text("#call-status")
                     .toUpperCase(Locale.ROOT).contains("ENDED"), WAIT);
             assertThat(browser.driver().findElements(By.cssSelector("#timeline li"))).hasSize(5);
+            // and the call's trace is a waterfall: each span under its parent
+            browser.await("#trace li[data-span='turn.llm'][data-depth='3']", WAIT);
+            assertThat(browser.driver().findElement(By.cssSelector("#trace li[data-depth='0']"))
+                    .getAttribute("data-span")).isEqualTo("call");
             browser.screenshot("console-call");
+            ((JavascriptExecutor) browser.driver()).executeScript("document.getElementById('trace').scrollIntoView()");
+            browser.screenshot("console-call-trace");
         }
     }
 
@@ -281,6 +295,28 @@ class ConsoleBrowserTest extends GatewayTest {
             timeline.setEndedAt(now).setEndReason(EndReason.CALLER_HANGUP);
         }
         return timeline.build();
+    }
+
+    /** The call's spans as the services would export them to this gateway: root, media, a turn, its LLM step. */
+    private void exportSpans(String callId) {
+        TracingSettings toThisGateway = new TracingSettings(uri("/otlp").toString(), null);
+        try (CallTracing tracing = CallTracing.of(toThisGateway, "realtime-edge")) {
+            Instant start = Instant.now().minusSeconds(10);
+            Span media = tracing.span("edge.media", callId, CallTracing.callContext(callId), SpanKind.SERVER)
+                    .setStartTimestamp(start.plusMillis(200)).startSpan();
+            Context inMedia = Context.root().with(media);
+            Span turn = tracing.span("turn", callId, inMedia, SpanKind.INTERNAL)
+                    .setStartTimestamp(start.plusSeconds(3)).startSpan();
+            tracing.spanned("turn.llm", callId, inMedia.with(turn), epochNanos(start.plusMillis(3_700)),
+                    epochNanos(start.plusMillis(3_900)), Attributes.empty());
+            turn.end(start.plusMillis(4_000));
+            media.end(start.plusSeconds(9));
+            tracing.exportRoot(callId, tenantOf(ADMIN_KEY), start, start.plusSeconds(9), Attributes.empty());
+        }
+    }
+
+    private static long epochNanos(Instant at) {
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     private static void project(CallTimeline timeline) {

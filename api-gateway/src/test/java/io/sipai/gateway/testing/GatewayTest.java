@@ -38,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
                 // Every test shares the address 127.0.0.1 and many share the root tenant: limits out of their way.
                 "api.auth-failure-burst=1000000", "api.tenant-rate-limit-per-second=1000000",
                 "api.max-keys-per-tenant=100000",
+                // The trace store is on, as in the one-machine run (TracesApiTest).
+                "api.traces.receiver=true",
                 // The SSRF guard resolves subscription hosts; example.com stands for a public host without DNS.
                 "webhook.allowed-hosts=example.com",
                 // Post-call analyses: the local OpenAI endpoint, retried fast.

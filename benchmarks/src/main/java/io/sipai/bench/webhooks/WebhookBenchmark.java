@@ -40,6 +40,7 @@ import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.secrets.SecretBox;
 import io.sipai.runtime.secrets.SecretsSettings;
 import io.sipai.runtime.ssrf.SsrfGuard;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import io.sipai.timeline.TimelineEntry;
 import io.sipai.webhook.WebhookAttempt;
@@ -204,7 +205,7 @@ public final class WebhookBenchmark {
         DeliveryWorker worker = new DeliveryWorker(new SsrfGuard(List.of("127.0.0.1:" + port)),
                 new HttpPoster(settings.connectTimeout(), settings.requestTimeout(), concurrency),
                 new RetryPolicy(RandomGenerator.getDefault()), clock, attempts, () -> concurrency,
-                new SigningKeys(BOX, new SimpleMeterRegistry()), new SimpleMeterRegistry());
+                new SigningKeys(BOX, new SimpleMeterRegistry()), new SimpleMeterRegistry(), CallTracing.off());
         return new DispatcherStreams(kafka, settings, worker, new WebhookPayloads(settings.apiBaseUrl()), clock);
     }
 

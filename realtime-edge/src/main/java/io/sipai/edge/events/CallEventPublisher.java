@@ -1,5 +1,6 @@
 package io.sipai.edge.events;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
@@ -17,6 +18,7 @@ import io.sipai.events.CallEvent;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.ReadinessCheck;
 import io.sipai.runtime.kafka.KafkaClients;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -86,6 +88,11 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
 
     /** Queues an ordinary event; returns false (and counts it) when the queue is full. Never blocks. */
     public boolean publish(CallEvent event) {
+        return publish(event, null);
+    }
+
+    /** As {@link #publish(CallEvent)}, the record carrying {@code traceparent} (W3C) when it is not null. */
+    public boolean publish(CallEvent event, String traceparent) {
         if (ordinaryQueued.incrementAndGet() > capacity) {
             ordinaryQueued.decrementAndGet();
             meters.dropped().increment();
@@ -93,7 +100,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
                     event.getPayload().getClass().getSimpleName(), event.getCallId());
             return false;
         }
-        return enqueue(event, null, true);
+        return enqueue(event, null, true, traceparent);
     }
 
     /**
@@ -104,7 +111,7 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
     public CompletableFuture<Void> publishAcknowledged(CallEvent event) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         ordinaryQueued.incrementAndGet();
-        if (!enqueue(event, acknowledged, true)) {
+        if (!enqueue(event, acknowledged, true, null)) {
             acknowledged.completeExceptionally(new IllegalArgumentException("event cannot be serialized"));
         }
         LockSupport.unpark(thread);
@@ -113,7 +120,12 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
 
     /** Queues a terminal event (CallEnded, RecordingAvailable) that is never dropped. Never blocks. */
     public void publishTerminal(CallEvent event) {
-        enqueue(event, null, false);
+        publishTerminal(event, null);
+    }
+
+    /** As {@link #publishTerminal(CallEvent)}, the record carrying {@code traceparent} when it is not null. */
+    public void publishTerminal(CallEvent event, String traceparent) {
+        enqueue(event, null, false, traceparent);
         LockSupport.unpark(thread);
     }
 
@@ -140,8 +152,8 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
             }
             replaying.incrementAndGet();
             unacknowledged.incrementAndGet();
-            queue.add(new Pending(event.getCallId(), type(event), entry.payload(), null, entry.position(), false,
-                    true));
+            queue.add(new Pending(event.getCallId(), type(event), entry.payload(), null, null, entry.position(),
+                    false, true));
             count++;
         }
         meters.replayed().increment(count);
@@ -210,7 +222,8 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
     }
 
     /** Serializes, journals and queues; false when the event cannot be serialized (counted as dropped). */
-    private boolean enqueue(CallEvent event, CompletableFuture<Void> acknowledged, boolean counted) {
+    private boolean enqueue(CallEvent event, CompletableFuture<Void> acknowledged, boolean counted,
+                            String traceparent) {
         calls.observe(event);
         byte[] value;
         try {
@@ -225,7 +238,8 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
         }
         unacknowledged.incrementAndGet();
         if (journal == null) {
-            queue.add(new Pending(event.getCallId(), type(event), value, acknowledged, -1, counted, false));
+            queue.add(new Pending(event.getCallId(), type(event), value, traceparent, acknowledged, -1, counted,
+                    false));
             return true;
         }
         // One lock for append and enqueue, so the journal and the queue hold the events in the same order.
@@ -234,7 +248,8 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
             if (position < 0) {
                 meters.unjournaled().increment();
             }
-            queue.add(new Pending(event.getCallId(), type(event), value, acknowledged, position, counted, false));
+            queue.add(new Pending(event.getCallId(), type(event), value, traceparent, acknowledged, position,
+                    counted, false));
         }
         return true;
     }
@@ -259,7 +274,12 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
 
     private void send(Pending pending) {
         try {
-            producer.send(new ProducerRecord<>(TOPIC, pending.callId(), pending.value()), (metadata, error) -> {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(TOPIC, pending.callId(), pending.value());
+            if (pending.traceparent() != null) {
+                record.headers().add(CallTracing.TRACEPARENT,
+                        pending.traceparent().getBytes(StandardCharsets.US_ASCII));
+            }
+            producer.send(record, (metadata, error) -> {
                 if (error == null) {
                     done(pending);
                     if (pending.acknowledged() != null) {
@@ -308,15 +328,15 @@ public final class CallEventPublisher implements ReadinessCheck, AutoCloseable {
     }
 
     /**
-     * A queued event: its key and serialized value, the future its acknowledgement completes
-     * ({@link #publishAcknowledged}), its journal position (-1: not journaled), whether it counts against the
-     * queue's capacity, and whether it is a re-send of a previous process's event.
+     * A queued event: its key and serialized value, its {@code traceparent} (null: none), the future its
+     * acknowledgement completes ({@link #publishAcknowledged}), its journal position (-1: not journaled), whether it
+     * counts against the queue's capacity, and whether it is a re-send of a previous process's event.
      */
-    private record Pending(String callId, String type, byte[] value, CompletableFuture<Void> acknowledged,
-                           long position, boolean counted, boolean replay) {
+    private record Pending(String callId, String type, byte[] value, String traceparent,
+                           CompletableFuture<Void> acknowledged, long position, boolean counted, boolean replay) {
 
         Pending again() {
-            return new Pending(callId, type, value, acknowledged, position, false, replay);
+            return new Pending(callId, type, value, traceparent, acknowledged, position, false, replay);
         }
     }
 }

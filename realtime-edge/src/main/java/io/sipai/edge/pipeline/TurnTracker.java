@@ -2,12 +2,14 @@ package io.sipai.edge.pipeline;
 
 import io.sipai.edge.pipeline.internal.Response;
 import io.sipai.edge.session.SessionOutput;
+import io.sipai.edge.session.TurnTimes;
 import io.sipai.events.TurnMetrics;
 
 /**
  * The caller's turns and their latency: counts turns like the session does (one per VAD speech start), decides when
  * a turn is over (VAD silence or the recognizer's endpoint, whichever comes first, once), collects the transcript,
- * and emits one TurnMetrics per turn when the first agent audio of the reply is sent. Used on the call's actor only.
+ * and emits one TurnMetrics per turn when the first agent audio of the reply is sent (and its steps' times, for the
+ * call's trace). Used on the call's actor only.
  */
 final class TurnTracker {
 
@@ -132,5 +134,7 @@ final class TurnTracker {
         output.emit(TurnMetrics.newBuilder().setTurn(r.turn).setAsrFinalMs((asrFinalNanos - endNanos) / 1_000_000)
                 .setLlmFirstTokenMs(llmFirstTokenMs).setTtsFirstByteMs(tts)
                 .setVoiceToVoiceMs(Math.max(0, (sentNanos - endOfSpeechNanos) / 1_000_000)).build());
+        output.traceTurn(new TurnTimes(r.turn, endOfSpeechNanos, endNanos, asrFinalNanos, r.requestNanos,
+                r.firstTokenNanos, r.ttsRequestNanos, r.ttsFirstByteNanos, sentNanos));
     }
 }

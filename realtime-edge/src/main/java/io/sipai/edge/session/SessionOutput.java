@@ -32,6 +32,10 @@ public interface SessionOutput {
      */
     void emit(Object payload);
 
+    /** The steps of a finished turn, for the call's trace (nothing is done with them when tracing is off). */
+    default void traceTurn(TurnTimes times) {
+    }
+
     /**
      * Transfers the call to {@code target} through the transport ({@link MediaTransport#transfer}). Once the
      * transfer is under way, the provider ending the stream ends the call as TRANSFERRED, not as a caller hangup.

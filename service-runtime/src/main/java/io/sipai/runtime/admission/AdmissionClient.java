@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sipai.admission.AcquireSlot;
 import io.sipai.admission.AdmissionCommand;
 import io.sipai.admission.AdmissionDecision;
@@ -36,6 +38,7 @@ import io.sipai.runtime.ReadinessCheck;
 import io.sipai.runtime.kafka.ConsumerLoop;
 import io.sipai.runtime.kafka.KafkaClients;
 import io.sipai.runtime.kafka.UnprocessableRecordException;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -93,6 +96,7 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
     private final String timeoutSetting;
     private final Clock clock;
     private final AcquireMeters acquires;
+    private final CallTracing tracing;
 
     /**
      * @param clientConfig the service's Kafka connection and security config
@@ -110,6 +114,13 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
     /** As above, with the client's meters (pending and retried releases, the decision loop's) in {@code meters}. */
     public AdmissionClient(Map<String, Object> clientConfig, String clientId, Duration timeout, String timeoutSetting,
                            Clock clock, MeterRegistry meters) {
+        this(clientConfig, clientId, timeout, timeoutSetting, clock, meters, CallTracing.off());
+    }
+
+    /** As above, each slot request an {@code admission.acquire} span of its call's trace ({@code tracing}). */
+    public AdmissionClient(Map<String, Object> clientConfig, String clientId, Duration timeout, String timeoutSetting,
+                           Clock clock, MeterRegistry meters, CallTracing tracing) {
+        this.tracing = tracing;
         this.timeout = timeout;
         this.timeoutSetting = timeoutSetting;
         this.clock = clock;
@@ -139,8 +150,11 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
      * {@link AdmissionUnavailableException} when the command cannot be written or no decision arrives in time.
      */
     public CompletableFuture<AdmissionDecision> acquire(CallSlot slot, CallDirection direction, Transport transport) {
-        return ask(command(slot, UUID.randomUUID().toString(), new AcquireSlot(direction, transport)), () ->
-                release(slot, "no admission decision in time")).whenComplete(acquires::record);
+        Span span = tracing.on() ? tracing.span("admission.acquire", slot.callId(),
+                CallTracing.currentOr(slot.callId()), SpanKind.CLIENT).startSpan() : null;
+        return ask(command(slot, UUID.randomUUID().toString(), new AcquireSlot(direction, transport)), span, () ->
+                release(slot, "no admission decision in time")).whenComplete(acquires::record)
+                .whenComplete((decision, failure) -> AcquireMeters.end(span, decision, failure));
     }
 
     /**
@@ -156,7 +170,7 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
                                                            Instant tokenExpiresAt) {
         AdmissionCommand command = AdmissionCommand.newBuilder(command(slot, UUID.randomUUID().toString(),
                 new Heartbeat())).setMediaClaim(new MediaClaim(connectionId, tokenExpiresAt)).build();
-        return ask(command, () -> { }).thenApply(answer -> {
+        return ask(command, null, () -> { }).thenApply(answer -> {
             if (answer.getMediaClaim() == null) {
                 throw new AdmissionUnavailableException("admission answered the media claim of call "
                         + slot.callId() + " without a claim: it predates media claims");
@@ -165,13 +179,20 @@ public final class AdmissionClient implements ReadinessCheck, LivenessCheck, Aut
         });
     }
 
-    /** Writes {@code command} once positioned and waits for its decision; {@code onFailure} runs on a failure. */
-    private CompletableFuture<AdmissionDecision> ask(AdmissionCommand command, Runnable onFailure) {
+    /**
+     * Writes {@code command} once positioned (naming {@code span} in its {@code traceparent} when there is one) and
+     * waits for its decision; {@code onFailure} runs on a failure.
+     */
+    private CompletableFuture<AdmissionDecision> ask(AdmissionCommand command, Span span, Runnable onFailure) {
         String callId = command.getCallId();
         CompletableFuture<AdmissionDecision> decision = new CompletableFuture<>();
         String key = callId + "|" + command.getCommandId();
         pending.put(key, decision);
-        decisions.positioned().thenRun(() -> producer.send(record(command), (metadata, error) -> {
+        ProducerRecord<String, AdmissionCommand> record = record(command);
+        if (span != null) {
+            CallTracing.inject(record.headers(), span.getSpanContext());
+        }
+        decisions.positioned().thenRun(() -> producer.send(record, (metadata, error) -> {
             if (error != null) {
                 decision.completeExceptionally(new AdmissionUnavailableException("admission request for call "
                         + callId + " not written: " + error));

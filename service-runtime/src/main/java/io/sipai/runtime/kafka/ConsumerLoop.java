@@ -49,9 +49,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * {@code call.quarantine.v1} with the reason by a grouped loop, or skipped and counted by an assigned one (it reads
  * a topic another service owns); the rest of the batch goes on. Any other failure retries the batch with
  * exponential backoff (200 ms up to 30 s) for as long as it takes: a database or broker outage delays, never
- * loses. A consumer that stops abnormally is replaced after a pause; after {@value #MAX_RESTARTS} replacements in a
- * row without a handled batch the loop reports not alive. Ready once running (assigned from the beginning: once
- * caught up with the end offsets seen at start). Meters: {@code sipai.consumer.records}, {@code .quarantined},
+ * loses. A consumer that stops abnormally is replaced after a pause (250 ms, doubling for each replacement in a row
+ * up to 2 s, so a one-off death costs a quarter second and a consumer that keeps dying does not spin); after
+ * {@value #MAX_RESTARTS} replacements in a row without a handled batch the loop reports not alive. Ready once
+ * running (assigned from the beginning: once caught up with the end offsets seen at start). Meters: {@code sipai.consumer.records}, {@code .quarantined},
  * {@code .skipped}, {@code .restarts} and the gauge {@code sipai.consumer.lag}, each tagged {@code loop}.
  */
 public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, LivenessCheck {
@@ -68,7 +69,8 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
     static final int MAX_RESTARTS = 5;
     private static final Duration IDLE_EVENT_INTERVAL = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
-    private static final Duration RESTART_PAUSE = Duration.ofSeconds(2);
+    private static final Duration FIRST_RESTART_PAUSE = Duration.ofMillis(250);
+    private static final Duration MAX_RESTART_PAUSE = Duration.ofSeconds(2);
 
     private final String name;
     private final String groupId;
@@ -248,12 +250,19 @@ public final class ConsumerLoop implements SmartLifecycle, ReadinessCheck, Liven
         }
     }
 
+    /** The pause before the {@code inARow}-th replacement in a row. */
+    static Duration restartPause(int inARow) {
+        Duration pause = FIRST_RESTART_PAUSE.multipliedBy(1L << Math.min(Math.max(inARow - 1, 0), 4));
+        return pause.compareTo(MAX_RESTART_PAUSE) > 0 ? MAX_RESTART_PAUSE : pause;
+    }
+
     private void scheduleRestart() {
-        failuresInARow.incrementAndGet();
+        int inARow = failuresInARow.incrementAndGet();
         restarts.increment();
+        Duration pause = restartPause(inARow);
         Thread.ofVirtual().name(name + "-restart").start(() -> {
             try {
-                Thread.sleep(RESTART_PAUSE);
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

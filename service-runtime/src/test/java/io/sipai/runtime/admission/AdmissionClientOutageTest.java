@@ -37,7 +37,7 @@ class AdmissionClientOutageTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(1500);
     /** Longer than the producer's delivery timeout (2 x 1.5 s), so the first write fails and is re-sent. */
-    private static final Duration OUTAGE = Duration.ofSeconds(8);
+    private static final Duration OUTAGE = Duration.ofSeconds(5);
 
     @TempDir
     static Path dir;

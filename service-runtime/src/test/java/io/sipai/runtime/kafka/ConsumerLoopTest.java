@@ -127,12 +127,12 @@ class ConsumerLoopTest {
 
     @Test
     void aFailingHandlerIsRetriedUntilItSucceedsAndNothingIsLostOrSkipped() {
-        // given: a store that is down for the first five attempts
+        // given: a store that is down for the first three attempts (200, 400, 800 ms of backoff)
         String topic = newTopic(2);
         AtomicInteger attempts = new AtomicInteger();
         List<String> handled = new CopyOnWriteArrayList<>();
         started(ConsumerLoop.grouped("retry-test", "g-" + UUID.randomUUID(), List.of(topic)), batch -> {
-            if (attempts.incrementAndGet() <= 5) {
+            if (attempts.incrementAndGet() <= 3) {
                 throw new IllegalStateException("database unavailable");
             }
             batch.forEach(record -> handled.add(text(record)));
@@ -263,6 +263,12 @@ class ConsumerLoopTest {
         send(topic, "z");
         // then
         await().atMost(Duration.ofSeconds(90)).until(() -> !loop.alive());
+    }
+
+    @Test
+    void aReplacementWaitsAQuarterSecondAndTwiceAsLongForEachDeathInARowUpToTwoSeconds() {
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(ConsumerLoop::restartPause)
+                .map(Duration::toMillis)).containsExactly(250L, 500L, 1_000L, 2_000L, 2_000L, 2_000L);
     }
 
     private static List<QuarantinedRecord> quarantinedFrom(String topic) {

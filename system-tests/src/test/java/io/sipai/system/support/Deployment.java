@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sipai.testing.cluster.ChildProcess;
 import io.sipai.testing.cluster.Database;
 import io.sipai.testing.cluster.KafkaCluster;
 import io.sipai.testing.cluster.ServiceNode;
@@ -94,13 +95,8 @@ public final class Deployment implements AutoCloseable {
 
     @Override
     public void close() {
-        services.forEach(node -> {
-            // A frozen node must thaw to stop; a killed one (a scenario's SIGKILL) has nothing left to signal.
-            if (node.process().alive()) {
-                node.process().resume();
-                node.stop();
-            }
-        });
+        // All at once, each thawed first should a scenario have frozen it; a killed one has nothing left to signal.
+        ChildProcess.stopAll(services.stream().map(ServiceNode::process).toList(), Duration.ofSeconds(40));
         if (database != null) {
             database.close();
         }

@@ -135,11 +135,8 @@ final class ProcessKafkaCluster implements KafkaCluster {
 
     @Override
     public void close() {
-        for (ChildProcess node : nodes) {
-            if (node.alive()) {
-                node.resume();
-            }
-        }
-        nodes.forEach(node -> node.stop(Duration.ofSeconds(15)));
+        // All at once: stopped one after another, the last node has no controller quorum left and waits out its
+        // grace. Their data lives in the test's directory, so a node killed after the grace loses nothing kept.
+        ChildProcess.stopAll(nodes, Duration.ofSeconds(5));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.opentelemetry.api.trace.SpanKind;
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Rejected;
 import io.sipai.common.CallDirection;
@@ -29,6 +30,7 @@ import io.sipai.runtime.admission.AdmissionClient;
 import io.sipai.runtime.admission.AdmissionUnavailableException;
 import io.sipai.runtime.events.CallEventEnvelope.CallRef;
 import io.sipai.runtime.events.CallEventEnvelope;
+import io.sipai.runtime.tracing.CallTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -57,9 +59,12 @@ public class OutboundCalls {
     private final TelephonyProviders providers;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final CallTracing tracing;
 
     public OutboundCalls(Calls calls, CallEnds ends, CallStore store, RecordPublisher publisher,
-                         AdmissionClient admission, TelephonyProviders providers, ObjectMapper mapper, Clock clock) {
+                         AdmissionClient admission, TelephonyProviders providers, ObjectMapper mapper, Clock clock,
+                         CallTracing tracing) {
+        this.tracing = tracing;
         this.calls = calls;
         this.ends = ends;
         this.store = store;
@@ -77,6 +82,11 @@ public class OutboundCalls {
     }
 
     public CallView place(Caller caller, PlaceCall body) {
+        String callId = UUID.randomUUID().toString();
+        return tracing.inSpan("POST /v1/calls", callId, SpanKind.SERVER, () -> place(caller, body, callId));
+    }
+
+    private CallView place(Caller caller, PlaceCall body, String callId) {
         String tenantId = caller.tenantId();
         String to = party("to", body.to());
         String from = party("from", body.from());
@@ -84,7 +94,7 @@ public class OutboundCalls {
         String agentId = agent(tenantId, body);
         Map<String, String> metadata = metadata(body.metadata());
         CallFeatures.Overrides overrides = overrides(tenantId, body);
-        CallRef ref = new CallRef(UUID.randomUUID().toString(), tenantId, body.campaignId(), agentId);
+        CallRef ref = new CallRef(callId, tenantId, body.campaignId(), agentId);
         Instant requestedAt = calls.request(new Calls.NewCall(ref.callId(), tenantId, ref.campaignId(), agentId,
                 CallDirection.OUTBOUND, provider.transport(), from, to, provider.name(), null, clock.instant(),
                 overrides.mediaParameters()));

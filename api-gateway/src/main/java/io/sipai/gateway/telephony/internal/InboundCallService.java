@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.opentelemetry.api.trace.SpanKind;
 import io.sipai.admission.AdmissionDecision;
 import io.sipai.admission.Rejected;
 import io.sipai.common.CallDirection;
@@ -29,6 +30,7 @@ import io.sipai.runtime.admission.AdmissionClient;
 import io.sipai.runtime.admission.AdmissionUnavailableException;
 import io.sipai.runtime.events.CallEventEnvelope.CallRef;
 import io.sipai.runtime.events.CallEventEnvelope;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.telephony.TelephonyToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +60,12 @@ public class InboundCallService implements InboundCalls {
     private final TelephonySettings settings;
     private final TelephonyToken tokens;
     private final Clock clock;
+    private final CallTracing tracing;
 
     public InboundCallService(Calls calls, CallEnds ends, RecordPublisher publisher, AdmissionClient admission,
                               Tenants tenants, PhoneNumberDirectory directory, TelephonySettings settings,
-                              Clock clock) {
+                              Clock clock, CallTracing tracing) {
+        this.tracing = tracing;
         this.calls = calls;
         this.ends = ends;
         this.publisher = publisher;
@@ -96,6 +100,12 @@ public class InboundCallService implements InboundCalls {
             // A retry of a call hook the gateway already gave up on (or admission refused): the log says it is over.
             return new Declined(callId, "ALREADY_RELEASED", "call " + callId + " is over");
         }
+        return tracing.inSpan(provider.name() + " inbound call", callId, SpanKind.SERVER,
+                () -> admitNew(provider, inbound, route, callId));
+    }
+
+    /** Requests a new inbound call and asks admission for its slot. */
+    private Outcome admitNew(TelephonyProvider provider, Inbound inbound, Route route, String callId) {
         CallRef ref = new CallRef(callId, route.tenantId(), null, route.agentId());
         Instant requestedAt = calls.request(new Calls.NewCall(callId, ref.tenantId(), null, ref.agentId(),
                 CallDirection.INBOUND, provider.transport(), inbound.from(), inbound.to(), provider.name(),

@@ -8,6 +8,7 @@ import java.util.Set;
 import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.problems.ProblemWriter;
 import io.sipai.gateway.tenants.Caller;
+import io.sipai.gateway.web.RoutedPath;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,15 +51,10 @@ public class ApiKeyFilter extends OncePerRequestFilter {
      */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = routedPath(request);
+        String path = RoutedPath.of(request);
         return !(path.equals("/v1") || path.startsWith("/v1/")) || PUBLIC.contains(path);
     }
 
-    private static String routedPath(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        return (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -6,7 +6,9 @@ import java.util.Map;
 import io.sipai.gateway.problems.PayloadTooLargeException;
 import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.problems.ProblemWriter;
+import io.sipai.gateway.traces.TraceViewSettings;
 import io.sipai.gateway.web.ApiSettings;
+import io.sipai.gateway.web.RoutedPath;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -21,7 +23,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses request bodies above {@code API_MAX_BODY_BYTES} with 413: at once when Content-Length says so, and while
- * reading when a chunked body grows too large (nothing is written, since the body never parses).
+ * reading when a chunked body grows too large (nothing is written, since the body never parses). The services' span
+ * batches to the trace receiver ({@code /otlp/v1/traces}) may be up to 4 MiB; the receiver reads nothing unless it
+ * takes the request.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -38,13 +42,17 @@ public class BodyLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getContentLengthLong() > limit) {
+        // The routed path, not the raw URI: "/otlp/../v1/agents" must not get the receiver's limit.
+        long allowed = TraceViewSettings.RECEIVER_PATH.equals(RoutedPath.of(request))
+                ? TraceViewSettings.MAX_BATCH_BYTES : limit;
+        if (request.getContentLengthLong() > allowed) {
             problems.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,
-                    "the request body exceeds " + limit + " bytes", Map.of("limit", limit));
+                    "the request body exceeds " + allowed + " bytes", Map.of("limit", allowed));
             return;
         }
-        chain.doFilter(new Limited(request, limit), response);
+        chain.doFilter(new Limited(request, allowed), response);
     }
+
 
     private static final class Limited extends HttpServletRequestWrapper {
         private final long limit;

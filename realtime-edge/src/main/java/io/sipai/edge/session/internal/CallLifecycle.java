@@ -20,6 +20,7 @@ import io.sipai.events.CallEnded;
 import io.sipai.schemas.telephony.TransferTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The life of one call from start to end: holds its pipeline, calls into it so that a pipeline failure ends the
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class CallLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallLifecycle.class);
+    /** The MDC key of the call id on the log lines of a call's pipeline. */
+    static final String CALL_ID_MDC = "callId";
     /** A transfer fails this long after the provider clients' own timeout (EDGE_TRANSFER_TIMEOUT_MS) at the latest. */
     private static final long TRANSFER_TIMEOUT_SLACK_MS = 1000;
     /** How long the end of a call waits for its pipeline to write what it still has to say. */
@@ -92,10 +95,14 @@ final class CallLifecycle {
         if (current == null || ended.get()) {
             return;
         }
+        // The call id on every log line the pipeline writes from here (the JSON logs carry the MDC).
+        MDC.put(CALL_ID_MDC, context.callId());
         try {
             call.accept(current);
         } catch (RuntimeException e) {
             pipelineFailed(e);
+        } finally {
+            MDC.remove(CALL_ID_MDC);
         }
     }
 
@@ -157,7 +164,9 @@ final class CallLifecycle {
         }
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
         services.publisher().publishTerminal(CallEvents.ended(context.ref(), CallEnded.newBuilder()
-                .setReason(reason).setDetail(detail).setDurationMs(durationMs).build(), Instant.now()));
+                .setReason(reason).setDetail(detail).setDurationMs(durationMs).build(), Instant.now()),
+                services.traces().traceparent(context.callId()));
+        services.traces().ended(context.callId(), reason);
         if (release) {
             services.admission().release(context.slot(), reason.name());
         }

@@ -11,6 +11,7 @@ import io.sipai.edge.recording.CallRecorder;
 import io.sipai.edge.session.CallContext;
 import io.sipai.edge.session.MediaTransport;
 import io.sipai.edge.session.SessionOutput;
+import io.sipai.edge.session.TurnTimes;
 import io.sipai.edge.wire.CloseCodes;
 import io.sipai.schemas.telephony.TransferTarget;
 
@@ -107,6 +108,11 @@ final class OutboundAudio implements SessionOutput {
     @Override
     public void emit(Object payload) {
         services.emit(context, payload);
+    }
+
+    @Override
+    public void traceTurn(TurnTimes times) {
+        services.traces().turn(context.callId(), times);
     }
 
     @Override

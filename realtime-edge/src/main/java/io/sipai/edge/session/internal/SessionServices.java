@@ -12,13 +12,16 @@ import io.sipai.runtime.admission.AdmissionClient;
 
 /**
  * What a live call needs from the node, and nothing more: its settings, the event log, the admission slot, the
- * registry of live calls, the meters and call recording.
+ * registry of live calls, the meters, call recording and the calls' traces.
  */
 public record SessionServices(EdgeSettings settings, CallEventPublisher publisher, AdmissionClient admission,
-                              CallRegistry registry, EdgeMetrics metrics, Recordings recordings) {
+                              CallRegistry registry, EdgeMetrics metrics, Recordings recordings,
+                              EdgeTraces traces) {
 
-    /** Writes an ordinary event of the call; never blocks. */
+    /** Writes an ordinary event of the call, in the call's trace; never blocks. */
     void emit(CallContext context, Object payload) {
-        publisher.publish(CallEvents.envelope(context.ref(), payload, Instant.now()));
+        traces.observe(context.callId(), payload);
+        publisher.publish(CallEvents.envelope(context.ref(), payload, Instant.now()),
+                traces.traceparent(context.callId()));
     }
 }

@@ -40,6 +40,7 @@ public final class SessionStarter implements CallSessionFactory {
         }
         // Only the call's one live session records it: a duplicate connection was refused above.
         services.recordings().start(context).ifPresent(call.lifecycle()::record);
+        services.traces().started(context);
         services.emit(context, CallStarted.newBuilder().setDirection(context.direction()).setFrom(context.from())
                 .setTo(context.to()).setTransport(context.transport()).setEdgeNode(services.settings().nodeName())
                 .build());

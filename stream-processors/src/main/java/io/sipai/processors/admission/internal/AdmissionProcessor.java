@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sipai.admission.AcquireSlot;
 import io.sipai.admission.AdmissionCommand;
 import io.sipai.admission.AdmissionCounter;
@@ -16,6 +18,7 @@ import io.sipai.common.AdmissionLimit;
 import io.sipai.processors.admission.AdmissionSettings;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.runtime.kafka.Quarantine;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.CounterKeys;
 import io.sipai.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
@@ -65,6 +68,9 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionProcessor.class);
 
     private final AdmissionSettings settings;
+    private final CallTracing tracing;
+    /** The span of the acquire being decided, while it is. */
+    private Span deciding;
     private KeyValueStore<String, Slot> slots;
     private ExpiryIndex expiry;
     private Limits limits;
@@ -72,7 +78,8 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
     private MediaClaims mediaClaims;
     private boolean globalPublished;
 
-    public AdmissionProcessor(AdmissionSettings settings) {
+    public AdmissionProcessor(AdmissionSettings settings, CallTracing tracing) {
+        this.tracing = tracing;
         this.settings = settings;
     }
 
@@ -132,11 +139,31 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
             return;
         }
         switch (command.getCommand()) {
-            case AcquireSlot ignored -> acquire(command, now);
+            case AcquireSlot ignored -> traced(record, command, () -> acquire(command, now));
             case Heartbeat ignored -> heartbeat(command, now);
             case ReleaseSlot ignored -> release(command, now);
             default -> quarantine(record, QuarantineReason.MALFORMED,
                     "unknown command " + command.getCommand().getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Runs {@code decide} inside an {@code admission.decide} span of the call's trace (a child of the requester's
+     * span), whose id the CallAdmitted or CallRejected it writes carries on.
+     */
+    private void traced(Record<String, byte[]> record, AdmissionCommand command, Runnable decide) {
+        if (!tracing.on()) {
+            decide.run();
+            return;
+        }
+        Span span = tracing.span("admission.decide", command.getCallId(),
+                CallTracing.parentOf(record.headers(), command.getCallId()), SpanKind.CONSUMER).startSpan();
+        deciding = span;
+        try {
+            decide.run();
+        } finally {
+            deciding = null;
+            span.end();
         }
     }
 
@@ -221,7 +248,13 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
     }
 
     private void forwardEvent(io.sipai.events.CallEvent event, long now) {
-        context().forward(new Record<>(event.getCallId(), event, now), AdmissionTopology.EVENTS_SINK);
+        Record<String, io.sipai.events.CallEvent> out = new Record<>(event.getCallId(), event, now);
+        Span span = deciding;
+        if (span != null) {
+            span.setAttribute("sipai.admission.outcome", event.getPayload().getClass().getSimpleName());
+            CallTracing.inject(out.headers(), span.getSpanContext());
+        }
+        context().forward(out, AdmissionTopology.EVENTS_SINK);
     }
 
     private static String malformed(AdmissionCommand command) {

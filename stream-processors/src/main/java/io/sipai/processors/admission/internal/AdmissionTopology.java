@@ -2,6 +2,7 @@ package io.sipai.processors.admission.internal;
 
 import io.sipai.processors.admission.AdmissionSettings;
 import io.sipai.runtime.kafka.Quarantine;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -56,10 +57,15 @@ public final class AdmissionTopology {
 
     /** The admission topology with the given limits. */
     public static Topology build(AdmissionSettings settings) {
+        return build(settings, CallTracing.off());
+    }
+
+    /** As {@link #build(AdmissionSettings)}, each slot decision a span of its call's trace ({@code tracing}). */
+    public static Topology build(AdmissionSettings settings, CallTracing tracing) {
         Topology topology = new Topology();
         topology.addSource(COMMANDS_SOURCE, Topics.CALL_ADMISSION.keySerde().deserializer(),
                 Serdes.ByteArray().deserializer(), Topics.CALL_ADMISSION.name());
-        topology.addProcessor(PROCESSOR, () -> new AdmissionProcessor(settings), COMMANDS_SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new AdmissionProcessor(settings, tracing), COMMANDS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SLOTS_STORE),
                 Serdes.String(), new SlotSerde()).withCachingEnabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTERS_STORE),

@@ -9,6 +9,7 @@ import io.sipai.events.CallEvent;
 import io.sipai.processors.timeline.TimelineOptions;
 import io.sipai.quarantine.QuarantineReason;
 import io.sipai.runtime.kafka.Quarantine;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import io.sipai.timeline.CallStatus;
 import io.sipai.timeline.CallTimeline;
@@ -41,7 +42,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ({@value TimelineTopology#EVENT_IDS_STORE}: callId + eventId -> seq), so a call with thousands of entries never
  * makes one large value; the entries themselves live only on the entries topic, where a reader pages them by seq.
  * Under exactly-once the stores, outputs and input offsets commit together: after a crash no entry is lost or
- * numbered twice. Ended calls are forgotten after the configured retention ({@link CallRetention}).
+ * numbered twice. Ended calls are forgotten after the configured retention ({@link CallRetention}). Each applied
+ * event and each ended call is part of the call's trace ({@link TimelineSpans}).
  */
 public final class TimelineProcessor extends ContextualProcessor<String, byte[], String, SpecificRecord> {
 
@@ -55,13 +57,15 @@ public final class TimelineProcessor extends ContextualProcessor<String, byte[],
     private static final byte[] MARK = new byte[0];
 
     private final TimelineOptions options;
+    private final TimelineSpans spans;
     private KeyValueStore<String, CallTimeline> summaries;
     private KeyValueStore<String, Long> eventIds;
     private KeyValueStore<String, byte[]> dirty;
     private CallRetention retention;
 
-    public TimelineProcessor(TimelineOptions options) {
+    public TimelineProcessor(TimelineOptions options, CallTracing tracing) {
         this.options = options;
+        this.spans = new TimelineSpans(tracing);
     }
 
     @Override
@@ -120,6 +124,7 @@ public final class TimelineProcessor extends ContextualProcessor<String, byte[],
         dirty.put(event.getCallId(), MARK);
         if (terminal(timeline.getStatus()) && (current == null || !terminal(current.getStatus()))) {
             retention.ended(event.getCallId(), context().currentSystemTimeMs());
+            spans.ended(timeline);
         }
         TimelineEntry entry = TimelineEntry.newBuilder()
                 .setCallId(event.getCallId())
@@ -130,7 +135,8 @@ public final class TimelineProcessor extends ContextualProcessor<String, byte[],
                 .setOccurredAt(event.getOccurredAt())
                 .setEvent(event)
                 .build();
-        context().forward(record.withValue(entry), TimelineTopology.ENTRIES_SINK);
+        context().forward(record.withValue(entry).withHeaders(spans.applied(event, seq, record.headers())),
+                TimelineTopology.ENTRIES_SINK);
     }
 
     private static boolean terminal(CallStatus status) {

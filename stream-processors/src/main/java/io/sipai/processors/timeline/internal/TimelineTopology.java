@@ -2,6 +2,7 @@ package io.sipai.processors.timeline.internal;
 
 import io.sipai.processors.timeline.TimelineOptions;
 import io.sipai.runtime.kafka.Quarantine;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -38,12 +39,17 @@ public final class TimelineTopology {
         return build(TimelineOptions.defaults());
     }
 
-    /** The timeline topology. */
+    /** The timeline topology, tracing off. */
     public static Topology build(TimelineOptions options) {
+        return build(options, CallTracing.off());
+    }
+
+    /** The timeline topology, its spans made with {@code tracing}. */
+    public static Topology build(TimelineOptions options, CallTracing tracing) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Topics.CALL_EVENTS.keySerde().deserializer(),
                 Serdes.ByteArray().deserializer(), Topics.CALL_EVENTS.name());
-        topology.addProcessor(PROCESSOR, () -> new TimelineProcessor(options), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new TimelineProcessor(options, tracing), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUMMARY_STORE),
                 Serdes.String(), Topics.CALL_TIMELINE.valueSerde()).withCachingEnabled(), PROCESSOR);
         // Cached: the keys are written once each, but the cache turns a commit's puts into one batch per flush.

@@ -23,6 +23,7 @@ import io.sipai.runtime.secrets.SecretException;
 import io.sipai.runtime.ssrf.CheckedTarget;
 import io.sipai.runtime.ssrf.SsrfGuard;
 import io.sipai.runtime.ssrf.SsrfRefusedException;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import io.sipai.webhook.AttemptOutcome;
 import io.sipai.webhook.WebhookAttempt;
@@ -55,6 +56,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
     private final SigningKeys keys;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final AttemptMeters meters;
+    private final AttemptSpans spans;
 
     /**
      * @param permitsPerEndpoint the requests per subscription this instance may have open, read before each
@@ -63,7 +65,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
      */
     public DeliveryWorker(SsrfGuard guard, HttpPoster poster, RetryPolicy retries, Clock clock,
                           Producer<String, WebhookAttempt> attempts, IntSupplier permitsPerEndpoint,
-                          SigningKeys keys, MeterRegistry meters) {
+                          SigningKeys keys, MeterRegistry meters, CallTracing tracing) {
         this.guard = guard;
         this.poster = poster;
         this.retries = retries;
@@ -72,6 +74,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
         this.permits = new EndpointPermits(permitsPerEndpoint);
         this.keys = keys;
         this.meters = new AttemptMeters(meters);
+        this.spans = new AttemptSpans(tracing);
     }
 
     @Override
@@ -91,6 +94,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
                 Thread.currentThread().interrupt();
                 return;
             }
+            long started = spans.start();
             try {
                 attempt = attempt(item);
             } catch (RuntimeException e) {
@@ -100,6 +104,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
                 permits.release(endpoint);
             }
             meters.observe(attempt);
+            spans.attempted(item.delivery(), attempt, started);
             attempts.send(new ProducerRecord<>(Topics.WEBHOOK_ATTEMPTS.name(), job.key(), attempt), (meta, error) -> {
                 if (error != null) {
                     // The scheduler re-sends after its in-flight timeout, so nothing is lost.
