@@ -24,7 +24,7 @@ import io.sipai.events.TurnMetrics;
 public final class CallEventMeters {
 
     /** Bucket bounds of the turn histograms: where a voice agent's latency is judged. */
-    private static final Duration[] TURN_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(200),
+    public static final Duration[] TURN_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(200),
             Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofMillis(750), Duration.ofMillis(1000),
             Duration.ofMillis(1500), Duration.ofMillis(2000), Duration.ofMillis(3000), Duration.ofMillis(5000)};
 

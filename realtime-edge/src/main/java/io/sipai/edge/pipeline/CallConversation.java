@@ -37,6 +37,7 @@ final class CallConversation implements ConversationEvents {
     private final SessionOutput output;
     private final CallActor actor;
     private final Playback playback;
+    private final EngineMeters engines;
     private final TurnTracker turns;
     private final ToolCalls tools;
     private final ProviderTransfer transfer;
@@ -58,7 +59,8 @@ final class CallConversation implements ConversationEvents {
         this.actor = actor;
         this.playback = new Playback(output, parts.timers(), parts.settings().playbackLeadMs(),
                 sent -> actor.execute(() -> audioStarted(sent)));
-        this.turns = new TurnTracker(output, parts.silenceMs());
+        this.engines = EngineMeters.of(parts);
+        this.turns = new TurnTracker(output, parts.silenceMs(), engines);
         this.tools = new ToolCalls(parts, output, actor, playback, this);
         this.transfer = new ProviderTransfer(output, actor, parts.settings().transferGraceMs(), this);
         this.timers = new CallTimers(parts, actor, turns, this);
@@ -262,6 +264,7 @@ final class CallConversation implements ConversationEvents {
     @Override
     public void replyFailed(Response r, String error) {
         if (r == response) {
+            engines.llmFailed();
             fail("brain " + parts.brain().name() + ": " + error);
         }
     }

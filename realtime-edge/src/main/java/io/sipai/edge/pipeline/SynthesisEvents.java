@@ -62,6 +62,7 @@ final class SynthesisEvents implements TextToSpeech.AudioListener {
 
     @Override
     public void failed(String error) {
+        EngineMeters.of(parts).ttsFailed();
         actor.execute(() -> events.fail("tts " + parts.tts().name() + ": " + error));
     }
 }

@@ -51,6 +51,7 @@ final class TranscriptEvents implements TranscriptListener {
 
     @Override
     public void failed(String error) {
+        EngineMeters.of(parts).asrFailed();
         actor.execute(() -> events.fail("asr " + parts.stt().engine() + ": " + error));
     }
 

@@ -14,6 +14,7 @@ import io.sipai.events.TurnMetrics;
 final class TurnTracker {
 
     private final SessionOutput output;
+    private final EngineMeters engines;
     private final long silenceNanos;
     private final StringBuilder finals = new StringBuilder();
     private int turn;
@@ -28,8 +29,9 @@ final class TurnTracker {
     private int metricsTurn;
     private Long llmFirstTokenMs;
 
-    TurnTracker(SessionOutput output, int silenceMs) {
+    TurnTracker(SessionOutput output, int silenceMs, EngineMeters engines) {
         this.output = output;
+        this.engines = engines;
         this.silenceNanos = silenceMs * 1_000_000L;
     }
 
@@ -131,9 +133,11 @@ final class TurnTracker {
         metricsTurn = 0;
         Long tts = r.ttsFirstByteNanos == 0 || r.ttsRequestNanos == 0 ? null
                 : (r.ttsFirstByteNanos - r.ttsRequestNanos) / 1_000_000;
+        long voiceToVoice = Math.max(0, sentNanos - endOfSpeechNanos);
         output.emit(TurnMetrics.newBuilder().setTurn(r.turn).setAsrFinalMs((asrFinalNanos - endNanos) / 1_000_000)
                 .setLlmFirstTokenMs(llmFirstTokenMs).setTtsFirstByteMs(tts)
-                .setVoiceToVoiceMs(Math.max(0, (sentNanos - endOfSpeechNanos) / 1_000_000)).build());
+                .setVoiceToVoiceMs(voiceToVoice / 1_000_000).build());
+        engines.voiceToVoice(voiceToVoice);
         output.traceTurn(new TurnTimes(r.turn, endOfSpeechNanos, endNanos, asrFinalNanos, r.requestNanos,
                 r.firstTokenNanos, r.ttsRequestNanos, r.ttsFirstByteNanos, sentNanos));
     }

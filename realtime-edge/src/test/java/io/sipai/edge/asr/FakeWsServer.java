@@ -12,12 +12,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
  * A vendor's WebSocket server on loopback for the client tests (RFC 6455 on a plain socket): accepts one
- * connection, records the upgrade request, collects the client's text and binary messages, and lets the test send
+ * connection at a time (the next once the current one ended, as a client that reconnects makes it), records the upgrade request, collects the client's text and binary messages, and lets the test send
  * messages, close with a code, or refuse the upgrade with an HTTP status.
  */
 public final class FakeWsServer implements AutoCloseable {
@@ -34,6 +35,7 @@ public final class FakeWsServer implements AutoCloseable {
     private final ServerSocket server;
     private volatile Socket socket;
     private volatile Consumer<String> onText = t -> { };
+    private final AtomicInteger connections = new AtomicInteger();
 
     private final String refuseBody;
 
@@ -75,9 +77,22 @@ public final class FakeWsServer implements AutoCloseable {
         frame(8, payload);
     }
 
+    /** How many connections were accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
     private void serve(int refuseStatus) {
+        while (!server.isClosed()) {
+            serveOne(refuseStatus);
+        }
+    }
+
+    private void serveOne(int refuseStatus) {
         try {
-            socket = server.accept();
+            Socket accepted = server.accept();
+            socket = accepted;
+            connections.incrementAndGet();
             InputStream in = socket.getInputStream();
             String headers = readHeaders(in);
             request.complete(headers);

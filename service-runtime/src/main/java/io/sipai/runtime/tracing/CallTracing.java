@@ -3,6 +3,7 @@ package io.sipai.runtime.tracing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.sipai.runtime.tracing.internal.CallIds;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.slf4j.MDC;
 
 /**
  * One trace per call, across every service. A call's trace id is derived from its call id (the first 16 bytes of
@@ -41,7 +43,7 @@ import org.apache.kafka.common.header.Headers;
  *
  * <p>Off unless {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set ({@link TracingSettings}); off, {@link #on()} is false,
  * the tracer is OpenTelemetry's no-op one and callers skip the work of describing spans. On, spans are batched and
- * exported over OTLP/HTTP off the calling thread; a full queue drops spans, never work. Thread-safe.
+ * exported over OTLP/HTTP off the calling thread every second; a full queue drops spans, never work. Thread-safe.
  */
 public final class CallTracing implements AutoCloseable {
 
@@ -51,10 +53,14 @@ public final class CallTracing implements AutoCloseable {
     public static final AttributeKey<String> CALL_ID = AttributeKey.stringKey("sipai.call_id");
     /** The tenant of the call. */
     public static final AttributeKey<String> TENANT_ID = AttributeKey.stringKey("sipai.tenant_id");
+    /** The MDC key of the call id on the log lines written while serving a call. */
+    public static final String CALL_ID_MDC = "callId";
     /** The name of the root span of every call. */
     public static final String ROOT_SPAN = "call";
 
     private static final String INSTRUMENTATION = "io.sipai";
+    /** How often spans are sent (OpenTelemetry's default is 5 s): a call's trace is complete a second after it. */
+    private static final Duration EXPORT_EVERY = Duration.ofSeconds(1);
     private static final HexFormat HEX = HexFormat.of();
     private static final CallTracing OFF = new CallTracing(null, OpenTelemetry.noop().getTracer(INSTRUMENTATION));
 
@@ -87,7 +93,7 @@ public final class CallTracing implements AutoCloseable {
                         AttributeKey.stringKey("service.name"), serviceName))))
                 .setIdGenerator(new CallIds())
                 .setSampler(Sampler.alwaysOn())
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(EXPORT_EVERY).build())
                 .build();
         return new CallTracing(provider, provider.get(INSTRUMENTATION));
     }
@@ -195,22 +201,36 @@ public final class CallTracing implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} inside a new span of the call (under the current span when it is the call's, else the
-     * call's root), current while it runs so the spans and Kafka records it makes are its children; a failure is
-     * recorded on it. With tracing off, just runs it.
+     * Runs {@code body} as work for the call: its log lines carry the call id ({@value #CALL_ID_MDC} in the MDC),
+     * and with tracing on it runs inside a new span of the call (under the current span when it is the call's, else
+     * the call's root), current while it runs so the spans and Kafka records it makes are its children; a failure is
+     * recorded on it.
      */
     public <T> T inSpan(String name, String callId, SpanKind kind, Supplier<T> body) {
-        if (!on()) {
-            return body.get();
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(CALL_ID_MDC, callId)) {
+            if (!on()) {
+                return body.get();
+            }
+            Span span = span(name, callId, currentOr(callId), kind).startSpan();
+            try (Scope scope = span.makeCurrent()) {
+                return body.get();
+            } catch (RuntimeException e) {
+                span.recordException(e).setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+                throw e;
+            } finally {
+                span.end();
+            }
         }
-        Span span = span(name, callId, currentOr(callId), kind).startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            return body.get();
-        } catch (RuntimeException e) {
-            span.recordException(e).setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
-            throw e;
-        } finally {
-            span.end();
+    }
+
+    /** Runs {@code work} with the call id in the MDC, so the log lines it writes name the call. */
+    public static void withCallId(String callId, Runnable work) {
+        if (callId == null) {
+            work.run();
+            return;
+        }
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(CALL_ID_MDC, callId)) {
+            work.run();
         }
     }
 

@@ -19,6 +19,7 @@ import io.sipai.testing.otlp.OtlpReceiver;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /** One trace per call, exported over real OTLP/HTTP to a loopback receiver. */
 class CallTracingTest {
@@ -102,6 +103,9 @@ class CallTracingTest {
         CallTracing off = CallTracing.of(TracingSettings.off(), "test-service");
         assertThat(off.on()).isFalse();
         assertThat(off.inSpan("work", "call-off", SpanKind.INTERNAL, () -> 42)).isEqualTo(42);
+        assertThat(off.inSpan("work", "call-off", SpanKind.INTERNAL, () -> MDC.get(CallTracing.CALL_ID_MDC)))
+                .as("the work's log lines name the call, tracing on or off").isEqualTo("call-off");
+        assertThat(MDC.get(CallTracing.CALL_ID_MDC)).isNull();
         Span span = off.span("work", "call-off", CallTracing.callContext("call-off"), SpanKind.INTERNAL).startSpan();
         assertThat(span.getSpanContext().getSpanId()).as("a no-op span makes no id of its own")
                 .isEqualTo(CallTracing.rootSpanId("call-off"));

@@ -9,9 +9,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Metrics;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.asr.TranscriptListener;
 import io.sipai.edge.pipeline.ws.VendorSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * interim results as partials; each {@code is_final} result as a final piece; {@code speech_final}, a
  * {@code from_finalize} result or {@code UtteranceEnd} ends the turn. The pipeline's end of turn sends
  * {@code Finalize}; {@code KeepAlive} goes out when no audio was sent for 3 s; {@code CloseStream} at the end. A
- * refused handshake or an error close (1008 DATA-0000, 1011 NET-000x) fails the stream.
+ * refused handshake fails the stream; a socket dropped after it opened (an error close such as 1011 NET-000x, a
+ * dead connection) is opened again a few times before the stream fails.
  */
 public final class DeepgramSpeechToText implements SpeechToText {
 
@@ -29,6 +33,9 @@ public final class DeepgramSpeechToText implements SpeechToText {
     private static final ScheduledExecutorService KEEP_ALIVE = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("deepgram-keepalive").factory());
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** How often one call's stream is opened again after the vendor dropped it. */
+    static final int MAX_RECONNECTS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(DeepgramSpeechToText.class);
 
     private final HttpClient http;
     private final URI uri;
@@ -55,12 +62,22 @@ public final class DeepgramSpeechToText implements SpeechToText {
         return new DeepgramStream(listener);
     }
 
-    /** One call's recognition socket. */
-    private final class DeepgramStream implements Stream, VendorSocket.Handler {
+    /**
+     * One call's recognition stream. A socket the vendor drops after it opened (an error close, a dead connection)
+     * is opened again, up to {@value #MAX_RECONNECTS} times a call, and counted ({@code edge.vendor.reconnects}):
+     * audio queues while the new socket connects, the new socket's clock (Deepgram counts from its own start) is
+     * shifted to the call's by the offset of the first audio it gets, and a pending Finalize is sent again. A refused
+     * handshake, or one drop too many, fails the stream.
+     */
+    private final class DeepgramStream implements Stream {
 
         private final TranscriptListener listener;
-        private final VendorSocket socket;
         private final ScheduledFuture<?> keepAlive;
+        private volatile VendorSocket socket;
+        private volatile int generation;
+        private int reconnects;
+        private volatile long shiftMs;
+        private volatile boolean shiftPending;
         private volatile long lastSentNanos = System.nanoTime();
         private volatile boolean ending;
         private boolean finalSinceTurnEnd;
@@ -68,9 +85,28 @@ public final class DeepgramSpeechToText implements SpeechToText {
 
         DeepgramStream(TranscriptListener listener) {
             this.listener = listener;
-            this.socket = VendorSocket.open(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
-                    this);
+            this.socket = connect();
             this.keepAlive = KEEP_ALIVE.scheduleAtFixedRate(this::keepAlive, 1, 1, TimeUnit.SECONDS);
+        }
+
+        private VendorSocket connect() {
+            int current = ++generation;
+            return VendorSocket.open(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
+                    new VendorSocket.Handler() {
+                        @Override
+                        public void text(String message) {
+                            if (current == generation) {
+                                DeepgramStream.this.text(message);
+                            }
+                        }
+
+                        @Override
+                        public void closed(int code, String reason) {
+                            if (current == generation) {
+                                DeepgramStream.this.closed(code, reason);
+                            }
+                        }
+                    });
         }
 
         @Override
@@ -79,6 +115,10 @@ public final class DeepgramSpeechToText implements SpeechToText {
             for (int i = 0; i < length; i++) {
                 pcm[2 * i] = (byte) frame[i];
                 pcm[2 * i + 1] = (byte) (frame[i] >> 8);
+            }
+            if (shiftPending) {
+                shiftMs = offsetMs;
+                shiftPending = false;
             }
             lastSentNanos = System.nanoTime();
             socket.sendBinary(pcm);
@@ -105,8 +145,7 @@ public final class DeepgramSpeechToText implements SpeechToText {
             }
         }
 
-        @Override
-        public void text(String message) {
+        private void text(String message) {
             JsonNode msg;
             try {
                 msg = JSON.readTree(message);
@@ -119,7 +158,7 @@ public final class DeepgramSpeechToText implements SpeechToText {
                 case "UtteranceEnd" -> {
                     if (finalSinceTurnEnd) {
                         finalSinceTurnEnd = false;
-                        long end = (long) (msg.path("last_word_end").asDouble() * 1000);
+                        long end = shiftMs + (long) (msg.path("last_word_end").asDouble() * 1000);
                         listener.fin("", 0f, end, end, true);
                     }
                 }
@@ -133,7 +172,7 @@ public final class DeepgramSpeechToText implements SpeechToText {
             JsonNode alternative = msg.path("channel").path("alternatives").path(0);
             String transcript = alternative.path("transcript").asString("");
             float confidence = (float) alternative.path("confidence").asDouble(0);
-            long start = (long) (msg.path("start").asDouble() * 1000);
+            long start = shiftMs + (long) (msg.path("start").asDouble() * 1000);
             long end = start + (long) (msg.path("duration").asDouble() * 1000);
             if (!msg.path("is_final").asBoolean(false)) {
                 if (!transcript.isBlank()) {
@@ -150,11 +189,25 @@ public final class DeepgramSpeechToText implements SpeechToText {
             listener.fin(transcript, confidence, start, end, endOfTurn);
         }
 
-        @Override
-        public void closed(int code, String reason) {
+        private synchronized void closed(int code, String reason) {
+            boolean dropped = !ending && socket.opened();
+            if (dropped && reconnects < MAX_RECONNECTS) {
+                reconnects++;
+                Metrics.counter("edge.vendor.reconnects", "engine", engine()).increment();
+                LOG.warn("deepgram closed a call's stream ({} {}); opening it again ({} of {})", code, reason,
+                        reconnects, MAX_RECONNECTS);
+                finalSinceTurnEnd = false;
+                shiftPending = true;
+                socket = connect();
+                if (finalizing) {
+                    socket.sendText("{\"type\":\"Finalize\"}");
+                }
+                return;
+            }
             keepAlive.cancel(false);
             if (!ending || code != 1000 && code != -1) {
-                listener.failed("deepgram closed the stream: " + code + " " + reason);
+                listener.failed("deepgram closed the stream: " + code + " " + reason
+                        + (dropped ? " (after " + reconnects + " reconnects)" : ""));
             }
         }
     }

@@ -142,7 +142,13 @@ public final class VendorSocket implements WebSocket.Listener {
         enqueue(ws -> ws.sendBinary(ByteBuffer.wrap(data), true));
     }
 
+    /** Whether the handshake succeeded: a socket that never opened was refused or could not connect. */
+    public boolean opened() {
+        return socket != null;
+    }
+
     /** Sends a normal close after what is queued. */
+
     public synchronized void close() {
         if (!closed) {
             enqueue(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "done"));

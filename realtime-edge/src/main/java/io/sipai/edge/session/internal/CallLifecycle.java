@@ -17,6 +17,7 @@ import io.sipai.edge.session.MediaTransport;
 import io.sipai.edge.session.VoicePipeline;
 import io.sipai.edge.wire.CloseCodes;
 import io.sipai.events.CallEnded;
+import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.telephony.TransferTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,6 @@ import org.slf4j.MDC;
 final class CallLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallLifecycle.class);
-    /** The MDC key of the call id on the log lines of a call's pipeline. */
-    static final String CALL_ID_MDC = "callId";
     /** A transfer fails this long after the provider clients' own timeout (EDGE_TRANSFER_TIMEOUT_MS) at the latest. */
     private static final long TRANSFER_TIMEOUT_SLACK_MS = 1000;
     /** How long the end of a call waits for its pipeline to write what it still has to say. */
@@ -96,13 +95,13 @@ final class CallLifecycle {
             return;
         }
         // The call id on every log line the pipeline writes from here (the JSON logs carry the MDC).
-        MDC.put(CALL_ID_MDC, context.callId());
+        MDC.put(CallTracing.CALL_ID_MDC, context.callId());
         try {
             call.accept(current);
         } catch (RuntimeException e) {
             pipelineFailed(e);
         } finally {
-            MDC.remove(CALL_ID_MDC);
+            MDC.remove(CallTracing.CALL_ID_MDC);
         }
     }
 

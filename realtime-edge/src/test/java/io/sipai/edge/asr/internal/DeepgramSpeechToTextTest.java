@@ -94,20 +94,54 @@ class DeepgramSpeechToTextTest {
     }
 
     @Test
-    void anErrorCloseFailsTheStream() throws Exception {
+    void aStreamTheVendorDropsMidCallIsOpenedAgainAndGoesOnInTheCallsTime() throws Exception {
         try (FakeWsServer server = new FakeWsServer(0)) {
+            // given a stream that carried audio, and a registry bound to the global one as Spring Boot does
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            Metrics.addRegistry(meters);
             SpeechToText.Stream stream = open(server);
             stream.audio(new short[320], 320, 0);
             await().atMost(Duration.ofSeconds(5)).until(() -> !server.binaries.isEmpty());
+
+            // when Deepgram drops it with an error close, 4 s into the call
             server.closeWith(1011, "NET-0001");
-            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
-            assertThat(recorder.failures.getFirst()).contains("1011").contains("NET-0001");
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.connections() == 2);
+            stream.audio(new short[320], 320, 4_000);
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.binaries.size() == 2);
+            server.sendText(FINAL);
+
+            // then the new socket's results are in the call's time (its 5.99 s is the call's 9.99 s), nothing failed,
+            // and the reconnect is counted
+            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.events.isEmpty());
+            assertThat(recorder.events).containsExactly("final:Tell me more about this.@9990-11970:true");
+            assertThat(recorder.failures).isEmpty();
+            assertThat(meters.get("edge.vendor.reconnects").tag("engine", "deepgram").counter().count())
+                    .isEqualTo(1);
+            Metrics.removeRegistry(meters);
             stream.close();
         }
     }
 
     @Test
-    void aConnectionThatGoesSilentIsDroppedWithinTwoSecondsAndCounted() throws Exception {
+    void aVendorThatKeepsDroppingTheStreamFailsItAfterItsReconnects() throws Exception {
+        try (FakeWsServer server = new FakeWsServer(0)) {
+            SpeechToText.Stream stream = open(server);
+            for (int drop = 1; drop <= DeepgramSpeechToText.MAX_RECONNECTS + 1; drop++) {
+                int connection = drop;
+                await().atMost(Duration.ofSeconds(5)).until(() -> server.connections() == connection);
+                stream.audio(new short[320], 320, drop * 1_000L);
+                await().atMost(Duration.ofSeconds(5)).until(() -> server.binaries.size() == connection);
+                server.closeWith(1011, "NET-0001");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
+            assertThat(recorder.failures.getFirst()).contains("1011").contains("NET-0001")
+                    .contains("after " + DeepgramSpeechToText.MAX_RECONNECTS + " reconnects");
+            stream.close();
+        }
+    }
+
+    @Test
+    void aConnectionThatGoesSilentIsDroppedWithinTwoSecondsCountedAndOpenedAgain() throws Exception {
         try (FakeWsServer server = new FakeWsServer(0)) {
             // given a stream the server answers (pings included) for longer than the silence allowed
             SpeechToText.Stream stream = open(server);
@@ -123,13 +157,16 @@ class DeepgramSpeechToTextTest {
             server.silent = true;
             long silentAt = System.nanoTime();
 
-            // then the stream fails within the 2 s allowed (plus one ping period), and it is counted
-            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
+            // then the connection is dropped within the 2 s allowed (plus one ping period), counted, and a new one
+            // opened in its place
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.connections() == 2);
             long detectedMs = (System.nanoTime() - silentAt) / 1_000_000;
             assertThat(detectedMs).isLessThan(3_000);
-            assertThat(recorder.failures.getFirst()).contains("dead connection");
             assertThat(meters.get("edge.vendor.dead_connections").tag("host", "127.0.0.1").counter().count())
                     .isEqualTo(1);
+            assertThat(meters.get("edge.vendor.reconnects").tag("engine", "deepgram").counter().count())
+                    .isEqualTo(1);
+            assertThat(recorder.failures).isEmpty();
             Metrics.removeRegistry(meters);
             stream.close();
         }

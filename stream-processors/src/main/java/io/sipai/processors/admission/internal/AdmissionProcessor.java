@@ -138,6 +138,10 @@ public final class AdmissionProcessor extends ContextualProcessor<String, byte[]
                     command.getCampaignId())), now);
             return;
         }
+        CallTracing.withCallId(command.getCallId(), () -> decide(record, command, now));
+    }
+
+    private void decide(Record<String, byte[]> record, AdmissionCommand command, long now) {
         switch (command.getCommand()) {
             case AcquireSlot ignored -> traced(record, command, () -> acquire(command, now));
             case Heartbeat ignored -> heartbeat(command, now);

@@ -82,6 +82,10 @@ public final class TimelineProcessor extends ContextualProcessor<String, byte[],
 
     @Override
     public void process(Record<String, byte[]> record) {
+        CallTracing.withCallId(record.key(), () -> apply(record));
+    }
+
+    private void apply(Record<String, byte[]> record) {
         CallEvent event;
         try {
             event = Topics.CALL_EVENTS.valueSerde().deserializer().deserialize(Topics.CALL_EVENTS.name(),

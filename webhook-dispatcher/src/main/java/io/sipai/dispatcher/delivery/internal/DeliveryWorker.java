@@ -79,7 +79,7 @@ public final class DeliveryWorker implements Consumer<DeliveryJob>, AutoCloseabl
 
     @Override
     public void accept(DeliveryJob job) {
-        executor.execute(() -> run(job));
+        executor.execute(() -> CallTracing.withCallId(job.deliveries().getFirst().getCallId(), () -> run(job)));
     }
 
     /** Sends the run's deliveries in order; the first one not delivered ends the run (order per call). */

@@ -1,0 +1,63 @@
+package io.sipai.edge.pipeline;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.sipai.edge.events.CallEventMeters;
+
+/**
+ * Latency and failures by the engines a call's pipeline uses: voice-to-voice per (asr, llm, tts) engine trio
+ * ({@code edge.turn.voice_to_voice.by_engine}), and vendor failures per stage and engine ({@code edge.vendor.errors};
+ * a failure ends the call as ERROR). Bounded: engine names are the providers' (deepgram, sphinx-grammar, openai,
+ * scripted, marytts, ...), never a call's, an agent's or a tenant's. The meters are registered when a call's pipeline
+ * is made, so the series exist (at zero) from the first call on. In Micrometer's global registry, which each service's
+ * {@code /metrics} exports.
+ */
+final class EngineMeters {
+
+    private final Timer voiceToVoice;
+    private final Counter asrErrors;
+    private final Counter llmErrors;
+    private final Counter ttsErrors;
+
+    EngineMeters(String asr, String llm, String tts, MeterRegistry meters) {
+        this.voiceToVoice = Timer.builder("edge.turn.voice_to_voice.by_engine")
+                .description("end of the caller's speech to the first agent audio sent, by the call's engines")
+                .tags("asr", asr, "llm", llm, "tts", tts).serviceLevelObjectives(CallEventMeters.TURN_BUCKETS)
+                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(meters);
+        this.asrErrors = errors(meters, "asr", asr);
+        this.llmErrors = errors(meters, "llm", llm);
+        this.ttsErrors = errors(meters, "tts", tts);
+    }
+
+    static EngineMeters of(PipelineParts parts) {
+        return new EngineMeters(parts.stt().engine(), parts.brain().name(), parts.tts().name(), Metrics.globalRegistry);
+    }
+
+    private static Counter errors(MeterRegistry meters, String stage, String engine) {
+        return Counter.builder("edge.vendor.errors").tags("stage", stage, "engine", engine)
+                .description("speech recognition, brain and synthesis failures that ended a call, by engine")
+                .register(meters);
+    }
+
+    void voiceToVoice(long nanos) {
+        voiceToVoice.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void asrFailed() {
+        asrErrors.increment();
+    }
+
+    void llmFailed() {
+        llmErrors.increment();
+    }
+
+    void ttsFailed() {
+        ttsErrors.increment();
+    }
+}
