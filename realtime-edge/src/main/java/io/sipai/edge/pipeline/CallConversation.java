@@ -264,9 +264,16 @@ final class CallConversation implements ConversationEvents {
     @Override
     public void replyFailed(Response r, String error) {
         if (r == response) {
-            engines.llmFailed();
-            fail("brain " + parts.brain().name() + ": " + error);
+            vendorFailed(EngineMeters.Stage.LLM, "brain " + parts.brain().name() + ": " + error);
         }
+    }
+
+    @Override
+    public void vendorFailed(EngineMeters.Stage stage, String detail) {
+        if (!over()) {
+            engines.failed(stage);
+        }
+        fail(detail);
     }
 
     private void speak(Response r, String sentence) {

@@ -88,12 +88,15 @@ final class CallTimers {
         long now = System.nanoTime();
         VoiceSettings settings = parts.settings();
         if (!r.brainDone && (now - r.lastProgressNanos) / 1_000_000 > settings.brainTimeoutMs()) {
-            events.fail("brain " + parts.brain().name() + ": no reply within " + settings.brainTimeoutMs() + " ms");
+            events.vendorFailed(EngineMeters.Stage.LLM, "brain " + parts.brain().name() + ": no reply within "
+                    + settings.brainTimeoutMs() + " ms");
         } else if (r.synthesized < r.sentences.size() && r.ttsRequestNanos != 0
                 && (now - r.lastProgressNanos) / 1_000_000 > settings.ttsTimeoutMs()) {
-            events.fail("tts " + parts.tts().name() + ": no audio within " + settings.ttsTimeoutMs() + " ms");
+            events.vendorFailed(EngineMeters.Stage.TTS, "tts " + parts.tts().name() + ": no audio within "
+                    + settings.ttsTimeoutMs() + " ms");
         } else if (turns.asrOverdue(settings.asrTimeoutMs())) {
-            events.fail("asr " + parts.stt().engine() + ": no final transcript within " + settings.asrTimeoutMs() + " ms");
+            events.vendorFailed(EngineMeters.Stage.ASR, "asr " + parts.stt().engine()
+                    + ": no final transcript within " + settings.asrTimeoutMs() + " ms");
         }
     }
 

@@ -45,4 +45,9 @@ interface ConversationEvents {
     default void fail(String detail) {
         hangup(EndReason.ERROR, detail);
     }
+
+    /** A vendor ({@code stage}: recognizer, brain or synthesizer) failed the call: counted, then {@link #fail}. */
+    default void vendorFailed(EngineMeters.Stage stage, String detail) {
+        fail(detail);
+    }
 }

@@ -1,6 +1,9 @@
 package io.sipai.edge.pipeline;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -19,10 +22,17 @@ import io.sipai.edge.events.CallEventMeters;
  */
 final class EngineMeters {
 
+    /** The stage of the pipeline a vendor serves. */
+    enum Stage {
+        ASR, LLM, TTS;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private final Timer voiceToVoice;
-    private final Counter asrErrors;
-    private final Counter llmErrors;
-    private final Counter ttsErrors;
+    private final Map<Stage, Counter> errors = new EnumMap<>(Stage.class);
 
     EngineMeters(String asr, String llm, String tts, MeterRegistry meters) {
         this.voiceToVoice = Timer.builder("edge.turn.voice_to_voice.by_engine")
@@ -30,17 +40,17 @@ final class EngineMeters {
                 .tags("asr", asr, "llm", llm, "tts", tts).serviceLevelObjectives(CallEventMeters.TURN_BUCKETS)
                 .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofSeconds(30))
                 .register(meters);
-        this.asrErrors = errors(meters, "asr", asr);
-        this.llmErrors = errors(meters, "llm", llm);
-        this.ttsErrors = errors(meters, "tts", tts);
+        errors.put(Stage.ASR, errors(meters, Stage.ASR, asr));
+        errors.put(Stage.LLM, errors(meters, Stage.LLM, llm));
+        errors.put(Stage.TTS, errors(meters, Stage.TTS, tts));
     }
 
     static EngineMeters of(PipelineParts parts) {
         return new EngineMeters(parts.stt().engine(), parts.brain().name(), parts.tts().name(), Metrics.globalRegistry);
     }
 
-    private static Counter errors(MeterRegistry meters, String stage, String engine) {
-        return Counter.builder("edge.vendor.errors").tags("stage", stage, "engine", engine)
+    private static Counter errors(MeterRegistry meters, Stage stage, String engine) {
+        return Counter.builder("edge.vendor.errors").tags("stage", stage.label(), "engine", engine)
                 .description("speech recognition, brain and synthesis failures that ended a call, by engine")
                 .register(meters);
     }
@@ -49,15 +59,7 @@ final class EngineMeters {
         voiceToVoice.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void asrFailed() {
-        asrErrors.increment();
-    }
-
-    void llmFailed() {
-        llmErrors.increment();
-    }
-
-    void ttsFailed() {
-        ttsErrors.increment();
+    void failed(Stage stage) {
+        errors.get(stage).increment();
     }
 }

@@ -62,7 +62,6 @@ final class SynthesisEvents implements TextToSpeech.AudioListener {
 
     @Override
     public void failed(String error) {
-        EngineMeters.of(parts).ttsFailed();
-        actor.execute(() -> events.fail("tts " + parts.tts().name() + ": " + error));
+        actor.execute(() -> events.vendorFailed(EngineMeters.Stage.TTS, "tts " + parts.tts().name() + ": " + error));
     }
 }

@@ -51,8 +51,7 @@ final class TranscriptEvents implements TranscriptListener {
 
     @Override
     public void failed(String error) {
-        EngineMeters.of(parts).asrFailed();
-        actor.execute(() -> events.fail("asr " + parts.stt().engine() + ": " + error));
+        actor.execute(() -> events.vendorFailed(EngineMeters.Stage.ASR, "asr " + parts.stt().engine() + ": " + error));
     }
 
     private TranscriptChunk chunk(String text, boolean isFinal, float confidence, long startMs, long endMs) {

@@ -19,7 +19,7 @@ class EngineMetersTest {
                 .isZero();
         // when
         engines.voiceToVoice(TimeUnit.MILLISECONDS.toNanos(480));
-        engines.llmFailed();
+        engines.failed(EngineMeters.Stage.LLM);
         // then
         assertThat(meters.get("edge.turn.voice_to_voice.by_engine").tags("asr", "deepgram", "llm", "openai", "tts",
                 "deepgram").timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(480.0);

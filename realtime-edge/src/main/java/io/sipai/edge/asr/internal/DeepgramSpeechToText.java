@@ -4,10 +4,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Metrics;
 import io.sipai.edge.asr.SpeechToText;
@@ -35,6 +37,11 @@ public final class DeepgramSpeechToText implements SpeechToText {
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(3);
     /** How often one call's stream is opened again after the vendor dropped it. */
     static final int MAX_RECONNECTS = 3;
+    /**
+     * The ends worth a new socket: Deepgram's server error (1011 NET-000x), going away (1001), an abnormal end
+     * (1006) and a dead or broken connection (-1). A data error (1008 DATA-0000) would come again.
+     */
+    private static final Set<Integer> RECONNECT_CODES = Set.of(1011, 1001, 1006, -1);
     private static final Logger LOG = LoggerFactory.getLogger(DeepgramSpeechToText.class);
 
     private final HttpClient http;
@@ -66,8 +73,8 @@ public final class DeepgramSpeechToText implements SpeechToText {
      * One call's recognition stream. A socket the vendor drops after it opened (an error close, a dead connection)
      * is opened again, up to {@value #MAX_RECONNECTS} times a call, and counted ({@code edge.vendor.reconnects}):
      * audio queues while the new socket connects, the new socket's clock (Deepgram counts from its own start) is
-     * shifted to the call's by the offset of the first audio it gets, and a pending Finalize is sent again. A refused
-     * handshake, or one drop too many, fails the stream.
+     * shifted to the call's by the offset of the first audio it gets, and a turn being finalized ends with the
+     * finals it had. A refused handshake, a data error, or one drop too many fails the stream.
      */
     private final class DeepgramStream implements Stream {
 
@@ -76,8 +83,9 @@ public final class DeepgramSpeechToText implements SpeechToText {
         private volatile VendorSocket socket;
         private volatile int generation;
         private int reconnects;
+        /** The socket {@link #shiftMs} belongs to: the first audio sent on a new socket sets its shift. */
+        private VendorSocket shiftedFor;
         private volatile long shiftMs;
-        private volatile boolean shiftPending;
         private volatile long lastSentNanos = System.nanoTime();
         private volatile boolean ending;
         private boolean finalSinceTurnEnd;
@@ -86,12 +94,15 @@ public final class DeepgramSpeechToText implements SpeechToText {
         DeepgramStream(TranscriptListener listener) {
             this.listener = listener;
             this.socket = connect();
+            this.shiftedFor = socket;
             this.keepAlive = KEEP_ALIVE.scheduleAtFixedRate(this::keepAlive, 1, 1, TimeUnit.SECONDS);
         }
 
+        /** Opens a socket whose handler reports to this stream while the socket is the current one. */
         private VendorSocket connect() {
             int current = ++generation;
-            return VendorSocket.open(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
+            AtomicReference<VendorSocket> self = new AtomicReference<>();
+            self.set(VendorSocket.open(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
                     new VendorSocket.Handler() {
                         @Override
                         public void text(String message) {
@@ -102,11 +113,14 @@ public final class DeepgramSpeechToText implements SpeechToText {
 
                         @Override
                         public void closed(int code, String reason) {
+                            // A connect that fails at once reports before open() returned: never opened.
+                            VendorSocket closing = self.get();
                             if (current == generation) {
-                                DeepgramStream.this.closed(code, reason);
+                                DeepgramStream.this.closed(code, reason, closing != null && closing.opened());
                             }
                         }
-                    });
+                    }));
+            return self.get();
         }
 
         @Override
@@ -116,12 +130,16 @@ public final class DeepgramSpeechToText implements SpeechToText {
                 pcm[2 * i] = (byte) frame[i];
                 pcm[2 * i + 1] = (byte) (frame[i] >> 8);
             }
-            if (shiftPending) {
-                shiftMs = offsetMs;
-                shiftPending = false;
+            VendorSocket current = socket;
+            synchronized (this) {
+                if (current != shiftedFor) {
+                    // The first audio a reopened socket gets: Deepgram's clock for it starts at this offset.
+                    shiftedFor = current;
+                    shiftMs = offsetMs;
+                }
             }
             lastSentNanos = System.nanoTime();
-            socket.sendBinary(pcm);
+            current.sendBinary(pcm);
         }
 
         @Override
@@ -131,7 +149,7 @@ public final class DeepgramSpeechToText implements SpeechToText {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
             ending = true;
             keepAlive.cancel(false);
             socket.sendText("{\"type\":\"CloseStream\"}");
@@ -189,22 +207,27 @@ public final class DeepgramSpeechToText implements SpeechToText {
             listener.fin(transcript, confidence, start, end, endOfTurn);
         }
 
-        private synchronized void closed(int code, String reason) {
-            boolean dropped = !ending && socket.opened();
+        private synchronized void closed(int code, String reason, boolean opened) {
+            boolean dropped = !ending && opened && RECONNECT_CODES.contains(code);
             if (dropped && reconnects < MAX_RECONNECTS) {
                 reconnects++;
                 Metrics.counter("edge.vendor.reconnects", "engine", engine()).increment();
                 LOG.warn("deepgram closed a call's stream ({} {}); opening it again ({} of {})", code, reason,
                         reconnects, MAX_RECONNECTS);
                 finalSinceTurnEnd = false;
-                shiftPending = true;
                 socket = connect();
                 if (finalizing) {
-                    socket.sendText("{\"type\":\"Finalize\"}");
+                    // The dropped socket took the turn's unfinished words with it: the turn ends with the finals
+                    // it gave, instead of waiting for an answer the new socket cannot give.
+                    finalizing = false;
+                    listener.fin("", 0f, shiftMs, shiftMs, true);
                 }
                 return;
             }
-            keepAlive.cancel(false);
+            if (keepAlive != null) {
+                // (null: the connect failed at once, before the stream was constructed)
+                keepAlive.cancel(false);
+            }
             if (!ending || code != 1000 && code != -1) {
                 listener.failed("deepgram closed the stream: " + code + " " + reason
                         + (dropped ? " (after " + reconnects + " reconnects)" : ""));

@@ -99,25 +99,53 @@ class DeepgramSpeechToTextTest {
             // given a stream that carried audio, and a registry bound to the global one as Spring Boot does
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             Metrics.addRegistry(meters);
+            try {
+                droppedAndReopened(server, meters);
+            } finally {
+                Metrics.removeRegistry(meters);
+            }
+        }
+    }
+
+    private void droppedAndReopened(FakeWsServer server, SimpleMeterRegistry meters) {
+        SpeechToText.Stream stream = open(server);
+        stream.audio(new short[320], 320, 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !server.binaries.isEmpty());
+
+        // when Deepgram drops it with an error close, 4 s into the call
+        server.closeWith(1011, "NET-0001");
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.connections() == 2);
+        stream.audio(new short[320], 320, 4_000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.binaries.size() == 2);
+        server.sendText(FINAL);
+
+        // then the new socket's results are in the call's time (its 5.99 s is the call's 9.99 s), nothing failed,
+        // and the reconnect is counted
+        await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.events.isEmpty());
+        assertThat(recorder.events).containsExactly("final:Tell me more about this.@9990-11970:true");
+        assertThat(recorder.failures).isEmpty();
+        assertThat(meters.get("edge.vendor.reconnects").tag("engine", "deepgram").counter().count())
+                .isEqualTo(1);
+        stream.close();
+    }
+
+    @Test
+    void aTurnBeingFinalizedWhenTheStreamDropsEndsWithTheFinalsItHadAndTheStreamGoesOn() throws Exception {
+        try (FakeWsServer server = new FakeWsServer(0)) {
+            // given a turn with a final piece, being finalized
             SpeechToText.Stream stream = open(server);
             stream.audio(new short[320], 320, 0);
-            await().atMost(Duration.ofSeconds(5)).until(() -> !server.binaries.isEmpty());
-
-            // when Deepgram drops it with an error close, 4 s into the call
+            server.sendText(FINAL.replace("\"speech_final\":true", "\"speech_final\":false"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.size() == 1);
+            stream.endOfTurn(0, 2000);
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.texts.contains("{\"type\":\"Finalize\"}"));
+            // when Deepgram drops the stream before it answers the Finalize
             server.closeWith(1011, "NET-0001");
+            // then the turn ends with what it had, without waiting for an answer that cannot come, and goes on
+            await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.size() == 2);
+            assertThat(recorder.events.get(1)).isEqualTo("final:@0-0:true");
             await().atMost(Duration.ofSeconds(5)).until(() -> server.connections() == 2);
-            stream.audio(new short[320], 320, 4_000);
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.binaries.size() == 2);
-            server.sendText(FINAL);
-
-            // then the new socket's results are in the call's time (its 5.99 s is the call's 9.99 s), nothing failed,
-            // and the reconnect is counted
-            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.events.isEmpty());
-            assertThat(recorder.events).containsExactly("final:Tell me more about this.@9990-11970:true");
             assertThat(recorder.failures).isEmpty();
-            assertThat(meters.get("edge.vendor.reconnects").tag("engine", "deepgram").counter().count())
-                    .isEqualTo(1);
-            Metrics.removeRegistry(meters);
             stream.close();
         }
     }
