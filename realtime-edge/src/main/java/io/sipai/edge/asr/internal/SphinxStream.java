@@ -5,12 +5,16 @@ import java.util.concurrent.RejectedExecutionException;
 
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.asr.TranscriptListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One call's offline recognition: keeps the recent caller audio (bounded) and, at the end of a turn, decodes the
  * turn's audio plus a short pre-roll (the VAD reports speech only after it started) on the engine's workers.
  */
 public final class SphinxStream implements SpeechToText.Stream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SphinxStream.class);
 
     /** Decodes PCM16 little-endian 16 kHz audio to text. */
     @FunctionalInterface
@@ -92,7 +96,9 @@ public final class SphinxStream implements SpeechToText.Stream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            listener.failed("sphinx: " + e.getMessage());
+            // The exception's class too: Sphinx throws some without a message.
+            LOG.warn("offline recognizer failed on {} ms of audio", endMs - startMs, e);
+            listener.failed("sphinx: " + e);
         }
     }
 

@@ -19,6 +19,7 @@ import io.sipai.edge.tts.MaryEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The offline recognizer is shared by every call of an agent's grammar, one turn after another: what it transcribes
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * offline TTS's voice as callers send it: clean, over a phone line (8 kHz mu-law), shouted into a hot microphone,
  * whispered.
  */
+@Isolated("its transcripts are compared across calls: no other test's recognizers decode in this JVM meanwhile")
 class OfflineRecognitionIsolationTest {
 
     private static final String SCRIPT = """
