@@ -307,16 +307,12 @@ class ConsoleBrowserTest extends GatewayTest {
             Context inMedia = Context.root().with(media);
             Span turn = tracing.span("turn", callId, inMedia, SpanKind.INTERNAL)
                     .setStartTimestamp(start.plusSeconds(3)).startSpan();
-            tracing.spanned("turn.llm", callId, inMedia.with(turn), epochNanos(start.plusMillis(3_700)),
-                    epochNanos(start.plusMillis(3_900)), Attributes.empty());
+            tracing.spanned("turn.llm", callId, inMedia.with(turn), CallTracing.epochNanos(start.plusMillis(3_700)),
+                    CallTracing.epochNanos(start.plusMillis(3_900)), Attributes.empty());
             turn.end(start.plusMillis(4_000));
             media.end(start.plusSeconds(9));
             tracing.exportRoot(callId, tenantOf(ADMIN_KEY), start, start.plusSeconds(9), Attributes.empty());
         }
-    }
-
-    private static long epochNanos(Instant at) {
-        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     private static void project(CallTimeline timeline) {

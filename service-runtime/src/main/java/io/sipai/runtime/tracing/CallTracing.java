@@ -169,12 +169,17 @@ public final class CallTracing implements AutoCloseable {
     /** Writes (or replaces) the {@code traceparent} header naming {@code span}. */
     public static void inject(Headers headers, SpanContext span) {
         headers.remove(TRACEPARENT);
-        headers.add(TRACEPARENT, Traceparent.format(span).getBytes(StandardCharsets.US_ASCII));
+        headers.add(TRACEPARENT, traceparent(span).getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** The {@code traceparent} value of the call's root (what a writer with no span of its own sends). */
-    public static String rootTraceparent(String callId) {
-        return Traceparent.format(Span.fromContext(callContext(callId)).getSpanContext());
+    /** The {@code traceparent} value naming {@code span}. */
+    public static String traceparent(SpanContext span) {
+        return Traceparent.format(span);
+    }
+
+    /** An instant as the epoch nanoseconds spans take. */
+    public static long epochNanos(Instant at) {
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     /** A span of call {@code callId} under {@code parent}, with the call id on it; the caller starts it. */

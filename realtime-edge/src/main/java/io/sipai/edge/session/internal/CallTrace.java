@@ -40,8 +40,7 @@ final class CallTrace {
     private CallTrace(CallTracing tracing, CallContext call, String node) {
         this.tracing = tracing;
         this.callId = call.callId();
-        Instant now = Instant.now();
-        this.epochMinusNanoTime = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        this.epochMinusNanoTime = CallTracing.epochNanos(Instant.now()) - System.nanoTime();
         this.media = tracing.span("edge.media", callId, CallTracing.callContext(callId), SpanKind.SERVER)
                 .setAttribute(CallTracing.TENANT_ID, call.tenantId())
                 .setAttribute("sipai.transport", call.transport().name())
@@ -49,8 +48,7 @@ final class CallTrace {
                 .setAttribute("sipai.agent_id", String.valueOf(call.agentId()))
                 .setAttribute("sipai.edge_node", node).startSpan();
         this.mediaContext = Context.root().with(media);
-        this.traceparent = "00-" + media.getSpanContext().getTraceId() + "-" + media.getSpanContext().getSpanId()
-                + "-01";
+        this.traceparent = CallTracing.traceparent(media.getSpanContext());
     }
 
     static CallTrace start(CallTracing tracing, CallContext call, String node) {

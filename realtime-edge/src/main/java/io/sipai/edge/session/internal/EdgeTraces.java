@@ -31,22 +31,27 @@ public final class EdgeTraces {
 
     /** The {@code traceparent} the call's events carry, or null. */
     public String traceparent(String callId) {
-        CallTrace trace = live.isEmpty() ? null : live.get(callId);
+        CallTrace trace = live(callId);
         return trace == null ? null : trace.traceparent();
     }
 
     public void observe(String callId, Object payload) {
-        CallTrace trace = live.isEmpty() ? null : live.get(callId);
+        CallTrace trace = live(callId);
         if (trace != null) {
             trace.observe(payload);
         }
     }
 
     public void turn(String callId, TurnTimes times) {
-        CallTrace trace = live.isEmpty() ? null : live.get(callId);
+        CallTrace trace = live(callId);
         if (trace != null) {
             trace.turn(times);
         }
+    }
+
+    /** The call's trace, or null; an empty map (tracing off) is not even hashed into. */
+    private CallTrace live(String callId) {
+        return live.isEmpty() ? null : live.get(callId);
     }
 
     public void ended(String callId, EndReason reason) {

@@ -30,7 +30,7 @@ final class AttemptSpans {
 
     /** A start time for {@link #attempted}, or 0 when tracing is off. */
     long start() {
-        return tracing.on() ? epochNanos(Instant.now()) : 0;
+        return tracing.on() ? CallTracing.epochNanos(Instant.now()) : 0;
     }
 
     void attempted(WebhookDelivery delivery, WebhookAttempt attempt, long startEpochNanos) {
@@ -45,9 +45,10 @@ final class AttemptSpans {
         if (attempt.getStatusCode() != null) {
             attributes.put(AttributeKey.longKey("http.response.status_code"), (long) attempt.getStatusCode());
         }
-        tracing.spanned("webhook.attempt", delivery.getCallId(), parent(delivery), startEpochNanos,
-                epochNanos(Instant.now()), attributes.build(), attempt.getOutcome() == AttemptOutcome.DELIVERED
-                        ? null : String.valueOf(attempt.getError()));
+        long end = CallTracing.epochNanos(Instant.now());
+        tracing.spanned("webhook.attempt", delivery.getCallId(), parent(delivery), startEpochNanos, end,
+                attributes.build(), attempt.getOutcome() == AttemptOutcome.DELIVERED ? null
+                        : String.valueOf(attempt.getError()));
     }
 
     /** The timeline's span of the event, except for transcripts, which the timeline does not trace: the root. */
@@ -56,7 +57,4 @@ final class AttemptSpans {
                 : CallTracing.eventContext(delivery.getCallId(), delivery.getWebhookId());
     }
 
-    private static long epochNanos(Instant at) {
-        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
-    }
 }
