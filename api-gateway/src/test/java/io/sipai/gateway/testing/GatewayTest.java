@@ -134,11 +134,16 @@ public abstract class GatewayTest {
 
     /** A jambonz webhook with a valid {@code Jambonz-Signature} over the body. */
     protected Answer signedJambonz(String path, String body) {
+        return signedJambonz(path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A jambonz webhook of any bytes, signed as jambonz would sign them. */
+    protected Answer signedJambonz(String path, byte[] body) {
         long t = java.time.Instant.now().getEpochSecond();
-        String signature = "t=" + t + ",v1=" + io.sipai.schemas.telephony.JambonzSignature.sign(
-                JAMBONZ_SECRET, t, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String signature = "t=" + t + ",v1=" + io.sipai.schemas.telephony.JambonzSignature.sign(JAMBONZ_SECRET, t,
+                body);
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .header("Jambonz-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Jambonz-Signature", signature).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     /** A Twilio webhook, form-encoded, signed over {@link #PUBLIC_BASE_URL} + path as Twilio would sign it. */

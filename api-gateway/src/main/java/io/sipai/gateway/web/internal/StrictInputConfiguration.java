@@ -3,12 +3,12 @@ package io.sipai.gateway.web.internal;
 import io.sipai.gateway.web.json.RequestJson;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.converter.HttpMessageConverters;
-import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Makes Spring MVC read JSON bodies through {@link RequestJson}: this configurer runs after Spring Boot's, so its
- * JSON converter replaces Boot's (which would read with the application's lenient mapper).
+ * Makes Spring MVC read JSON bodies through {@link RequestJson}, once they are UTF-8 ({@link Utf8JsonConverter}):
+ * this configurer runs after Spring Boot's, so its JSON converter replaces Boot's (which would read with the
+ * application's lenient mapper).
  */
 @Configuration(proxyBeanMethods = false)
 public class StrictInputConfiguration implements WebMvcConfigurer {
@@ -21,7 +21,7 @@ public class StrictInputConfiguration implements WebMvcConfigurer {
 
     @Override
     public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
-        builder.withJsonConverter(new JacksonJsonHttpMessageConverter(requestJson.mapper()));
+        builder.withJsonConverter(new Utf8JsonConverter(requestJson.mapper()));
     }
 
 }

@@ -9,6 +9,7 @@ import io.sipai.gateway.problems.ProblemType;
 import io.sipai.gateway.telephony.jambonz.JambonzSettings;
 import io.sipai.gateway.web.json.JsonPaths;
 import io.sipai.gateway.web.json.UnstorableTextException;
+import io.sipai.gateway.web.json.Utf8Body;
 import io.sipai.schemas.telephony.JambonzSignature;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
@@ -34,7 +35,7 @@ record JambonzWebhook(JsonNode body) {
             throw new ApiException(ProblemType.INVALID_SIGNATURE, "Jambonz-Signature is missing, stale or wrong");
         }
         try {
-            JsonNode body = mapper.readTree(raw);
+            JsonNode body = mapper.readTree(Utf8Body.require(raw));
             if (!body.isObject()) {
                 throw new ApiException(ProblemType.MALFORMED_BODY, "expected a JSON object");
             }
