@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.micrometer.core.instrument.Metrics;
 import io.sipai.edge.asr.internal.DeepgramSpeechToText;
 import io.sipai.edge.asr.internal.JsgfGrammar;
 import io.sipai.edge.asr.internal.SphinxEngine;
@@ -19,6 +20,7 @@ import io.sipai.edge.pipeline.PipelineParts;
 import io.sipai.edge.pipeline.Providers;
 import io.sipai.edge.pipeline.VoiceSettings;
 import io.sipai.edge.pipeline.internal.CallActor;
+import io.sipai.edge.pipeline.warmup.PipelineWarmUp;
 import io.sipai.edge.session.EchoPipeline;
 import io.sipai.edge.session.VoicePipelineFactory;
 import io.sipai.edge.tools.ToolRunner;
@@ -78,6 +80,28 @@ public class VoicePipelineConfiguration {
         };
     }
 
+    @Bean(destroyMethod = "close")
+    PipelineWarmUp pipelineWarmUp(VoiceSettings settings, ScheduledExecutorService voiceTimers,
+                                  ExecutorService voiceActors) {
+        return new PipelineWarmUp(settings.warmUpCalls(), voiceTimers, voiceActors, settings).start();
+    }
+
+    /** The edge is ready once its pipeline ran the warm-up's synthetic calls (VOICE_WARM_UP_CALLS). */
+    @Bean
+    ReadinessCheck pipelineWarm(PipelineWarmUp warmUp) {
+        return new ReadinessCheck() {
+            @Override
+            public String name() {
+                return "pipeline-warm-up";
+            }
+
+            @Override
+            public boolean ready() {
+                return warmUp.warm();
+            }
+        };
+    }
+
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService voiceTimers() {
         return Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("voice-timer-", 1).factory());
@@ -124,7 +148,7 @@ public class VoicePipelineConfiguration {
             }
             PipelineParts parts = new PipelineParts(context, providers.speechToText(context.agent()), brain,
                     providers.textToSpeech(context.agent()), tools, voiceTimers, settings, edge.vadStartMs(),
-                    edge.vadHangoverMs());
+                    edge.vadHangoverMs(), Metrics.globalRegistry);
             return new ConversationPipeline(parts, output, new CallActor(voiceActors, voiceTimers));
         };
     }

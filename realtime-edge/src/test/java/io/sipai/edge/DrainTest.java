@@ -35,7 +35,8 @@ class DrainTest {
         ConfigurableApplicationContext edge = new SpringApplicationBuilder(EdgeApplication.class).run(
                 "--server.port=0", "--kafka.bootstrap-servers=" + TestKafka.brokers(),
                 "--realtime.api-key=drain-key-0001", "--twilio.auth-token=drain-twilio-token",
-                "--drain.timeout-sec=2", "--edge.node-name=edge-drain");
+                "--drain.timeout-sec=2", "--edge.node-name=edge-drain",
+                "--voice.warm-up-calls=0");
         int port = ((WebServerApplicationContext) edge).getWebServer().getPort();
         URI voice = URI.create("ws://127.0.0.1:" + port + "/realtime/voice?api_key=drain-key-0001");
         String callId = "drain-" + UUID.randomUUID();

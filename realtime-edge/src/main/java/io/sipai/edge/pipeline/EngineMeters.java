@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.sipai.edge.events.CallEventMeters;
 
@@ -17,8 +16,8 @@ import io.sipai.edge.events.CallEventMeters;
  * ({@code edge.turn.voice_to_voice.by_engine}), and vendor failures per stage and engine ({@code edge.vendor.errors};
  * a failure ends the call as ERROR). Bounded: engine names are the providers' (deepgram, sphinx-grammar, openai,
  * scripted, marytts, ...), never a call's, an agent's or a tenant's. The meters are registered when a call's pipeline
- * is made, so the series exist (at zero) from the first call on. In Micrometer's global registry, which each service's
- * {@code /metrics} exports.
+ * is made, so the series exist (at zero) from the first call on. In the registry of {@link PipelineParts#meters()}:
+ * Micrometer's global one, which each service's {@code /metrics} exports.
  */
 final class EngineMeters {
 
@@ -46,7 +45,7 @@ final class EngineMeters {
     }
 
     static EngineMeters of(PipelineParts parts) {
-        return new EngineMeters(parts.stt().engine(), parts.brain().name(), parts.tts().name(), Metrics.globalRegistry);
+        return new EngineMeters(parts.stt().engine(), parts.brain().name(), parts.tts().name(), parts.meters());
     }
 
     private static Counter errors(MeterRegistry meters, Stage stage, String engine) {

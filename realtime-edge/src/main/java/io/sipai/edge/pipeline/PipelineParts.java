@@ -2,6 +2,7 @@ package io.sipai.edge.pipeline;
 
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.config.AgentConfig;
 import io.sipai.config.VoicemailSettings;
 import io.sipai.edge.asr.SpeechToText;
@@ -15,11 +16,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Everything one call's pipeline is made of: the providers chosen for its agent, the tools, the shared timers, and
- * the agent's conversation settings (with defaults when the call has no agent).
+ * the agent's conversation settings (with defaults when the call has no agent), and the registry its engine meters
+ * go to (the service's global one; a private one for the synthetic calls of the warm-up).
  */
 public record PipelineParts(CallContext context, SpeechToText stt, AgentBrain brain, TextToSpeech tts,
                             ToolRunner tools, ScheduledExecutorService timers, VoiceSettings settings,
-                            int vadStartMs, int defaultSilenceMs) {
+                            int vadStartMs, int defaultSilenceMs, MeterRegistry meters) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -25,12 +25,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                          on the first call that needs it (default false)
  * @param transferGraceMs   {@code VOICE_TRANSFER_GRACE_MS}: how long a provider that accepted a transfer may take to
  *                          end the stream before the edge ends the call as TRANSFERRED itself (default 10000)
+ * @param warmUpCalls       {@code VOICE_WARM_UP_CALLS}: synthetic calls the edge runs through its pipeline (with
+ *                          in-process stand-in vendors) before it reports ready, so that the first real calls do not
+ *                          pay for the JIT; 0 turns the warm-up off (default 100)
  */
 @ConfigurationProperties("voice")
 public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Integer brainTimeoutMs,
                             Integer ttsTimeoutMs, String silencePrompt, String toolSigningSecret,
                             Integer sphinxDecoders, Integer maryWorkers, Boolean warmUp,
-                            Integer transferGraceMs) {
+                            Integer transferGraceMs, Integer warmUpCalls) {
 
     public VoiceSettings {
         playbackLeadMs = inRange("VOICE_PLAYBACK_LEAD_MS", playbackLeadMs, 100, 0, 5000);
@@ -45,10 +48,11 @@ public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Intege
         maryWorkers = inRange("VOICE_MARY_WORKERS", maryWorkers, 1, 1, 64);
         warmUp = warmUp != null && warmUp;
         transferGraceMs = inRange("VOICE_TRANSFER_GRACE_MS", transferGraceMs, 10_000, 100, 120_000);
+        warmUpCalls = inRange("VOICE_WARM_UP_CALLS", warmUpCalls, 200, 0, 1_000);
     }
 
     /** All defaults; for tests and benchmarks. */
     public static VoiceSettings defaults() {
-        return new VoiceSettings(null, null, null, null, null, null, null, null, false, null);
+        return new VoiceSettings(null, null, null, null, null, null, null, null, false, null, null);
     }
 }

@@ -36,7 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "jambonz.webhook-secret=" + FakeTelephonyApis.JAMBONZ_WEBHOOK_SECRET,
                 "webhook.allowed-hosts=127.0.0.1",
                 "edge.transfer-timeout-ms=" + EdgeIntegrationTest.TRANSFER_TIMEOUT_MS,
-                "voice.transfer-grace-ms=" + EdgeIntegrationTest.TRANSFER_GRACE_MS})
+                "voice.transfer-grace-ms=" + EdgeIntegrationTest.TRANSFER_GRACE_MS, "voice.warm-up-calls=0"})
 public abstract class EdgeIntegrationTest {
 
     public static final String DEFAULT_KEY = "default-key-0001";

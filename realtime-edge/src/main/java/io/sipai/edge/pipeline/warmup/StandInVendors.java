@@ -1,4 +1,4 @@
-package io.sipai.bench.voice;
+package io.sipai.edge.pipeline.warmup;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,37 +11,42 @@ import io.sipai.edge.session.CallContext;
 import io.sipai.edge.tts.TextToSpeech;
 
 /**
- * Vendor stand-ins with fixed latencies for the pipeline benchmark: a recognizer that answers a turn end with a
- * final transcript after {@code asrMs}, a brain that streams a two-sentence reply whose first token comes after
- * {@code llmMs}, and a synthesizer that delivers one second of audio per sentence, the first chunk after
- * {@code ttsMs}. Everything else in the measured path is the real pipeline.
+ * In-process vendors with fixed latencies, for driving the real pipeline without the network: a recognizer that
+ * answers a turn end with a final transcript after {@code asrMs}, a brain that streams a two-sentence reply whose
+ * first token comes after {@code llmMs}, and a synthesizer that delivers {@code sentenceAudioMs} of audio per
+ * sentence, the first chunk after {@code ttsMs}. The edge warms up with them ({@link PipelineWarmUp}, no latency);
+ * the pipeline benchmark measures the platform's overhead against them.
  */
-final class FixedLatencyVendors {
+public final class StandInVendors {
 
-    static final String REPLY_1 = "Sure, I can help with that.";
-    static final String REPLY_2 = "What day and time would suit you best?";
+    private static final String REPLY_1 = "Sure, I can help with that.";
+    private static final String REPLY_2 = "What day and time would suit you best?";
+    private static final int CHUNK_SAMPLES = 1_600;
 
     private final ScheduledExecutorService timers;
     private final int asrMs;
     private final int llmMs;
     private final int ttsMs;
+    private final int chunksPerSentence;
 
-    FixedLatencyVendors(ScheduledExecutorService timers, int asrMs, int llmMs, int ttsMs) {
+    public StandInVendors(ScheduledExecutorService timers, int asrMs, int llmMs, int ttsMs, int sentenceAudioMs) {
         this.timers = timers;
         this.asrMs = asrMs;
         this.llmMs = llmMs;
         this.ttsMs = ttsMs;
+        this.chunksPerSentence = Math.max(1, sentenceAudioMs / 100);
     }
 
-    int totalMs() {
+    /** The latency the vendors add to a turn: what the platform's own time is measured against. */
+    public int totalMs() {
         return asrMs + llmMs + ttsMs;
     }
 
-    SpeechToText stt() {
+    public SpeechToText stt() {
         return new SpeechToText() {
             @Override
             public String engine() {
-                return "fixed";
+                return "stand-in";
             }
 
             @Override
@@ -66,11 +71,11 @@ final class FixedLatencyVendors {
         };
     }
 
-    AgentBrain brain() {
+    public AgentBrain brain() {
         return new AgentBrain() {
             @Override
             public String name() {
-                return "fixed";
+                return "stand-in";
             }
 
             @Override
@@ -94,16 +99,16 @@ final class FixedLatencyVendors {
         };
     }
 
-    TextToSpeech tts() {
+    public TextToSpeech tts() {
         return new TextToSpeech() {
             @Override
             public String name() {
-                return "fixed";
+                return "stand-in";
             }
 
             @Override
             public Stream open(String callId, String voice, AudioListener listener) {
-                short[] chunk = new short[1600];
+                short[] chunk = new short[CHUNK_SAMPLES];
                 for (int i = 0; i < chunk.length; i++) {
                     chunk[i] = (short) (3000 * Math.sin(i * 0.1));
                 }
@@ -113,7 +118,7 @@ final class FixedLatencyVendors {
                     public void speak(String sentenceId, String text) {
                         cleared.set(false);
                         timers.schedule(() -> {
-                            for (int i = 0; i < 10 && !cleared.get(); i++) {
+                            for (int i = 0; i < chunksPerSentence && !cleared.get(); i++) {
                                 listener.audio(sentenceId, chunk, chunk.length);
                             }
                             if (!cleared.get()) {
