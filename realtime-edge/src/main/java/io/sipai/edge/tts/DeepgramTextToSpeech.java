@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.sipai.edge.pipeline.ws.VendorSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,12 +20,14 @@ import tools.jackson.databind.node.ObjectNode;
  * Deepgram Aura streaming text-to-speech ({@code /v1/speak} over WebSocket, one socket per call as Deepgram
  * requires): each sentence is a {@code Speak} followed by {@code Flush}; raw linear16 16 kHz binary frames belong to
  * the oldest unflushed sentence until its {@code Flushed}. Barge-in sends {@code Clear} and drops audio until
- * {@code Cleared}. A refused handshake or an error close fails the stream. (Deepgram limits Flush to 20 per minute;
- * a chattier agent gets Warning messages, which are logged by the vendor side only.)
+ * {@code Cleared}. A socket the vendor drops mid-call is opened again (see {@code SpeakStream}); a refused handshake
+ * fails the stream. (Deepgram limits Flush to 20 per minute; a chattier agent gets Warning messages, which are
+ * logged by the vendor side only.)
  */
 public final class DeepgramTextToSpeech implements TextToSpeech {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Logger LOG = LoggerFactory.getLogger(DeepgramTextToSpeech.class);
 
     private final HttpClient http;
     private final String baseUrl;
@@ -51,26 +56,72 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
                 + "&encoding=linear16&sample_rate=16000"), listener);
     }
 
-    /** One call's synthesis socket. */
-    private final class SpeakStream implements Stream, VendorSocket.Handler {
+    /**
+     * One call's synthesis socket. A socket the vendor drops after it opened (an error close, a dead connection) is
+     * opened again, up to {@value VendorSocket#MAX_RECONNECTS} times a call, and counted
+     * ({@code edge.vendor.reconnects}): the sentences not yet flushed are spoken again on the new socket, from their
+     * start (a sentence cut off mid-way is heard again whole rather than lost). A refused handshake, malformed JSON
+     * or one drop too many fails the stream.
+     */
+    private final class SpeakStream implements Stream {
 
+        private final URI uri;
         private final AudioListener listener;
-        private final VendorSocket socket;
-        private final Deque<String> pending = new ArrayDeque<>();
+        private final Deque<Sentence> pending = new ArrayDeque<>();
+        private volatile VendorSocket socket;
+        private volatile int generation;
+        private int reconnects;
         private short[] samples = new short[4096];
         private int clearsInFlight;
         private volatile boolean ending;
 
         SpeakStream(URI uri, AudioListener listener) {
+            this.uri = uri;
             this.listener = listener;
-            this.socket = VendorSocket.open(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
-                    this);
+            this.socket = connect();
+        }
+
+        /** Opens a socket whose handler reports to this stream while the socket is the current one. */
+        private VendorSocket connect() {
+            int current = ++generation;
+            AtomicReference<VendorSocket> self = new AtomicReference<>();
+            self.set(VendorSocket.open(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
+                    new VendorSocket.Handler() {
+                        @Override
+                        public void text(String message) {
+                            if (current == generation) {
+                                SpeakStream.this.text(message);
+                            }
+                        }
+
+                        @Override
+                        public void binary(byte[] data) {
+                            if (current == generation) {
+                                SpeakStream.this.binary(data);
+                            }
+                        }
+
+                        @Override
+                        public void closed(int code, String reason) {
+                            // A connect that fails at once reports before open() returned: never opened.
+                            VendorSocket closing = self.get();
+                            if (current == generation) {
+                                SpeakStream.this.closed(code, reason, closing != null && closing.opened());
+                            }
+                        }
+                    }));
+            return self.get();
         }
 
         @Override
         public synchronized void speak(String sentenceId, String text) {
-            pending.add(sentenceId);
-            ObjectNode speak = JSON.createObjectNode().put("type", "Speak").put("text", text);
+            Sentence sentence = new Sentence(sentenceId, text);
+            pending.add(sentence);
+            send(sentence);
+        }
+
+        private void send(Sentence sentence) {
+            ObjectNode speak = JSON.createObjectNode().put("type", "Speak").put("text", sentence.text());
             socket.sendText(JSON.writeValueAsString(speak));
             socket.sendText("{\"type\":\"Flush\"}");
         }
@@ -91,9 +142,8 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
             socket.close();
         }
 
-        @Override
-        public synchronized void binary(byte[] data) {
-            String sentence = pending.peekFirst();
+        private synchronized void binary(byte[] data) {
+            Sentence sentence = pending.peekFirst();
             if (sentence == null || clearsInFlight > 0) {
                 return;
             }
@@ -104,11 +154,10 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
             for (int i = 0; i < n; i++) {
                 samples[i] = (short) ((data[2 * i] & 0xff) | data[2 * i + 1] << 8);
             }
-            listener.audio(sentence, samples, n);
+            listener.audio(sentence.id(), samples, n);
         }
 
-        @Override
-        public synchronized void text(String message) {
+        private synchronized void text(String message) {
             JsonNode msg;
             try {
                 msg = JSON.readTree(message);
@@ -119,9 +168,9 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
             switch (msg.path("type").asString("")) {
                 case "Flushed" -> {
                     if (clearsInFlight == 0) {
-                        String done = pending.pollFirst();
+                        Sentence done = pending.pollFirst();
                         if (done != null) {
-                            listener.done(done);
+                            listener.done(done.id());
                         }
                     }
                 }
@@ -132,11 +181,27 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
             }
         }
 
-        @Override
-        public void closed(int code, String reason) {
+        private synchronized void closed(int code, String reason, boolean opened) {
+            boolean dropped = !ending && VendorSocket.droppedByVendor(code, opened);
+            if (dropped && reconnects < VendorSocket.MAX_RECONNECTS) {
+                reconnects++;
+                VendorSocket.countReconnect("tts", name());
+                LOG.warn("deepgram closed a call's speech stream ({} {}); opening it again ({} of {}), {} sentences "
+                        + "to speak again", code, reason, reconnects, VendorSocket.MAX_RECONNECTS, pending.size());
+                // A Clear the dropped socket did not answer will not be answered by the new one.
+                clearsInFlight = 0;
+                socket = connect();
+                pending.forEach(this::send);
+                return;
+            }
             if (!ending || code != 1000 && code != -1) {
-                listener.failed("deepgram closed the stream: " + code + " " + reason);
+                listener.failed("deepgram closed the stream: " + code + " " + reason
+                        + (dropped ? " (after " + reconnects + " reconnects)" : ""));
             }
         }
+    }
+
+    /** A sentence queued for synthesis, kept until flushed so that a new socket can speak it again. */
+    private record Sentence(String id, String text) {
     }
 }

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sipai.edge.asr.FakeWsServer;
+import io.sipai.edge.pipeline.ws.VendorSocket;
 import org.junit.jupiter.api.Test;
 
 /** The real Deepgram Aura streaming client against a loopback server speaking Deepgram's /v1/speak protocol. */
@@ -112,14 +115,87 @@ class DeepgramTextToSpeechTest {
     }
 
     @Test
-    void anErrorCloseFromDeepgramFailsTheStream() throws Exception {
+    void givenASocketDroppedMidReply_whenDeepgramClosesItWithAnError_thenTheUnflushedSentencesAreSpokenAgainOnANewOne()
+            throws Exception {
         try (FakeWsServer deepgram = new FakeWsServer(0)) {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            Metrics.addRegistry(meters);
+            try {
+                // given a reply of two sentences, the first one spoken and flushed
+                TextToSpeech.Stream stream = open(deepgram.baseUrl(), null);
+                stream.speak("s1", "Hello.");
+                stream.speak("s2", "How can I help?");
+                for (int i = 0; i < 4; i++) {
+                    next(deepgram);
+                }
+                deepgram.sendBinary(linear16((short) 1));
+                deepgram.sendText("{\"type\":\"Flushed\",\"sequence_id\":0}");
+                deepgram.sendBinary(linear16((short) 2));
+                await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.contains("audio:s2:[2]"));
+
+                // when Deepgram drops the socket with a server error
+                deepgram.closeWith(1011, "NET-0001");
+
+                // then a new socket speaks the unflushed sentence again, whose audio completes the reply, and the
+                // reconnect is counted
+                await().atMost(Duration.ofSeconds(5)).until(() -> deepgram.connections() == 2);
+                assertThat(next(deepgram)).isEqualTo("{\"type\":\"Speak\",\"text\":\"How can I help?\"}");
+                assertThat(next(deepgram)).isEqualTo("{\"type\":\"Flush\"}");
+                deepgram.sendBinary(linear16((short) 3));
+                deepgram.sendText("{\"type\":\"Flushed\",\"sequence_id\":0}");
+                await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.contains("done:s2"));
+                assertThat(recorder.events).containsExactly("audio:s1:[1]", "done:s1", "audio:s2:[2]",
+                        "audio:s2:[3]", "done:s2");
+                assertThat(recorder.failures).isEmpty();
+                assertThat(meters.get("edge.vendor.reconnects").tag("stage", "tts").tag("engine", "deepgram")
+                        .counter().count()).isEqualTo(1);
+                stream.close();
+            } finally {
+                Metrics.removeRegistry(meters);
+            }
+        }
+    }
+
+    @Test
+    void givenAVendorThatKeepsDroppingTheSocket_whenItDropsItOnceTooOften_thenTheStreamFails() throws Exception {
+        try (FakeWsServer deepgram = new FakeWsServer(0)) {
+            // given
+            TextToSpeech.Stream stream = open(deepgram.baseUrl(), null);
+            stream.speak("s1", "Hello.");
+            // when
+            for (int drop = 1; drop <= VendorSocket.MAX_RECONNECTS + 1; drop++) {
+                int connection = drop;
+                await().atMost(Duration.ofSeconds(5)).until(() -> deepgram.connections() == connection);
+                next(deepgram);
+                next(deepgram);
+                deepgram.closeWith(1011, "NET-0003");
+            }
+            // then
+            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
+            assertThat(recorder.failures.getFirst()).contains("1011").contains("NET-0003")
+                    .contains("after " + VendorSocket.MAX_RECONNECTS + " reconnects");
+            stream.close();
+        }
+    }
+
+    @Test
+    void givenASocketThatGoesSilent_whenTwoSecondsPass_thenItIsDroppedAndTheSentenceSpokenOnANewOne()
+            throws Exception {
+        try (FakeWsServer deepgram = new FakeWsServer(0)) {
+            // given a sentence waiting for its audio
             TextToSpeech.Stream stream = open(deepgram.baseUrl(), null);
             stream.speak("s1", "Hello.");
             next(deepgram);
-            deepgram.closeWith(1011, "NET-0003");
-            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.failures.isEmpty());
-            assertThat(recorder.failures.getFirst()).contains("1011").contains("NET-0003");
+            next(deepgram);
+            // when the vendor's host goes silent (no close, no reset)
+            deepgram.silent = true;
+            long silentAt = System.nanoTime();
+            // then within the 2 s allowed (plus one ping period) a new socket asks for the sentence again
+            await().atMost(Duration.ofSeconds(5)).until(() -> deepgram.connections() == 2);
+            assertThat((System.nanoTime() - silentAt) / 1_000_000).isLessThan(3_000);
+            deepgram.silent = false;
+            assertThat(next(deepgram)).isEqualTo("{\"type\":\"Speak\",\"text\":\"Hello.\"}");
+            assertThat(recorder.failures).isEmpty();
             stream.close();
         }
     }

@@ -4,14 +4,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.micrometer.core.instrument.Metrics;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.asr.TranscriptListener;
 import io.sipai.edge.pipeline.ws.VendorSocket;
@@ -36,12 +34,7 @@ public final class DeepgramSpeechToText implements SpeechToText {
             Thread.ofPlatform().daemon().name("deepgram-keepalive").factory());
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(3);
     /** How often one call's stream is opened again after the vendor dropped it. */
-    static final int MAX_RECONNECTS = 3;
-    /**
-     * The ends worth a new socket: Deepgram's server error (1011 NET-000x), going away (1001), an abnormal end
-     * (1006) and a dead or broken connection (-1). A data error (1008 DATA-0000) would come again.
-     */
-    private static final Set<Integer> RECONNECT_CODES = Set.of(1011, 1001, 1006, -1);
+    static final int MAX_RECONNECTS = VendorSocket.MAX_RECONNECTS;
     private static final Logger LOG = LoggerFactory.getLogger(DeepgramSpeechToText.class);
 
     private final HttpClient http;
@@ -208,10 +201,10 @@ public final class DeepgramSpeechToText implements SpeechToText {
         }
 
         private synchronized void closed(int code, String reason, boolean opened) {
-            boolean dropped = !ending && opened && RECONNECT_CODES.contains(code);
+            boolean dropped = !ending && VendorSocket.droppedByVendor(code, opened);
             if (dropped && reconnects < MAX_RECONNECTS) {
                 reconnects++;
-                Metrics.counter("edge.vendor.reconnects", "engine", engine()).increment();
+                VendorSocket.countReconnect("asr", engine());
                 LOG.warn("deepgram closed a call's stream ({} {}); opening it again ({} of {})", code, reason,
                         reconnects, MAX_RECONNECTS);
                 finalSinceTurnEnd = false;

@@ -7,6 +7,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -43,6 +44,13 @@ public final class VendorSocket implements WebSocket.Listener {
     }
 
     private static final int MAX_QUEUED = 500;
+    /** How often one call's stream to a vendor is opened again after the vendor dropped it. */
+    public static final int MAX_RECONNECTS = 3;
+    /**
+     * The ends worth a new socket: a server error (Deepgram's 1011 NET-000x), going away (1001), an abnormal end
+     * (1006) and a dead or broken connection (-1). A data error (1008 DATA-0000) would come again.
+     */
+    private static final Set<Integer> DROP_CODES = Set.of(1011, 1001, 1006, -1);
     /** How often an open connection is pinged. */
     static final Duration PING_INTERVAL = Duration.ofMillis(500);
     /** Silence after which a connection is taken for dead. */
@@ -140,6 +148,19 @@ public final class VendorSocket implements WebSocket.Listener {
 
     public synchronized void sendBinary(byte[] data) {
         enqueue(ws -> ws.sendBinary(ByteBuffer.wrap(data), true));
+    }
+
+    /**
+     * Whether an end with {@code code} is the vendor dropping a connection that worked (worth a new socket), as
+     * opposed to a refusal, a data error or a socket that never opened.
+     */
+    public static boolean droppedByVendor(int code, boolean opened) {
+        return opened && DROP_CODES.contains(code);
+    }
+
+    /** Counts a call's stream opened again after a drop: {@code edge.vendor.reconnects{stage, engine}}. */
+    public static void countReconnect(String stage, String engine) {
+        Metrics.counter("edge.vendor.reconnects", "stage", stage, "engine", engine).increment();
     }
 
     /** Whether the handshake succeeded: a socket that never opened was refused or could not connect. */

@@ -124,7 +124,7 @@ class DeepgramSpeechToTextTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.events.isEmpty());
         assertThat(recorder.events).containsExactly("final:Tell me more about this.@9990-11970:true");
         assertThat(recorder.failures).isEmpty();
-        assertThat(meters.get("edge.vendor.reconnects").tag("engine", "deepgram").counter().count())
+        assertThat(meters.get("edge.vendor.reconnects").tag("stage", "asr").tag("engine", "deepgram").counter().count())
                 .isEqualTo(1);
         stream.close();
     }
@@ -192,7 +192,7 @@ class DeepgramSpeechToTextTest {
             assertThat(detectedMs).isLessThan(3_000);
             assertThat(meters.get("edge.vendor.dead_connections").tag("host", "127.0.0.1").counter().count())
                     .isEqualTo(1);
-            assertThat(meters.get("edge.vendor.reconnects").tag("engine", "deepgram").counter().count())
+            assertThat(meters.get("edge.vendor.reconnects").tag("stage", "asr").tag("engine", "deepgram").counter().count())
                     .isEqualTo(1);
             assertThat(recorder.failures).isEmpty();
             Metrics.removeRegistry(meters);
