@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -16,15 +17,32 @@ import java.util.concurrent.TimeUnit;
 import io.sipai.testing.twilio.TwilioMessages;
 
 /**
- * One caller of {@link OfflineCallBenchmark} over Twilio Media Streams on a plain blocking socket: sends a 20 ms
- * mu-law frame every 20 ms (speech when it has something to say, silence otherwise, as a phone network does),
- * acknowledges the edge's marks, and waits for the agent to finish each reply before the next phrase. Records, per
- * turn, the time from the last speech frame sent to the first agent audio received.
+ * One caller of the call benchmarks over Twilio Media Streams on a plain blocking socket: sends a 20 ms mu-law frame
+ * every 20 ms (speech when it has something to say, silence otherwise, as a phone network does), acknowledges the
+ * edge's marks, and waits for the agent to finish each reply before the next phrase, or, every
+ * {@code bargeInEvery}-th phrase, says it {@value #BARGE_IN_AFTER_MS} ms into the agent's reply instead. Records, per
+ * phrase, the time from its last speech frame sent to the first agent audio received, the agent audio received
+ * for the reply, and for a barge-in the time from its first speech frame to the edge's {@code clear}. Ends when the
+ * edge closes the call, or, with {@code hangUp}, sends {@code stop} after the last reply.
  */
 final class TwilioCaller {
 
+    /** How a caller behaves: never barging in and waiting for the agent to hang up, as the offline call does. */
+    record Behaviour(int bargeInEvery, boolean hangUp) {
+        static final Behaviour LISTEN = new Behaviour(0, false);
+    }
+
+    /**
+     * One phrase: its voice-to-voice at the caller (-1 without an answer), the agent audio received before the
+     * next phrase, whether the caller cut that reply short, and the barge-in reaction of the phrase (-1 unless it
+     * interrupted the agent or when no clear came).
+     */
+    record Turn(int phrase, long voiceToVoiceMicros, long agentAudioMs, boolean interrupted, long bargeInMicros) {
+    }
+
     private static final int FRAME = 160;
     private static final long AGENT_DONE_NANOS = TimeUnit.MILLISECONDS.toNanos(700);
+    private static final int BARGE_IN_AFTER_MS = 300;
     private static final byte SILENCE = (byte) 0xFF;
 
     private final URI stream;
@@ -32,21 +50,25 @@ final class TwilioCaller {
     private final String tenantId;
     private final String agentId;
     private final String secret;
-    private final List<Long> turnLatencies = new ArrayList<>();
+    private final Behaviour behaviour;
+    private final List<Turn> turns = new ArrayList<>();
     private volatile long lastAgentAudio;
     private volatile long firstAudioAfter;
+    private volatile long agentAudioBytes;
+    private volatile long clearedAt;
     private volatile boolean closed;
     private boolean completed;
 
-    TwilioCaller(URI stream, String callId, String tenantId, String agentId, String secret) {
+    TwilioCaller(URI stream, String callId, String tenantId, String agentId, String secret, Behaviour behaviour) {
         this.stream = stream;
         this.callId = callId;
         this.tenantId = tenantId;
         this.agentId = agentId;
         this.secret = secret;
+        this.behaviour = behaviour;
     }
 
-    /** Plays the whole call; returns when the edge closed it or after two minutes. */
+    /** Plays the whole call; returns when it ended or after two minutes. */
     void play(List<byte[]> phrases) {
         try (Socket socket = new Socket(stream.getHost(), stream.getPort())) {
             socket.setTcpNoDelay(true);
@@ -58,30 +80,57 @@ final class TwilioCaller {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             Pacer pacer = new Pacer(out);
             awaitAgentDone(pacer, deadline);
-            for (byte[] phrase : phrases) {
-                if (closed) {
-                    break;
-                }
-                pacer.say(phrase);
-                long end = System.nanoTime();
-                firstAudioAfter = end;
-                awaitAgentDone(pacer, deadline);
-                if (lastAgentAudio > end) {
-                    turnLatencies.add((firstAudioAfter - end) / 1000);
-                }
+            for (int i = 0; i < phrases.size() && !closed; i++) {
+                say(pacer, phrases, i, deadline);
+            }
+            if (behaviour.hangUp() && !closed) {
+                send(out, TwilioMessages.stop(callId));
             }
             while (!closed && System.nanoTime() < deadline) {
                 pacer.silence();
             }
-            completed = closed && turnLatencies.size() == phrases.size();
+            completed = closed && turns.size() == phrases.size()
+                    && turns.stream().allMatch(t -> t.voiceToVoiceMicros() >= 0);
             reader.join(1000);
         } catch (IOException | InterruptedException e) {
             System.err.println(callId + " failed: " + e);
         }
     }
 
+    private void say(Pacer pacer, List<byte[]> phrases, int i, long deadline)
+            throws IOException, InterruptedException {
+        boolean bargeIn = bargesIn(i);
+        clearedAt = 0;
+        long spokeAt = System.nanoTime();
+        pacer.say(phrases.get(i));
+        long end = System.nanoTime();
+        long reaction = bargeIn && clearedAt > 0 ? (clearedAt - spokeAt) / 1000 : -1;
+        long audioBefore = agentAudioBytes;
+        firstAudioAfter = end;
+        boolean nextBargesIn = i + 1 < phrases.size() && bargesIn(i + 1);
+        if (nextBargesIn) {
+            awaitFirstAudio(pacer, deadline);
+            for (int f = 0; f < BARGE_IN_AFTER_MS / 20 && !closed; f++) {
+                pacer.silence();
+            }
+        } else {
+            awaitAgentDone(pacer, deadline);
+        }
+        long latency = lastAgentAudio > end ? (firstAudioAfter - end) / 1000 : -1;
+        turns.add(new Turn(i, latency, (agentAudioBytes - audioBefore) / 8, nextBargesIn, reaction));
+    }
+
+    private boolean bargesIn(int phrase) {
+        return behaviour.bargeInEvery() > 0 && phrase > 0 && phrase % behaviour.bargeInEvery() == 0;
+    }
+
+    List<Turn> turns() {
+        return turns;
+    }
+
+    /** Per phrase answered, voice-to-voice at the caller in microseconds. */
     List<Long> turnLatencies() {
-        return turnLatencies;
+        return turns.stream().map(Turn::voiceToVoiceMicros).filter(v -> v >= 0).toList();
     }
 
     boolean completed() {
@@ -97,6 +146,14 @@ final class TwilioCaller {
             if (last > since && System.nanoTime() - last > AGENT_DONE_NANOS) {
                 return;
             }
+        }
+    }
+
+    /** Sends silence until the agent's reply started (or the call closed). */
+    private void awaitFirstAudio(Pacer pacer, long deadline) throws IOException, InterruptedException {
+        long since = pacer.now();
+        while (!closed && System.nanoTime() < deadline && lastAgentAudio <= since) {
+            pacer.silence();
         }
     }
 
@@ -131,10 +188,16 @@ final class TwilioCaller {
                 firstAudioAfter = now;
             }
             lastAgentAudio = now;
+            int at = text.indexOf("\"payload\":\"") + 11;
+            int end = text.indexOf('"', at);
+            int padding = text.charAt(end - 1) != '=' ? 0 : text.charAt(end - 2) == '=' ? 2 : 1;
+            agentAudioBytes += (end - at) / 4 * 3 - padding;
         } else if (text.contains("\"event\":\"mark\"")) {
             int at = text.indexOf("\"name\":\"") + 8;
             String name = text.substring(at, text.indexOf('"', at));
             send(out, TwilioMessages.mark(callId, name));
+        } else if (text.contains("\"event\":\"clear\"") && clearedAt == 0) {
+            clearedAt = System.nanoTime();
         }
     }
 
@@ -183,7 +246,7 @@ final class TwilioCaller {
 
         Pacer(OutputStream out) {
             this.out = out;
-            java.util.Arrays.fill(silence, SILENCE);
+            Arrays.fill(silence, SILENCE);
         }
 
         long now() {
@@ -192,9 +255,9 @@ final class TwilioCaller {
 
         void say(byte[] mulaw) throws IOException, InterruptedException {
             for (int offset = 0; offset < mulaw.length && !closed; offset += FRAME) {
-                byte[] frame = java.util.Arrays.copyOfRange(mulaw, offset, offset + FRAME);
+                byte[] frame = Arrays.copyOfRange(mulaw, offset, offset + FRAME);
                 if (offset + FRAME > mulaw.length) {
-                    java.util.Arrays.fill(frame, mulaw.length - offset, FRAME, SILENCE);
+                    Arrays.fill(frame, mulaw.length - offset, FRAME, SILENCE);
                 }
                 next(frame);
             }

@@ -32,6 +32,12 @@ public final class TwilioMessages {
                 + payload + "\"},\"streamSid\":\"MZ" + callId + "\"}";
     }
 
+    /** {@code stop}: the caller hung up. */
+    public static String stop(String callId) {
+        return "{\"event\":\"stop\",\"sequenceNumber\":\"0\",\"streamSid\":\"MZ" + callId
+                + "\",\"stop\":{\"accountSid\":\"ACbench\",\"callSid\":\"CA" + callId + "\"}}";
+    }
+
     /** The {@code mark} Twilio sends back once the audio before it has played. */
     public static String mark(String callId, String name) {
         return "{\"event\":\"mark\",\"streamSid\":\"MZ" + callId + "\",\"mark\":{\"name\":\"" + name + "\"}}";
