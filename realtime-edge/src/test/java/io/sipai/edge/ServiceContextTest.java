@@ -15,11 +15,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The realtime-edge context starts against the module's one in-JVM broker and turns ready, once its pipeline ran
- * the startup warm-up (on by default).
+ * the startup warm-up (on by default; 20 synthetic calls here instead of 200, to keep the test short).
  */
 @SpringBootTest(classes = EdgeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-                "twilio.auth-token=context-twilio-token"})
+                "twilio.auth-token=context-twilio-token", "voice.warm-up-calls=20"})
 class ServiceContextTest {
 
     @LocalServerPort
