@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
+import io.sipai.edge.pipeline.ws.StreamSockets;
 import io.sipai.edge.pipeline.ws.VendorSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,54 +63,22 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
      * start (a sentence cut off mid-way is heard again whole rather than lost). A refused handshake, malformed JSON
      * or one drop too many fails the stream.
      */
-    private final class SpeakStream implements Stream {
+    private final class SpeakStream implements Stream, StreamSockets.Handler {
 
-        private final URI uri;
         private final AudioListener listener;
         private final Deque<Sentence> pending = new ArrayDeque<>();
         private volatile VendorSocket socket;
-        private volatile int generation;
+        private final StreamSockets sockets;
         private int reconnects;
         private short[] samples = new short[4096];
         private int clearsInFlight;
         private volatile boolean ending;
 
         SpeakStream(URI uri, AudioListener listener) {
-            this.uri = uri;
             this.listener = listener;
-            this.socket = connect();
-        }
-
-        /** Opens a socket whose handler reports to this stream while the socket is the current one. */
-        private VendorSocket connect() {
-            int current = ++generation;
-            AtomicReference<VendorSocket> self = new AtomicReference<>();
-            self.set(VendorSocket.open(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
-                    new VendorSocket.Handler() {
-                        @Override
-                        public void text(String message) {
-                            if (current == generation) {
-                                SpeakStream.this.text(message);
-                            }
-                        }
-
-                        @Override
-                        public void binary(byte[] data) {
-                            if (current == generation) {
-                                SpeakStream.this.binary(data);
-                            }
-                        }
-
-                        @Override
-                        public void closed(int code, String reason) {
-                            // A connect that fails at once reports before open() returned: never opened.
-                            VendorSocket closing = self.get();
-                            if (current == generation) {
-                                SpeakStream.this.closed(code, reason, closing != null && closing.opened());
-                            }
-                        }
-                    }));
-            return self.get();
+            this.sockets = new StreamSockets(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
+                    this);
+            this.socket = sockets.open();
         }
 
         @Override
@@ -142,7 +110,8 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
             socket.close();
         }
 
-        private synchronized void binary(byte[] data) {
+        @Override
+        public synchronized void binary(byte[] data) {
             Sentence sentence = pending.peekFirst();
             if (sentence == null || clearsInFlight > 0) {
                 return;
@@ -157,7 +126,8 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
             listener.audio(sentence.id(), samples, n);
         }
 
-        private synchronized void text(String message) {
+        @Override
+        public synchronized void text(String message) {
             JsonNode msg;
             try {
                 msg = JSON.readTree(message);
@@ -181,7 +151,8 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
             }
         }
 
-        private synchronized void closed(int code, String reason, boolean opened) {
+        @Override
+        public synchronized void closed(int code, String reason, boolean opened) {
             boolean dropped = !ending && VendorSocket.droppedByVendor(code, opened);
             if (dropped && reconnects < VendorSocket.MAX_RECONNECTS) {
                 reconnects++;
@@ -190,7 +161,7 @@ public final class DeepgramTextToSpeech implements TextToSpeech {
                         + "to speak again", code, reason, reconnects, VendorSocket.MAX_RECONNECTS, pending.size());
                 // A Clear the dropped socket did not answer will not be answered by the new one.
                 clearsInFlight = 0;
-                socket = connect();
+                socket = sockets.open();
                 pending.forEach(this::send);
                 return;
             }

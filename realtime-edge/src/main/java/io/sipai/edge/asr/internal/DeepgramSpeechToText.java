@@ -8,10 +8,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.asr.TranscriptListener;
+import io.sipai.edge.pipeline.ws.StreamSockets;
 import io.sipai.edge.pipeline.ws.VendorSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,12 +69,12 @@ public final class DeepgramSpeechToText implements SpeechToText {
      * shifted to the call's by the offset of the first audio it gets, and a turn being finalized ends with the
      * finals it had. A refused handshake, a data error, or one drop too many fails the stream.
      */
-    private final class DeepgramStream implements Stream {
+    private final class DeepgramStream implements Stream, StreamSockets.Handler {
 
         private final TranscriptListener listener;
         private final ScheduledFuture<?> keepAlive;
         private volatile VendorSocket socket;
-        private volatile int generation;
+        private final StreamSockets sockets;
         private int reconnects;
         /** The socket {@link #shiftMs} belongs to: the first audio sent on a new socket sets its shift. */
         private VendorSocket shiftedFor;
@@ -86,34 +86,11 @@ public final class DeepgramSpeechToText implements SpeechToText {
 
         DeepgramStream(TranscriptListener listener) {
             this.listener = listener;
-            this.socket = connect();
+            this.sockets = new StreamSockets(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
+                    this);
+            this.socket = sockets.open();
             this.shiftedFor = socket;
             this.keepAlive = KEEP_ALIVE.scheduleAtFixedRate(this::keepAlive, 1, 1, TimeUnit.SECONDS);
-        }
-
-        /** Opens a socket whose handler reports to this stream while the socket is the current one. */
-        private VendorSocket connect() {
-            int current = ++generation;
-            AtomicReference<VendorSocket> self = new AtomicReference<>();
-            self.set(VendorSocket.open(http, uri, Map.of("Authorization", "Token " + apiKey), connectTimeout,
-                    new VendorSocket.Handler() {
-                        @Override
-                        public void text(String message) {
-                            if (current == generation) {
-                                DeepgramStream.this.text(message);
-                            }
-                        }
-
-                        @Override
-                        public void closed(int code, String reason) {
-                            // A connect that fails at once reports before open() returned: never opened.
-                            VendorSocket closing = self.get();
-                            if (current == generation) {
-                                DeepgramStream.this.closed(code, reason, closing != null && closing.opened());
-                            }
-                        }
-                    }));
-            return self.get();
         }
 
         @Override
@@ -156,7 +133,8 @@ public final class DeepgramSpeechToText implements SpeechToText {
             }
         }
 
-        private void text(String message) {
+        @Override
+        public void text(String message) {
             JsonNode msg;
             try {
                 msg = JSON.readTree(message);
@@ -200,7 +178,8 @@ public final class DeepgramSpeechToText implements SpeechToText {
             listener.fin(transcript, confidence, start, end, endOfTurn);
         }
 
-        private synchronized void closed(int code, String reason, boolean opened) {
+        @Override
+        public synchronized void closed(int code, String reason, boolean opened) {
             boolean dropped = !ending && VendorSocket.droppedByVendor(code, opened);
             if (dropped && reconnects < MAX_RECONNECTS) {
                 reconnects++;
@@ -208,7 +187,7 @@ public final class DeepgramSpeechToText implements SpeechToText {
                 LOG.warn("deepgram closed a call's stream ({} {}); opening it again ({} of {})", code, reason,
                         reconnects, MAX_RECONNECTS);
                 finalSinceTurnEnd = false;
-                socket = connect();
+                socket = sockets.open();
                 if (finalizing) {
                     // The dropped socket took the turn's unfinished words with it: the turn ends with the finals
                     // it gave, instead of waiting for an answer the new socket cannot give.
