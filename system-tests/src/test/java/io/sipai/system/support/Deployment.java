@@ -29,6 +29,7 @@ public final class Deployment implements AutoCloseable {
     private final KafkaCluster kafka;
     private final List<ServiceNode> services = new ArrayList<>();
     private Database database;
+    private boolean closed;
 
     private Deployment(Path dir, KafkaCluster kafka) {
         this.dir = dir;
@@ -95,8 +96,13 @@ public final class Deployment implements AutoCloseable {
         return node;
     }
 
+    /** Stops everything; once (a scenario may stop its deployment early to look at what it left on disk). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         // All at once, each thawed first should a scenario have frozen it; a killed one has nothing left to signal.
         ChildProcess.stopAll(services.stream().map(ServiceNode::process).toList(), Duration.ofSeconds(40));
         if (database != null) {

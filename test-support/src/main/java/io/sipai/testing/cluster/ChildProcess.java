@@ -52,6 +52,24 @@ public final class ChildProcess {
      * Whether it runs and the last {@code lines} lines of its log: what a failure message should carry, since a
      * test's temporary directory, the log with it, is deleted when the test ends.
      */
+    /**
+     * The last {@code lines} warnings and errors of its log (lines of an ECS JSON log, each cut to 700 characters):
+     * what tells a failure on a CI machine apart when only the test's output is kept.
+     */
+    public String problems(int lines) {
+        try {
+            List<String> all = Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8)
+                    : List.of();
+            List<String> problems = all.stream().filter(line -> line.contains("\"level\":\"ERROR\"")
+                    || line.contains("\"level\":\"WARN\"")).map(line -> line.substring(0, Math.min(700,
+                    line.length()))).toList();
+            return name + ", last warnings and errors:\n  " + String.join("\n  ",
+                    problems.subList(Math.max(0, problems.size() - lines), problems.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return name + ", log unreadable: " + e;
+        }
+    }
+
     public String describe(int lines) {
         String state = name + (alive() ? " (running)" : " (not running)");
         try {

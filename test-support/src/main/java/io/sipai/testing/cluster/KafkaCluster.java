@@ -3,9 +3,11 @@ package io.sipai.testing.cluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.common.Node;
 
 /**
@@ -59,6 +61,24 @@ public interface KafkaCluster extends AutoCloseable {
             return leader.id();
         } catch (Exception e) {
             throw new IllegalStateException("cannot find the leader of " + topic + "-" + partition, e);
+        }
+    }
+
+    /**
+     * The node coordinating the open or last transaction of a transactional id starting with {@code prefix} (e.g. a
+     * Kafka Streams application's {@code <application.id>-}), if the cluster knows one.
+     */
+    default OptionalInt transactionCoordinatorOf(String prefix) {
+        try (Admin admin = admin()) {
+            List<String> ids = admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+                    .map(TransactionListing::transactionalId).filter(id -> id.startsWith(prefix)).sorted().toList();
+            if (ids.isEmpty()) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(admin.describeTransactions(ids.subList(0, 1)).all().get(10, TimeUnit.SECONDS)
+                    .get(ids.getFirst()).coordinatorId());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot find the transaction coordinator of " + prefix + "*", e);
         }
     }
 
