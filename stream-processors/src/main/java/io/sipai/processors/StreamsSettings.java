@@ -45,8 +45,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                                   transaction after this. A live instance's transaction must outlast a broker's
  *                                   death (writes wait until the controller fences the dead node, 6-9 s, and its
  *                                   coordinators move), or the instance is fenced; a dead instance's transaction is
- *                                   aborted by the survivor well before (DepartedInstanceFencer), so this bounds a
- *                                   failover only where that cannot run (default 15000)
+ *                                   aborted by the survivor well before (DepartedInstanceFencer) where it can
+ *                                   run, else after this (default 10000, Kafka Streams' own; keep it a few
+ *                                   seconds above the brokers' broker.session.timeout.ms)
  * @param standbyReplicas            {@code PROCESSORS_STANDBY_REPLICAS}: warm copies of each task's state on other
  *                                   instances, so a survivor takes over without restoring from the changelogs
  *                                   (default 1)
@@ -90,7 +91,7 @@ public record StreamsSettings(String applicationIdPrefix, String dataDir, Long a
         sessionTimeoutMs = inRange("PROCESSORS_SESSION_TIMEOUT_MS", sessionTimeoutMs, 6_000, 1_000, 300_000);
         heartbeatIntervalMs = inRange("PROCESSORS_HEARTBEAT_INTERVAL_MS", heartbeatIntervalMs,
                 Math.min(1_500, sessionTimeoutMs / 4), 100, sessionTimeoutMs / 3);
-        transactionTimeoutMs = inRange("PROCESSORS_TRANSACTION_TIMEOUT_MS", transactionTimeoutMs, 15_000,
+        transactionTimeoutMs = inRange("PROCESSORS_TRANSACTION_TIMEOUT_MS", transactionTimeoutMs, 10_000,
                 (int) Math.max(1_000, 10 * Math.max(admissionCommitIntervalMs, timelineCommitIntervalMs)), 900_000);
         standbyReplicas = inRange("PROCESSORS_STANDBY_REPLICAS", standbyReplicas, 1, 0, 3);
         StreamsOverrides.parse(streamsConfig);
