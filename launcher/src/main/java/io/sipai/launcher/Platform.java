@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import io.sipai.runtime.KafkaSettings;
+import io.sipai.startup.ExtractedJar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

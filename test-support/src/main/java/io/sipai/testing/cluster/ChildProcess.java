@@ -34,10 +34,15 @@ public final class ChildProcess {
     /** A {@code java} command line with this JVM's executable and the given arguments. */
     public static List<String> java(List<String> arguments) {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add(javaExecutable());
         command.addAll(arguments);
         return command;
+    }
+
+    /** This JVM's {@code java} executable. */
+    public static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     public String name() {
@@ -165,7 +170,7 @@ public final class ChildProcess {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).inheritIO().start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+                throw new IllegalStateException("kill -" + signal + " " + pid() + " failed: " + describe(20));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

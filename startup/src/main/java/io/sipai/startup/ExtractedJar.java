@@ -1,4 +1,4 @@
-package io.sipai.launcher;
+package io.sipai.startup;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,24 +7,34 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A service's Spring Boot jar unpacked into a plain jar plus its libraries ({@code java -Djarmode=tools extract}).
  * Classes load faster from plain jars than from jars nested in one, and only classes of plain class-path jars go
- * into the JVM's class-data cache ({@link StartupCache}), so the one-machine run starts the services from there. The
- * extraction lives next to the jar in {@code target/} and is redone only when the jar changed.
+ * into the JVM's class-data cache, so the one-machine run and the tests that run services as processes start them from
+ * there (a service's start to ready: about 40% less CPU than from its Spring Boot jar). The extraction lives next to
+ * the jar in {@code target/} and is redone only when the jar changed; concurrent callers in one JVM extract once.
  */
-final class ExtractedJar {
+public final class ExtractedJar {
 
     private static final String STAMP = ".extracted-from";
+    private static final ConcurrentMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
     private ExtractedJar() {
     }
 
     /** The runnable plain jar extracted from {@code bootJar}, extracting it first when missing or stale. */
-    static Path of(Path bootJar, String java) throws IOException, InterruptedException {
+    public static Path of(Path bootJar, String java) throws IOException, InterruptedException {
+        synchronized (LOCKS.computeIfAbsent(bootJar.toAbsolutePath().normalize(), jar -> new Object())) {
+            return extracted(bootJar, java);
+        }
+    }
+
+    private static Path extracted(Path bootJar, String java) throws IOException, InterruptedException {
         Path destination = bootJar.resolveSibling(fileName(bootJar).replace(".jar", "-extracted"));
         Path runnable = destination.resolve(fileName(bootJar));
         String stamp = String.format(Locale.ROOT, "%d-%d", Files.size(bootJar),
