@@ -5,7 +5,7 @@ import { formatOptions, jsonError, jsonObject, number, parseOptions, text, type 
 export const PROVIDERS = {
   asr: ['offline', 'deepgram', 'sphinx', 'vosk'],
   llm: ['offline', 'openai', 'scripted'],
-  tts: ['offline', 'deepgram', 'marytts'],
+  tts: ['offline', 'deepgram', 'flite', 'marytts'],
 } as const;
 export type Stage = keyof typeof PROVIDERS;
 export const STAGES: Stage[] = ['asr', 'llm', 'tts'];

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import io.sipai.testing.Tools;
+
 /** Paths of the repository under test and small process/file helpers shared by the checks. */
 final class Repo {
 
@@ -58,32 +60,9 @@ final class Repo {
         }
     }
 
-    /**
-     * Makes a check that needs {@code tool} run only where it is installed: without the tool the check fails when
-     * {@code SIPAI_REQUIRE_TOOLS=true} (set by {@code .ci/run}, which installs every tool, so CI never skips a
-     * check) and is skipped with {@code why} otherwise (a developer's machine).
-     */
+    /** {@link Tools#require}. */
     static void requireTool(String tool, String why) {
-        if (onPath(tool)) {
-            return;
-        }
-        if ("true".equals(System.getenv("SIPAI_REQUIRE_TOOLS"))) {
-            throw new AssertionError(tool + " is not installed, and SIPAI_REQUIRE_TOOLS=true: " + why);
-        }
-        org.junit.jupiter.api.Assumptions.abort(why);
-    }
-
-    static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
+        Tools.require(tool, why);
     }
 
     record Result(int exitCode, String output) {

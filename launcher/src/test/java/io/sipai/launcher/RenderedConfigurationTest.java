@@ -3,7 +3,6 @@ package io.sipai.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Assumptions;
+import io.sipai.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -134,14 +133,7 @@ class RenderedConfigurationTest {
     }
 
     private static String kustomize(Path overlay) throws Exception {
-        boolean onPath = List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "kubectl")));
-        if (!onPath) {
-            if ("true".equals(System.getenv("SIPAI_REQUIRE_TOOLS"))) {
-                throw new AssertionError("kubectl is not installed, and SIPAI_REQUIRE_TOOLS=true");
-            }
-            Assumptions.abort("kubectl renders the overlay: not installed");
-        }
+        Tools.require("kubectl", "kubectl renders the overlay: not installed");
         Process process = new ProcessBuilder("kubectl", "kustomize", overlay.toString()).start();
         String yaml = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

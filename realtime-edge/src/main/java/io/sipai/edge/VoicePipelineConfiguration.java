@@ -26,7 +26,7 @@ import io.sipai.edge.session.VoicePipelineFactory;
 import io.sipai.edge.tools.ToolRunner;
 import io.sipai.edge.tools.WebhookSigner;
 import io.sipai.edge.tts.DeepgramTextToSpeech;
-import io.sipai.edge.tts.MaryEngine;
+import io.sipai.edge.tts.OfflineVoices;
 import io.sipai.runtime.ReadinessCheck;
 import io.sipai.runtime.openai.OpenAiSettings;
 import io.sipai.runtime.ssrf.SsrfSettings;
@@ -56,17 +56,14 @@ public class VoicePipelineConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    MaryEngine maryEngine(VoiceSettings settings) {
-        MaryEngine mary = new MaryEngine(settings.maryWorkers());
-        if (settings.warmUp()) {
-            mary.warmUp();
-        }
-        return mary;
+    OfflineVoices offlineVoices(VoiceSettings settings) {
+        return OfflineVoices.start(settings.offlineTts(), "flite", settings.maryWorkers(), settings.fliteWorkers(),
+                settings.warmUp());
     }
 
     /** With VOICE_WARM_UP the edge is ready once the offline TTS synthesizes, and never if it cannot start. */
     @Bean
-    ReadinessCheck offlineTextToSpeech(MaryEngine mary, VoiceSettings settings) {
+    ReadinessCheck offlineTextToSpeech(OfflineVoices voices, VoiceSettings settings) {
         return new ReadinessCheck() {
             @Override
             public String name() {
@@ -75,7 +72,7 @@ public class VoicePipelineConfiguration {
 
             @Override
             public boolean ready() {
-                return !settings.warmUp() || mary.started();
+                return !settings.warmUp() || voices.started();
             }
         };
     }
@@ -119,13 +116,13 @@ public class VoicePipelineConfiguration {
     }
 
     @Bean
-    Providers voiceProviders(SphinxEngine sphinx, MaryEngine mary, DeepgramSettings deepgram, OpenAiSettings openAi,
-                             VoiceSettings settings, HttpClient http) {
+    Providers voiceProviders(SphinxEngine sphinx, OfflineVoices offlineVoices, DeepgramSettings deepgram,
+                             OpenAiSettings openAi, VoiceSettings settings, HttpClient http) {
         OpenAiBrain brain = openAi.configured() ? new OpenAiBrain(http, openAi.baseUrl(), openAi.apiKey(),
                 openAi.model(), Duration.ofMillis(settings.brainTimeoutMs())) : null;
         Duration connect = Duration.ofMillis(deepgram.connectTimeoutMs());
         return new Providers(script -> script == null ? sphinx.dictation()
-                : sphinx.forGrammar(JsgfGrammar.of(Script.parse(script))), mary, new ScriptedBrain(),
+                : sphinx.forGrammar(JsgfGrammar.of(Script.parse(script))), offlineVoices, new ScriptedBrain(),
                 deepgram.configured() ? agent -> new DeepgramSpeechToText(http, deepgram.baseUrl(),
                         deepgram.apiKey(), agent != null && agent.getAsr().getModel() != null
                         ? agent.getAsr().getModel() : deepgram.model(), agent == null ? 700

@@ -1,17 +1,21 @@
 package io.sipai.bench.voice;
 
-import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import io.sipai.edge.tts.FliteEngine;
 import io.sipai.edge.tts.MaryEngine;
+import io.sipai.edge.tts.TextToSpeech;
 import org.HdrHistogram.Histogram;
 
 /**
- * Time to the first audio of the offline text-to-speech candidates, one sentence at a time as the pipeline asks for
- * them: MaryTTS in process (the edge's default; it returns a sentence's audio whole, so its first audio is the whole
- * synthesis) and Debian's flite as a process per sentence ({@code flite -t text -o /dev/stdout}, first bytes of its
- * WAV), when {@code flite} is on the PATH. Args: rounds (default 20), after one unmeasured round.
+ * Time to the first audio of the edge's offline text-to-speech engines, one sentence at a time as the pipeline asks
+ * for them, through the same {@link TextToSpeech.Stream} a call uses: MaryTTS in process (it returns a sentence's
+ * audio as its vocoder produces it) and flite ({@link FliteEngine}: a process per sentence, its audio whole; voices
+ * kal16 and slt), when {@code flite} is on the PATH. Args: rounds (default 20), after one unmeasured round.
  */
 public final class OfflineTtsBenchmark {
 
@@ -25,42 +29,54 @@ public final class OfflineTtsBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         try (MaryEngine mary = new MaryEngine(1)) {
-            Histogram maryFirst = new Histogram(3);
-            for (int round = -1; round < rounds; round++) {
-                for (String sentence : SENTENCES) {
-                    long start = System.nanoTime();
-                    mary.synthesize(sentence, null);
+            measure("MaryTTS 5.2 (in process)", mary, null, rounds);
+        }
+        Optional<FliteEngine> flite = FliteEngine.find("flite", 2);
+        if (flite.isEmpty()) {
+            System.out.printf(Locale.ROOT, "flite not measured: not installed%n");
+            return;
+        }
+        try (FliteEngine engine = flite.get()) {
+            for (String voice : List.of("kal16", "slt")) {
+                measure("flite 2.2 (a process per sentence, voice " + voice + ")", engine, voice, rounds);
+            }
+        }
+    }
+
+    private static void measure(String label, TextToSpeech engine, String voice, int rounds) throws Exception {
+        Histogram first = new Histogram(3);
+        Histogram whole = new Histogram(3);
+        for (int round = -1; round < rounds; round++) {
+            for (String sentence : SENTENCES) {
+                CompletableFuture<Long> firstAudio = new CompletableFuture<>();
+                CompletableFuture<Long> done = new CompletableFuture<>();
+                long start = System.nanoTime();
+                try (TextToSpeech.Stream stream = engine.open("bench", voice, new TextToSpeech.AudioListener() {
+                    @Override
+                    public void audio(String sentenceId, short[] pcm16k, int length) {
+                        firstAudio.complete(System.nanoTime());
+                    }
+
+                    @Override
+                    public void done(String sentenceId) {
+                        done.complete(System.nanoTime());
+                    }
+
+                    @Override
+                    public void failed(String error) {
+                        done.completeExceptionally(new IllegalStateException(error));
+                    }
+                })) {
+                    stream.speak("s", sentence);
+                    long end = done.get(30, TimeUnit.SECONDS);
                     if (round >= 0) {
-                        maryFirst.recordValue((System.nanoTime() - start) / 1000);
+                        first.recordValue((firstAudio.get() - start) / 1000);
+                        whole.recordValue((end - start) / 1000);
                     }
                 }
             }
-            CallBench.print("MaryTTS first audio (whole sentence)", maryFirst);
         }
-        Histogram fliteFirst = new Histogram(3);
-        Histogram fliteWhole = new Histogram(3);
-        try {
-            for (int round = -1; round < rounds; round++) {
-                for (String sentence : SENTENCES) {
-                    long start = System.nanoTime();
-                    Process flite = new ProcessBuilder("flite", "-t", sentence, "-o", "/dev/stdout").start();
-                    try (InputStream wav = flite.getInputStream()) {
-                        // The 44-byte RIFF header comes with the first samples.
-                        wav.readNBytes(64);
-                        long first = System.nanoTime();
-                        wav.readAllBytes();
-                        flite.waitFor();
-                        if (round >= 0) {
-                            fliteFirst.recordValue((first - start) / 1000);
-                            fliteWhole.recordValue((System.nanoTime() - start) / 1000);
-                        }
-                    }
-                }
-            }
-            CallBench.print("flite first audio (process per sentence)", fliteFirst);
-            CallBench.print("flite whole sentence", fliteWhole);
-        } catch (java.io.IOException e) {
-            System.out.printf(Locale.ROOT, "flite not measured: %s%n", e.getMessage());
-        }
+        CallBench.print(label + " first audio", first);
+        CallBench.print(label + " whole sentence", whole);
     }
 }

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import io.sipai.config.AgentConfig;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.brain.AgentBrain;
+import io.sipai.edge.tts.OfflineVoices;
 import io.sipai.edge.tts.TextToSpeech;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Chooses each agent's speech-to-text, brain and text-to-speech from {@code AgentConfig.asr/llm/tts.provider}:
  * {@code deepgram}, {@code sphinx} or {@code offline}; {@code openai}, {@code scripted} or {@code offline};
- * {@code deepgram}, {@code marytts} or {@code offline}. An online provider without its key (DEEPGRAM_API_KEY,
+ * {@code deepgram}, {@code flite}, {@code marytts} or {@code offline}. An online provider without its key (DEEPGRAM_API_KEY,
  * OPENAI_API_KEY / OPENAI_BASE_URL) falls back to the offline default with a warning, so a machine without keys
  * still runs every agent. The offline recognizer decodes against a grammar generated from the agent's script, or
  * free dictation (poor) when the agent has none.
@@ -25,7 +26,7 @@ public final class Providers {
     private static final Logger LOG = LoggerFactory.getLogger(Providers.class);
 
     private final Function<String, SpeechToText> offlineStt;
-    private final TextToSpeech mary;
+    private final OfflineVoices offlineTts;
     private final AgentBrain scripted;
     private final Function<AgentConfig, SpeechToText> deepgramStt;
     private final Function<AgentConfig, AgentBrain> openAi;
@@ -35,16 +36,17 @@ public final class Providers {
     /**
      * @param offlineStt  the offline recognizer for an agent's script (JSON), or for free dictation (null); made
      *                    once per script
+     * @param offlineTts  the offline synthesizers: flite or MaryTTS for {@code offline}, each by its name
      * @param scripted    the brain that runs agents' scripts
      * @param deepgramStt Deepgram recognizer for an agent, or null when no key is configured
      * @param openAi      OpenAI-compatible brain for an agent, or null when not configured
      * @param deepgramTts Deepgram Aura, or null when no key is configured
      */
-    public Providers(Function<String, SpeechToText> offlineStt, TextToSpeech mary, AgentBrain scripted,
+    public Providers(Function<String, SpeechToText> offlineStt, OfflineVoices offlineTts, AgentBrain scripted,
                      Function<AgentConfig, SpeechToText> deepgramStt, Function<AgentConfig, AgentBrain> openAi,
                      TextToSpeech deepgramTts) {
         this.offlineStt = offlineStt;
-        this.mary = mary;
+        this.offlineTts = offlineTts;
         this.scripted = scripted;
         this.deepgramStt = deepgramStt;
         this.openAi = openAi;
@@ -91,10 +93,20 @@ public final class Providers {
             if (deepgramTts != null) {
                 return deepgramTts;
             }
-            LOG.warn("agent {} asks for deepgram text-to-speech but DEEPGRAM_API_KEY is not set: using marytts",
-                    agent.getAgentId());
+            LOG.warn("agent {} asks for deepgram text-to-speech but DEEPGRAM_API_KEY is not set: using {}",
+                    agent.getAgentId(), offlineTts.offline().name());
         }
-        return mary;
+        if ("marytts".equals(provider)) {
+            return offlineTts.mary();
+        }
+        if ("flite".equals(provider)) {
+            return offlineTts.flite().orElseGet(() -> {
+                LOG.warn("agent {} asks for flite text-to-speech but flite is not installed: using {}",
+                        agent.getAgentId(), offlineTts.offline().name());
+                return offlineTts.offline();
+            });
+        }
+        return offlineTts.offline();
     }
 
     private static String provider(String name) {

@@ -2,6 +2,9 @@ package io.sipai.edge.pipeline;
 
 import static io.sipai.runtime.InvalidSettingException.inRange;
 
+import java.util.List;
+import java.util.Locale;
+
 import io.sipai.runtime.InvalidSettingException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -20,20 +23,29 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param toolSigningSecret {@code VOICE_TOOL_SIGNING_SECRET}: Standard Webhooks secret ({@code whsec_<base64>}) that
  *                          signs HTTP tool requests; unsigned when absent
  * @param sphinxDecoders    {@code VOICE_SPHINX_DECODERS}: offline recognizers per grammar, ~90 MB each (default 1)
- * @param maryWorkers       {@code VOICE_MARY_WORKERS}: offline synthesis threads (default 1)
+ * @param maryWorkers       {@code VOICE_MARY_WORKERS}: MaryTTS synthesis threads (default 1)
  * @param warmUp            {@code VOICE_WARM_UP}: load the offline TTS engine at startup instead of
  *                          on the first call that needs it (default false)
  * @param transferGraceMs   {@code VOICE_TRANSFER_GRACE_MS}: how long a provider that accepted a transfer may take to
  *                          end the stream before the edge ends the call as TRANSFERRED itself (default 10000)
  * @param warmUpCalls       {@code VOICE_WARM_UP_CALLS}: synthetic calls the edge runs through its pipeline (with
  *                          in-process stand-in vendors) before it reports ready, so that the first real calls do not
- *                          pay for the JIT; 0 turns the warm-up off (default 100)
+ *                          pay for the JIT; 0 turns the warm-up off (default 200)
+ * @param offlineTts        {@code VOICE_OFFLINE_TTS}: the engine of agents whose tts provider is {@code offline}:
+ *                          {@code flite} (first audio in about 11 ms; needs the {@code flite} program, Debian package
+ *                          flite), {@code marytts} (in-process, about 240 ms) or {@code auto}, flite when it is
+ *                          installed and MaryTTS otherwise (default auto)
+ * @param fliteWorkers      {@code VOICE_FLITE_WORKERS}: flite processes that may run at once (default 2)
  */
 @ConfigurationProperties("voice")
 public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Integer brainTimeoutMs,
                             Integer ttsTimeoutMs, String silencePrompt, String toolSigningSecret,
                             Integer sphinxDecoders, Integer maryWorkers, Boolean warmUp,
-                            Integer transferGraceMs, Integer warmUpCalls) {
+                            Integer transferGraceMs, Integer warmUpCalls, String offlineTts,
+                            Integer fliteWorkers) {
+
+    /** VOICE_OFFLINE_TTS values. */
+    public static final List<String> OFFLINE_TTS = List.of("auto", "flite", "marytts");
 
     public VoiceSettings {
         playbackLeadMs = inRange("VOICE_PLAYBACK_LEAD_MS", playbackLeadMs, 100, 0, 5000);
@@ -49,10 +61,17 @@ public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Intege
         warmUp = warmUp != null && warmUp;
         transferGraceMs = inRange("VOICE_TRANSFER_GRACE_MS", transferGraceMs, 10_000, 100, 120_000);
         warmUpCalls = inRange("VOICE_WARM_UP_CALLS", warmUpCalls, 200, 0, 1_000);
+        offlineTts = offlineTts == null || offlineTts.isBlank() ? "auto"
+                : offlineTts.strip().toLowerCase(Locale.ROOT);
+        if (!OFFLINE_TTS.contains(offlineTts)) {
+            throw new InvalidSettingException("VOICE_OFFLINE_TTS", "must be one of " + OFFLINE_TTS + ", was "
+                    + offlineTts);
+        }
+        fliteWorkers = inRange("VOICE_FLITE_WORKERS", fliteWorkers, 2, 1, 64);
     }
 
     /** All defaults; for tests and benchmarks. */
     public static VoiceSettings defaults() {
-        return new VoiceSettings(null, null, null, null, null, null, null, null, false, null, null);
+        return new VoiceSettings(null, null, null, null, null, null, null, null, false, null, null, null, null);
     }
 }

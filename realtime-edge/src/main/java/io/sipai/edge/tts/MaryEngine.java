@@ -1,12 +1,11 @@
 package io.sipai.edge.tts;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import javax.sound.sampled.AudioInputStream;
 
@@ -88,7 +87,8 @@ public final class MaryEngine implements TextToSpeech, AutoCloseable {
 
     @Override
     public Stream open(String callId, String voice, AudioListener listener) {
-        return new MaryStream(voice, listener);
+        return new SentenceQueue(workers, name(), listener, (text, sink, cancelled) -> generate(text, voice,
+                sink, cancelled));
     }
 
     @Override
@@ -103,11 +103,7 @@ public final class MaryEngine implements TextToSpeech, AutoCloseable {
         return mary;
     }
 
-    private interface Sink {
-        void accept(short[] pcm, int length);
-    }
-
-    private void generate(String text, String voice, Sink sink, java.util.function.BooleanSupplier cancelled)
+    private void generate(String text, String voice, SentenceQueue.Sink sink, BooleanSupplier cancelled)
             throws MaryConfigurationException, SynthesisException, IOException {
         MaryInterface engine = engine();
         AudioInputStream audio;
@@ -167,77 +163,5 @@ public final class MaryEngine implements TextToSpeech, AutoCloseable {
             out[i] = (short) ((in[3 * i] + in[3 * i + 1] + in[3 * i + 2]) / 3);
         }
         return n;
-    }
-
-    /** One call's sentence queue. */
-    private final class MaryStream implements Stream {
-
-        private final String voice;
-        private final AudioListener listener;
-        private final Deque<String[]> queue = new ArrayDeque<>();
-        private final AtomicInteger generation = new AtomicInteger();
-        private boolean running;
-        private volatile boolean closed;
-
-        MaryStream(String voice, AudioListener listener) {
-            this.voice = voice;
-            this.listener = listener;
-        }
-
-        @Override
-        public synchronized void speak(String sentenceId, String text) {
-            queue.add(new String[]{sentenceId, text});
-            if (!running) {
-                running = true;
-                submit(generation.get());
-            }
-        }
-
-        @Override
-        public synchronized void clear() {
-            queue.clear();
-            generation.incrementAndGet();
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            clear();
-        }
-
-        private void submit(int gen) {
-            try {
-                workers.execute(() -> next(gen));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                listener.failed("marytts stopped");
-            }
-        }
-
-        private void next(int ignored) {
-            String[] item;
-            int gen;
-            synchronized (this) {
-                item = queue.poll();
-                gen = generation.get();
-                if (item == null || closed) {
-                    running = false;
-                    return;
-                }
-            }
-            try {
-                generate(item[1], voice, (pcm, n) -> {
-                    if (generation.get() == gen) {
-                        listener.audio(item[0], pcm, n);
-                    }
-                }, () -> generation.get() != gen || closed);
-                if (generation.get() == gen && !closed) {
-                    listener.done(item[0]);
-                }
-            } catch (MaryConfigurationException | SynthesisException | IOException | RuntimeException e) {
-                listener.failed("marytts: " + e.getMessage());
-                return;
-            }
-            submit(gen);
-        }
     }
 }

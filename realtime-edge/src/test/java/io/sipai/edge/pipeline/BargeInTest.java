@@ -17,7 +17,7 @@ import io.sipai.config.RecordingSettings;
 import io.sipai.edge.agents.AgentDirectory;
 import io.sipai.edge.testing.EdgeIntegrationTest;
 import io.sipai.edge.testing.Recorded;
-import io.sipai.edge.tts.MaryEngine;
+import io.sipai.edge.tts.OfflineVoices;
 import io.sipai.events.AgentUtterance;
 import io.sipai.events.BargeIn;
 import io.sipai.events.CallEvent;
@@ -40,7 +40,7 @@ class BargeInTest extends EdgeIntegrationTest {
             + " Please tell me what you would like to do today.";
 
     @Autowired
-    MaryEngine mary;
+    OfflineVoices voices;
 
     @Autowired
     AgentDirectory agents;
@@ -52,7 +52,7 @@ class BargeInTest extends EdgeIntegrationTest {
                 VoiceTestSupport.SCRIPT.replace("Hello, this is the clinic. How can I help you?", LONG_GREETING));
         agent.setRecording(new RecordingSettings(true, RecordingChannels.DUAL, RecordingFormat.WAV));
         VoiceTestSupport.publish(agent);
-        short[] book = mary.synthesize("I would like to book an appointment", null);
+        short[] book = voices.mary().synthesize("I would like to book an appointment", null);
         await().atMost(Duration.ofSeconds(30)).until(() -> agents.find(agentId).isPresent());
 
         String callId = "bargein-" + UUID.randomUUID();

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import io.sipai.edge.agents.AgentDirectory;
 import io.sipai.edge.testing.EdgeIntegrationTest;
-import io.sipai.edge.tts.MaryEngine;
+import io.sipai.edge.tts.OfflineVoices;
 import io.sipai.schemas.telephony.TwilioSignature;
 import io.sipai.testing.ws.WsClient;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class OfflineCallTest extends EdgeIntegrationTest {
 
     @Autowired
-    MaryEngine mary;
+    OfflineVoices voices;
 
     @Autowired
     AgentDirectory agents;
@@ -37,7 +37,7 @@ class OfflineCallTest extends EdgeIntegrationTest {
 
     @BeforeAll
     void script() throws Exception {
-        call = new OfflineCall(mary);
+        call = new OfflineCall(voices.mary());
     }
 
     @AfterAll

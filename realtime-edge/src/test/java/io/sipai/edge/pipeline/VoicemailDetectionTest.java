@@ -16,7 +16,7 @@ import io.sipai.config.VoicemailAction;
 import io.sipai.config.VoicemailSettings;
 import io.sipai.edge.agents.AgentDirectory;
 import io.sipai.edge.testing.EdgeIntegrationTest;
-import io.sipai.edge.tts.MaryEngine;
+import io.sipai.edge.tts.OfflineVoices;
 import io.sipai.events.CallEnded;
 import io.sipai.events.CallEvent;
 import io.sipai.events.MachineDetected;
@@ -38,7 +38,7 @@ class VoicemailDetectionTest extends EdgeIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Autowired
-    MaryEngine mary;
+    OfflineVoices voices;
 
     @Autowired
     AgentDirectory agents;
@@ -75,7 +75,7 @@ class VoicemailDetectionTest extends EdgeIntegrationTest {
 
         // when the person says "hello?" and listens
         try (TwilioCaller person = outbound(callId, agentId)) {
-            person.say(mary.synthesize("Hello?", null), 3_000);
+            person.say(voices.mary().synthesize("Hello?", null), 3_000);
             await().atMost(WAIT).until(() -> OfflineCall.utterances(TestKafka.events(callId))
                     .contains("Hello, this is the clinic. How can I help you?"));
             await().atMost(WAIT).until(person::sent);
@@ -138,7 +138,7 @@ class VoicemailDetectionTest extends EdgeIntegrationTest {
 
     /** A voicemail greeting, a pause, a 1 kHz beep of half a second, then the silence the machine records. */
     private short[] machineGreeting() throws Exception {
-        short[] greeting = mary.synthesize("Hi, you have reached John. I can not take your call right now. "
+        short[] greeting = voices.mary().synthesize("Hi, you have reached John. I can not take your call right now. "
                 + "Please leave a message after the tone.", null);
         short[] beep = new short[8_000];
         for (int i = 0; i < beep.length; i++) {

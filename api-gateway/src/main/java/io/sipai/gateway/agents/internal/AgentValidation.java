@@ -16,7 +16,7 @@ final class AgentValidation {
     private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> ASR = Set.of("offline", "deepgram", "sphinx", "vosk");
     private static final Set<String> LLM = Set.of("offline", "openai", "scripted");
-    private static final Set<String> TTS = Set.of("offline", "deepgram", "marytts");
+    private static final Set<String> TTS = Set.of("offline", "deepgram", "flite", "marytts");
 
     private AgentValidation() {
     }

@@ -1,0 +1,210 @@
+package io.sipai.edge.tts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import io.sipai.edge.codec.Resampler;
+
+/**
+ * The fast offline text-to-speech: CMU Flite 2.2 (Debian's {@code flite}, its voices in the package), a process per
+ * sentence, which it synthesizes whole in 13-90 ms depending on the voice (MaryTTS in-process: 236 ms p50 of CPU
+ * per sentence, docs/benchmarks.md). The text goes to flite's standard input, never on its command line (which any user of the host
+ * can read), reduced to ASCII (flite reads nothing else: accents dropped, other characters spaced out); its WAV goes
+ * to a file in an owner-only temporary directory, read once flite is done (resampled to 16 kHz when the voice is
+ * 8 kHz) and deleted. At most {@code workers} processes run at once; each call's sentences are synthesized one after
+ * another ({@link SentenceQueue}).
+ */
+public final class FliteEngine implements TextToSpeech, AutoCloseable {
+
+    /**
+     * The voice for agents that name none or one flite does not have: kal16 (16 kHz diphones), whole sentences in
+     * 13.4 ms p50 / 18.2 ms p99; the more natural slt takes 53 / 87 ms (docs/benchmarks.md).
+     */
+    public static final String DEFAULT_VOICE = "kal16";
+    /** A sentence takes flite milliseconds; a process still running after this is stuck. */
+    private static final long LIMIT_SECONDS = 30;
+
+    private final String executable;
+    private final Set<String> voices;
+    private final Path directory;
+    private final ExecutorService workers;
+
+    private FliteEngine(String executable, Set<String> voices, Path directory, int workers) {
+        this.executable = executable;
+        this.voices = voices;
+        this.directory = directory;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(workers, r -> Thread.ofPlatform().daemon()
+                .name("flite-" + n.incrementAndGet()).unstarted(r));
+    }
+
+    /** The engine when {@code executable} runs and lists its voices ({@code flite -lv}); empty otherwise. */
+    public static Optional<FliteEngine> find(String executable, int workers) {
+        try {
+            Process list = new ProcessBuilder(executable, "-lv").redirectErrorStream(true).start();
+            String out = new String(list.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            if (!list.waitFor(10, TimeUnit.SECONDS) || list.exitValue() != 0 || !out.contains("Voices available:")) {
+                list.destroyForcibly();
+                return Optional.empty();
+            }
+            Set<String> voices = Set.copyOf(Arrays.asList(out.substring(out.indexOf(':') + 1).strip().split("\\s+")));
+            Path directory = Files.createTempDirectory("sipai-flite-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            return Optional.of(new FliteEngine(executable, voices, directory, workers));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "flite";
+    }
+
+    /** The voices this flite has (e.g. slt, kal16, awb, rms, kal). */
+    public Set<String> voices() {
+        return voices;
+    }
+
+    @Override
+    public Stream open(String callId, String voice, AudioListener listener) {
+        String chosen = voice != null && voices.contains(voice) ? voice : DEFAULT_VOICE;
+        return new SentenceQueue(workers, name(), listener, (text, sink, cancelled) -> synthesize(text, chosen,
+                sink, cancelled));
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        try (var left = Files.list(directory)) {
+            for (Path file : left.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // A file of a sentence still being written; the OS's temporary directory cleanup takes it.
+        }
+    }
+
+    /** The text as flite reads it: ASCII letters, digits and punctuation, accents dropped. */
+    static String speakable(String text) {
+        String plain = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+        StringBuilder out = new StringBuilder(plain.length());
+        for (int i = 0; i < plain.length(); i++) {
+            char c = plain.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : ' ');
+        }
+        return out.toString().strip();
+    }
+
+    private void synthesize(String text, String voice, SentenceQueue.Sink sink, BooleanSupplier cancelled)
+            throws IOException, InterruptedException {
+        String speakable = speakable(text);
+        if (speakable.isEmpty()) {
+            return;
+        }
+        // flite writes only a WAV header to a pipe when it reads a text file, so its audio goes to a private file.
+        Path wavFile = directory.resolve(UUID.randomUUID() + ".wav");
+        Process flite = new ProcessBuilder(List.of(executable, "-voice", voice, "-f", "/dev/stdin", "-o",
+                wavFile.toString())).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            try (OutputStream in = flite.getOutputStream()) {
+                in.write((speakable + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            if (!flite.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS) || flite.exitValue() != 0) {
+                throw new IOException("flite failed (exit " + (flite.isAlive() ? "none" : flite.exitValue()) + ")");
+            }
+            if (!cancelled.getAsBoolean()) {
+                try (InputStream wav = Files.newInputStream(wavFile)) {
+                    readWav(wav, sink, cancelled);
+                }
+            }
+        } finally {
+            flite.destroyForcibly();
+            Files.deleteIfExists(wavFile);
+        }
+    }
+
+    /** Streams the samples of a PCM16 mono WAV (its sizes are not trusted) into the sink at 16 kHz. */
+    static void readWav(InputStream wav, SentenceQueue.Sink sink, BooleanSupplier cancelled) throws IOException {
+        byte[] riff = wav.readNBytes(12);
+        if (riff.length < 12 || !"RIFF".equals(ascii(riff, 0)) || !"WAVE".equals(ascii(riff, 8))) {
+            throw new IOException("flite wrote no WAV");
+        }
+        int rate = 0;
+        while (true) {
+            byte[] chunk = wav.readNBytes(8);
+            if (chunk.length < 8) {
+                throw new IOException("flite's WAV has no data");
+            }
+            String id = ascii(chunk, 0);
+            int size = ByteBuffer.wrap(chunk, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if ("data".equals(id)) {
+                break;
+            }
+            byte[] body = wav.readNBytes(Math.max(0, size));
+            if ("fmt ".equals(id) && body.length >= 16) {
+                ByteBuffer fmt = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+                if (fmt.getShort(0) != 1 || fmt.getShort(2) != 1 || fmt.getShort(14) != 16) {
+                    throw new IOException("flite's WAV is not PCM16 mono");
+                }
+                rate = fmt.getInt(4);
+            }
+        }
+        if (rate != 16_000 && !Resampler.supported(rate)) {
+            throw new IOException("flite's WAV has an unsupported rate: " + rate);
+        }
+        streamSamples(wav, rate == 16_000 ? null : new Resampler(rate, 16_000), sink, cancelled);
+    }
+
+    private static void streamSamples(InputStream wav, Resampler resampler, SentenceQueue.Sink sink,
+                                      BooleanSupplier cancelled) throws IOException {
+        byte[] bytes = new byte[3200];
+        short[] samples = new short[bytes.length / 2];
+        short[] out = resampler == null ? samples : new short[resampler.maxOutput(samples.length)];
+        int carry = 0;
+        int read;
+        while ((read = wav.read(bytes, carry, bytes.length - carry)) != -1) {
+            if (cancelled.getAsBoolean()) {
+                return;
+            }
+            int total = carry + read;
+            int count = total / 2;
+            ByteBuffer.wrap(bytes, 0, count * 2).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples, 0, count);
+            carry = total - count * 2;
+            if (carry > 0) {
+                bytes[0] = bytes[count * 2];
+            }
+            int n = resampler == null ? count : resampler.resample(samples, count, out);
+            if (n > 0) {
+                sink.accept(out, n);
+            }
+        }
+    }
+
+    private static String ascii(byte[] bytes, int offset) {
+        return new String(bytes, offset, 4, StandardCharsets.US_ASCII);
+    }
+}
