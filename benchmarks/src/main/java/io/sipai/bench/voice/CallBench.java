@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpServer;
+import io.sipai.common.CallDirection;
+import io.sipai.common.EventSource;
+import io.sipai.common.Transport;
 import io.sipai.config.AgentConfig;
 import io.sipai.config.ToolDefinition;
 import io.sipai.config.ToolKind;
@@ -23,6 +27,7 @@ import io.sipai.edge.codec.Resampler;
 import io.sipai.edge.tts.MaryEngine;
 import io.sipai.events.CallEvent;
 import io.sipai.events.TurnMetrics;
+import io.sipai.runtime.admission.AdmissionClient;
 import io.sipai.schemas.Topics;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -173,5 +178,17 @@ final class CallBench {
         return Files.readAllLines(Path.of("/proc", pid, "status"), StandardCharsets.US_ASCII).stream()
                 .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
                 .findFirst().orElse(0) / 1024.0;
+    }
+
+    /** An admission client as the api-gateway's, on {@code bootstrap}. */
+    static AdmissionClient admission(String bootstrap, String name) {
+        return new AdmissionClient(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), name,
+                Duration.ofSeconds(10), "--admission", Clock.systemUTC());
+    }
+
+    /** Takes the call's slot as the api-gateway does for a Twilio call before its media connects. */
+    static void admit(AdmissionClient admission, String callId, String agentId) {
+        admission.acquireAndWait(new AdmissionClient.CallSlot(callId, TENANT, null, agentId, EventSource.API_GATEWAY),
+                CallDirection.INBOUND, Transport.TWILIO);
     }
 }

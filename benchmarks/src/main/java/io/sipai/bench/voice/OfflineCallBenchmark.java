@@ -16,19 +16,21 @@ import io.sipai.config.BargeInSettings;
 import io.sipai.config.EndpointingSettings;
 import io.sipai.config.ProviderSettings;
 import io.sipai.events.TurnMetrics;
+import io.sipai.runtime.admission.AdmissionClient;
 import org.HdrHistogram.Histogram;
 
 /**
- * Turn latency and CPU of the offline defaults (Sphinx grammar recognizer, scripted brain, MaryTTS) on a running
- * realtime-edge: N callers at once each play the booking call over Twilio Media Streams in real time (greeting, "I
- * would like to book an appointment", "tomorrow at ten", "yes", HTTP tool on a loopback receiver, goodbye), with the
- * caller's voice synthesized by MaryTTS here. Reports the edge's own {@code TurnMetrics} read back from
+ * Turn latency and CPU of the offline defaults (Sphinx grammar recognizer, scripted brain, flite or MaryTTS) on a
+ * running realtime-edge: N callers at once, each admitted as the api-gateway admits a Twilio call, play the booking
+ * call over Twilio Media Streams in real time (greeting, "I would like to book an appointment", "tomorrow at ten",
+ * "yes", HTTP tool on a loopback receiver, goodbye), with the caller's voice synthesized by MaryTTS here. Reports the edge's own {@code TurnMetrics} read back from
  * {@code call.events.v1} (speech end to final transcript, brain first token, TTS first byte, voice-to-voice), the
  * voice-to-voice the caller hears (last speech frame sent to first agent audio received, which adds the VAD's end
  * of turn), and the edge's CPU per call from {@code /proc}. One unmeasured call runs first (grammar decoder load,
  * JIT).
  *
- * <p>Args: {@code --url ws://127.0.0.1:18081 --bootstrap host:port --calls 4 --rounds 2 --server-pid P}; the edge
+ * <p>Args: {@code --url ws://127.0.0.1:18081 --bootstrap host:port --calls 4 --rounds 2 --server-pid P}; a
+ * stream-processors on the same broker decides the admissions and the media claims; the edge
  * needs {@code TELEPHONY_TOKEN_SECRET=bench-telephony-secret-000000001} and {@code WEBHOOK_ALLOWED_HOSTS=127.0.0.1}
  * (the tool receiver is on loopback).
  */
@@ -74,9 +76,12 @@ public final class OfflineCallBenchmark {
         String agentId = "offline-bench-" + System.nanoTime();
         publishAgent(bootstrap, agentId, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/book");
         TimeUnit.SECONDS.sleep(3);
+        AdmissionClient admission = CallBench.admission(bootstrap, "offline-bench");
         // One unmeasured call first: loads the agent's grammar decoder and JIT-compiles the pipeline.
-        new TwilioCaller(stream, "offline-warmup-" + System.nanoTime(), CallBench.TENANT, agentId, secret,
-                TwilioCaller.Behaviour.LISTEN).play(phrases);
+        String warmUp = "offline-warmup-" + System.nanoTime();
+        CallBench.admit(admission, warmUp, agentId);
+        new TwilioCaller(stream, warmUp, CallBench.TENANT, agentId, secret, TwilioCaller.Behaviour.LISTEN)
+                .play(phrases);
         Histogram heard = new Histogram(3);
         Set<String> callIds = ConcurrentHashMap.newKeySet();
         double cpuStart = pid == null ? 0 : CallBench.cpuSeconds(pid);
@@ -91,7 +96,10 @@ public final class OfflineCallBenchmark {
                 TwilioCaller caller = new TwilioCaller(stream, callId, CallBench.TENANT, agentId, secret,
                         TwilioCaller.Behaviour.LISTEN);
                 callers.add(caller);
-                threads.add(Thread.ofVirtual().start(() -> caller.play(phrases)));
+                threads.add(Thread.ofVirtual().start(() -> {
+                    CallBench.admit(admission, callId, agentId);
+                    caller.play(phrases);
+                }));
             }
             for (Thread thread : threads) {
                 thread.join();
@@ -104,6 +112,7 @@ public final class OfflineCallBenchmark {
         double wall = (System.nanoTime() - wallStart) / 1e9;
         double cpu = pid == null ? 0 : CallBench.cpuSeconds(pid) - cpuStart;
         receiver.stop(0);
+        admission.close();
         report(calls, rounds, failed, wall, cpu, heard, CallBench.turnMetrics(bootstrap, callIds));
     }
 
@@ -118,7 +127,8 @@ public final class OfflineCallBenchmark {
                 CallBench.histogram(metrics, TurnMetrics::getAsrFinalMs));
         CallBench.print("edge brain first token (scripted)",
                 CallBench.histogram(metrics, TurnMetrics::getLlmFirstTokenMs));
-        CallBench.print("edge TTS first byte (MaryTTS)", CallBench.histogram(metrics, TurnMetrics::getTtsFirstByteMs));
+        CallBench.print("edge TTS first byte (offline TTS)",
+                CallBench.histogram(metrics, TurnMetrics::getTtsFirstByteMs));
         if (cpu > 0) {
             System.out.printf(Locale.ROOT, "edge CPU %.1f s over %.1f s = %.2f cores, %.1f %% of a core per live "
                     + "call, %.2f CPU-seconds per call%n", cpu, wall, cpu / wall, 100 * cpu / wall / calls,

@@ -78,8 +78,7 @@ public final class WireCallBenchmark {
         Thread.sleep(3_000);
         int warmUp = arg("warmup-calls", 10);
         System.out.printf(Locale.ROOT, "warm-up: %d calls (unmeasured)%n", warmUp);
-        try (AdmissionClient admission = new AdmissionClient(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap), "wire-bench", Duration.ofSeconds(10), "--admission", Clock.systemUTC())) {
+        try (AdmissionClient admission = CallBench.admission(bootstrap, "wire-bench")) {
             Calls callsRun = new Calls(stream, secret, agentId, phrases, admission, rampMs);
             callsRun.run(warmUp, "wire-warmup-");
             measure(bootstrap, calls, callsRun);
@@ -145,8 +144,7 @@ public final class WireCallBenchmark {
                         new TwilioCaller.Behaviour(3, true));
                 callers.put(callId, caller);
                 threads.add(Thread.ofVirtual().start(() -> {
-                    admission.acquireAndWait(new AdmissionClient.CallSlot(callId, CallBench.TENANT, null, agentId,
-                            EventSource.API_GATEWAY), CallDirection.INBOUND, Transport.TWILIO);
+                    CallBench.admit(admission, callId, agentId);
                     caller.play(phrases);
                 }));
                 sleep(rampMs);
