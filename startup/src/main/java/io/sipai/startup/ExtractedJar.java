@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * Classes load faster from plain jars than from jars nested in one, and only classes of plain class-path jars go
  * into the JVM's class-data cache, so the one-machine run and the tests that run services as processes start them from
  * there (a service's start to ready: about 40% less CPU than from its Spring Boot jar). The extraction lives next to
- * the jar in {@code target/} and is redone only when the jar changed; concurrent callers in one JVM extract once.
+ * the jar in {@code target/} and is redone only when the jar changed; concurrent callers in one JVM extract once
+ * (two JVMs that extract the same jar at once, e.g. the launcher and a test run, are not guarded against).
  */
 public final class ExtractedJar {
 
@@ -45,12 +46,19 @@ public final class ExtractedJar {
             return runnable;
         }
         deleteTree(destination);
+        Path output = Files.createTempFile("sipai-extract-", ".log");
         Process extract = new ProcessBuilder(List.of(java, "-Djarmode=tools", "-jar", bootJar.toString(), "extract",
                 "--destination", destination.toString())).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!extract.waitFor(2, TimeUnit.MINUTES) || extract.exitValue() != 0 || !Files.isRegularFile(runnable)) {
+                .redirectOutput(output.toFile()).start();
+        try {
+            if (!extract.waitFor(2, TimeUnit.MINUTES) || extract.exitValue() != 0
+                    || !Files.isRegularFile(runnable)) {
+                throw new IllegalStateException("cannot extract " + bootJar + " (java -Djarmode=tools -jar ... "
+                        + "extract): " + Files.readString(output, StandardCharsets.UTF_8).strip());
+            }
+        } finally {
             extract.destroyForcibly();
-            throw new IllegalStateException("cannot extract " + bootJar + " (java -Djarmode=tools -jar ... extract)");
+            Files.deleteIfExists(output);
         }
         Files.writeString(stampFile, stamp, StandardCharsets.UTF_8);
         return runnable;

@@ -3,6 +3,7 @@ package io.sipai.edge.tts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,22 +16,27 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.sipai.edge.codec.Resampler;
 
 /**
  * The fast offline text-to-speech: CMU Flite 2.2 (Debian's {@code flite}, its voices in the package), a process per
- * sentence, which it synthesizes whole in 13-90 ms depending on the voice (MaryTTS in-process: 236 ms p50 of CPU
- * per sentence, docs/benchmarks.md). The text goes to flite's standard input, never on its command line (which any user of the host
- * can read), reduced to ASCII (flite reads nothing else: accents dropped, other characters spaced out); its WAV goes
- * to a file in an owner-only temporary directory, read once flite is done (resampled to 16 kHz when the voice is
- * 8 kHz) and deleted. At most {@code workers} processes run at once; each call's sentences are synthesized one after
- * another ({@link SentenceQueue}).
+ * sentence, which it synthesizes whole in 13-90 ms depending on the voice (MaryTTS in-process: 236 ms of CPU per
+ * sentence, docs/benchmarks.md). The text goes to flite's standard input, never on its command line (which any user
+ * of the host can read), reduced to ASCII (flite reads nothing else: accents dropped, typographic punctuation made
+ * plain, other characters spaced out); its WAV goes to a file in an owner-only temporary directory, read once flite
+ * is done (resampled to 16 kHz when the voice is 8 kHz) and deleted. At most {@code workers} processes run at once;
+ * each call's sentences are synthesized one after another ({@link SentenceQueue}).
  */
 public final class FliteEngine implements TextToSpeech, AutoCloseable {
 
@@ -44,12 +50,14 @@ public final class FliteEngine implements TextToSpeech, AutoCloseable {
 
     private final String executable;
     private final Set<String> voices;
+    private final String defaultVoice;
     private final Path directory;
     private final ExecutorService workers;
 
     private FliteEngine(String executable, Set<String> voices, Path directory, int workers) {
         this.executable = executable;
         this.voices = voices;
+        this.defaultVoice = voices.contains(DEFAULT_VOICE) ? DEFAULT_VOICE : voices.iterator().next();
         this.directory = directory;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workers, r -> Thread.ofPlatform().daemon()
@@ -58,23 +66,58 @@ public final class FliteEngine implements TextToSpeech, AutoCloseable {
 
     /** The engine when {@code executable} runs and lists its voices ({@code flite -lv}); empty otherwise. */
     public static Optional<FliteEngine> find(String executable, int workers) {
+        Set<String> voices = listVoices(executable);
+        if (voices.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            Process list = new ProcessBuilder(executable, "-lv").redirectErrorStream(true).start();
-            String out = new String(list.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            if (!list.waitFor(10, TimeUnit.SECONDS) || list.exitValue() != 0 || !out.contains("Voices available:")) {
-                list.destroyForcibly();
-                return Optional.empty();
-            }
-            Set<String> voices = Set.copyOf(Arrays.asList(out.substring(out.indexOf(':') + 1).strip().split("\\s+")));
             Path directory = Files.createTempDirectory("sipai-flite-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             return Optional.of(new FliteEngine(executable, voices, directory, workers));
-        } catch (IOException e) {
-            return Optional.empty();
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("flite is installed but its owner-only temporary directory cannot be "
+                    + "made: " + e, e);
+        }
+    }
+
+    /**
+     * The speaking voices {@code flite -lv} lists (its {@code *_time} voices only say times of day), within
+     * {@link #LIMIT_SECONDS}; none when it does not run.
+     */
+    private static Set<String> listVoices(String executable) {
+        Process list = null;
+        try {
+            list = new ProcessBuilder(executable, "-lv").redirectErrorStream(true).start();
+            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(readAll(list.getInputStream()));
+            if (!list.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS) || list.exitValue() != 0) {
+                return Set.of();
+            }
+            String out = new String(output.get(LIMIT_SECONDS, TimeUnit.SECONDS), StandardCharsets.US_ASCII);
+            if (!out.contains("Voices available:")) {
+                return Set.of();
+            }
+            return Arrays.stream(out.substring(out.indexOf(':') + 1).strip().split("\\s+"))
+                    .filter(voice -> !voice.isEmpty() && !voice.endsWith("_time")).collect(Collectors.toSet());
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            return Set.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return Set.of();
+        } finally {
+            if (list != null) {
+                list.destroyForcibly();
+            }
         }
+    }
+
+    private static Supplier<byte[]> readAll(InputStream in) {
+        return () -> {
+            try (in) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 
     @Override
@@ -89,7 +132,7 @@ public final class FliteEngine implements TextToSpeech, AutoCloseable {
 
     @Override
     public Stream open(String callId, String voice, AudioListener listener) {
-        String chosen = voice != null && voices.contains(voice) ? voice : DEFAULT_VOICE;
+        String chosen = voice != null && voices.contains(voice) ? voice : defaultVoice;
         return new SentenceQueue(workers, name(), listener, (text, sink, cancelled) -> synthesize(text, chosen,
                 sink, cancelled));
     }
@@ -97,6 +140,12 @@ public final class FliteEngine implements TextToSpeech, AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        try {
+            // A sentence in progress is killed with its worker; let it go before its directory is emptied.
+            workers.awaitTermination(LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (var left = Files.list(directory)) {
             for (Path file : left.toList()) {
                 Files.deleteIfExists(file);
@@ -107,13 +156,22 @@ public final class FliteEngine implements TextToSpeech, AutoCloseable {
         }
     }
 
-    /** The text as flite reads it: ASCII letters, digits and punctuation, accents dropped. */
+    /**
+     * The text as flite reads it: ASCII letters, digits and punctuation; accents dropped, typographic quotes,
+     * apostrophes, dashes and ellipses (common in LLM replies) turned into their ASCII forms, anything else a space.
+     */
     static String speakable(String text) {
-        String plain = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+        String plain = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
         StringBuilder out = new StringBuilder(plain.length());
         for (int i = 0; i < plain.length(); i++) {
             char c = plain.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f ? c : ' ');
+            switch (c) {
+                case '\u2018', '\u2019', '\u201b', '\u2032' -> out.append('\'');
+                case '\u201c', '\u201d', '\u201f', '\u2033' -> out.append('"');
+                case '\u2013', '\u2014', '\u2212' -> out.append(", ");
+                case '\u2026' -> out.append("...");
+                default -> out.append(c >= 0x20 && c < 0x7f ? c : ' ');
+            }
         }
         return out.toString().strip();
     }

@@ -35,13 +35,13 @@ public final class OfflineVoices implements AutoCloseable {
     public static OfflineVoices start(String choice, String fliteProgram, int maryWorkers, int fliteWorkers,
                                       boolean warmUp) {
         MaryEngine mary = new MaryEngine(maryWorkers);
-        FliteEngine flite = "marytts".equals(choice) ? null
-                : FliteEngine.find(fliteProgram, fliteWorkers).orElse(null);
+        FliteEngine flite = FliteEngine.find(fliteProgram, fliteWorkers).orElse(null);
         if ("flite".equals(choice) && flite == null) {
+            mary.close();
             throw new InvalidSettingException("VOICE_OFFLINE_TTS", "flite is not installed (" + fliteProgram
                     + " -lv did not list voices; Debian package flite)");
         }
-        TextToSpeech offline = flite != null ? flite : mary;
+        TextToSpeech offline = flite != null && !"marytts".equals(choice) ? flite : mary;
         if (offline == mary && warmUp) {
             mary.warmUp();
         }

@@ -90,7 +90,16 @@ final class SentenceQueue implements TextToSpeech.Stream {
                 listener.done(item[0]);
             }
         } catch (Exception e) {
-            listener.failed(engine + ": " + e.getMessage());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                running = false;
+            }
+            // A sentence that a barge-in or the call's end already cancelled fails nothing.
+            if (generation.get() == gen && !closed) {
+                listener.failed(engine + ": " + e);
+            }
             return;
         }
         submit();

@@ -112,7 +112,9 @@ class FliteEngineTest {
     @Test
     void textReachesFliteOnlyAsSpeechReducedToAscii(@TempDir Path dir) throws Exception {
         // given text that looks like options, or that flite cannot read
-        assertThat(FliteEngine.speakable("Caf\u00e9 \u20ac5, na\u00efve \u2014 ok")).isEqualTo("Cafe  5, naive   ok");
+        assertThat(FliteEngine.speakable("Caf\u00e9 \u20ac5, na\u00efve \u2014 ok")).isEqualTo("Cafe  5, naive ,  ok");
+        assertThat(FliteEngine.speakable("I\u2019m \u201cdone\u201d\u2026")).isEqualTo("I'm \"done\"...");
+        assertThat(flite.voices()).contains("kal16").noneMatch(voice -> voice.endsWith("_time"));
         Path target = dir.resolve("pwned.wav");
         Recorder recorder = new Recorder(1);
         try (TextToSpeech.Stream stream = flite.open("call-3", "cmu-slt-hsmm", recorder)) {

@@ -103,11 +103,17 @@ public final class Deployment implements AutoCloseable {
             return;
         }
         closed = true;
-        // All at once, each thawed first should a scenario have frozen it; a killed one has nothing left to signal.
-        ChildProcess.stopAll(services.stream().map(ServiceNode::process).toList(), Duration.ofSeconds(40));
-        if (database != null) {
-            database.close();
+        try {
+            // All at once, each thawed first should a scenario have frozen it; a killed one has nothing to signal.
+            ChildProcess.stopAll(services.stream().map(ServiceNode::process).toList(), Duration.ofSeconds(40));
+        } finally {
+            try {
+                if (database != null) {
+                    database.close();
+                }
+            } finally {
+                kafka.close();
+            }
         }
-        kafka.close();
     }
 }

@@ -54,10 +54,6 @@ public final class ChildProcess {
     }
 
     /**
-     * Whether it runs and the last {@code lines} lines of its log: what a failure message should carry, since a
-     * test's temporary directory, the log with it, is deleted when the test ends.
-     */
-    /**
      * The last {@code lines} warnings and errors of its log (lines of an ECS JSON log, each cut to 700 characters):
      * what tells a failure on a CI machine apart when only the test's output is kept.
      */
@@ -75,6 +71,10 @@ public final class ChildProcess {
         }
     }
 
+    /**
+     * Whether it runs and the last {@code lines} lines of its log: what a failure message should carry, since a
+     * test's temporary directory, the log with it, is deleted when the test ends.
+     */
     public String describe(int lines) {
         String state = name + (alive() ? " (running)" : " (not running)");
         try {
@@ -142,7 +142,11 @@ public final class ChildProcess {
         for (ChildProcess child : processes) {
             Process current = child.process;
             if (current != null && current.isAlive()) {
-                child.resume();
+                try {
+                    child.resume();
+                } catch (IllegalStateException e) {
+                    // It died between the check and the signal: nothing to thaw.
+                }
                 current.destroy();
                 stopping.add(current);
             }

@@ -2,12 +2,14 @@ package io.sipai.testing.cluster;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.Node;
 
 /**
@@ -70,8 +72,12 @@ public interface KafkaCluster extends AutoCloseable {
      */
     default OptionalInt transactionCoordinatorOf(String prefix) {
         try (Admin admin = admin()) {
+            // The ongoing ones first: after a stream thread was replaced, its old id lingers in another state.
             List<String> ids = admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
-                    .map(TransactionListing::transactionalId).filter(id -> id.startsWith(prefix)).sorted().toList();
+                    .filter(listing -> listing.transactionalId().startsWith(prefix))
+                    .sorted(Comparator.comparing((TransactionListing listing) -> listing.state()
+                            != TransactionState.ONGOING).thenComparing(TransactionListing::transactionalId))
+                    .map(TransactionListing::transactionalId).toList();
             if (ids.isEmpty()) {
                 return OptionalInt.empty();
             }

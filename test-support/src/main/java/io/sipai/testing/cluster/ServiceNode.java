@@ -18,8 +18,8 @@ import io.sipai.startup.ExtractedJar;
 /**
  * One instance of a sipai service as a real process started from the module's packaged jar
  * ({@code <module>/target/<module>-exec.jar}, built by the reactor before the tests that use it; run unpacked), on
- * its own HTTP port, logging to {@code <dir>/<name>.log}. A test starts it, waits for readiness, and kills, freezes or restarts it
- * like a failing host ({@link ChildProcess}).
+ * its own HTTP port, logging to {@code <dir>/<name>.log}. A test starts it, waits for readiness, and kills, freezes
+ * or restarts it like a failing host ({@link ChildProcess}).
  */
 public final class ServiceNode {
 
