@@ -11,6 +11,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sipai.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class GrafanaDashboardsTest {
 
     @Test
     void everyQueryIsValidPromQl(@TempDir Path dir) throws Exception {
-        Repo.requireTool("promtool", "promtool is not installed (apt-get install prometheus): dashboard queries "
+        Tools.require("promtool", "promtool is not installed (apt-get install prometheus): dashboard queries "
                 + "not checked");
         Files.writeString(dir.resolve("dashboards.yml"), rules(expressions()));
 
@@ -67,7 +68,7 @@ class GrafanaDashboardsTest {
 
     @Test
     void givenAQueryThatIsNotPromQl_whenChecked_thenPromtoolFails(@TempDir Path dir) throws Exception {
-        Repo.requireTool("promtool", "promtool is not installed (apt-get install prometheus)");
+        Tools.require("promtool", "promtool is not installed (apt-get install prometheus)");
         Files.writeString(dir.resolve("broken.yml"), rules(List.of("sum(rate(edge_barge_ins_total[5m])")));
 
         Repo.Result check = Repo.run(dir, List.of("promtool", "check", "rules", "broken.yml"));

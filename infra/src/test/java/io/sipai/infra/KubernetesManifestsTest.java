@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.sipai.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -262,7 +263,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest(name = "overlay {0}")
     @MethodSource("overlays")
     void renderedOverlaySatisfiesEveryRule(String overlay) {
-        Repo.requireTool("kubectl", "kubectl is not installed: overlays not rendered (the base is still checked)");
+        Tools.require("kubectl", "kubectl is not installed: overlays not rendered (the base is still checked)");
         List<String> findings = new ArrayList<>();
         List<HasMetadata> objects = render(overlay, findings);
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.sipai.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ class PrometheusRulesTest {
 
     @Test
     void theAlertRulesAreValidAndPassTheirUnitTests() {
-        Repo.requireTool("promtool", NO_PROMTOOL);
+        Tools.require("promtool", NO_PROMTOOL);
 
         Repo.Result check = Repo.run(RULES, List.of("promtool", "check", "rules", "sipai-alerts.yml"));
         Repo.Result test = Repo.run(RULES, List.of("promtool", "test", "rules", "sipai-alerts.test.yml"));
@@ -30,7 +31,7 @@ class PrometheusRulesTest {
     @Test
     void givenARuleWhoseAlertDoesNotFireAsTested_whenUnitTested_thenPromtoolFails(@TempDir Path dir)
             throws Exception {
-        Repo.requireTool("promtool", NO_PROMTOOL);
+        Tools.require("promtool", NO_PROMTOOL);
         Files.copy(RULES.resolve("sipai-alerts.yml"), dir.resolve("sipai-alerts.yml"));
         Files.writeString(dir.resolve("broken.test.yml"), Files.readString(RULES.resolve("sipai-alerts.test.yml"))
                 .replace("values: '0 0 0 5 5 5 5 5 5 5 5'", "values: '0x10'"));

@@ -11,8 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-import io.sipai.testing.Tools;
-
 /** Paths of the repository under test and small process/file helpers shared by the checks. */
 final class Repo {
 
@@ -58,11 +56,6 @@ final class Repo {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** {@link Tools#require}. */
-    static void requireTool(String tool, String why) {
-        Tools.require(tool, why);
     }
 
     record Result(int exitCode, String output) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.sipai.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +35,7 @@ class ShellScriptsTest {
 
     @Test
     void everyShellScriptIsShellcheckClean() {
-        Repo.requireTool("shellcheck", NO_SHELLCHECK);
+        Tools.require("shellcheck", NO_SHELLCHECK);
         List<Path> scripts = scripts();
         assertThat(scripts).extracting(p -> p.getFileName().toString())
                 .contains("dev-url-guard.sh", "smoke-test.sh", "shellcheck-all.sh")
@@ -47,7 +48,7 @@ class ShellScriptsTest {
 
     @Test
     void givenAScriptThatIgnoresAFailedCd_whenShellchecked_thenItFails() {
-        Repo.requireTool("shellcheck", NO_SHELLCHECK);
+        Tools.require("shellcheck", NO_SHELLCHECK);
 
         Repo.Result result = shellcheck(List.of(Repo.fixture("shell/unchecked-cd.sh")));
 

@@ -23,6 +23,7 @@ import io.sipai.system.support.SecretScan;
 import io.sipai.testing.cluster.KafkaCluster;
 import io.sipai.testing.cluster.ServiceNode;
 import io.sipai.testing.ws.WsClient;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -225,15 +226,13 @@ class OneOfEachServiceTest {
      * last warnings of the edge and the processors, which is all a CI machine keeps of a failure.
      */
     private void awaitCallGoesThrough(Duration timeout, String since) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String answer;
-        while ((answer = call()) != null) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no call went through within " + timeout.toSeconds() + " s after " + since
-                        + "; the edge's last answer: " + answer + "\n" + services.get(0).process().problems(8) + "\n"
-                        + edge.process().problems(8));
-            }
-            sleep(500);
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(call()).as("the edge's answer").isNull());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no call went through within " + timeout.toSeconds() + " s after " + since
+                    + ": " + e.getMessage() + "\n" + services.get(0).process().problems(8) + "\n"
+                    + edge.process().problems(8), e);
         }
     }
 
@@ -259,15 +258,6 @@ class OneOfEachServiceTest {
         long wait = nanoTime - System.nanoTime();
         if (wait > 0) {
             Thread.sleep(Duration.ofNanos(wait));
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

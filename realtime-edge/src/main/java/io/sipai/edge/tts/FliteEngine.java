@@ -3,7 +3,6 @@ package io.sipai.edge.tts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,17 +15,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import io.sipai.edge.codec.Pcm16;
 import io.sipai.edge.codec.Resampler;
 
 /**
@@ -88,17 +84,17 @@ public final class FliteEngine implements TextToSpeech, AutoCloseable {
         Process list = null;
         try {
             list = new ProcessBuilder(executable, "-lv").redirectErrorStream(true).start();
-            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(readAll(list.getInputStream()));
+            // One short line: it fits the pipe, so flite never waits for it to be read.
             if (!list.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS) || list.exitValue() != 0) {
                 return Set.of();
             }
-            String out = new String(output.get(LIMIT_SECONDS, TimeUnit.SECONDS), StandardCharsets.US_ASCII);
+            String out = new String(list.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             if (!out.contains("Voices available:")) {
                 return Set.of();
             }
             return Arrays.stream(out.substring(out.indexOf(':') + 1).strip().split("\\s+"))
                     .filter(voice -> !voice.isEmpty() && !voice.endsWith("_time")).collect(Collectors.toSet());
-        } catch (IOException | ExecutionException | TimeoutException e) {
+        } catch (IOException e) {
             return Set.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -108,16 +104,6 @@ public final class FliteEngine implements TextToSpeech, AutoCloseable {
                 list.destroyForcibly();
             }
         }
-    }
-
-    private static Supplier<byte[]> readAll(InputStream in) {
-        return () -> {
-            try (in) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
     }
 
     @Override
@@ -250,7 +236,7 @@ public final class FliteEngine implements TextToSpeech, AutoCloseable {
             }
             int total = carry + read;
             int count = total / 2;
-            ByteBuffer.wrap(bytes, 0, count * 2).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples, 0, count);
+            Pcm16.toSamples(bytes, 0, count * 2, samples);
             carry = total - count * 2;
             if (carry > 0) {
                 bytes[0] = bytes[count * 2];

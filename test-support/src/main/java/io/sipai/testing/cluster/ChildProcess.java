@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A child JVM a failure test controls like a host: started with a command line and environment, logging to a file,
@@ -58,17 +59,8 @@ public final class ChildProcess {
      * what tells a failure on a CI machine apart when only the test's output is kept.
      */
     public String problems(int lines) {
-        try {
-            List<String> all = Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8)
-                    : List.of();
-            List<String> problems = all.stream().filter(line -> line.contains("\"level\":\"ERROR\"")
-                    || line.contains("\"level\":\"WARN\"")).map(line -> line.substring(0, Math.min(700,
-                    line.length()))).toList();
-            return name + ", last warnings and errors:\n  " + String.join("\n  ",
-                    problems.subList(Math.max(0, problems.size() - lines), problems.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return name + ", log unreadable: " + e;
-        }
+        return name + ", last warnings and errors" + logTail(lines, line -> line.contains("\"level\":\"ERROR\"")
+                || line.contains("\"level\":\"WARN\""), 700);
     }
 
     /**
@@ -76,14 +68,19 @@ public final class ChildProcess {
      * test's temporary directory, the log with it, is deleted when the test ends.
      */
     public String describe(int lines) {
-        String state = name + (alive() ? " (running)" : " (not running)");
+        return name + (alive() ? " (running)" : " (not running)") + ", last lines of its log"
+                + logTail(lines, line -> true, Integer.MAX_VALUE);
+    }
+
+    /** ":" and the last {@code lines} lines of the log that {@code keep} keeps, each cut to {@code width}. */
+    private String logTail(int lines, Predicate<String> keep, int width) {
         try {
-            List<String> all = Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8)
-                    : List.of();
-            return state + ", last lines of its log:\n  " + String.join("\n  ",
-                    all.subList(Math.max(0, all.size() - lines), all.size()));
+            List<String> kept = (Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8)
+                    : List.<String>of()).stream().filter(keep)
+                    .map(line -> line.substring(0, Math.min(width, line.length()))).toList();
+            return ":\n  " + String.join("\n  ", kept.subList(Math.max(0, kept.size() - lines), kept.size()));
         } catch (IOException | UncheckedIOException e) {
-            return state + ", log unreadable: " + e;
+            return ": log unreadable: " + e;
         }
     }
 
