@@ -80,6 +80,9 @@ final class LocalKafka implements AutoCloseable {
         // marked, instead of failing CONCURRENT_TRANSACTIONS back to a Streams producer that commits every 100 ms.
         props.put("add.partitions.to.txn.retry.backoff.max.ms", "1000");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        // The log cleaner holds its dedupe buffer (128 MiB by default) on the launcher's heap for as long as it runs;
+        // 16 MiB dedupes ~600,000 keys a pass, more than one machine's compacted topics hold.
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         if (security != null) {
             security.apply(props, port, controllerPort);
         }

@@ -90,6 +90,9 @@ public final class BrokerNode {
         props.put("controller.quorum.fetch.timeout.ms", "4000");
         props.put("controller.quorum.election.timeout.ms", "1500");
         props.put("unclean.leader.election.enable", "false");
+        // The log cleaner allocates its whole dedupe buffer (128 MiB by default) on the heap at startup: a node of a
+        // 256 MiB heap died of OutOfMemoryError there when the heap was half full. Test topics are tiny.
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         return props;
     }
 

@@ -64,12 +64,18 @@ public final class ChildProcess {
     }
 
     /**
-     * Whether it runs and the last {@code lines} lines of its log: what a failure message should carry, since a
-     * test's temporary directory, the log with it, is deleted when the test ends.
+     * Whether it runs and the last {@code lines} lines of its log but stack frames: what a failure message should
+     * carry, since a test's temporary directory, the log with it, is deleted when the test ends, and a fatal error's
+     * frames would push its message out of the tail.
      */
     public String describe(int lines) {
         return name + (alive() ? " (running)" : " (not running)") + ", last lines of its log"
-                + logTail(lines, line -> true, Integer.MAX_VALUE);
+                + logTail(lines, line -> !isStackFrame(line), Integer.MAX_VALUE);
+    }
+
+    private static boolean isStackFrame(String line) {
+        String stripped = line.stripLeading();
+        return line.length() > stripped.length() && (stripped.startsWith("at ") || stripped.startsWith("..."));
     }
 
     /** ":" and the last {@code lines} lines of the log that {@code keep} keeps, each cut to {@code width}. */
