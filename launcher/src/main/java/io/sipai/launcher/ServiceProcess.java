@@ -96,11 +96,20 @@ final class ServiceProcess {
 
     /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
     void stop(Duration grace) throws InterruptedException {
-        if (process == null || !process.isAlive()) {
-            return;
+        signalStop();
+        awaitStopped(grace);
+    }
+
+    /** SIGTERM: the service begins its graceful stop. */
+    void signalStop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
         }
-        process.destroy();
-        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+    }
+
+    /** Waits for the stop {@link #signalStop()} began; SIGKILL after {@code grace}. */
+    void awaitStopped(Duration grace) throws InterruptedException {
+        if (process != null && !process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
     }

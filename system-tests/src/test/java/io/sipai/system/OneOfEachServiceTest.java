@@ -55,7 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OneOfEachServiceTest {
 
+    /** The longest the frozen node may take to make every service not ready. */
     private static final Duration PAUSE = Duration.ofSeconds(30);
+    /** How long the outage goes on once every service says so. */
+    private static final Duration NOT_READY_HOLD = Duration.ofSeconds(3);
     /** Kafka Streams' transactional ids of the admission app: {@code <application.id>-<process>-<thread>}. */
     private static final String ADMISSION_TRANSACTIONS = "sipai-admission-";
 
@@ -128,7 +131,8 @@ class OneOfEachServiceTest {
                 Readiness.awaitAllNotReady(services, PAUSE.minusSeconds(2));
                 System.out.printf("RESULT broker-outage: every service not ready %d ms after the second node "
                         + "froze%n", (System.nanoTime() - frozenAt) / 1_000_000);
-                sleepUntil(frozenAt + PAUSE.toNanos());
+                // held a little longer, so the services have seen the outage from their checks, not one probe
+                Thread.sleep(NOT_READY_HOLD);
             } finally {
                 kafka.resume(frozen);
             }
@@ -251,13 +255,6 @@ class OneOfEachServiceTest {
             return ended.contains("\"ended\"") ? null : ended;
         } catch (RuntimeException | AssertionError e) {
             return e.toString();
-        }
-    }
-
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
-        long wait = nanoTime - System.nanoTime();
-        if (wait > 0) {
-            Thread.sleep(Duration.ofNanos(wait));
         }
     }
 }

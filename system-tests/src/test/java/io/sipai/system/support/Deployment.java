@@ -104,8 +104,8 @@ public final class Deployment implements AutoCloseable {
         }
         closed = true;
         try {
-            // All at once, each thawed first should a scenario have frozen it; a killed one has nothing to signal.
-            ChildProcess.stopAll(services.stream().map(ServiceNode::process).toList(), Duration.ofSeconds(40));
+            // Killed, all at once: the scenario is over, and graceful stops cost seconds each.
+            ChildProcess.killAll(services.stream().map(ServiceNode::process).toList());
         } finally {
             try {
                 if (database != null) {

@@ -163,6 +163,22 @@ public final class ChildProcess {
         }
     }
 
+    /**
+     * SIGKILL to all of them at once (a frozen one too), then waits until they are gone: a teardown that has nothing
+     * left to check spends no time on graceful stops.
+     */
+    public static void killAll(List<ChildProcess> processes) {
+        List<Process> killed = new ArrayList<>();
+        for (ChildProcess child : processes) {
+            Process current = child.process;
+            if (current != null && current.isAlive()) {
+                current.destroyForcibly();
+                killed.add(current);
+            }
+        }
+        killed.forEach(current -> waitFor(current, Duration.ofSeconds(10)));
+    }
+
     /** SIGSTOP: the process freezes (no thread runs, sockets stay open), like a host that stopped answering. */
     public void pause() {
         signal("STOP");

@@ -135,8 +135,8 @@ final class ProcessKafkaCluster implements KafkaCluster {
 
     @Override
     public void close() {
-        // All at once: stopped one after another, the last node has no controller quorum left and waits out its
-        // grace. Their data lives in the test's directory, so a node killed after the grace loses nothing kept.
-        ChildProcess.stopAll(nodes, Duration.ofSeconds(5));
+        // Killed, all at once: stopped gracefully, nodes wait for a controller quorum that is stopping too. Their
+        // data lives in the test's directory and goes with it.
+        ChildProcess.killAll(nodes);
     }
 }
