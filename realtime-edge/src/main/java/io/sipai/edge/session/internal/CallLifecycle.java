@@ -155,17 +155,18 @@ final class CallLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        CallRecorder callRecorder = recorder;
-        if (callRecorder != null) {
-            // Written once the file is stored, after CallEnded: the timeline takes artifacts after the end.
-            services.recordings().finish(context, callRecorder, event -> services.publisher().publishTerminal(
-                    CallEvents.envelope(context.ref(), event, Instant.now())));
-        }
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
         services.publisher().publishTerminal(CallEvents.ended(context.ref(), CallEnded.newBuilder()
                 .setReason(reason).setDetail(detail).setDurationMs(durationMs).build(), Instant.now()),
                 services.traces().traceparent(context.callId()));
         services.traces().ended(context.callId(), reason);
+        CallRecorder callRecorder = recorder;
+        if (callRecorder != null) {
+            // Finished only now: a file stored at once (a local disk) would otherwise announce itself before the
+            // end, and the timeline takes artifacts after the end.
+            services.recordings().finish(context, callRecorder, event -> services.publisher().publishTerminal(
+                    CallEvents.envelope(context.ref(), event, Instant.now())));
+        }
         if (release) {
             services.admission().release(context.slot(), reason.name());
         }
