@@ -75,7 +75,9 @@ export function toForm(spec: AgentSpec): AgentForm {
     values[`${stage}.options`] = formatOptions(p?.options);
   }
   put('bargeIn.minSpeechMs', spec.bargeIn?.minSpeechMs);
+  put('bargeIn.backchannelMs', spec.bargeIn?.backchannelMs);
   put('endpointing.silenceMs', spec.endpointing?.silenceMs);
+  put('endpointing.pauseMs', spec.endpointing?.pauseMs);
   put('endpointing.vadThresholdDb', spec.endpointing?.vadThresholdDb);
   put('silencePromptMs', spec.silencePromptMs);
   put('silenceHangupMs', spec.silenceHangupMs);
@@ -171,9 +173,14 @@ export function toSpec(form: AgentForm): { spec: AgentSpec; errors: Errors } {
     llm: provider('llm'),
     tts: provider('tts'),
     tools: tools.length === 0 ? undefined : tools,
-    bargeIn: defined({ enabled: form.bargeIn ?? undefined, minSpeechMs: int('bargeIn.minSpeechMs') }),
+    bargeIn: defined({
+      enabled: form.bargeIn ?? undefined,
+      minSpeechMs: int('bargeIn.minSpeechMs'),
+      backchannelMs: int('bargeIn.backchannelMs'),
+    }),
     endpointing: defined({
       silenceMs: int('endpointing.silenceMs'),
+      pauseMs: int('endpointing.pauseMs'),
       vadThresholdDb: numeric('endpointing.vadThresholdDb', v['endpointing.vadThresholdDb'], false),
     }),
     silencePromptMs: int('silencePromptMs'),

@@ -269,7 +269,9 @@ export function AgentPage({ id }: { id: string | null }) {
               <FieldError id="agent-barge-in" error={errors['bargeIn.enabled']} />
             </div>
             {integer('bargeIn.minSpeechMs', 'Barge-in min. speech (ms)', 'caller speech that interrupts the agent')}
+            {integer('bargeIn.backchannelMs', 'Backchannel window (ms)', 'an "uh-huh" shorter than this does not interrupt')}
             {integer('endpointing.silenceMs', 'Endpointing silence (ms)', 'silence that ends a turn')}
+            {integer('endpointing.pauseMs', 'End-of-turn pause (ms)', 'pause that ends a finished sentence')}
             {input('endpointing.vadThresholdDb', 'VAD threshold (dB)', { type: 'number', step: 'any' })}
             {integer('silencePromptMs', 'Silence prompt (ms)', 'silence before the agent prompts')}
             {integer('silenceHangupMs', 'Silence hang-up (ms)', 'silence before the agent hangs up')}

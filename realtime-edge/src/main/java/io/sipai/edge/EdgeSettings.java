@@ -30,6 +30,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param vadThresholdDb      {@code EDGE_VAD_THRESHOLD_DB}: default speech energy threshold in dBFS (default -45)
  * @param vadStartMs          {@code EDGE_VAD_START_MS}: speech needed to report a start (default 60)
  * @param vadHangoverMs       {@code EDGE_VAD_HANGOVER_MS}: default silence that ends speech (default 700)
+ * @param vadPauseMs          {@code EDGE_VAD_PAUSE_MS}: default short silence that ends a turn whose words read as a
+ *                            finished utterance, for calls without an agent (default 250; 0 waits for the hangover);
+ *                            an agent's {@code endpointing.pauseMs} decides for its calls
  * @param jitterSlots         {@code EDGE_JITTER_SLOTS}: reorder window in frames (default 8)
  * @param nodeName            {@code EDGE_NODE_NAME}: name put in CallStarted.edgeNode (default: host name)
  * @param publicUrl           {@code EDGE_PUBLIC_URL}: public http(s) base URL of this node's HTTP endpoints as
@@ -48,7 +51,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatIntervalSec, Integer eventQueueCapacity,
                            Integer outboundBufferMs, Integer slowReaderTimeoutMs, Integer maxFrameBytes,
                            Integer socketBufferBytes, Integer inboundBurstMs, Double vadThresholdDb,
-                           Integer vadStartMs, Integer vadHangoverMs, Integer jitterSlots, String nodeName,
+                           Integer vadStartMs, Integer vadHangoverMs, Integer vadPauseMs, Integer jitterSlots, String nodeName,
                            String publicUrl, Integer transferTimeoutMs, String journalDir, Integer journalMaxMb) {
 
     public EdgeSettings {
@@ -67,6 +70,7 @@ public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatInterval
         }
         vadStartMs = inRange("EDGE_VAD_START_MS", vadStartMs, 60, 20, 5000);
         vadHangoverMs = inRange("EDGE_VAD_HANGOVER_MS", vadHangoverMs, 700, 20, 10_000);
+        vadPauseMs = inRange("EDGE_VAD_PAUSE_MS", vadPauseMs, 250, 0, 10_000);
         jitterSlots = inRange("EDGE_JITTER_SLOTS", jitterSlots, 8, 1, 100);
         nodeName = nodeName == null || nodeName.isBlank() ? hostName() : nodeName.strip();
         publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.strip().replaceAll("/+$", "");
@@ -82,7 +86,7 @@ public record EdgeSettings(Integer admissionTimeoutMs, Integer heartbeatInterval
     /** All defaults; for tests and tools. */
     public static EdgeSettings defaults() {
         return new EdgeSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /**

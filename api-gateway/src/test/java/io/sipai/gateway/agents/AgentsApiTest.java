@@ -80,7 +80,8 @@ class AgentsApiTest extends GatewayTest {
                 "language", Map.of("name", "A", "language", "English!"),
                 "llm.options.temperature", Map.of("name", "A", "llm", Map.of("provider", "openai", "options",
                         java.util.Collections.singletonMap("temperature", null))),
-                "endpointing.silenceMs", Map.of("name", "A", "endpointing", Map.of("silenceMs", 5)));
+                "endpointing.silenceMs", Map.of("name", "A", "endpointing", Map.of("silenceMs", 5)),
+                "endpointing.pauseMs", Map.of("name", "A", "endpointing", Map.of("silenceMs", 500, "pauseMs", 600)));
         cases.forEach((field, body) -> {
             Answer answer = call("POST", "/v1/agents", key, body);
             assertThat(answer.status()).as(field).isEqualTo(422);

@@ -9,6 +9,8 @@ import io.sipai.config.VoicemailSettings;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.brain.AgentBrain.BrainInput;
 import io.sipai.edge.brain.AgentBrain;
+import io.sipai.edge.endpointing.EndOfTurn;
+import io.sipai.edge.endpointing.Utterances;
 import io.sipai.edge.pipeline.internal.CallActor;
 import io.sipai.edge.pipeline.internal.Playback;
 import io.sipai.edge.pipeline.internal.Response;
@@ -52,6 +54,10 @@ final class CallConversation implements ConversationEvents {
     private volatile Response response;
     private boolean closed;
     private volatile boolean speaking;
+    /** When the caller's current speech was detected, and whether its words so far are more than a backchannel. */
+    private long speechDetectedNanos;
+    private long speechOffsetMs;
+    private boolean callerTookTurn;
 
     CallConversation(PipelineParts parts, SessionOutput output, CallActor actor) {
         this.parts = parts;
@@ -60,7 +66,7 @@ final class CallConversation implements ConversationEvents {
         this.playback = new Playback(output, parts.timers(), parts.settings().playbackLeadMs(),
                 sent -> actor.execute(() -> audioStarted(sent)));
         this.engines = EngineMeters.of(parts);
-        this.turns = new TurnTracker(output, parts.silenceMs(), engines);
+        this.turns = new TurnTracker(output, parts.silenceMs(), parts.pauseMs(), engines);
         this.tools = new ToolCalls(parts, output, actor, playback, this);
         this.transfer = new ProviderTransfer(output, actor, parts.settings().transferGraceMs(), this);
         this.timers = new CallTimers(parts, actor, turns, this);
@@ -101,6 +107,9 @@ final class CallConversation implements ConversationEvents {
         }
         turns.speechStarted(offsetMs);
         timers.callerSpoke();
+        speechDetectedNanos = detectedNanos;
+        speechOffsetMs = offsetMs;
+        callerTookTurn = false;
         if (response != null && parts.bargeInEnabled()) {
             long wait = Math.max(0, parts.bargeInMinMs() - parts.vadStartMs());
             Response target = response;
@@ -112,12 +121,37 @@ final class CallConversation implements ConversationEvents {
         }
     }
 
+    /** A short pause of the caller: the turn may end here if its words are a finished utterance. */
+    void speechPaused(long offsetMs) {
+        if (voicemail == null || !voicemail.machine()) {
+            turnStep(turns.speechPaused(offsetMs));
+        }
+    }
+
     void speechEnded(long offsetMs) {
         if (voicemail != null) {
             voicemail.speechEnded(offsetMs);
         }
-        if (turns.speechEnded(offsetMs)) {
-            stt.endOfTurn(turns.startMs(), offsetMs);
+        turnStep(turns.speechEnded(offsetMs));
+    }
+
+    @Override
+    public void turnStep(EndOfTurn.Step step) {
+        if (step == EndOfTurn.Step.FINALIZE) {
+            stt.endOfTurn(turns.startMs(), turns.silenceOffsetMs());
+        } else if (step == EndOfTurn.Step.END) {
+            turnEnded(turns.endTurn());
+        }
+    }
+
+    @Override
+    public void callerWords(String text) {
+        Response target = response;
+        if (target != null && turns.userSpeaking() && !callerTookTurn && Utterances.takesTheTurn(text)) {
+            callerTookTurn = true;
+            if (parts.bargeInRule().moreMs(heardMs(), true) == 0) {
+                bargeIn(target, speechOffsetMs, System.nanoTime());
+            }
         }
     }
 
@@ -205,7 +239,19 @@ final class CallConversation implements ConversationEvents {
         if (target != response || !turns.userSpeaking()) {
             return;
         }
+        long more = parts.bargeInRule().moreMs(heardMs(), callerTookTurn);
+        if (more > 0) {
+            // It may still be an "uh-huh": decided once it outlasts a backchannel, or its words take the turn.
+            // The reaction is counted from that decision, as it is from the minimum speech without the window.
+            actor.schedule(() -> bargeIn(target, offsetMs, System.nanoTime()), more);
+            return;
+        }
         interrupt(target, offsetMs, detectedNanos);
+    }
+
+    /** How long the caller's current speech has gone on, counting the VAD's start delay. */
+    private long heardMs() {
+        return parts.vadStartMs() + (System.nanoTime() - speechDetectedNanos) / 1_000_000;
     }
 
     private void interrupt(Response target, long offsetMs, long detectedNanos) {
@@ -235,8 +281,8 @@ final class CallConversation implements ConversationEvents {
         }
     }
 
-    @Override
-    public void userTurn(String text) {
+    /** The caller finished a turn with this text (blank when nothing was recognized). */
+    private void turnEnded(String text) {
         if (voicemail != null) {
             voicemail.heard(text);
             if (voicemail.machine()) {
@@ -245,6 +291,10 @@ final class CallConversation implements ConversationEvents {
         }
         if (text.isBlank()) {
             timers.armSilence(parts.silencePromptMs());
+            return;
+        }
+        if (response != null && parts.bargeInRule().backchannelMs() > 0 && Utterances.backchannel(text)) {
+            // "uh-huh" while the agent speaks acknowledges the reply; it is in the transcript, not a turn.
             return;
         }
         interrupt(null, 0, System.nanoTime());

@@ -1,5 +1,7 @@
 package io.sipai.edge.pipeline;
 
+import io.sipai.edge.endpointing.EndOfTurn;
+
 import io.sipai.common.EndReason;
 import io.sipai.edge.pipeline.internal.Response;
 
@@ -17,8 +19,11 @@ interface ConversationEvents {
     /** Whether the conversation is over: the call ended, or a transfer handed it to the provider. */
     boolean over();
 
-    /** The caller finished a turn with this text (blank when nothing was recognized). */
-    void userTurn(String text);
+    /** The end of the caller's turn moved on after a final transcript: finalize more audio, or end the turn. */
+    void turnStep(EndOfTurn.Step step);
+
+    /** The recognizer heard words of speech still going on (a partial transcript). */
+    void callerWords(String text);
 
     /** A piece of reply {@code r}'s text streamed in. */
     void replyText(Response r, String delta);

@@ -37,6 +37,11 @@ public final class ConversationPipeline implements VoicePipeline {
     }
 
     @Override
+    public void onSpeechPaused(long offsetMs) {
+        actor.execute(() -> conversation.speechPaused(offsetMs));
+    }
+
+    @Override
     public void onSpeechEnded(long offsetMs) {
         actor.execute(() -> conversation.speechEnded(offsetMs));
     }

@@ -7,6 +7,7 @@ import io.sipai.config.AgentConfig;
 import io.sipai.config.VoicemailSettings;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.brain.AgentBrain;
+import io.sipai.edge.endpointing.BargeInRule;
 import io.sipai.edge.session.CallContext;
 import io.sipai.edge.tools.ToolRunner;
 import io.sipai.edge.tts.TextToSpeech;
@@ -21,9 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record PipelineParts(CallContext context, SpeechToText stt, AgentBrain brain, TextToSpeech tts,
                             ToolRunner tools, ScheduledExecutorService timers, VoiceSettings settings,
-                            int vadStartMs, int defaultSilenceMs, MeterRegistry meters) {
+                            int vadStartMs, int defaultSilenceMs, int defaultPauseMs, MeterRegistry meters) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The backchannel window of calls without an agent, as the agent setting's default. */
+    private static final int BACKCHANNEL_MS = 800;
 
     private AgentConfig agent() {
         return context.agent();
@@ -43,6 +46,18 @@ public record PipelineParts(CallContext context, SpeechToText stt, AgentBrain br
 
     int silenceMs() {
         return agent() == null ? defaultSilenceMs : agent().getEndpointing().getSilenceMs();
+    }
+
+    /** The short silence that ends a finished-sounding turn; 0 when every turn waits for {@link #silenceMs()}. */
+    int pauseMs() {
+        int pause = agent() == null ? defaultPauseMs : agent().getEndpointing().getPauseMs();
+        return pause < silenceMs() ? pause : 0;
+    }
+
+    /** When caller speech interrupts a reply: the agent's minimum speech and backchannel window. */
+    BargeInRule bargeInRule() {
+        int backchannel = agent() == null ? BACKCHANNEL_MS : agent().getBargeIn().getBackchannelMs();
+        return new BargeInRule(bargeInMinMs(), backchannel);
     }
 
     int silencePromptMs() {

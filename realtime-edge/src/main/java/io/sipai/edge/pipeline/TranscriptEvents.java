@@ -32,6 +32,7 @@ final class TranscriptEvents implements TranscriptListener {
         actor.execute(() -> {
             output.transcript(text, false);
             output.emit(chunk(text, false, confidence, startMs, endMs));
+            events.callerWords(text);
         });
     }
 
@@ -42,10 +43,7 @@ final class TranscriptEvents implements TranscriptListener {
                 output.transcript(text, true);
                 output.emit(chunk(text, true, confidence, startMs, endMs));
             }
-            String turnText = turns.finalTranscript(text, endOfTurn);
-            if (turnText != null) {
-                events.userTurn(turnText);
-            }
+            events.turnStep(turns.finalTranscript(text, endOfTurn));
         });
     }
 

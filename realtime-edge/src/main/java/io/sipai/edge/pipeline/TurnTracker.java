@@ -1,5 +1,6 @@
 package io.sipai.edge.pipeline;
 
+import io.sipai.edge.endpointing.EndOfTurn;
 import io.sipai.edge.pipeline.internal.Response;
 import io.sipai.edge.session.SessionOutput;
 import io.sipai.edge.session.TurnTimes;
@@ -7,32 +8,37 @@ import io.sipai.events.TurnMetrics;
 
 /**
  * The caller's turns and their latency: counts turns like the session does (one per VAD speech start), decides when
- * a turn is over (VAD silence or the recognizer's endpoint, whichever comes first, once), collects the transcript,
- * and emits one TurnMetrics per turn when the first agent audio of the reply is sent (and its steps' times, for the
- * call's trace). Used on the call's actor only.
+ * a turn is over ({@link EndOfTurn}: at a short pause when the words so far are a finished utterance, else after
+ * the VAD's whole silence, or at the recognizer's own endpoint), collects the transcript, and emits one TurnMetrics
+ * per turn when the first agent audio of the reply is sent (and its steps' times, for the call's trace). Used on the
+ * call's actor only.
  */
 final class TurnTracker {
 
     private final SessionOutput output;
     private final EngineMeters engines;
     private final long silenceNanos;
-    private final StringBuilder finals = new StringBuilder();
+    private final long pauseNanos;
+    private final EndOfTurn endOfTurn = new EndOfTurn();
     private int turn;
     private boolean userSpeaking;
-    private boolean turnOpen;
-    private boolean awaitingFinal;
     private long startMs;
-    private long nextStartMs = -1;
+    /** Offset of the last pause or end of speech: where a final cuts the turn's audio. */
+    private long silenceOffsetMs;
+    /** When the caller's speech went silent (a pause or the whole silence ago); 0 while they speak. */
+    private long silentSinceNanos;
+    /** When the recognizer was last asked for its final. */
     private long endNanos;
     private long endOfSpeechNanos;
     private long asrFinalNanos;
     private int metricsTurn;
     private Long llmFirstTokenMs;
 
-    TurnTracker(SessionOutput output, int silenceMs, EngineMeters engines) {
+    TurnTracker(SessionOutput output, int silenceMs, int pauseMs, EngineMeters engines) {
         this.output = output;
         this.engines = engines;
         this.silenceNanos = silenceMs * 1_000_000L;
+        this.pauseNanos = pauseMs * 1_000_000L;
     }
 
     int turn() {
@@ -47,57 +53,60 @@ final class TurnTracker {
         return startMs;
     }
 
+    /** Offset up to which the recognizer finalizes the turn's audio. */
+    long silenceOffsetMs() {
+        return silenceOffsetMs;
+    }
+
     void speechStarted(long offsetMs) {
         turn++;
         userSpeaking = true;
-        if (awaitingFinal) {
-            // The previous turn still waits for its transcript; this speech opens the next one after it.
-            nextStartMs = offsetMs;
-            return;
-        }
-        if (!turnOpen) {
-            turnOpen = true;
+        silentSinceNanos = 0;
+        if (!endOfTurn.open()) {
             startMs = offsetMs;
-            finals.setLength(0);
         }
+        endOfTurn.speechStarted();
     }
 
-    /** VAD silence; true when this ends the open turn (ask the recognizer for its final). */
-    boolean speechEnded(long offsetMs) {
+    /** A short VAD silence: what to do next (finalize the words so far, end the turn, or wait). */
+    EndOfTurn.Step speechPaused(long offsetMs) {
         userSpeaking = false;
-        if (!turnOpen || awaitingFinal) {
-            return false;
-        }
-        awaitingFinal = true;
-        endNanos = System.nanoTime();
-        endOfSpeechNanos = endNanos - silenceNanos;
-        return true;
+        silenceOffsetMs = offsetMs;
+        silentSinceNanos = System.nanoTime() - pauseNanos;
+        return requested(endOfTurn.speechPaused());
     }
 
-    /** A final transcript; the whole turn's text when it ends the turn, else null. */
-    String finalTranscript(String text, boolean endOfTurn) {
-        if (!turnOpen) {
-            return null;
+    /** The VAD's whole silence: what to do next. */
+    EndOfTurn.Step speechEnded(long offsetMs) {
+        userSpeaking = false;
+        silenceOffsetMs = offsetMs;
+        if (silentSinceNanos == 0) {
+            silentSinceNanos = System.nanoTime() - silenceNanos;
         }
-        if (!text.isBlank()) {
-            finals.append(finals.isEmpty() ? "" : " ").append(text.strip());
-        }
-        if (!endOfTurn) {
-            return null;
-        }
-        long now = System.nanoTime();
-        if (!awaitingFinal) {
+        return requested(endOfTurn.speechEnded());
+    }
+
+    /** A final transcript (the recognizer's own endpoint when {@code endOfTurn} answers no request): what next. */
+    EndOfTurn.Step finalTranscript(String text, boolean endOfTurn) {
+        boolean asked = this.endOfTurn.finalizing();
+        EndOfTurn.Step step = this.endOfTurn.fin(text, endOfTurn);
+        if (step == EndOfTurn.Step.END && !asked) {
             // The recognizer's endpoint came first; it also waited for a pause of about the same length.
-            endNanos = now;
-            endOfSpeechNanos = now - silenceNanos;
+            endNanos = System.nanoTime();
+            silentSinceNanos = endNanos - silenceNanos;
         }
+        return requested(step);
+    }
+
+    /** The ended turn's whole text (after {@link EndOfTurn.Step#END}); its metrics are emitted with the reply. */
+    String endTurn() {
+        long now = System.nanoTime();
         asrFinalNanos = now;
-        turnOpen = nextStartMs >= 0;
-        startMs = Math.max(startMs, nextStartMs);
-        nextStartMs = -1;
-        awaitingFinal = false;
-        String all = finals.toString();
-        finals.setLength(0);
+        if (endNanos == 0 || endNanos < silentSinceNanos) {
+            endNanos = now;
+        }
+        endOfSpeechNanos = silentSinceNanos == 0 ? now : silentSinceNanos;
+        String all = endOfTurn.take();
         if (!all.isBlank()) {
             metricsTurn = turn;
             llmFirstTokenMs = null;
@@ -105,8 +114,15 @@ final class TurnTracker {
         return all;
     }
 
+    private EndOfTurn.Step requested(EndOfTurn.Step step) {
+        if (step == EndOfTurn.Step.FINALIZE) {
+            endNanos = System.nanoTime();
+        }
+        return step;
+    }
+
     boolean asrOverdue(long timeoutMs) {
-        return awaitingFinal && (System.nanoTime() - endNanos) / 1_000_000 > timeoutMs;
+        return endOfTurn.finalizing() && (System.nanoTime() - endNanos) / 1_000_000 > timeoutMs;
     }
 
     void brainRequested(Response r) {

@@ -25,6 +25,10 @@ public interface VoicePipeline {
     default void onSpeechStarted(long offsetMs) {
     }
 
+    /** Voice activity detection heard the caller pause (a short silence that may end the turn). */
+    default void onSpeechPaused(long offsetMs) {
+    }
+
     /** Voice activity detection heard the caller stop speaking (after the hangover). */
     default void onSpeechEnded(long offsetMs) {
     }

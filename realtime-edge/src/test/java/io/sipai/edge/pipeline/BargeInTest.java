@@ -39,6 +39,9 @@ class BargeInTest extends EdgeIntegrationTest {
             + " We can book, move or cancel your appointments. We can also answer questions about your bills."
             + " Please tell me what you would like to do today.";
 
+    /** The agents' default {@code bargeIn.backchannelMs}. */
+    private static final int BACKCHANNEL_WINDOW_MS = 800;
+
     @Autowired
     OfflineVoices voices;
 
@@ -103,9 +106,43 @@ class BargeInTest extends EdgeIntegrationTest {
         assertThat(speech).isPositive();
         assertThat(Recorded.rms(tracks[1], speech - 600, speech - 100)).as("greeting before the barge-in").isGreaterThan(300);
         long bookMs = book.length / 16;
-        assertThat(Recorded.rms(tracks[1], speech + 600, speech + bookMs)).as("agent after the barge-in").isLessThan(30);
+        // (the caller's words are not a backchannel, but the offline recognizer has none before the turn's end: the
+        // agent stops once the speech outlasts the backchannel window, and its last buffered audio plays out)
+        assertThat(Recorded.rms(tracks[1], speech + BACKCHANNEL_WINDOW_MS + 400, speech + bookMs))
+                .as("agent after the barge-in").isLessThan(30);
         assertThat(Recorded.rms(tracks[1], speech + bookMs, tracks[1].length / 16)).as("the agent's answer")
                 .isGreaterThan(300);
+    }
+
+    @Test
+    void aBackchannelDuringAReplyNeitherInterruptsItNorTakesTheTurn() throws Exception {
+        // given a call whose agent greets at length
+        String agentId = "backchannel-" + UUID.randomUUID();
+        VoiceTestSupport.publish(VoiceTestSupport.agent(agentId, "http://127.0.0.1:9/unused",
+                VoiceTestSupport.SCRIPT.replace("Hello, this is the clinic. How can I help you?", LONG_GREETING)));
+        short[] yeah = voices.mary().synthesize("yeah", null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> agents.find(agentId).isPresent());
+        String callId = "backchannel-" + UUID.randomUUID();
+        String url = "ws://127.0.0.1:" + port + "/telephony/twilio/stream";
+        try (TwilioCaller caller = new TwilioCaller(WsClient.connect(ws("/telephony/twilio/stream"),
+                Map.of("X-Twilio-Signature", new TwilioSignature(TWILIO_TOKEN).sign(url)), List.of()),
+                callId, "acme", token(callId, "acme", agentId), agentId)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> caller.marksPlayed.get() >= 1);
+
+            // when the caller says "yeah" while it speaks
+            caller.say(yeah, 1200);
+
+            // then the greeting plays to its end, uncut, and the acknowledgement gets no answer of its own
+            await().atMost(Duration.ofSeconds(60)).until(() -> !OfflineCall.payload(TestKafka.events(callId),
+                    AgentUtterance.class).isEmpty());
+            assertThat(caller.clears).isEmpty();
+        }
+        List<CallEvent> events = TestKafka.events(callId);
+        AgentUtterance greeting = OfflineCall.payload(events, AgentUtterance.class).getFirst();
+        assertThat(greeting.getInterrupted()).isFalse();
+        assertThat(greeting.getText()).isEqualTo(LONG_GREETING);
+        assertThat(TestKafka.eventTypes(callId)).contains("UserSpeechStarted").doesNotContain("BargeIn");
+        assertThat(OfflineCall.utterances(events)).containsExactly(LONG_GREETING);
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.sipai.edge.vad;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class EnergyVadTest {
@@ -48,5 +51,50 @@ class EnergyVadTest {
         }
         vad.accept(tone(8000), 320);
         assertThat(vad.speaking()).isTrue();
+    }
+
+    @Test
+    void givenAPauseShorterThanTheHangover_whenSpeechStops_thenThePauseIsReportedBeforeTheEnd() {
+        // given a detector that reports 100 ms pauses and ends speech after 200 ms
+        EnergyVad vad = new EnergyVad(-45, 20, 100, 200, 20);
+        vad.accept(tone(8000), 320);
+
+        // when the caller stops, then the pause comes after 100 ms of silence and the end after 200 ms
+        List<EnergyVad.Transition> heard = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            heard.add(vad.accept(new short[320], 320));
+        }
+        assertThat(heard.indexOf(EnergyVad.Transition.SPEECH_PAUSED)).isEqualTo(4);
+        assertThat(heard.indexOf(EnergyVad.Transition.SPEECH_ENDED)).isEqualTo(9);
+        assertThat(heard.stream().filter(t -> t != EnergyVad.Transition.NONE)).hasSize(2);
+    }
+
+    @Test
+    void givenAPause_whenSpeechComesBackBeforeTheHangover_thenItStartsAgainAndTheNextSilenceEndsIt() {
+        // given speech that paused
+        EnergyVad vad = new EnergyVad(-45, 40, 100, 300, 20);
+        vad.accept(tone(8000), 320);
+        vad.accept(tone(8000), 320);
+        for (int i = 0; i < 5; i++) {
+            vad.accept(new short[320], 320);
+        }
+        assertThat(vad.speaking()).isFalse();
+
+        // when a click (shorter than the start time) and then speech come back, then only the speech restarts it
+        assertThat(vad.accept(tone(8000), 320)).isEqualTo(EnergyVad.Transition.NONE);
+        assertThat(vad.accept(new short[320], 320)).isEqualTo(EnergyVad.Transition.NONE);
+        assertThat(vad.accept(tone(8000), 320)).isEqualTo(EnergyVad.Transition.NONE);
+        assertThat(vad.accept(tone(8000), 320)).isEqualTo(EnergyVad.Transition.SPEECH_STARTED);
+        assertThat(vad.speaking()).isTrue();
+    }
+
+    @Test
+    void givenNoPauseSetting_thenOnlyStartsAndEndsAreReported() {
+        EnergyVad vad = new EnergyVad(-45, 20, 0, 200, 20);
+        vad.accept(tone(8000), 320);
+        for (int i = 0; i < 9; i++) {
+            assertThat(vad.accept(new short[320], 320)).isEqualTo(EnergyVad.Transition.NONE);
+        }
+        assertThat(vad.accept(new short[320], 320)).isEqualTo(EnergyVad.Transition.SPEECH_ENDED);
     }
 }

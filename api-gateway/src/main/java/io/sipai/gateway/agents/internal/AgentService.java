@@ -114,8 +114,8 @@ public class AgentService {
     }
 
     private AgentConfig config(AgentsRecord row, AgentSpec spec, boolean deleted) {
-        AgentSpec.BargeIn bargeIn = spec.bargeIn() == null ? new AgentSpec.BargeIn(null, null) : spec.bargeIn();
-        AgentSpec.Endpointing endpointing = spec.endpointing() == null ? new AgentSpec.Endpointing(null, null)
+        AgentSpec.BargeIn bargeIn = spec.bargeIn() == null ? new AgentSpec.BargeIn(null, null, null) : spec.bargeIn();
+        AgentSpec.Endpointing endpointing = spec.endpointing() == null ? new AgentSpec.Endpointing(null, null, null)
                 : spec.endpointing();
         return AgentConfig.newBuilder().setAgentId(row.getAgentId()).setTenantId(row.getTenantId())
                 .setVersion(row.getVersion()).setUpdatedAt(row.getUpdatedAt().toInstant()).setDeleted(deleted)
@@ -124,10 +124,11 @@ public class AgentService {
                 .setAsr(provider(spec.asr())).setLlm(provider(spec.llm())).setTts(provider(spec.tts()))
                 .setTools(spec.tools() == null ? List.of() : spec.tools().stream().map(this::tool).toList())
                 .setBargeIn(new BargeInSettings(bargeIn.enabled() == null || bargeIn.enabled(),
-                        bargeIn.minSpeechMs() == null ? 200 : bargeIn.minSpeechMs()))
+                        bargeIn.minSpeechMs() == null ? 200 : bargeIn.minSpeechMs(),
+                        bargeIn.backchannelMs() == null ? 800 : bargeIn.backchannelMs()))
                 .setEndpointing(new EndpointingSettings(endpointing.silenceMs() == null ? 700
-                        : endpointing.silenceMs(), endpointing.vadThresholdDb() == null ? -45f
-                        : endpointing.vadThresholdDb()))
+                        : endpointing.silenceMs(), endpointing.pauseMs() == null ? 250 : endpointing.pauseMs(),
+                        endpointing.vadThresholdDb() == null ? -45f : endpointing.vadThresholdDb()))
                 .setSilencePromptMs(spec.silencePromptMs() == null ? 8_000 : spec.silencePromptMs())
                 .setSilenceHangupMs(spec.silenceHangupMs() == null ? 8_000 : spec.silenceHangupMs())
                 .setMaxDurationSec(spec.maxDurationSec() == null ? 3_600 : spec.maxDurationSec())

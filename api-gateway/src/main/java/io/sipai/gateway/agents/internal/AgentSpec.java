@@ -34,10 +34,10 @@ public record AgentSpec(String name, String greeting, String systemPrompt, Strin
                        Integer timeoutMs) {
     }
 
-    public record BargeIn(Boolean enabled, Integer minSpeechMs) {
+    public record BargeIn(Boolean enabled, Integer minSpeechMs, Integer backchannelMs) {
     }
 
-    public record Endpointing(Integer silenceMs, Float vadThresholdDb) {
+    public record Endpointing(Integer silenceMs, Float vadThresholdDb, Integer pauseMs) {
     }
 
     /**

@@ -39,9 +39,17 @@ final class AgentValidation {
         tools(spec.tools());
         if (spec.bargeIn() != null) {
             range("bargeIn.minSpeechMs", spec.bargeIn().minSpeechMs(), 0, 5_000);
+            range("bargeIn.backchannelMs", spec.bargeIn().backchannelMs(), 0, 5_000);
         }
         if (spec.endpointing() != null) {
             range("endpointing.silenceMs", spec.endpointing().silenceMs(), 100, 5_000);
+            range("endpointing.pauseMs", spec.endpointing().pauseMs(), 0, 5_000);
+            Integer pause = spec.endpointing().pauseMs();
+            int silence = spec.endpointing().silenceMs() == null ? 700 : spec.endpointing().silenceMs();
+            if (pause != null && pause > 0 && pause >= silence) {
+                throw ApiException.invalid("endpointing.pauseMs", "must be below endpointing.silenceMs ("
+                        + silence + "), or 0");
+            }
             Float db = spec.endpointing().vadThresholdDb();
             if (db != null && (db < -90 || db > 0)) {
                 throw ApiException.invalid("endpointing.vadThresholdDb", "must be between -90 and 0");

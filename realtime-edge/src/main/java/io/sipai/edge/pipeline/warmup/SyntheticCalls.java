@@ -105,7 +105,7 @@ public final class SyntheticCalls implements AutoCloseable {
         CallContext context = new CallContext("synthetic-" + ids.incrementAndGet(), "synthetic", null, null,
                 CallDirection.INBOUND, Transport.WEBSOCKET, null, null, Map.of(), null);
         return new PipelineParts(context, vendors.stt(), vendors.brain(), vendors.tts(), tools, timers, settings, 60,
-                700, meters);
+                700, 0, meters);
     }
 
     @Override

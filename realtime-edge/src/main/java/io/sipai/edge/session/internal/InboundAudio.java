@@ -61,7 +61,9 @@ final class InboundAudio {
                 : settings.vadThresholdDb();
         int hangover = context.agent() != null ? context.agent().getEndpointing().getSilenceMs()
                 : settings.vadHangoverMs();
-        this.vad = new EnergyVad(threshold, settings.vadStartMs(), hangover, FRAME_MS);
+        int pause = context.agent() != null ? context.agent().getEndpointing().getPauseMs()
+                : settings.vadPauseMs();
+        this.vad = new EnergyVad(threshold, settings.vadStartMs(), pause, hangover, FRAME_MS);
     }
 
     /** See {@link io.sipai.edge.session.CallSession#audioIn}. */
@@ -137,6 +139,8 @@ final class InboundAudio {
             turn++;
             services.emit(context, UserSpeechStarted.newBuilder().setAudioOffsetMs(offsetMs).setTurn(turn).build());
             lifecycle.guard(pipeline -> pipeline.onSpeechStarted(offsetMs));
+        } else if (transition == EnergyVad.Transition.SPEECH_PAUSED) {
+            lifecycle.guard(pipeline -> pipeline.onSpeechPaused(offsetMs));
         } else if (transition == EnergyVad.Transition.SPEECH_ENDED) {
             lifecycle.guard(pipeline -> pipeline.onSpeechEnded(offsetMs));
         }
