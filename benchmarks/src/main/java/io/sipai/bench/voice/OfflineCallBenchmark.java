@@ -29,7 +29,8 @@ import org.HdrHistogram.Histogram;
  * of turn), and the edge's CPU per call from {@code /proc}. One unmeasured call runs first (grammar decoder load,
  * JIT).
  *
- * <p>Args: {@code --url ws://127.0.0.1:18081 --bootstrap host:port --calls 4 --rounds 2 --server-pid P}; a
+ * <p>Args: {@code --url ws://127.0.0.1:18081 --bootstrap host:port --calls 4 --rounds 2 --server-pid P}, and
+ * {@code --pause-ms} for the agent's {@code endpointing.pauseMs} (default 250; 0 measures the fixed end of turn); a
  * stream-processors on the same broker decides the admissions and the media claims; the edge
  * needs {@code TELEPHONY_TOKEN_SECRET=bench-telephony-secret-000000001} and {@code WEBHOOK_ALLOWED_HOSTS=127.0.0.1}
  * (the tool receiver is on loopback).
@@ -70,11 +71,14 @@ public final class OfflineCallBenchmark {
         int rounds = Integer.parseInt(args.getOrDefault("rounds", "1"));
         String secret = args.getOrDefault("token-secret", "bench-telephony-secret-000000001");
         String pid = args.get("server-pid");
+        // Trimmed: the caller-heard latency starts at the last frame of speech, not of the synthesizer's trailing
+        // silence (which the adaptive end of turn no longer waits out).
         List<byte[]> phrases = CallBench.phrases(List.of("I would like to book an appointment", "tomorrow at ten",
-                "yes"), false);
+                "yes"), true);
+        int pauseMs = Integer.parseInt(args.getOrDefault("pause-ms", "250"));
         HttpServer receiver = CallBench.toolReceiver();
         String agentId = "offline-bench-" + System.nanoTime();
-        publishAgent(bootstrap, agentId, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/book");
+        publishAgent(bootstrap, agentId, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/book", pauseMs);
         TimeUnit.SECONDS.sleep(3);
         AdmissionClient admission = CallBench.admission(bootstrap, "offline-bench");
         // One unmeasured call first: loads the agent's grammar decoder and JIT-compiles the pipeline.
@@ -136,12 +140,14 @@ public final class OfflineCallBenchmark {
         }
     }
 
-    private static void publishAgent(String bootstrap, String agentId, String toolUrl) throws Exception {
+    private static void publishAgent(String bootstrap, String agentId, String toolUrl, int pauseMs)
+            throws Exception {
         ProviderSettings offline = ProviderSettings.newBuilder().setProvider("offline").build();
         CallBench.publish(bootstrap, AgentConfig.newBuilder().setAgentId(agentId).setTenantId(CallBench.TENANT)
                 .setVersion(1).setUpdatedAt(Instant.now()).setName("offline booking benchmark").setAsr(offline)
                 .setLlm(offline).setTts(offline).setTools(List.of(CallBench.bookingTool(toolUrl)))
                 .setBargeIn(BargeInSettings.newBuilder().build())
-                .setEndpointing(EndpointingSettings.newBuilder().build()).setScriptJson(SCRIPT).build());
+                .setEndpointing(EndpointingSettings.newBuilder().setPauseMs(pauseMs).build()).setScriptJson(SCRIPT)
+                .build());
     }
 }

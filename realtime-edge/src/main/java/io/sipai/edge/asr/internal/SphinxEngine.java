@@ -43,8 +43,8 @@ public final class SphinxEngine implements AutoCloseable {
     }
 
     /**
-     * A speech-to-text provider that recognizes the phrases of {@code jsgf}. Its first recognizer is loaded in the
-     * background now, so the first turn does not wait for the acoustic model.
+     * A speech-to-text provider that recognizes the phrases of {@code jsgf}. Its recognizers are loaded in the
+     * background now, so no turn waits for the acoustic model (not even the first that finds every loaded one busy).
      */
     public SpeechToText forGrammar(String jsgf) {
         return provider(pools.computeIfAbsent(jsgf, Pool::new), "sphinx-grammar");
@@ -56,7 +56,9 @@ public final class SphinxEngine implements AutoCloseable {
     }
 
     private SpeechToText provider(Pool pool, String engine) {
-        workers.execute(pool::warm);
+        for (int i = 0; i < decoders; i++) {
+            workers.execute(pool::warm);
+        }
         return new SpeechToText() {
             @Override
             public String engine() {
