@@ -145,7 +145,7 @@ public class VoicePipelineConfiguration {
             }
             PipelineParts parts = new PipelineParts(context, providers.speechToText(context.agent()), brain,
                     providers.textToSpeech(context.agent()), tools, voiceTimers, settings, edge.vadStartMs(),
-                    edge.vadHangoverMs(), edge.vadPauseMs(), Metrics.globalRegistry);
+                    edge.vadHangoverMs(), edge.vadPauseMs(), PipelineParts.BACKCHANNEL_MS, Metrics.globalRegistry);
             return new ConversationPipeline(parts, output, new CallActor(voiceActors, voiceTimers));
         };
     }

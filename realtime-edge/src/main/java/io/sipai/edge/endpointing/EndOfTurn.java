@@ -7,8 +7,9 @@ package io.sipai.edge.endpointing;
  * recognizer for the words so far, and the turn ends at the pause when they read as a finished utterance
  * ({@link Utterances#complete}); words that trail off ("for...", "um", a number being dictated) wait for the
  * hangover, and speech that comes back continues the same turn. The recognizer's own endpoint (Deepgram's
- * {@code speech_final}) ends the turn at once, as before. Pure logic, no clock: one instance per call, used on the
- * call's actor, and by the end-of-turn evaluation as it is.
+ * {@code speech_final}) ends the turn at once, unless the caller has spoken again after a pause of it. A recognizer
+ * that decodes the whole turn at each pause gives finals that replace its words. Pure logic, no clock: one instance
+ * per call, used on the call's actor, and by the end-of-turn evaluation as it is.
  *
  * <p>Each event answers what the pipeline has to do next ({@link Step}); after {@link Step#END} the turn's words
  * are {@link #take() taken}.
@@ -36,12 +37,17 @@ public final class EndOfTurn {
     private boolean unfinalized;
     /** The turn ended at a pause, before the hangover (for the metrics: the end of speech was a pause ago). */
     private boolean endedAtPause;
+    /** The caller spoke again after a pause or silence of this turn. */
+    private boolean resumed;
 
     /** Speech started: a new turn, or more of the open one. */
     public Step speechStarted() {
         if (!open) {
             open = true;
+            resumed = false;
             words.setLength(0);
+        } else if (voice != Voice.SPEAKING) {
+            resumed = true;
         }
         voice = Voice.SPEAKING;
         unfinalized = true;
@@ -66,11 +72,16 @@ public final class EndOfTurn {
 
     /**
      * A final transcript. {@code endOfTurn} marks the answer to {@link Step#FINALIZE}, or the recognizer's own
-     * endpoint when none was asked for.
+     * endpoint when none was asked for (which ends the turn unless the caller speaks again). {@code wholeTurn}: the
+     * text is the whole turn's so far (a recognizer that decodes the turn from its start at each pause), not a piece
+     * to append.
      */
-    public Step fin(String text, boolean endOfTurn) {
+    public Step fin(String text, boolean endOfTurn, boolean wholeTurn) {
         if (!open) {
             return Step.NONE;
+        }
+        if (wholeTurn && !text.isBlank()) {
+            words.setLength(0);
         }
         if (!text.isBlank()) {
             words.append(words.isEmpty() ? "" : " ").append(text.strip());
@@ -79,11 +90,18 @@ public final class EndOfTurn {
             return Step.NONE;
         }
         if (!finalizing) {
+            // The recognizer's own endpoint: the turn is over, unless the caller has started again since a pause
+            // (the endpoint is of the words before it).
             endedAtPause = false;
-            return end();
+            return resumed && voice == Voice.SPEAKING ? Step.NONE : end();
         }
         finalizing = false;
         return next();
+    }
+
+    /** A piece of the turn's transcript to append; see {@link #fin(String, boolean, boolean)}. */
+    public Step fin(String text, boolean endOfTurn) {
+        return fin(text, endOfTurn, false);
     }
 
     /** The ended turn's words; the next speech opens a new turn. */
@@ -107,11 +125,6 @@ public final class EndOfTurn {
     /** Whether the last turn ended at a short pause rather than after the whole hangover. */
     public boolean endedAtPause() {
         return endedAtPause;
-    }
-
-    /** The words so far of the open turn. */
-    public String words() {
-        return words.toString();
     }
 
     private Step next() {

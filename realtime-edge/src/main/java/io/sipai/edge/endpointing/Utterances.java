@@ -21,7 +21,9 @@ public final class Utterances {
             "her", "its", "this", "these", "those", "some", "any", "is", "are", "was", "were", "be", "am", "i", "i'm",
             "we", "it's", "um", "uh", "er", "erm", "em", "hmm", "mm", "well", "also", "would", "could", "can",
             "will", "should", "want", "need", "have", "has", "let's", "going", "gonna", "wanna", "just", "very",
-            "really", "maybe", "actually", "basically", "kind", "sort", "plus", "minus", "point", "oh");
+            "really", "maybe", "actually", "basically", "kind", "sort", "plus", "minus", "point", "oh", "i'd", "i'll",
+            "i've", "you're", "we're", "they're", "that's", "there's", "it'll", "don't", "didn't", "can't", "think",
+            "guess", "mean", "said");
     /** Number words that another number word usually follows ("twenty ... five", "two hundred ... and"). */
     private static final Set<String> OPEN_NUMBERS = Set.of("twenty", "thirty", "forty", "fifty", "sixty",
             "seventy", "eighty", "ninety", "hundred", "thousand", "million");
@@ -29,9 +31,10 @@ public final class Utterances {
             "seven", "eight", "nine");
     /** A dictated number shorter than this (a phone number has ten) is still being dictated after a pause. */
     private static final int DICTATED_DIGITS = 10;
-    private static final Set<String> BACKCHANNEL = Set.of("uh-huh", "uhhuh", "uh", "huh", "mhm", "mm-hmm",
-            "mmhmm", "mm", "hmm", "hm", "yeah", "yes", "yep", "yup", "ya", "right", "okay", "ok", "sure", "got",
-            "it", "i", "see", "alright", "all", "cool", "great", "oh", "ah", "aha", "gotcha", "exactly", "true");
+    private static final Set<String> BACKCHANNEL = Set.of("uh-huh", "uhhuh", "uh", "huh", "mhm", "mhmm", "mm-hmm",
+            "mm-hm", "mmhmm", "mmm", "mm", "hmm", "hm", "yeah", "yes", "yep", "yup", "ya", "right", "okay", "ok",
+            "sure", "got", "it", "i", "see", "alright", "all", "cool", "great", "oh", "ah", "aha", "gotcha",
+            "exactly", "true", "thanks", "thank", "you", "sounds", "good", "perfect", "fine");
     private static final int BACKCHANNEL_WORDS = 3;
 
     private Utterances() {
@@ -63,17 +66,20 @@ public final class Utterances {
         return words.stream().anyMatch(word -> !BACKCHANNEL.contains(word));
     }
 
-    /** Whether the words end with single digits being read out, fewer than a phone number's. */
+    /**
+     * Whether the words end with single digits being read out ("five five five", "5 5 5"), fewer than a phone
+     * number's. A number said as one ("1985", "a hundred") is not being dictated.
+     */
     private static boolean dictating(List<String> words) {
         int digits = 0;
         for (int i = words.size() - 1; i >= 0 && isDigit(words.get(i)); i--) {
-            digits += words.get(i).chars().allMatch(Character::isDigit) ? words.get(i).length() : 1;
+            digits++;
         }
         return digits >= 3 && digits < DICTATED_DIGITS;
     }
 
     private static boolean isDigit(String word) {
-        return DIGITS.contains(word) || !word.isEmpty() && word.chars().allMatch(Character::isDigit);
+        return DIGITS.contains(word) || word.length() == 1 && Character.isDigit(word.charAt(0));
     }
 
     /** Lower-case words; punctuation other than in-word apostrophes and hyphens is a separator. */

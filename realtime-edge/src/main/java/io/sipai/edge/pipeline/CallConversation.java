@@ -10,7 +10,6 @@ import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.brain.AgentBrain.BrainInput;
 import io.sipai.edge.brain.AgentBrain;
 import io.sipai.edge.endpointing.EndOfTurn;
-import io.sipai.edge.endpointing.Utterances;
 import io.sipai.edge.pipeline.internal.CallActor;
 import io.sipai.edge.pipeline.internal.Playback;
 import io.sipai.edge.pipeline.internal.Response;
@@ -22,11 +21,11 @@ import io.sipai.events.TranscriptChunk;
 
 /**
  * The coordinator of one call's conversation, behind {@link ConversationPipeline}: caller audio to speech-to-text,
- * the end of the caller's turn (VAD silence or the recognizer's endpoint, whichever comes first;
- * {@link TurnTracker}, {@link TranscriptEvents}) to the brain, the brain's streamed reply sentence by sentence to text-to-speech ({@link SynthesisEvents}), and the
- * audio paced to the caller with a mark after each sentence. Caller speech during a reply (for the agent's minimum
- * barge-in time) clears playback, cancels the brain and synthesis, and records what was heard up to the last
- * acknowledged mark. Tools run through {@link ToolCalls}; a {@code transfer_call} waits until the reply before it was
+ * the end of the caller's turn (at a pause when its words are finished, else after the VAD's silence, or at the
+ * recognizer's endpoint; {@link TurnTracker}, {@link TranscriptEvents}) to the brain, the brain's streamed reply
+ * sentence by sentence to text-to-speech ({@link SynthesisEvents}), and the audio paced to the caller with a mark
+ * after each sentence. Caller speech during a reply that is more than a backchannel ({@link BargeInWatch}) clears
+ * playback, cancels the brain and synthesis, and records what was heard up to the last acknowledged mark. Tools run through {@link ToolCalls}; a {@code transfer_call} waits until the reply before it was
  * played, then goes through the transport's provider ({@link ProviderTransfer}); silence prompts, the maximum call
  * duration and provider timeouts are {@link CallTimers}; an outbound call's answering machine detection is
  * {@link VoicemailWatch}. All state is touched only on the call's {@link CallActor}
@@ -41,6 +40,7 @@ final class CallConversation implements ConversationEvents {
     private final Playback playback;
     private final EngineMeters engines;
     private final TurnTracker turns;
+    private final BargeInWatch bargeIns;
     private final ToolCalls tools;
     private final ProviderTransfer transfer;
     private final CallTimers timers;
@@ -54,10 +54,6 @@ final class CallConversation implements ConversationEvents {
     private volatile Response response;
     private boolean closed;
     private volatile boolean speaking;
-    /** When the caller's current speech was detected, and whether its words so far are more than a backchannel. */
-    private long speechDetectedNanos;
-    private long speechOffsetMs;
-    private boolean callerTookTurn;
 
     CallConversation(PipelineParts parts, SessionOutput output, CallActor actor) {
         this.parts = parts;
@@ -67,6 +63,7 @@ final class CallConversation implements ConversationEvents {
                 sent -> actor.execute(() -> audioStarted(sent)));
         this.engines = EngineMeters.of(parts);
         this.turns = new TurnTracker(output, parts.silenceMs(), parts.pauseMs(), engines);
+        this.bargeIns = new BargeInWatch(parts, actor, turns, () -> response, this::interrupt);
         this.tools = new ToolCalls(parts, output, actor, playback, this);
         this.transfer = new ProviderTransfer(output, actor, parts.settings().transferGraceMs(), this);
         this.timers = new CallTimers(parts, actor, turns, this);
@@ -107,23 +104,12 @@ final class CallConversation implements ConversationEvents {
         }
         turns.speechStarted(offsetMs);
         timers.callerSpoke();
-        speechDetectedNanos = detectedNanos;
-        speechOffsetMs = offsetMs;
-        callerTookTurn = false;
-        if (response != null && parts.bargeInEnabled()) {
-            long wait = Math.max(0, parts.bargeInMinMs() - parts.vadStartMs());
-            Response target = response;
-            if (wait == 0) {
-                bargeIn(target, offsetMs, detectedNanos);
-            } else {
-                actor.schedule(() -> bargeIn(target, offsetMs, System.nanoTime()), wait);
-            }
-        }
+        bargeIns.speechStarted(offsetMs, detectedNanos);
     }
 
     /** A short pause of the caller: the turn may end here if its words are a finished utterance. */
     void speechPaused(long offsetMs) {
-        if (voicemail == null || !voicemail.machine()) {
+        if (voicemail == null || !voicemail.deciding() && !voicemail.machine()) {
             turnStep(turns.speechPaused(offsetMs));
         }
     }
@@ -146,13 +132,7 @@ final class CallConversation implements ConversationEvents {
 
     @Override
     public void callerWords(String text) {
-        Response target = response;
-        if (target != null && turns.userSpeaking() && !callerTookTurn && Utterances.takesTheTurn(text)) {
-            callerTookTurn = true;
-            if (parts.bargeInRule().moreMs(heardMs(), true) == 0) {
-                bargeIn(target, speechOffsetMs, System.nanoTime());
-            }
-        }
+        bargeIns.callerWords(text);
     }
 
     void text(String text) {
@@ -235,25 +215,6 @@ final class CallConversation implements ConversationEvents {
         next.reply = brainConversation.respond(input, new ReplyEvents(next, actor, turns, this));
     }
 
-    private void bargeIn(Response target, long offsetMs, long detectedNanos) {
-        if (target != response || !turns.userSpeaking()) {
-            return;
-        }
-        long more = parts.bargeInRule().moreMs(heardMs(), callerTookTurn);
-        if (more > 0) {
-            // It may still be an "uh-huh": decided once it outlasts a backchannel, or its words take the turn.
-            // The reaction is counted from that decision, as it is from the minimum speech without the window.
-            actor.schedule(() -> bargeIn(target, offsetMs, System.nanoTime()), more);
-            return;
-        }
-        interrupt(target, offsetMs, detectedNanos);
-    }
-
-    /** How long the caller's current speech has gone on, counting the VAD's start delay. */
-    private long heardMs() {
-        return parts.vadStartMs() + (System.nanoTime() - speechDetectedNanos) / 1_000_000;
-    }
-
     private void interrupt(Response target, long offsetMs, long detectedNanos) {
         Response current = response;
         if (current == null || target != null && target != current) {
@@ -293,11 +254,12 @@ final class CallConversation implements ConversationEvents {
             timers.armSilence(parts.silencePromptMs());
             return;
         }
-        if (response != null && parts.bargeInRule().backchannelMs() > 0 && Utterances.backchannel(text)) {
-            // "uh-huh" while the agent speaks acknowledges the reply; it is in the transcript, not a turn.
+        if (bargeIns.acknowledges(text)) {
+            // "uh-huh" while the agent speaks: in the transcript, not a turn (unless the reply ends right after it)
             return;
         }
         interrupt(null, 0, System.nanoTime());
+        turns.answered();
         respond(new BrainInput.UserText(text));
     }
 
@@ -374,7 +336,13 @@ final class CallConversation implements ConversationEvents {
         } else {
             response = null;
             speaking = false;
-            timers.armSilence(parts.silencePromptMs());
+            String late = bargeIns.lateAnswer();
+            if (late != null) {
+                turns.answered();
+                respond(new BrainInput.UserText(late));
+            } else {
+                timers.armSilence(parts.silencePromptMs());
+            }
         }
     }
 

@@ -81,12 +81,21 @@ final class CallTimers {
     }
 
     private void checkTimeouts() {
+        VoiceSettings settings = parts.settings();
+        if (events.over()) {
+            return;
+        }
+        if (turns.asrOverdue(settings.asrTimeoutMs())) {
+            // Also while the agent is silent: a final that never comes would leave the caller's turn open forever.
+            events.vendorFailed(EngineMeters.Stage.ASR, "asr " + parts.stt().engine()
+                    + ": no final transcript within " + settings.asrTimeoutMs() + " ms");
+            return;
+        }
         Response r = events.response();
-        if (r == null || events.over()) {
+        if (r == null) {
             return;
         }
         long now = System.nanoTime();
-        VoiceSettings settings = parts.settings();
         if (!r.brainDone && (now - r.lastProgressNanos) / 1_000_000 > settings.brainTimeoutMs()) {
             events.vendorFailed(EngineMeters.Stage.LLM, "brain " + parts.brain().name() + ": no reply within "
                     + settings.brainTimeoutMs() + " ms");
@@ -94,9 +103,6 @@ final class CallTimers {
                 && (now - r.lastProgressNanos) / 1_000_000 > settings.ttsTimeoutMs()) {
             events.vendorFailed(EngineMeters.Stage.TTS, "tts " + parts.tts().name() + ": no audio within "
                     + settings.ttsTimeoutMs() + " ms");
-        } else if (turns.asrOverdue(settings.asrTimeoutMs())) {
-            events.vendorFailed(EngineMeters.Stage.ASR, "asr " + parts.stt().engine()
-                    + ": no final transcript within " + settings.asrTimeoutMs() + " ms");
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sipai.config.AgentConfig;
+import io.sipai.config.BargeInSettings;
 import io.sipai.config.VoicemailSettings;
 import io.sipai.edge.asr.SpeechToText;
 import io.sipai.edge.brain.AgentBrain;
@@ -22,11 +23,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record PipelineParts(CallContext context, SpeechToText stt, AgentBrain brain, TextToSpeech tts,
                             ToolRunner tools, ScheduledExecutorService timers, VoiceSettings settings,
-                            int vadStartMs, int defaultSilenceMs, int defaultPauseMs, MeterRegistry meters) {
+                            int vadStartMs, int defaultSilenceMs, int defaultPauseMs, int defaultBackchannelMs,
+                            MeterRegistry meters) {
+
+    /** The backchannel window of an agent's calls by default, and of calls without an agent. */
+    public static final int BACKCHANNEL_MS = BargeInSettings.newBuilder().build().getBackchannelMs();
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** The backchannel window of calls without an agent, as the agent setting's default. */
-    private static final int BACKCHANNEL_MS = 800;
 
     private AgentConfig agent() {
         return context.agent();
@@ -56,7 +59,7 @@ public record PipelineParts(CallContext context, SpeechToText stt, AgentBrain br
 
     /** When caller speech interrupts a reply: the agent's minimum speech and backchannel window. */
     BargeInRule bargeInRule() {
-        int backchannel = agent() == null ? BACKCHANNEL_MS : agent().getBargeIn().getBackchannelMs();
+        int backchannel = agent() == null ? defaultBackchannelMs : agent().getBargeIn().getBackchannelMs();
         return new BargeInRule(bargeInMinMs(), backchannel);
     }
 

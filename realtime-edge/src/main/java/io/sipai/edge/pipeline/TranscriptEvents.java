@@ -43,7 +43,7 @@ final class TranscriptEvents implements TranscriptListener {
                 output.transcript(text, true);
                 output.emit(chunk(text, true, confidence, startMs, endMs));
             }
-            events.turnStep(turns.finalTranscript(text, endOfTurn));
+            events.turnStep(turns.finalTranscript(text, endOfTurn, startMs));
         });
     }
 

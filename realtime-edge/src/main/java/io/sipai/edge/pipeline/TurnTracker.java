@@ -83,13 +83,21 @@ final class TurnTracker {
         if (silentSinceNanos == 0) {
             silentSinceNanos = System.nanoTime() - silenceNanos;
         }
-        return requested(endOfTurn.speechEnded());
+        EndOfTurn.Step step = endOfTurn.speechEnded();
+        if (step == EndOfTurn.Step.END) {
+            // Words that trailed off at a pause, held until now: the turn's end is this silence, not that pause.
+            endNanos = System.nanoTime();
+        }
+        return requested(step);
     }
 
-    /** A final transcript (the recognizer's own endpoint when {@code endOfTurn} answers no request): what next. */
-    EndOfTurn.Step finalTranscript(String text, boolean endOfTurn) {
-        boolean asked = this.endOfTurn.finalizing();
-        EndOfTurn.Step step = this.endOfTurn.fin(text, endOfTurn);
+    /**
+     * A final transcript of the audio from {@code fromMs} (the recognizer's own endpoint when {@code ends} answers no
+     * request): what next. A final from the turn's start holds the whole turn's words so far.
+     */
+    EndOfTurn.Step finalTranscript(String text, boolean ends, long fromMs) {
+        boolean asked = endOfTurn.finalizing();
+        EndOfTurn.Step step = endOfTurn.fin(text, ends, fromMs <= startMs);
         if (step == EndOfTurn.Step.END && !asked) {
             // The recognizer's endpoint came first; it also waited for a pause of about the same length.
             endNanos = System.nanoTime();
@@ -98,7 +106,7 @@ final class TurnTracker {
         return requested(step);
     }
 
-    /** The ended turn's whole text (after {@link EndOfTurn.Step#END}); its metrics are emitted with the reply. */
+    /** The ended turn's whole text (after {@link EndOfTurn.Step#END}). */
     String endTurn() {
         long now = System.nanoTime();
         asrFinalNanos = now;
@@ -106,12 +114,13 @@ final class TurnTracker {
             endNanos = now;
         }
         endOfSpeechNanos = silentSinceNanos == 0 ? now : silentSinceNanos;
-        String all = endOfTurn.take();
-        if (!all.isBlank()) {
-            metricsTurn = turn;
-            llmFirstTokenMs = null;
-        }
-        return all;
+        return endOfTurn.take();
+    }
+
+    /** The ended turn gets a reply: its metrics are emitted when the reply's first audio is sent. */
+    void answered() {
+        metricsTurn = turn;
+        llmFirstTokenMs = null;
     }
 
     private EndOfTurn.Step requested(EndOfTurn.Step step) {

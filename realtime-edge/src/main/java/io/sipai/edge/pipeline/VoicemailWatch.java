@@ -61,6 +61,11 @@ final class VoicemailWatch {
     }
 
     /** Whether a machine answered: the conversation stops listening to it. */
+    /** Whether it has not decided yet: the first words go whole to the classifier, not cut at a pause. */
+    boolean deciding() {
+        return state == State.LISTENING;
+    }
+
     boolean machine() {
         State now = state;
         return now == State.MACHINE || now == State.DONE;

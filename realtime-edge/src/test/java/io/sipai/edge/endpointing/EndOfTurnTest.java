@@ -88,4 +88,32 @@ class EndOfTurnTest {
         assertThat(endOfTurn.speechEnded()).isEqualTo(Step.NONE);
         assertThat(endOfTurn.fin("stray", true)).isEqualTo(Step.NONE);
     }
+
+    @Test
+    void givenTheCallerSpeaksAgain_whenTheRecognizerEndsTheTurnItself_thenItWaitsForTheNextPause() {
+        // given words that trailed off at a pause, and the caller going on
+        endOfTurn.speechStarted();
+        endOfTurn.speechPaused();
+        assertThat(endOfTurn.fin("a flight to", true)).isEqualTo(Step.NONE);
+        endOfTurn.speechStarted();
+
+        // when the recognizer ends the turn on its own, then the turn waits for the caller's next pause
+
+        assertThat(endOfTurn.fin("", true)).isEqualTo(Step.NONE);
+        assertThat(endOfTurn.speechPaused()).isEqualTo(Step.FINALIZE);
+        assertThat(endOfTurn.fin("Paris", true)).isEqualTo(Step.END);
+        assertThat(endOfTurn.take()).isEqualTo("a flight to Paris");
+    }
+
+    @Test
+    void givenARecognizerThatDecodesTheWholeTurn_thenEachFinalReplacesTheWordsSoFar() {
+        endOfTurn.speechStarted();
+        endOfTurn.speechPaused();
+        assertThat(endOfTurn.fin("book an appointment for", true, true)).isEqualTo(Step.NONE);
+        endOfTurn.speechStarted();
+        endOfTurn.speechPaused();
+
+        assertThat(endOfTurn.fin("book an appointment for friday", true, true)).isEqualTo(Step.END);
+        assertThat(endOfTurn.take()).isEqualTo("book an appointment for friday");
+    }
 }

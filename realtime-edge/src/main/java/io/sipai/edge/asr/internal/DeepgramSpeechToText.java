@@ -22,8 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Deepgram streaming speech-to-text ({@code /v1/listen} over WebSocket): linear16 16 kHz audio in binary frames;
  * interim results as partials; each {@code is_final} result as a final piece; {@code speech_final}, a
- * {@code from_finalize} result or {@code UtteranceEnd} ends the turn. The pipeline's end of turn sends
- * {@code Finalize}; {@code KeepAlive} goes out when no audio was sent for 3 s; {@code CloseStream} at the end. A
+ * {@code from_finalize} result or {@code UtteranceEnd} ends the turn. The pipeline's pauses and end of turn send
+ * {@code Finalize}; its answer is the result marked {@code from_finalize} (a final already on its way when the
+ * pause came is a final piece, not the answer), or nothing when Deepgram had no audio left to finalize and sends no
+ * such result: after {@value #FINALIZE_ANSWER_MS} ms the turn goes on with the finals it had. {@code KeepAlive}
+ * goes out when no audio was sent for 3 s; {@code CloseStream} at the end. A
  * refused handshake fails the stream; a socket dropped after it opened (an error close such as 1011 NET-000x, a
  * dead connection) is opened again a few times before the stream fails.
  */
@@ -33,6 +36,8 @@ public final class DeepgramSpeechToText implements SpeechToText {
     private static final ScheduledExecutorService KEEP_ALIVE = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("deepgram-keepalive").factory());
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** How long a {@code Finalize} may go unanswered before it counts as answered with nothing more. */
+    static final long FINALIZE_ANSWER_MS = 800;
     /** How often one call's stream is opened again after the vendor dropped it. */
     static final int MAX_RECONNECTS = VendorSocket.MAX_RECONNECTS;
     private static final Logger LOG = LoggerFactory.getLogger(DeepgramSpeechToText.class);
@@ -82,7 +87,9 @@ public final class DeepgramSpeechToText implements SpeechToText {
         private volatile long lastSentNanos = System.nanoTime();
         private volatile boolean ending;
         private boolean finalSinceTurnEnd;
-        private volatile boolean finalizing;
+        /** A Finalize is unanswered; {@link #finalizes} numbers them, so a late fallback does not answer a newer one. */
+        private boolean finalizing;
+        private long finalizes;
 
         DeepgramStream(TranscriptListener listener) {
             this.listener = listener;
@@ -114,8 +121,30 @@ public final class DeepgramSpeechToText implements SpeechToText {
 
         @Override
         public void endOfTurn(long startMs, long endMs) {
-            finalizing = true;
+            long number;
+            synchronized (this) {
+                finalizing = true;
+                number = ++finalizes;
+            }
             socket.sendText("{\"type\":\"Finalize\"}");
+            KEEP_ALIVE.schedule(() -> unanswered(number), FINALIZE_ANSWER_MS, TimeUnit.MILLISECONDS);
+        }
+
+        private void unanswered(long number) {
+            synchronized (this) {
+                if (!finalizing || number != finalizes) {
+                    return;
+                }
+                finalizing = false;
+            }
+            listener.fin("", 0f, shiftMs, shiftMs, true);
+        }
+
+        /** Whether a result answers the unanswered Finalize (and so it is answered). */
+        private synchronized boolean answers(boolean fromFinalize) {
+            boolean answer = fromFinalize && finalizing;
+            finalizing &= !answer;
+            return answer;
         }
 
         @Override
@@ -169,11 +198,8 @@ public final class DeepgramSpeechToText implements SpeechToText {
                 }
                 return;
             }
-            // from_finalize is not guaranteed when little audio was buffered: after a Finalize, the next final
-            // result answers it.
-            boolean endOfTurn = msg.path("speech_final").asBoolean(false)
-                    || msg.path("from_finalize").asBoolean(false) || finalizing;
-            finalizing = false;
+            boolean endOfTurn = answers(msg.path("from_finalize").asBoolean(false))
+                    || msg.path("speech_final").asBoolean(false);
             finalSinceTurnEnd = !endOfTurn && (finalSinceTurnEnd || !transcript.isBlank());
             listener.fin(transcript, confidence, start, end, endOfTurn);
         }

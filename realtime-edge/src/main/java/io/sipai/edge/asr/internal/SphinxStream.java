@@ -9,8 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call's offline recognition: keeps the recent caller audio (bounded) and, at the end of a turn, decodes the
- * turn's audio plus a short pre-roll (the VAD reports speech only after it started) on the engine's workers.
+ * One call's offline recognition: keeps the recent caller audio (bounded) and, at each pause and at the end of a
+ * turn, decodes the turn's audio from its start plus a short pre-roll (the VAD reports speech only after it
+ * started) on the engine's workers. Each final is the whole turn's so far (its start is the turn's): a grammar
+ * forces whatever it decodes into one of its phrases, so a piece of a turn cut at a pause would come out as some
+ * other phrase. Audio before the turn is dropped; the turn's own stays until the next turn starts.
  */
 public final class SphinxStream implements SpeechToText.Stream {
 
@@ -31,6 +34,9 @@ public final class SphinxStream implements SpeechToText.Stream {
     private final TranscriptListener listener;
     private final short[] buffer = new short[MAX_MS * RATE_PER_MS];
     private long bufferStartMs = -1;
+    /** The turn the last decode was of (its start), and where that decode ended. */
+    private long turnStartMs = -1;
+    private long turnEndMs = -1;
     private int samples;
     private volatile boolean closed;
 
@@ -65,6 +71,12 @@ public final class SphinxStream implements SpeechToText.Stream {
                 return;
             }
             from = Math.max(bufferStartMs, startMs - PRE_ROLL_MS);
+            if (startMs != turnStartMs) {
+                // A new turn: its pre-roll does not reach back into the audio the last turn was decoded from.
+                from = Math.max(from, Math.min(startMs, turnEndMs));
+                turnStartMs = startMs;
+            }
+            turnEndMs = endMs;
             int first = (int) Math.min(samples, (from - bufferStartMs) * RATE_PER_MS);
             int last = (int) Math.min(samples, Math.max(first, (endMs - bufferStartMs) * RATE_PER_MS));
             pcm = new byte[(last - first) * 2];
@@ -72,11 +84,13 @@ public final class SphinxStream implements SpeechToText.Stream {
                 pcm[(i - first) * 2] = (byte) buffer[i];
                 pcm[(i - first) * 2 + 1] = (byte) (buffer[i] >> 8);
             }
-            System.arraycopy(buffer, last, buffer, 0, samples - last);
-            samples -= last;
-            bufferStartMs += last / RATE_PER_MS;
+            // Only what precedes the turn goes: a later pause of the same turn decodes it from its start again.
+            System.arraycopy(buffer, first, buffer, 0, samples - first);
+            samples -= first;
+            bufferStartMs += first / RATE_PER_MS;
         }
-        long start = from;
+        // Reported from the turn's start at the latest: the final holds the whole turn so far.
+        long start = Math.min(from, startMs);
         try {
             workers.execute(() -> decode(pcm, start, endMs));
         } catch (RejectedExecutionException e) {

@@ -101,11 +101,15 @@ public final class SyntheticCalls implements AutoCloseable {
         return failed.get();
     }
 
+    /**
+     * A call without an agent, with the fixed end of turn and no backchannel window: its speech has no words, and a
+     * barge-in decided at the minimum speech is what the callers wait for.
+     */
     private PipelineParts pipelineParts() {
         CallContext context = new CallContext("synthetic-" + ids.incrementAndGet(), "synthetic", null, null,
                 CallDirection.INBOUND, Transport.WEBSOCKET, null, null, Map.of(), null);
         return new PipelineParts(context, vendors.stt(), vendors.brain(), vendors.tts(), tools, timers, settings, 60,
-                700, 0, meters);
+                700, 0, 0, meters);
     }
 
     @Override

@@ -82,6 +82,43 @@ class DeepgramSpeechToTextTest {
     }
 
     @Test
+    void givenAFinalOnItsWayWhenAPauseSendsFinalize_thenOnlyTheResultFromFinalizeAnswersIt() throws Exception {
+        try (FakeWsServer server = new FakeWsServer(0)) {
+            // given a Finalize sent at a pause while Deepgram still had a final for the words before it on its way
+            SpeechToText.Stream stream = open(server);
+            stream.audio(new short[320], 320, 0);
+            stream.endOfTurn(0, 2000);
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.texts.contains("{\"type\":\"Finalize\"}"));
+
+            // when that final arrives, and then the answer
+            server.sendText(FINAL.replace("\"speech_final\":true", "\"speech_final\":false"));
+            server.sendText(FINAL.replace("\"speech_final\":true", "\"speech_final\":false")
+                    .replace("Tell me more about this.", "And that.").replace("\"from_finalize\":false",
+                            "\"from_finalize\":true"));
+
+            // then the first is a piece of the turn, the second ends it
+            await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.size() >= 2);
+            assertThat(recorder.events).containsExactly("final:Tell me more about this.@5990-7970:false",
+                    "final:And that.@5990-7970:true");
+            stream.close();
+        }
+    }
+
+    @Test
+    void givenNoAudioLeftToFinalize_whenDeepgramSendsNoAnswer_thenTheTurnGoesOnWithTheFinalsItHad() throws Exception {
+        try (FakeWsServer server = new FakeWsServer(0)) {
+            SpeechToText.Stream stream = open(server);
+            stream.audio(new short[320], 320, 0);
+
+            stream.endOfTurn(0, 2000);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.events.isEmpty());
+            assertThat(recorder.events).containsExactly("final:@0-0:true");
+            stream.close();
+        }
+    }
+
+    @Test
     void utteranceEndEndsATurnThatHadFinalResults() throws Exception {
         try (FakeWsServer server = new FakeWsServer(0)) {
             SpeechToText.Stream stream = open(server);

@@ -53,17 +53,17 @@ class PipelineWarmUpTest {
 
     @Test
     void givenAWarmUp_whenStarted_thenItTurnsWarmWithoutTouchingTheServicesMeters() {
-        // given
-        int seriesBefore = Metrics.globalRegistry.find("edge.turn.voice_to_voice.by_engine").timers().size();
         // when
         try (PipelineWarmUp warmUp = new PipelineWarmUp(4, timers, actors, VoiceSettings.defaults()).start()) {
             // then
             assertThat(warmUp.warm()).isFalse();
             await().atMost(Duration.ofSeconds(30)).until(warmUp::warm);
         }
-        assertThat(Metrics.globalRegistry.find("edge.turn.voice_to_voice.by_engine").tag("asr", "stand-in")
-                .timers()).isEmpty();
-        assertThat(Metrics.globalRegistry.find("edge.turn.voice_to_voice.by_engine").timers()).hasSize(seriesBefore);
+        // (by tag: calls of other tests in this JVM may register their own engines' series meanwhile)
+        for (String stage : List.of("asr", "llm", "tts")) {
+            assertThat(Metrics.globalRegistry.find("edge.turn.voice_to_voice.by_engine").tag(stage, "stand-in")
+                    .timers()).as(stage).isEmpty();
+        }
     }
 
     @Test
