@@ -40,6 +40,7 @@ public final class TimelineCalls {
     private final Outputs outputs;
     private final String run;
     private final Map<String, List<String>> sentIds = new ConcurrentHashMap<>();
+    private volatile boolean hurry;
 
     public TimelineCalls(Inputs inputs, Outputs outputs, String run) {
         this.inputs = inputs;
@@ -75,7 +76,10 @@ public final class TimelineCalls {
         }
     }
 
-    /** Writes every call's remaining events, round by round, spread evenly over {@code duration}. */
+    /**
+     * Writes every call's remaining events, round by round, spread evenly over {@code duration} until
+     * {@link #hurry()}, then the rest at once.
+     */
     public CompletableFuture<Void> play(Duration duration) {
         return CompletableFuture.runAsync(() -> {
             long start = System.nanoTime();
@@ -87,11 +91,18 @@ public final class TimelineCalls {
                     sentIds.get(callId(call)).add(event.getEventId());
                     inputs.send(event);
                     sent++;
-                    sleepUntil(start + sent * perEvent);
+                    if (!hurry) {
+                        sleepUntil(start + sent * perEvent);
+                    }
                 }
             }
             inputs.flush();
         }, runnable -> Thread.ofPlatform().name("timeline-calls").start(runnable));
+    }
+
+    /** The rest of the events goes out without pacing: the scenario needs no more traffic. */
+    public void hurry() {
+        hurry = true;
     }
 
     private static Object payload(int round) {
