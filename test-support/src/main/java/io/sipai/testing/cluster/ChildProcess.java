@@ -137,33 +137,6 @@ public final class ChildProcess {
     }
 
     /**
-     * SIGTERM to every one of {@code processes} at once (a frozen one is thawed first, so it can act on it), then
-     * SIGKILL to those still running after {@code grace}: a teardown that costs the slowest stop, not their sum.
-     */
-    public static void stopAll(List<ChildProcess> processes, Duration grace) {
-        List<Process> stopping = new ArrayList<>();
-        for (ChildProcess child : processes) {
-            Process current = child.process;
-            if (current != null && current.isAlive()) {
-                try {
-                    child.resume();
-                } catch (IllegalStateException e) {
-                    // It died between the check and the signal: nothing to thaw.
-                }
-                current.destroy();
-                stopping.add(current);
-            }
-        }
-        long deadline = System.nanoTime() + grace.toNanos();
-        for (Process current : stopping) {
-            if (!waitFor(current, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                current.destroyForcibly();
-                waitFor(current, Duration.ofSeconds(10));
-            }
-        }
-    }
-
-    /**
      * SIGKILL to all of them at once (a frozen one too), then waits until they are gone: a teardown that has nothing
      * left to check spends no time on graceful stops.
      */
