@@ -115,10 +115,17 @@ public class VoicePipelineConfiguration {
                 .build();
     }
 
+    /** The brain's HTTP client: Jetty's, because a cancelled reply must close its connection (JDK's keeps it). */
+    @Bean(destroyMethod = "stop")
+    org.eclipse.jetty.client.HttpClient brainHttpClient() {
+        return OpenAiBrain.startClient(Duration.ofSeconds(5));
+    }
+
     @Bean
     Providers voiceProviders(SphinxEngine sphinx, OfflineVoices offlineVoices, DeepgramSettings deepgram,
-                             OpenAiSettings openAi, VoiceSettings settings, HttpClient http) {
-        OpenAiBrain brain = openAi.configured() ? new OpenAiBrain(http, openAi.baseUrl(), openAi.apiKey(),
+                             OpenAiSettings openAi, VoiceSettings settings, HttpClient http,
+                             org.eclipse.jetty.client.HttpClient brainHttp) {
+        OpenAiBrain brain = openAi.configured() ? new OpenAiBrain(brainHttp, openAi.baseUrl(), openAi.apiKey(),
                 openAi.model(), Duration.ofMillis(settings.brainTimeoutMs())) : null;
         Duration connect = Duration.ofMillis(deepgram.connectTimeoutMs());
         return new Providers(script -> script == null ? sphinx.dictation()

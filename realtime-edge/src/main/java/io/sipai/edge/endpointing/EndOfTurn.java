@@ -117,6 +117,16 @@ public final class EndOfTurn {
         return open;
     }
 
+    /** The turn's words so far: its finals. */
+    public String words() {
+        return words.toString();
+    }
+
+    /** Whether the open turn's speech has been silent for the whole hangover. */
+    public boolean silent() {
+        return open && voice == Voice.ENDED;
+    }
+
     /** Whether a final was asked for and has not come. */
     public boolean finalizing() {
         return finalizing;

@@ -22,7 +22,8 @@ import io.sipai.events.TranscriptChunk;
 /**
  * The coordinator of one call's conversation, behind {@link ConversationPipeline}: caller audio to speech-to-text,
  * the end of the caller's turn (at a pause when its words are finished, else after the VAD's silence, or at the
- * recognizer's endpoint; {@link TurnTracker}, {@link TranscriptEvents}) to the brain, the brain's streamed reply
+ * recognizer's endpoint; {@link TurnTracker}, {@link TranscriptEvents}) to the brain (started already on the words
+ * of a finished-sounding pause, {@link ReplySpeculation}), the brain's streamed reply
  * sentence by sentence to text-to-speech ({@link SynthesisEvents}), and the audio paced to the caller with a mark
  * after each sentence. Caller speech during a reply that is more than a backchannel ({@link BargeInWatch}) clears
  * playback, cancels the brain and synthesis, and records what was heard up to the last acknowledged mark. Tools run through {@link ToolCalls}; a {@code transfer_call} waits until the reply before it was
@@ -41,6 +42,7 @@ final class CallConversation implements ConversationEvents {
     private final EngineMeters engines;
     private final TurnTracker turns;
     private final BargeInWatch bargeIns;
+    private final ReplySpeculation speculation;
     private final ToolCalls tools;
     private final ProviderTransfer transfer;
     private final CallTimers timers;
@@ -64,6 +66,7 @@ final class CallConversation implements ConversationEvents {
         this.engines = EngineMeters.of(parts);
         this.turns = new TurnTracker(output, parts.silenceMs(), parts.pauseMs(), engines);
         this.bargeIns = new BargeInWatch(parts, actor, turns, () -> response, this::interrupt);
+        this.speculation = new ReplySpeculation(parts.settings().speculativeReplies(), engines);
         this.tools = new ToolCalls(parts, output, actor, playback, this);
         this.transfer = new ProviderTransfer(output, actor, parts.settings().transferGraceMs(), this);
         this.timers = new CallTimers(parts, actor, turns, this);
@@ -79,6 +82,7 @@ final class CallConversation implements ConversationEvents {
         tts = parts.tts().open(parts.context().callId(), parts.voice(), new SynthesisEvents(parts, actor, playback,
                 this));
         brainConversation = parts.brain().start(parts.context());
+        speculation.start(brainConversation);
         timers.start();
         respond(new BrainInput.Start());
     }
@@ -96,6 +100,7 @@ final class CallConversation implements ConversationEvents {
 
     /** The caller started speaking; barges in on a reply after the agent's minimum barge-in time. */
     void speechStarted(long offsetMs, long detectedNanos) {
+        speculation.cancel();
         if (voicemail != null) {
             voicemail.speechStarted(offsetMs);
             if (voicemail.machine()) {
@@ -124,6 +129,7 @@ final class CallConversation implements ConversationEvents {
     @Override
     public void turnStep(EndOfTurn.Step step) {
         if (step == EndOfTurn.Step.FINALIZE) {
+            speculation.finalizing(turns.heardSoFar(), turns.silent(), response == null);
             stt.endOfTurn(turns.startMs(), turns.silenceOffsetMs());
         } else if (step == EndOfTurn.Step.END) {
             turnEnded(turns.endTurn());
@@ -176,6 +182,7 @@ final class CallConversation implements ConversationEvents {
                     .setText(unfinished.text()).setInterrupted(true).setHeardText(unfinished.heardText())
                     .setTurn(unfinished.turn).build());
         }
+        speculation.cancel();
         timers.close();
         transfer.close();
         if (response != null && response.reply != null) {
@@ -212,7 +219,9 @@ final class CallConversation implements ConversationEvents {
         response = next;
         speaking = true;
         turns.brainRequested(next);
-        next.reply = brainConversation.respond(input, new ReplyEvents(next, actor, turns, this));
+        ReplyEvents listener = new ReplyEvents(next, actor, turns, this);
+        AgentBrain.Reply speculated = speculation.take(input, listener);
+        next.reply = speculated != null ? speculated : brainConversation.respond(input, listener);
     }
 
     private void interrupt(Response target, long offsetMs, long detectedNanos) {
@@ -234,12 +243,12 @@ final class CallConversation implements ConversationEvents {
             output.emit(BargeIn.newBuilder().setUtteranceId(current.sentences.isEmpty() ? null
                     : current.utteranceId).setAudioOffsetMs(offsetMs).setReactionMs(reactionMs).build());
         }
+        String heard = current.heardText();
         if (!current.sentences.isEmpty()) {
-            String heard = current.heardText();
             output.emit(AgentUtterance.newBuilder().setUtteranceId(current.utteranceId).setText(current.text())
                     .setInterrupted(true).setHeardText(heard).setTurn(current.turn).build());
-            brainConversation.interrupted(heard);
         }
+        brainConversation.interrupted(heard);
     }
 
     /** The caller finished a turn with this text (blank when nothing was recognized). */
@@ -247,15 +256,18 @@ final class CallConversation implements ConversationEvents {
         if (voicemail != null) {
             voicemail.heard(text);
             if (voicemail.machine()) {
+                speculation.cancel();
                 return;
             }
         }
         if (text.isBlank()) {
+            speculation.cancel();
             timers.armSilence(parts.silencePromptMs());
             return;
         }
         if (bargeIns.acknowledges(text)) {
             // "uh-huh" while the agent speaks: in the transcript, not a turn (unless the reply ends right after it)
+            speculation.cancel();
             return;
         }
         interrupt(null, 0, System.nanoTime());

@@ -13,8 +13,9 @@ import io.sipai.edge.events.CallEventMeters;
 
 /**
  * Latency and failures by the engines a call's pipeline uses: voice-to-voice per (asr, llm, tts) engine trio
- * ({@code edge.turn.voice_to_voice.by_engine}), and vendor failures per stage and engine ({@code edge.vendor.errors};
- * a failure ends the call as ERROR). Bounded: engine names are the providers' (deepgram, sphinx-grammar, openai,
+ * ({@code edge.turn.voice_to_voice.by_engine}), vendor failures per stage and engine ({@code edge.vendor.errors};
+ * a failure ends the call as ERROR), and speculative replies by brain and outcome ({@code edge.brain.speculations}:
+ * confirmed, or discarded, each one a request the brain was paid for and nobody heard). Bounded: engine names are the providers' (deepgram, sphinx-grammar, openai,
  * scripted, marytts, ...), never a call's, an agent's or a tenant's. The meters are registered when a call's pipeline
  * is made, so the series exist (at zero) from the first call on. In the registry of {@link PipelineParts#meters()}:
  * Micrometer's global one, which each service's {@code /metrics} exports.
@@ -32,6 +33,8 @@ final class EngineMeters {
 
     private final Timer voiceToVoice;
     private final Map<Stage, Counter> errors = new EnumMap<>(Stage.class);
+    private final Counter speculationsConfirmed;
+    private final Counter speculationsDiscarded;
 
     EngineMeters(String asr, String llm, String tts, MeterRegistry meters) {
         this.voiceToVoice = Timer.builder("edge.turn.voice_to_voice.by_engine")
@@ -42,6 +45,8 @@ final class EngineMeters {
         errors.put(Stage.ASR, errors(meters, Stage.ASR, asr));
         errors.put(Stage.LLM, errors(meters, Stage.LLM, llm));
         errors.put(Stage.TTS, errors(meters, Stage.TTS, tts));
+        this.speculationsConfirmed = speculations(meters, llm, "confirmed");
+        this.speculationsDiscarded = speculations(meters, llm, "discarded");
     }
 
     static EngineMeters of(PipelineParts parts) {
@@ -52,6 +57,17 @@ final class EngineMeters {
         return Counter.builder("edge.vendor.errors").tags("stage", stage.label(), "engine", engine)
                 .description("speech recognition, brain and synthesis failures that ended a call, by engine")
                 .register(meters);
+    }
+
+    private static Counter speculations(MeterRegistry meters, String llm, String outcome) {
+        return Counter.builder("edge.brain.speculations").tags("llm", llm, "outcome", outcome)
+                .description("replies started before the caller's turn was over, by whether the turn's words "
+                        + "confirmed them")
+                .register(meters);
+    }
+
+    void speculation(boolean confirmed) {
+        (confirmed ? speculationsConfirmed : speculationsDiscarded).increment();
     }
 
     void voiceToVoice(long nanos) {

@@ -32,6 +32,7 @@ final class TranscriptEvents implements TranscriptListener {
         actor.execute(() -> {
             output.transcript(text, false);
             output.emit(chunk(text, false, confidence, startMs, endMs));
+            turns.partial(text);
             events.callerWords(text);
         });
     }

@@ -31,6 +31,8 @@ final class TurnTracker {
     private long endNanos;
     private long endOfSpeechNanos;
     private long asrFinalNanos;
+    /** The recognizer's latest partial since the turn's last final: the words the finals do not have yet. */
+    private String partial = "";
     private int metricsTurn;
     private Long llmFirstTokenMs;
 
@@ -96,6 +98,7 @@ final class TurnTracker {
      * request): what next. A final from the turn's start holds the whole turn's words so far.
      */
     EndOfTurn.Step finalTranscript(String text, boolean ends, long fromMs) {
+        partial = "";
         boolean asked = endOfTurn.finalizing();
         EndOfTurn.Step step = endOfTurn.fin(text, ends, fromMs <= startMs);
         if (step == EndOfTurn.Step.END && !asked) {
@@ -106,8 +109,31 @@ final class TurnTracker {
         return requested(step);
     }
 
+    /** A partial transcript of the speech since the last final. */
+    void partial(String text) {
+        partial = text;
+    }
+
+    /**
+     * The turn's words as heard so far (its finals and the latest partial after them), or blank when the recognizer
+     * has given no partial since its last final (the latest speech is not in the words).
+     */
+    String heardSoFar() {
+        if (partial.isBlank()) {
+            return "";
+        }
+        String finals = endOfTurn.words();
+        return finals.isEmpty() ? partial.strip() : finals + " " + partial.strip();
+    }
+
+    /** Whether the open turn's speech has been silent for the whole hangover (the turn ends with its next final). */
+    boolean silent() {
+        return endOfTurn.silent();
+    }
+
     /** The ended turn's whole text (after {@link EndOfTurn.Step#END}). */
     String endTurn() {
+        partial = "";
         long now = System.nanoTime();
         asrFinalNanos = now;
         if (endNanos == 0 || endNanos < silentSinceNanos) {

@@ -36,13 +36,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                          flite), {@code marytts} (in-process, about 240 ms) or {@code auto}, flite when it is
  *                          installed and MaryTTS otherwise (default auto)
  * @param fliteWorkers      {@code VOICE_FLITE_WORKERS}: flite processes that may run at once (default 2)
+ * @param speculativeReplies {@code VOICE_SPECULATIVE_REPLIES}: start an LLM's reply on the caller's words at a
+ *                          finished-sounding pause, while the recognizer finalizes them, and drop it unheard when the
+ *                          final words differ (each dropped one is a paid request); needs a recognizer that gives
+ *                          partials (Deepgram) (default true)
  */
 @ConfigurationProperties("voice")
 public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Integer brainTimeoutMs,
                             Integer ttsTimeoutMs, String silencePrompt, String toolSigningSecret,
                             Integer sphinxDecoders, Integer maryWorkers, Boolean warmUp,
                             Integer transferGraceMs, Integer warmUpCalls, String offlineTts,
-                            Integer fliteWorkers) {
+                            Integer fliteWorkers, Boolean speculativeReplies) {
 
     /** VOICE_OFFLINE_TTS values. */
     public static final List<String> OFFLINE_TTS = List.of("auto", "flite", "marytts");
@@ -68,10 +72,11 @@ public record VoiceSettings(Integer playbackLeadMs, Integer asrTimeoutMs, Intege
                     + offlineTts);
         }
         fliteWorkers = inRange("VOICE_FLITE_WORKERS", fliteWorkers, 2, 1, 64);
+        speculativeReplies = speculativeReplies == null || speculativeReplies;
     }
 
     /** All defaults; for tests and benchmarks. */
     public static VoiceSettings defaults() {
-        return new VoiceSettings(null, null, null, null, null, null, null, null, false, null, null, null, null);
+        return new VoiceSettings(null, null, null, null, null, null, null, null, false, null, null, null, null, null);
     }
 }

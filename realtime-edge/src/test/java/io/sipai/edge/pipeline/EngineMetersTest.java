@@ -28,6 +28,6 @@ class EngineMetersTest {
         assertThat(meters.get("edge.vendor.errors").tags("stage", "asr").counter().count()).isZero();
         assertThat(meters.getMeters()).filteredOn(meter -> meter.getId().getName().startsWith("edge."))
                 .allSatisfy(meter -> assertThat(meter.getId().getTags())
-                        .allSatisfy(tag -> assertThat(tag.getKey()).isIn("asr", "llm", "tts", "stage", "engine", "le")));
+                        .allSatisfy(tag -> assertThat(tag.getKey()).isIn("asr", "llm", "tts", "stage", "engine", "outcome", "le")));
     }
 }

@@ -29,10 +29,13 @@ import tools.jackson.databind.node.ObjectNode;
  * and at least 300 ms, sent at once in 100 ms binary frames {@code ttsMs} after the Flush, then {@code Flushed}),
  * and OpenAI chat completions streaming ({@code POST /v1/chat/completions}, SSE, the first chunk {@code llmMs} after
  * the request; a turn asking to book gets a tool call first, and the tool's result a short answer). The recognizer
- * does not recognize: each socket's n-th turn gets the n-th of {@link #TRANSCRIPTS}.
+ * does not recognize: each socket's n-th turn gets the n-th of {@link #TRANSCRIPTS}. With {@code interimLagMs} above
+ * 0 it also sends the turn's words as an interim result ({@code is_final: false}, lower case, no punctuation)
+ * {@code interimLagMs} of audio after the caller's speech stopped (audio above a fixed energy is speech), as a
+ * streaming recognizer's last interim trails the speech.
  *
  * <p>Run on its own: {@code java -cp benchmarks.jar io.sipai.bench.voice.vendors.VendorStandIns
- * --deepgram-port 18090 --openai-port 18091 --asr-ms 150 --llm-ms 300 --tts-ms 100}.
+ * --deepgram-port 18090 --openai-port 18091 --asr-ms 150 --llm-ms 300 --tts-ms 100 --interim-lag-ms 0}.
  */
 public final class VendorStandIns implements AutoCloseable {
 
@@ -51,11 +54,18 @@ public final class VendorStandIns implements AutoCloseable {
     private final int asrMs;
     private final int llmMs;
     private final int ttsMs;
+    private final int interimLagMs;
     private final WsServer deepgram;
     private final HttpServer openAi;
     private final AtomicLong requests = new AtomicLong();
 
     public VendorStandIns(int deepgramPort, int openAiPort, int asrMs, int llmMs, int ttsMs) throws IOException {
+        this(deepgramPort, openAiPort, asrMs, llmMs, ttsMs, 0);
+    }
+
+    public VendorStandIns(int deepgramPort, int openAiPort, int asrMs, int llmMs, int ttsMs, int interimLagMs)
+            throws IOException {
+        this.interimLagMs = interimLagMs;
         this.asrMs = asrMs;
         this.llmMs = llmMs;
         this.ttsMs = ttsMs;
@@ -75,7 +85,8 @@ public final class VendorStandIns implements AutoCloseable {
         try (VendorStandIns vendors = new VendorStandIns(Integer.parseInt(args.getOrDefault("deepgram-port",
                 "18090")), Integer.parseInt(args.getOrDefault("openai-port", "18091")),
                 Integer.parseInt(args.getOrDefault("asr-ms", "150")), Integer.parseInt(args.getOrDefault("llm-ms",
-                "300")), Integer.parseInt(args.getOrDefault("tts-ms", "100")))) {
+                "300")), Integer.parseInt(args.getOrDefault("tts-ms", "100")),
+                Integer.parseInt(args.getOrDefault("interim-lag-ms", "0")))) {
             System.out.println("vendors deepgram ws://127.0.0.1:" + vendors.deepgramPort() + " openai http://127.0.0.1:"
                     + vendors.openAiPort() + "/v1");
             Thread.currentThread().join();
@@ -134,6 +145,8 @@ public final class VendorStandIns implements AutoCloseable {
         private final AtomicLong audioBytes = new AtomicLong();
         private final AtomicInteger turns = new AtomicInteger();
         private volatile double lastFinalEnd;
+        /** Audio since the caller's speech last stopped, or -1 when their words were given as an interim. */
+        private long silentMs = -1;
 
         Listen(WsServer.Connection connection) {
             this.connection = connection;
@@ -141,7 +154,40 @@ public final class VendorStandIns implements AutoCloseable {
 
         @Override
         public void binary(byte[] data) {
+            double start = audioBytes.get() / 32_000.0;
             audioBytes.addAndGet(data.length);
+            if (interimLagMs > 0) {
+                interim(data, start);
+            }
+        }
+
+        /** Sends the turn's words as an interim once {@code interimLagMs} of audio followed its speech. */
+        private synchronized void interim(byte[] pcm, double start) {
+            if (speech(pcm)) {
+                silentMs = 0;
+                return;
+            }
+            if (silentMs < 0) {
+                return;
+            }
+            silentMs += pcm.length / 32;
+            if (silentMs >= interimLagMs) {
+                silentMs = -1;
+                String words = TRANSCRIPTS.get(turns.get() % TRANSCRIPTS.size()).toLowerCase(Locale.ROOT)
+                        .replaceAll("[.,?!]", "");
+                connection.sendText(results(words, lastFinalEnd, start).replace("\"is_final\":true,\"speech_final\":true",
+                        "\"is_final\":false,\"speech_final\":false").replace("\"from_finalize\":true",
+                        "\"from_finalize\":false"));
+            }
+        }
+
+        private static boolean speech(byte[] pcm) {
+            long energy = 0;
+            for (int i = 0; i + 1 < pcm.length; i += 2) {
+                int sample = (short) ((pcm[i] & 0xff) | (pcm[i + 1] << 8));
+                energy += (long) sample * sample;
+            }
+            return pcm.length >= 2 && energy / (pcm.length / 2) > 500L * 500L;
         }
 
         @Override

@@ -4,11 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.sipai.edge.brain.AgentBrain.ReplyListener;
@@ -23,59 +23,71 @@ import tools.jackson.databind.node.ObjectNode;
  * Reads one streamed Chat Completions response (server-sent events): text deltas go to the listener as they come;
  * tool-call fragments are keyed by index and concatenated until the stream ends ({@code data: [DONE]}); an
  * {@code error} object in the stream, a non-200 status, a timeout or a broken stream reach the listener as a
- * failure. After {@link #cancel} the listener hears nothing more.
+ * failure. After {@link #cancel} the listener hears nothing more, and the exchange is aborted.
  */
 public final class ChatStream {
 
-    /** Sends the request. */
+    /** Sends the request and waits for the response's status; the body streams on. */
     @FunctionalInterface
     public interface Call {
-        HttpResponse<InputStream> send() throws IOException, InterruptedException;
+        Opened send() throws IOException, InterruptedException, TimeoutException, ExecutionException;
+    }
+
+    /** A response whose status arrived: its body to read. */
+    public record Opened(int status, InputStream body) {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ReplyListener listener;
     private final Consumer<ObjectNode> history;
+    private final Runnable abort;
     private final Map<Integer, String[]> calls = new TreeMap<>();
     private final StringBuilder content = new StringBuilder();
     private volatile boolean cancelled;
-    private volatile InputStream body;
 
-    /** @param history receives the assembled assistant message for the conversation's history */
-    public ChatStream(ReplyListener listener, Consumer<ObjectNode> history) {
+    /**
+     * @param history receives the assembled assistant message for the conversation's history
+     * @param abort   aborts the HTTP exchange and closes its connection, so that the server stops generating
+     */
+    public ChatStream(ReplyListener listener, Consumer<ObjectNode> history, Runnable abort) {
         this.listener = listener;
         this.history = history;
+        this.abort = abort;
     }
 
+    /**
+     * Stops the reply: the listener hears nothing more and the connection is closed. (Closing only the body would
+     * not do: an HTTP/1.1 client may keep such a connection and read the rest, and the model would write it all.)
+     */
     public void cancel() {
         cancelled = true;
-        InputStream current = body;
-        if (current != null) {
-            try {
-                current.close();
-            } catch (IOException e) {
-                // Closing is best effort; the reader stops on the flag anyway.
-            }
-        }
+        abort.run();
     }
 
     /** Runs the request and reads the stream to its end, on the calling thread. */
     public void run(Call call) {
         try {
-            HttpResponse<InputStream> response = call.send();
-            body = response.body();
-            if (response.statusCode() != 200) {
+            Opened response = call.send();
+            if (cancelled) {
+                abort.run();
+                return;
+            }
+            if (response.status() != 200) {
                 String detail = new String(response.body().readNBytes(2000), StandardCharsets.UTF_8);
-                fail("HTTP " + response.statusCode() + ": " + errorMessage(detail));
+                fail("HTTP " + response.status() + ": " + errorMessage(detail));
                 return;
             }
             read(response.body());
-        } catch (HttpTimeoutException e) {
-            fail("timeout: " + e.getMessage());
+        } catch (TimeoutException e) {
+            abort.run();
+            fail("timeout: no response headers in time");
+        } catch (ExecutionException e) {
+            fail("stream broken: " + e.getCause().getMessage());
         } catch (IOException e) {
             fail("stream broken: " + e.getMessage());
         } catch (InterruptedException e) {
+            abort.run();
             Thread.currentThread().interrupt();
         } catch (JacksonException e) {
             fail("malformed chunk: " + e.getOriginalMessage());

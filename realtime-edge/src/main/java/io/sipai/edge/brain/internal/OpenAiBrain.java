@@ -1,32 +1,41 @@
 package io.sipai.edge.brain.internal;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.sipai.config.AgentConfig;
 import io.sipai.config.ToolDefinition;
 import io.sipai.edge.brain.AgentBrain;
 import io.sipai.edge.session.CallContext;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The LLM brain: any OpenAI-compatible Chat Completions endpoint ({@code POST <base>/chat/completions} with
- * {@code stream: true}), read as server-sent events with the JDK HTTP client. The agent's tools are offered as
+ * {@code stream: true}), read as server-sent events with Jetty's HTTP client, whose exchanges can be aborted (a
+ * cancelled reply closes its connection, so the server stops generating and billing it). The agent's tools are offered as
  * functions; streamed tool-call fragments are assembled by index and the results go back as {@code tool}
  * messages. A reply is cancelled by closing its response stream. The greeting is spoken as configured, without a
- * request.
+ * request. Each call's dialog is an {@link OpenAiConversation}, which also speculates.
  */
 public final class OpenAiBrain implements AgentBrain {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final CancellationException CANCELLED = new CancellationException("reply cancelled");
     private static final Executor STREAMS = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("openai-stream-", 1).factory());
 
@@ -37,6 +46,7 @@ public final class OpenAiBrain implements AgentBrain {
     private final Duration timeout;
 
     /**
+     * @param http    a started Jetty client (its exchanges can be aborted, which closes their connection)
      * @param baseUrl API base including {@code /v1}
      * @param apiKey  bearer key, or null for a self-hosted server without one
      * @param timeout how long to wait for the response headers
@@ -47,6 +57,25 @@ public final class OpenAiBrain implements AgentBrain {
         this.apiKey = apiKey;
         this.defaultModel = defaultModel;
         this.timeout = timeout;
+    }
+
+    /**
+     * A started client for the brain: responses are not compressed (a compressed event stream can be held back by
+     * the encoder), authentication challenges are not answered, connections are pooled per endpoint. Stop it when
+     * the service stops.
+     */
+    public static HttpClient startClient(Duration connectTimeout) {
+        HttpClient client = new HttpClient();
+        client.setConnectTimeout(connectTimeout.toMillis());
+        client.getContentDecoderFactories().clear();
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the brain's HTTP client did not start", e);
+        }
+        // A 401 or 407 is the model's answer to report, not a challenge to answer (start installs the handlers).
+        client.getProtocolHandlers().clear();
+        return client;
     }
 
     @Override
@@ -62,7 +91,7 @@ public final class OpenAiBrain implements AgentBrain {
             messages.addObject().put("role", "system").put("content", agent.getSystemPrompt());
         }
         String model = agent != null && agent.getLlm().getModel() != null ? agent.getLlm().getModel() : defaultModel;
-        return new OpenAiConversation(messages, model, tools(agent), agent == null ? null : agent.getGreeting());
+        return new OpenAiConversation(this, messages, model, tools(agent), agent == null ? null : agent.getGreeting());
     }
 
     private static ArrayNode tools(AgentConfig agent) {
@@ -77,67 +106,33 @@ public final class OpenAiBrain implements AgentBrain {
         return tools;
     }
 
-    /** The message history of one call. */
-    private final class OpenAiConversation implements Conversation {
-
-        private final ArrayNode messages;
-        private final String model;
-        private final ArrayNode tools;
-        private final String greeting;
-        private ObjectNode lastAssistant;
-
-        OpenAiConversation(ArrayNode messages, String model, ArrayNode tools, String greeting) {
-            this.messages = messages;
-            this.model = model;
-            this.tools = tools;
-            this.greeting = greeting;
+    /**
+     * Streams the reply to {@code messages} (sent as they are now) to {@code listener}; {@code history} receives the
+     * assistant message once the stream completed, unless it was cancelled before. Cancelling aborts the exchange.
+     */
+    Reply stream(ArrayNode messages, String model, ArrayNode tools, ReplyListener listener,
+                 Consumer<ObjectNode> history) {
+        ObjectNode body = JSON.createObjectNode().put("model", model).put("stream", true);
+        body.set("messages", messages);
+        if (!tools.isEmpty()) {
+            body.set("tools", tools);
         }
-
-        @Override
-        public synchronized Reply respond(BrainInput input, ReplyListener listener) {
-            switch (input) {
-                case BrainInput.Start start -> {
-                    if (greeting != null) {
-                        lastAssistant = messages.addObject().put("role", "assistant").put("content", greeting);
-                        listener.text(greeting);
+        Request request = http.newRequest(endpoint).method(HttpMethod.POST)
+                .headers(headers -> {
+                    headers.put(HttpHeader.ACCEPT, "text/event-stream");
+                    if (apiKey != null) {
+                        headers.put(HttpHeader.AUTHORIZATION, "Bearer " + apiKey);
                     }
-                    listener.done(false);
-                    return () -> {
-                    };
-                }
-                case BrainInput.UserText user -> messages.addObject().put("role", "user").put("content", user.text());
-                case BrainInput.Dtmf dtmf -> messages.addObject().put("role", "user")
-                        .put("content", "(the caller pressed the keys " + dtmf.digits() + ")");
-                case BrainInput.ToolResults results -> results.results().forEach(r -> messages.addObject()
-                        .put("role", "tool").put("tool_call_id", r.call().id()).put("content", r.resultJson()));
-            }
-            ObjectNode body = JSON.createObjectNode().put("model", model).put("stream", true);
-            body.set("messages", messages.deepCopy());
-            if (!tools.isEmpty()) {
-                body.set("tools", tools);
-            }
-            HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(timeout)
-                    .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8));
-            if (apiKey != null) {
-                request.header("Authorization", "Bearer " + apiKey);
-            }
-            ChatStream stream = new ChatStream(listener, this::remember);
-            STREAMS.execute(() -> stream.run(() -> http.send(request.build(),
-                    HttpResponse.BodyHandlers.ofInputStream())));
-            return stream::cancel;
-        }
-
-        @Override
-        public synchronized void interrupted(String heardText) {
-            if (lastAssistant != null && lastAssistant.has("content")) {
-                lastAssistant.put("content", heardText);
-            }
-        }
-
-        private synchronized void remember(ObjectNode assistant) {
-            messages.add(assistant);
-            lastAssistant = assistant;
-        }
+                })
+                .body(new StringRequestContent("application/json", JSON.writeValueAsString(body),
+                        StandardCharsets.UTF_8));
+        ChatStream stream = new ChatStream(listener, history, () -> request.abort(CANCELLED));
+        STREAMS.execute(() -> stream.run(() -> {
+            InputStreamResponseListener response = new InputStreamResponseListener();
+            request.send(response);
+            Response headers = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new ChatStream.Opened(headers.getStatus(), response.getInputStream());
+        }));
+        return stream::cancel;
     }
 }
