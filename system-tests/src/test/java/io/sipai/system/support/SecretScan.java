@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Searches every file under a directory for secrets in clear (and for one marker known to be there, so a search
  * that read nothing cannot pass): Kafka's segments, PostgreSQL's data directory with its WAL, Streams state, journals
- * and logs, read as bytes.
+ * and logs, read as bytes. Kafka's offset, time and transaction indexes are left out: they hold only offsets, file
+ * positions, timestamps and producer ids, and, preallocated at 10 MB each, were 13 of the 13.1 GB a search read.
  *
  * @param files         every regular file searched
  * @param bytes         how many bytes they hold
@@ -24,6 +26,8 @@ import java.util.stream.Stream;
 public record SecretScan(List<Path> files, long bytes, List<String> found, List<Path> holdingMarker) {
 
     private static final byte[] ZEROS = new byte[64 * 1024];
+    /** A Kafka segment's index files: {@code 00000000000000000000.index}, {@code .timeindex}, {@code .txnindex}. */
+    private static final Pattern KAFKA_INDEX = Pattern.compile("\\d{20}\\.(index|timeindex|txnindex)");
 
     /** Searches every file under {@code root} for each of {@code secrets} (name to value) and for {@code marker}. */
     public static SecretScan of(Path root, Map<String, String> secrets, String marker) {
@@ -49,7 +53,8 @@ public record SecretScan(List<Path> files, long bytes, List<String> found, List<
 
     private static List<Path> files(Path root) {
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).toList();
+            return walk.filter(Files::isRegularFile).filter(file -> !KAFKA_INDEX.matcher(file.getFileName().toString())
+                    .matches()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
