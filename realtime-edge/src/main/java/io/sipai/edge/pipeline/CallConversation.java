@@ -129,8 +129,9 @@ final class CallConversation implements ConversationEvents {
     @Override
     public void turnStep(EndOfTurn.Step step) {
         if (step == EndOfTurn.Step.FINALIZE) {
-            speculation.finalizing(turns.heardSoFar(), turns.silent(), response == null);
             stt.endOfTurn(turns.startMs(), turns.silenceOffsetMs());
+            boolean deciding = voicemail != null && (voicemail.deciding() || voicemail.machine());
+            speculation.finalizing(turns.heardSoFar(), turns.silent(), response == null && !closed && !deciding);
         } else if (step == EndOfTurn.Step.END) {
             turnEnded(turns.endTurn());
         }
@@ -142,6 +143,7 @@ final class CallConversation implements ConversationEvents {
     }
 
     void text(String text) {
+        speculation.cancel();
         interrupt(null, 0, System.nanoTime());
         output.emit(TranscriptChunk.newBuilder().setText(text).setIsFinal(true).setConfidence(1f)
                 .setAudioStartMs(0).setAudioEndMs(0).setTurn(turns.turn()).setEngine("text").build());
@@ -149,6 +151,7 @@ final class CallConversation implements ConversationEvents {
     }
 
     void dtmf(String digits) {
+        speculation.cancel();
         interrupt(null, 0, System.nanoTime());
         respond(new BrainInput.Dtmf(digits));
     }

@@ -173,6 +173,7 @@ class SpeculativeReplyTest {
         }
         assertThat(caller.utterances)
                 .containsExactly("You said i want to change my booking to next tuesday. Anything else?");
+        assertThat(caller.agentTexts).doesNotContain("You said i want to change my booking.");
         assertThat(speculations("discarded")).isEqualTo(1.0);
         assertThat(speculations("confirmed")).isEqualTo(1.0);
     }

@@ -74,8 +74,10 @@ public final class ChatStream {
                 return;
             }
             if (response.status() != 200) {
-                String detail = new String(response.body().readNBytes(2000), StandardCharsets.UTF_8);
-                fail("HTTP " + response.status() + ": " + errorMessage(detail));
+                try (InputStream body = response.body()) {
+                    String detail = new String(body.readNBytes(2000), StandardCharsets.UTF_8);
+                    fail("HTTP " + response.status() + ": " + errorMessage(detail));
+                }
                 return;
             }
             read(response.body());

@@ -35,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class OpenAiBrain implements AgentBrain {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final CancellationException CANCELLED = new CancellationException("reply cancelled");
+    private static final int MAX_STREAMS = 4_096;
     private static final Executor STREAMS = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("openai-stream-", 1).factory());
 
@@ -61,20 +61,23 @@ public final class OpenAiBrain implements AgentBrain {
 
     /**
      * A started client for the brain: responses are not compressed (a compressed event stream can be held back by
-     * the encoder), authentication challenges are not answered, connections are pooled per endpoint. Stop it when
-     * the service stops.
+     * the encoder), authentication challenges are not answered, connections are pooled per endpoint (up to
+     * {@value #MAX_STREAMS}: each streaming reply holds one). Stop it when the service stops.
      */
     public static HttpClient startClient(Duration connectTimeout) {
         HttpClient client = new HttpClient();
         client.setConnectTimeout(connectTimeout.toMillis());
-        client.getContentDecoderFactories().clear();
+        // Every reply streams on its own connection: as many as the node's calls may stream at once.
+        client.setMaxConnectionsPerDestination(MAX_STREAMS);
         try {
             client.start();
         } catch (Exception e) {
             throw new IllegalStateException("the brain's HTTP client did not start", e);
         }
-        // A 401 or 407 is the model's answer to report, not a challenge to answer (start installs the handlers).
+        // Both after start, which installs them: a 401 or 407 is the model's answer to report, not a challenge to
+        // answer, and no Accept-Encoding is sent.
         client.getProtocolHandlers().clear();
+        client.getContentDecoderFactories().clear();
         return client;
     }
 
@@ -126,7 +129,8 @@ public final class OpenAiBrain implements AgentBrain {
                 })
                 .body(new StringRequestContent("application/json", JSON.writeValueAsString(body),
                         StandardCharsets.UTF_8));
-        ChatStream stream = new ChatStream(listener, history, () -> request.abort(CANCELLED));
+        ChatStream stream = new ChatStream(listener, history,
+                () -> request.abort(new CancellationException("reply cancelled")));
         STREAMS.execute(() -> stream.run(() -> {
             InputStreamResponseListener response = new InputStreamResponseListener();
             request.send(response);

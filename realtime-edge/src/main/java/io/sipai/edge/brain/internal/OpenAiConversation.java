@@ -16,14 +16,15 @@ import tools.jackson.databind.node.ObjectNode;
  * the agent's reply when its stream completed, or, for a reply the caller cut, only what they heard of it. Tool calls
  * whose results never went back because the caller cut in are answered as interrupted, so the next request is still
  * one the API accepts. A speculation streams on a copy of the history and is confirmed only if the history did not
- * change meanwhile; a dropped one leaves nothing behind. Thread-safe: used on the call's actor and on the streams'
+ * change meanwhile and it has not failed (a failed one is dropped, and the turn asks again); a dropped one leaves
+ * nothing behind. Thread-safe: used on the call's actor and on the streams'
  * threads.
  */
 final class OpenAiConversation implements AgentBrain.Conversation {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String INTERRUPTED_RESULT =
-            "{\"interrupted\":\"the caller spoke before this result was used\"}";
+    private static final String INTERRUPTED_RESULT = "{\"interrupted\":\"the caller spoke before this result was "
+            + "used; whether the tool ran is not known\"}";
 
     private final OpenAiBrain brain;
     private final ArrayNode messages;
@@ -93,7 +94,8 @@ final class OpenAiConversation implements AgentBrain.Conversation {
         return new Speculation() {
             @Override
             public Reply confirm(ReplyListener listener) {
-                if (!adopt(exchange, input.text(), startedAt)) {
+                if (buffer.failedUnheard() || !adopt(exchange, input.text(), startedAt)) {
+                    drop(exchange);
                     reply.cancel();
                     return null;
                 }

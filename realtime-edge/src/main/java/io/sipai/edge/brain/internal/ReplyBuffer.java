@@ -16,6 +16,7 @@ final class ReplyBuffer implements ReplyListener {
 
     private final List<Consumer<ReplyListener>> held = new ArrayList<>();
     private ReplyListener target;
+    private boolean failed;
 
     @Override
     public void text(String delta) {
@@ -33,8 +34,14 @@ final class ReplyBuffer implements ReplyListener {
     }
 
     @Override
-    public void failed(String error) {
+    public synchronized void failed(String error) {
+        failed = true;
         deliver(listener -> listener.failed(error));
+    }
+
+    /** Whether the reply failed before anyone heard of it (then it is not worth confirming: ask again). */
+    synchronized boolean failedUnheard() {
+        return failed && target == null;
     }
 
     /** From now on the events go to {@code listener}, those held first. */

@@ -48,6 +48,7 @@ class OpenAiBrainTest {
             s.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
             s.createContext("/v1/chat/completions", exchange -> {
                 requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                        + "|encoding=" + exchange.getRequestHeaders().getFirst("Accept-Encoding")
                         + "|auth=" + exchange.getRequestHeaders().getFirst("Authorization"));
                 String answer = responses.remove(0);
                 if (answer.startsWith("STALL")) {
@@ -120,7 +121,7 @@ class OpenAiBrainTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.contains("done"));
         assertThat(recorder.events).containsExactly("text:I'm", "text: unable", "done");
         assertThat(requests.getFirst()).contains("\"stream\":true").contains("\"model\":\"gpt-4o-2024-08-06\"")
-                .contains("{\"role\":\"user\",\"content\":\"hello\"}").endsWith("|auth=Bearer sk-test");
+                .contains("{\"role\":\"user\",\"content\":\"hello\"}").endsWith("|encoding=null|auth=Bearer sk-test");
     }
 
     @Test
@@ -223,6 +224,24 @@ class OpenAiBrainTest {
     }
 
     @Test
+    void givenASpeculationThatFailed_whenTheTurnEndsWithItsWords_thenItIsNotConfirmedAndTheTurnCanAskAgain() {
+        // given
+        responses.add("HTTP401{\"error\":{\"message\":\"Rate limited\",\"type\":\"requests\"}}");
+        AgentBrain.Conversation conversation = conversation(Duration.ofSeconds(5));
+        AgentBrain.Speculation speculation = conversation.speculate(new BrainInput.UserText("opening hours"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> answered.get() == 1);
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true); // the client has read the failure by then
+
+        // when / then
+        assertThat(speculation.confirm(recorder)).isNull();
+        assertThat(recorder.failures).isEmpty();
+        responses.add(sse(text("Nine to five.")));
+        conversation.respond(new BrainInput.UserText("opening hours"), recorder);
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.events.contains("done"));
+        assertThat(dialog(1)).containsExactly("user: opening hours");
+    }
+
+    @Test
     void givenTheDialogMovedOnSinceASpeculationStarted_whenItIsConfirmed_thenItIsRefused() {
         responses.add(sse(text("Nine to five.")));
         responses.add(sse(text("You pressed one.")));
@@ -289,7 +308,8 @@ class OpenAiBrainTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 2);
         assertThat(dialog(1)).containsExactly("user: look it up", "assistant: null",
-                "tool: {\"interrupted\":\"the caller spoke before this result was used\"}", "user: never mind");
+                "tool: {\"interrupted\":\"the caller spoke before this result was used; whether the tool ran is not "
+                        + "known\"}", "user: never mind");
         assertThat(requests.get(1)).contains("\"tool_call_id\":\"call_1\"");
     }
 
@@ -300,7 +320,7 @@ class OpenAiBrainTest {
     /** The messages of the n-th request, as {@code role: content}. */
     private List<String> dialog(int request) {
         String body = requests.get(request);
-        JsonNode messages = JsonMapper.builder().build().readTree(body.substring(0, body.lastIndexOf("|auth=")))
+        JsonNode messages = JsonMapper.builder().build().readTree(body.substring(0, body.lastIndexOf("|encoding=")))
                 .path("messages");
         List<String> lines = new java.util.ArrayList<>();
         messages.forEach(m -> lines.add(m.path("role").asString("") + ": " + (m.path("content").isNull() ? "null"
