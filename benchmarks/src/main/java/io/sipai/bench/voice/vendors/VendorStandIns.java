@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,9 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
  * and OpenAI chat completions streaming ({@code POST /v1/chat/completions}, SSE, the first chunk {@code llmMs} after
  * the request; a turn asking to book gets a tool call first, and the tool's result a short answer). The recognizer
  * does not recognize: each socket's n-th turn gets the n-th of {@link #TRANSCRIPTS}. With {@code interimLagMs} above
- * 0 it also sends the turn's words as an interim result ({@code is_final: false}, lower case, no punctuation)
- * {@code interimLagMs} of audio after the caller's speech stopped (audio above a fixed energy is speech), as a
- * streaming recognizer's last interim trails the speech.
+ * 0 it also sends interim results ({@code is_final: false}, lower case, no punctuation) as a streaming recognizer
+ * does, trailing the speech by {@code interimLagMs}: the turn's first words while the caller speaks (a word per 300
+ * ms of speech; audio above a fixed energy is speech), all of them {@code interimLagMs} of audio after it stopped.
  *
  * <p>Run on its own: {@code java -cp benchmarks.jar io.sipai.bench.voice.vendors.VendorStandIns
  * --deepgram-port 18090 --openai-port 18091 --asr-ms 150 --llm-ms 300 --tts-ms 100 --interim-lag-ms 0}.
@@ -50,6 +51,7 @@ public final class VendorStandIns implements AutoCloseable {
     private static final int MS_PER_CHAR = 50;
     private static final int MIN_AUDIO_MS = 300;
     private static final int FRAME_MS = 100;
+    private static final int MS_PER_WORD = 300;
 
     private final int asrMs;
     private final int llmMs;
@@ -147,6 +149,9 @@ public final class VendorStandIns implements AutoCloseable {
         private volatile double lastFinalEnd;
         /** Audio since the caller's speech last stopped, or -1 when their words were given as an interim. */
         private long silentMs = -1;
+        /** Speech heard in the current turn, and how many of its words the interims gave so far. */
+        private long voicedMs;
+        private int interimWords;
 
         Listen(WsServer.Connection connection) {
             this.connection = connection;
@@ -161,24 +166,40 @@ public final class VendorStandIns implements AutoCloseable {
             }
         }
 
-        /** Sends the turn's words as an interim once {@code interimLagMs} of audio followed its speech. */
+        /**
+         * While the caller speaks, the turn's first words as interims (a word per {@value #MS_PER_WORD} ms of speech,
+         * each {@code interimLagMs} late); all of them once {@code interimLagMs} of audio followed the speech.
+         */
         private synchronized void interim(byte[] pcm, double start) {
+            int ms = pcm.length / 32;
+            String[] words = TRANSCRIPTS.get(turns.get() % TRANSCRIPTS.size()).toLowerCase(Locale.ROOT)
+                    .replaceAll("[.,?!]", "").split(" ");
             if (speech(pcm)) {
                 silentMs = 0;
+                voicedMs += ms;
+                int heard = (int) Math.min(words.length, Math.max(0, voicedMs - interimLagMs) / MS_PER_WORD);
+                if (heard > interimWords) {
+                    interimWords = heard;
+                    connection.sendText(interimResult(String.join(" ", Arrays.copyOf(words, heard)), start));
+                }
                 return;
             }
             if (silentMs < 0) {
                 return;
             }
-            silentMs += pcm.length / 32;
+            silentMs += ms;
             if (silentMs >= interimLagMs) {
                 silentMs = -1;
-                String words = TRANSCRIPTS.get(turns.get() % TRANSCRIPTS.size()).toLowerCase(Locale.ROOT)
-                        .replaceAll("[.,?!]", "");
-                connection.sendText(results(words, lastFinalEnd, start).replace("\"is_final\":true,\"speech_final\":true",
-                        "\"is_final\":false,\"speech_final\":false").replace("\"from_finalize\":true",
-                        "\"from_finalize\":false"));
+                voicedMs = 0;
+                interimWords = 0;
+                connection.sendText(interimResult(String.join(" ", words), start));
             }
+        }
+
+        private String interimResult(String words, double start) {
+            return results(words, lastFinalEnd, start).replace("\"is_final\":true,\"speech_final\":true",
+                    "\"is_final\":false,\"speech_final\":false").replace("\"from_finalize\":true",
+                    "\"from_finalize\":false");
         }
 
         private static boolean speech(byte[] pcm) {
