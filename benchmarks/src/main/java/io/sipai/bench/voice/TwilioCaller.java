@@ -56,6 +56,8 @@ final class TwilioCaller {
     private volatile long firstAudioAfter;
     private volatile long agentAudioBytes;
     private volatile long clearedAt;
+    private volatile long lastClearAt;
+    private volatile long bytesAtLastClear;
     private volatile boolean closed;
     private boolean completed;
 
@@ -117,7 +119,8 @@ final class TwilioCaller {
             awaitAgentDone(pacer, deadline);
         }
         long latency = lastAgentAudio > end ? (firstAudioAfter - end) / 1000 : -1;
-        turns.add(new Turn(i, latency, (agentAudioBytes - audioBefore) / 8, nextBargesIn, reaction));
+        long replyFrom = lastClearAt > end ? bytesAtLastClear : audioBefore;
+        turns.add(new Turn(i, latency, (agentAudioBytes - replyFrom) / 8, nextBargesIn, reaction));
     }
 
     private boolean bargesIn(int phrase) {
@@ -143,7 +146,7 @@ final class TwilioCaller {
         while (!closed && System.nanoTime() < deadline) {
             pacer.silence();
             long last = lastAgentAudio;
-            if (last > since && System.nanoTime() - last > AGENT_DONE_NANOS) {
+            if (last > since && last > lastClearAt && System.nanoTime() - last > AGENT_DONE_NANOS) {
                 return;
             }
         }
@@ -196,8 +199,18 @@ final class TwilioCaller {
             int at = text.indexOf("\"name\":\"") + 8;
             String name = text.substring(at, text.indexOf('"', at));
             send(out, TwilioMessages.mark(callId, name));
-        } else if (text.contains("\"event\":\"clear\"") && clearedAt == 0) {
-            clearedAt = System.nanoTime();
+        } else if (text.contains("\"event\":\"clear\"")) {
+            long now = System.nanoTime();
+            if (clearedAt == 0) {
+                clearedAt = now;
+            }
+            // A reply cleared after the caller's phrase was a false start (a turn that ended at a pause inside the
+            // phrase): the answer is the audio after the last clear.
+            bytesAtLastClear = agentAudioBytes;
+            lastClearAt = now;
+            if (firstAudioAfter > 0 && now > firstAudioAfter) {
+                firstAudioAfter = now;
+            }
         }
     }
 

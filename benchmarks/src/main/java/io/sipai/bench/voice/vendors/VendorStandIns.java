@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * and at least 300 ms, sent at once in 100 ms binary frames {@code ttsMs} after the Flush, then {@code Flushed}),
  * and OpenAI chat completions streaming ({@code POST /v1/chat/completions}, SSE, the first chunk {@code llmMs} after
  * the request; a turn asking to book gets a tool call first, and the tool's result a short answer). The recognizer
- * does not recognize: each socket's n-th turn gets the n-th of {@link #TRANSCRIPTS}. With {@code interimLagMs} above
+ * does not recognize: each socket's n-th request for a final gets the n-th piece of {@link #TRANSCRIPTS} (cut at
+ * commas, where the callers' phrases pause). With {@code interimLagMs} above
  * 0 it also sends interim results ({@code is_final: false}, lower case, no punctuation) as a streaming recognizer
  * does, trailing the speech by {@code interimLagMs}: the turn's first words while the caller speaks (a word per 300
  * ms of speech; audio above a fixed energy is speech), all of them {@code interimLagMs} of audio after it stopped.
@@ -43,6 +44,12 @@ public final class VendorStandIns implements AutoCloseable {
     /** What the recognizer "hears" in a call's turns, in order (then again): what the wire benchmark's callers say. */
     public static final List<String> TRANSCRIPTS = List.of("I would like to book an appointment.",
             "What are your opening hours?", "Is there parking nearby?", "Thank you, that is all.");
+    /**
+     * What each {@code Finalize} is answered with, in order: the transcripts cut after their commas, where the
+     * synthesized phrases pause long enough for the edge to ask for a final ("Thank you," then "that is all.").
+     */
+    private static final List<String> PIECES = TRANSCRIPTS.stream()
+            .flatMap(transcript -> Arrays.stream(transcript.split("(?<=,) "))).toList();
     /** The brain's answer to a tool's result. */
     public static final String BOOKED_REPLY = "You are booked for Friday at ten. Anything else?";
     /** The brain's answer to anything else (and its greeting comes from the agent). */
@@ -145,6 +152,7 @@ public final class VendorStandIns implements AutoCloseable {
     private final class Listen implements WsServer.Session {
         private final WsServer.Connection connection;
         private final AtomicLong audioBytes = new AtomicLong();
+        /** How many Finalize requests were answered: the index of the next piece of {@link #PIECES}. */
         private final AtomicInteger turns = new AtomicInteger();
         private volatile double lastFinalEnd;
         /** Audio since the caller's speech last stopped, or -1 when their words were given as an interim. */
@@ -172,7 +180,7 @@ public final class VendorStandIns implements AutoCloseable {
          */
         private synchronized void interim(byte[] pcm, double start) {
             int ms = pcm.length / 32;
-            String[] words = TRANSCRIPTS.get(turns.get() % TRANSCRIPTS.size()).toLowerCase(Locale.ROOT)
+            String[] words = PIECES.get(turns.get() % PIECES.size()).toLowerCase(Locale.ROOT)
                     .replaceAll("[.,?!]", "").split(" ");
             if (speech(pcm)) {
                 silentMs = 0;
@@ -215,7 +223,7 @@ public final class VendorStandIns implements AutoCloseable {
         public void text(String message) {
             if (message.contains("\"Finalize\"")) {
                 long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(asrMs);
-                String transcript = TRANSCRIPTS.get(turns.getAndIncrement() % TRANSCRIPTS.size());
+                String transcript = PIECES.get(turns.getAndIncrement() % PIECES.size());
                 double end = audioBytes.get() / 32_000.0;
                 double start = lastFinalEnd;
                 lastFinalEnd = end;
