@@ -143,6 +143,7 @@ final class CallConversation implements ConversationEvents {
     }
 
     void text(String text) {
+        // Typed words are not the turn the speculation waited for, even when they are the same words.
         speculation.cancel();
         interrupt(null, 0, System.nanoTime());
         output.emit(TranscriptChunk.newBuilder().setText(text).setIsFinal(true).setConfidence(1f)
@@ -151,7 +152,6 @@ final class CallConversation implements ConversationEvents {
     }
 
     void dtmf(String digits) {
-        speculation.cancel();
         interrupt(null, 0, System.nanoTime());
         respond(new BrainInput.Dtmf(digits));
     }
@@ -256,26 +256,29 @@ final class CallConversation implements ConversationEvents {
 
     /** The caller finished a turn with this text (blank when nothing was recognized). */
     private void turnEnded(String text) {
-        if (voicemail != null) {
-            voicemail.heard(text);
-            if (voicemail.machine()) {
-                speculation.cancel();
-                return;
-            }
-        }
-        if (text.isBlank()) {
-            speculation.cancel();
-            timers.armSilence(parts.silencePromptMs());
-            return;
-        }
-        if (bargeIns.acknowledges(text)) {
-            // "uh-huh" while the agent speaks: in the transcript, not a turn (unless the reply ends right after it)
+        if (!answerable(text)) {
             speculation.cancel();
             return;
         }
         interrupt(null, 0, System.nanoTime());
         turns.answered();
         respond(new BrainInput.UserText(text));
+    }
+
+    /** Whether an ended turn gets a reply: not a machine's, not a silent one, not a backchannel during a reply. */
+    private boolean answerable(String text) {
+        if (voicemail != null) {
+            voicemail.heard(text);
+            if (voicemail.machine()) {
+                return false;
+            }
+        }
+        if (text.isBlank()) {
+            timers.armSilence(parts.silencePromptMs());
+            return false;
+        }
+        // "uh-huh" while the agent speaks: in the transcript, not a turn (unless the reply ends right after it)
+        return !bargeIns.acknowledges(text);
     }
 
     @Override

@@ -50,6 +50,9 @@ public final class VendorStandIns implements AutoCloseable {
      */
     private static final List<String> PIECES = TRANSCRIPTS.stream()
             .flatMap(transcript -> Arrays.stream(transcript.split("(?<=,) "))).toList();
+    /** Each piece's words as an interim result gives them: lower case, no punctuation. */
+    private static final List<List<String>> PIECE_WORDS = PIECES.stream()
+            .map(piece -> List.of(piece.toLowerCase(Locale.ROOT).replaceAll("[.,?!]", "").split(" "))).toList();
     /** The brain's answer to a tool's result. */
     public static final String BOOKED_REPLY = "You are booked for Friday at ten. Anything else?";
     /** The brain's answer to anything else (and its greeting comes from the agent). */
@@ -180,15 +183,14 @@ public final class VendorStandIns implements AutoCloseable {
          */
         private synchronized void interim(byte[] pcm, double start) {
             int ms = pcm.length / 32;
-            String[] words = PIECES.get(turns.get() % PIECES.size()).toLowerCase(Locale.ROOT)
-                    .replaceAll("[.,?!]", "").split(" ");
+            List<String> words = PIECE_WORDS.get(turns.get() % PIECE_WORDS.size());
             if (speech(pcm)) {
                 silentMs = 0;
                 voicedMs += ms;
-                int heard = (int) Math.min(words.length, Math.max(0, voicedMs - interimLagMs) / MS_PER_WORD);
+                int heard = (int) Math.min(words.size(), Math.max(0, voicedMs - interimLagMs) / MS_PER_WORD);
                 if (heard > interimWords) {
                     interimWords = heard;
-                    connection.sendText(interimResult(String.join(" ", Arrays.copyOf(words, heard)), start));
+                    connection.sendText(interimResult(String.join(" ", words.subList(0, heard)), start));
                 }
                 return;
             }

@@ -188,8 +188,7 @@ class OpenAiBrainTest {
         responses.add(sse(text("Nine to five.")));
         responses.add(sse(text("Bye.")));
         AgentBrain.Conversation conversation = conversation(Duration.ofSeconds(5));
-        AgentBrain.Speculation speculation = conversation.speculate(new BrainInput.UserText("opening hours?"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> answered.get() == 1);
+        AgentBrain.Speculation speculation = answeredSpeculation(conversation, "opening hours?");
 
         // when
         AgentBrain.Reply reply = speculation.confirm(recorder);
@@ -209,8 +208,7 @@ class OpenAiBrainTest {
         responses.add(sse(text("Nine to five.")));
         responses.add(sse(text("Closed on Sundays.")));
         AgentBrain.Conversation conversation = conversation(Duration.ofSeconds(5));
-        AgentBrain.Speculation speculation = conversation.speculate(new BrainInput.UserText("opening hours"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> answered.get() == 1);
+        AgentBrain.Speculation speculation = answeredSpeculation(conversation, "opening hours");
 
         // when the turn ended with other words
         speculation.cancel();
@@ -228,8 +226,7 @@ class OpenAiBrainTest {
         // given
         responses.add("HTTP401{\"error\":{\"message\":\"Rate limited\",\"type\":\"requests\"}}");
         AgentBrain.Conversation conversation = conversation(Duration.ofSeconds(5));
-        AgentBrain.Speculation speculation = conversation.speculate(new BrainInput.UserText("opening hours"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> answered.get() == 1);
+        AgentBrain.Speculation speculation = answeredSpeculation(conversation, "opening hours");
         await().pollDelay(Duration.ofSeconds(1)).until(() -> true); // the client has read the failure by then
 
         // when / then
@@ -311,6 +308,13 @@ class OpenAiBrainTest {
                 "tool: {\"interrupted\":\"the caller spoke before this result was used; whether the tool ran is not "
                         + "known\"}", "user: never mind");
         assertThat(requests.get(1)).contains("\"tool_call_id\":\"call_1\"");
+    }
+
+    /** A speculation on {@code words} whose response the server has written (and so sent) in full. */
+    private AgentBrain.Speculation answeredSpeculation(AgentBrain.Conversation conversation, String words) {
+        AgentBrain.Speculation speculation = conversation.speculate(new BrainInput.UserText(words));
+        await().atMost(Duration.ofSeconds(5)).until(() -> answered.get() == 1);
+        return speculation;
     }
 
     private static String text(String content) {
