@@ -30,7 +30,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param timelineCommitIntervalMs   {@code PROCESSORS_TIMELINE_COMMIT_INTERVAL_MS}: commit interval of the timeline
  *                                   app; bounds event-to-timeline visibility (default 100)
  * @param timelineThreads            {@code PROCESSORS_TIMELINE_THREADS}: stream threads of the timeline app
- *                                   (default 1)
+ *                                   (default 2: each thread commits its tasks in its own transaction, so a
+ *                                   survivor that takes over a lost instance's tasks works off their backlog on
+ *                                   two transactions at once)
  * @param timelineRetention          {@code PROCESSORS_TIMELINE_RETENTION}: how long an ended call stays in the
  *                                   timeline stores, so late events are still recognised as AFTER_END (default 24h)
  * @param timelineDedupeRetention    {@code PROCESSORS_TIMELINE_DEDUPE_RETENTION}: how long an ended call's eventIds
@@ -71,7 +73,7 @@ public record StreamsSettings(String applicationIdPrefix, String dataDir, Long a
         admissionCommitIntervalMs = interval("PROCESSORS_ADMISSION_COMMIT_INTERVAL_MS", admissionCommitIntervalMs,
                 10);
         timelineCommitIntervalMs = interval("PROCESSORS_TIMELINE_COMMIT_INTERVAL_MS", timelineCommitIntervalMs, 100);
-        timelineThreads = timelineThreads == null ? 1 : timelineThreads;
+        timelineThreads = timelineThreads == null ? 2 : timelineThreads;
         if (timelineThreads < 1 || timelineThreads > 64) {
             throw new InvalidSettingException("PROCESSORS_TIMELINE_THREADS", "must be between 1 and 64, was "
                     + timelineThreads);

@@ -35,6 +35,7 @@ import io.sipai.system.processors.EdgeCalls;
 import io.sipai.system.processors.Failovers;
 import io.sipai.system.processors.Inputs;
 import io.sipai.system.processors.Outputs;
+import io.sipai.system.processors.Redundancy;
 import io.sipai.system.processors.TimelineCalls;
 import io.sipai.system.support.Deployment;
 import io.sipai.testing.cluster.ServiceNode;
@@ -47,8 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two stream-processors instances on the three-broker cluster, under traffic, SIGKILLed one after the other five
- * times (each restarted at once): {@value TimelineCalls#CALLS} concurrent calls of
- * {@value TimelineCalls#ENTRIES} events, 30 callers competing for a tenant limit of ten, and calls held by an edge
+ * times (each restarted at once; the next kill once the two are redundant again): {@value TimelineCalls#CALLS}
+ * concurrent calls of {@value TimelineCalls#ENTRIES} events spread evenly over the partitions, 30 callers competing for a tenant limit of ten, and calls held by an edge
  * that heartbeats them (one of which loses its edge). Afterwards, read {@code read_committed} as a customer would:
  * every timeline is numbered 1..n without a gap with every eventId once, every acquire has exactly one decision and
  * it is the one a replay of the command log predicts (so no slot was ever granted beyond a limit), the counters the
@@ -68,10 +69,11 @@ class ProcessorsFailoverTest {
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(8);
     private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
     /**
-     * Longer than the kills take (each 15-20 s here): the last kill's takeover is seen only on traffic written after
-     * it. Once it was seen the rest is written at once, so a fast run does not wait out the pacing.
+     * Longer than the kills take (each 20-30 s here, with the wait for redundancy): the last kill's takeover is seen
+     * only on traffic written after it. Once it was seen the rest is written at once, so a fast run does not wait out
+     * the pacing. 50 calls x 299 events over it: 100 events a second, on every partition alike.
      */
-    private static final Duration TRAFFIC = Duration.ofSeconds(100);
+    private static final Duration TRAFFIC = Duration.ofSeconds(150);
 
     private final String run = "fo-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -106,6 +108,7 @@ class ProcessorsFailoverTest {
 
                 // when one instance after the other is SIGKILLed and restarted, and an edge dies
                 List<Failovers.Resumed> failovers = new ArrayList<>();
+                List<Long> redundantAfterMs = new ArrayList<>();
                 String dropped = null;
                 long droppedAt = 0;
                 for (int k = 0; k < KILLS; k++) {
@@ -125,8 +128,11 @@ class ProcessorsFailoverTest {
                     victim.start();
                     failovers.add(awaitResumed(kill, inputs, outputs));
                     if (k < KILLS - 1) {
-                        // The next kill needs two instances again; after the last one nothing does.
+                        // The next kill is the next single failure: it comes once the restarted instance is ready and
+                        // holds a warm copy of every task again (docs/reliability.md measured kills that came
+                        // before: the survivor then restores from the changelogs, 16-41 s).
                         victim.awaitReady(Deployment.READY);
+                        redundantAfterMs.add(Redundancy.await(nodes, Duration.ofSeconds(90)));
                     }
                 }
                 timeline.hurry();
@@ -152,6 +158,9 @@ class ProcessorsFailoverTest {
                 // and every decision is the one the replay of the command log predicts, and so are the counters
                 AdmissionReplay.Result replay = awaitCountersEqualReplay(servers, outputs, nodes);
                 report(started, deployedMs, failovers, replay, race, lostAfterMs, live.size());
+                System.out.printf(Locale.ROOT, "RESULT processors-failover: redundant again (every stateful task "
+                        + "active on one instance, a caught-up standby on the other) %s ms after the restarted "
+                        + "instance was ready%n", redundantAfterMs);
                 String droppedCall = dropped;
                 await().atMost(Duration.ofSeconds(30)).until(() -> !outputs.quarantined().isEmpty());
                 assertThat(outputs.quarantined()).singleElement().satisfies(record -> {
@@ -160,10 +169,11 @@ class ProcessorsFailoverTest {
                 });
                 List<Long> resumed = failovers.stream().map(f -> f.allMs(Topics.CALL_EVENTS.partitions())
                         .getAsLong()).toList();
-                // The goal is p99 <= 10 s (docs/reliability.md has the runs: not shown yet). Every kill resumed
+                // The goal is p99 <= 10 s (docs/reliability.md has the runs: 6.9-8.0 s alone). Every kill resumed
                 // within 60 s (awaitResumed); the median catches a return to Kafka's 45 s session default without
-                // failing on one slow takeover of a loaded machine (the slowest kill of a run: 16-40 s; a run's
-                // median: 5-20 s).
+                // failing on one slow takeover of a machine loaded by other work (a run's median: 6-7 s alone,
+                // up to 13 s before the calls were spread over every partition and the kills waited for
+                // redundancy).
                 assertThat(Failovers.percentile(resumed, 50)).as("kill to processing resumed, p50")
                         .isLessThanOrEqualTo(30_000);
             }
@@ -216,9 +226,15 @@ class ProcessorsFailoverTest {
     private static Map<String, Integer> counters(List<ServiceNode> nodes) throws Exception {
         try (HttpClient client = HttpClient.newHttpClient()) {
             for (ServiceNode node : nodes) {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + node.port() + "/admission/counters")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response;
+                try {
+                    response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port()
+                            + "/admission/counters")).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException notListeningYet) {
+                    // The last victim, restarted without waiting, may still be booting: the other one answers.
+                    continue;
+                }
                 if (response.statusCode() == 200) {
                     JsonNode body = JsonMapper.builder().build().readTree(response.body());
                     Map<String, Integer> tenants = new HashMap<>();

@@ -1,0 +1,124 @@
+package io.sipai.system.processors;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.sipai.testing.cluster.ServiceNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Whether the stream-processors instances are redundant again, from their {@code /streams/tasks}: every instance
+ * RUNNING, every stateful task (subtopology 0 of each app: the timeline and the admission decider; the slot releaser's
+ * tasks keep no state) active on one instance and standby on another, and no local store more than
+ * {@value #CAUGHT_UP} records behind its changelog. Until then, losing the other instance is a second failure: its
+ * tasks would restore from scratch instead of failing over to a warm standby.
+ */
+public final class Redundancy {
+
+    static final long CAUGHT_UP = 500;
+    static final Duration SETTLED = Duration.ofSeconds(1);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private Redundancy() {
+    }
+
+    /**
+     * Waits until the instances are redundant and stay so for {@link #SETTLED}; returns how long until they were, in
+     * ms; fails after {@code timeout}. The settling matters: Kafka Streams moves tasks back in a follow-up
+     * rebalance right when the warm-up copies have caught up, which is the moment they first look redundant.
+     * Under exactly-once a SIGKILLed instance's local state is discarded when it comes back (no checkpoint:
+     * "TaskCorruptedException"), so its standbys restore from the changelogs first: seconds, and more the longer the
+     * scenario ran.
+     */
+    public static long await(List<ServiceNode> nodes, Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long redundantSince = -1;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = problem(nodes);
+            if (!last.isEmpty()) {
+                redundantSince = -1;
+            } else if (redundantSince < 0) {
+                redundantSince = System.nanoTime();
+            } else if (System.nanoTime() - redundantSince >= SETTLED.toNanos()) {
+                return (redundantSince - start) / 1_000_000;
+            }
+            pause();
+        }
+        throw new AssertionError("stream-processors not redundant within " + timeout + ": " + last);
+    }
+
+    /** What keeps the instances from being redundant; empty when they are. */
+    static String problem(List<ServiceNode> nodes) {
+        Map<String, Set<String>> activeOn = new HashMap<>();
+        Map<String, Set<String>> standbyOn = new HashMap<>();
+        for (ServiceNode node : nodes) {
+            JsonNode apps = tasks(node);
+            if (apps == null) {
+                return node.name() + " does not answer";
+            }
+            for (JsonNode app : apps) {
+                String id = app.get("applicationId").asString();
+                if (!app.get("state").asString().equals("RUNNING")) {
+                    return node.name() + " " + id + " is " + app.get("state").asString();
+                }
+                long lag = app.get("maxStoreLag").asLong();
+                if (lag < 0 || lag > CAUGHT_UP) {
+                    return node.name() + " " + id + " stores lag " + lag;
+                }
+                collect(activeOn, id, node.name(), app.get("active"));
+                collect(standbyOn, id, node.name(), app.get("standby"));
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        activeOn.forEach((task, owners) -> {
+            if (task.contains(":0_")) {
+                Set<String> standbys = new HashSet<>(standbyOn.getOrDefault(task, Set.of()));
+                standbys.removeAll(owners);
+                if (standbys.isEmpty()) {
+                    missing.add(task);
+                }
+            }
+        });
+        return missing.isEmpty() ? "" : "no warm standby for " + missing;
+    }
+
+    private static void collect(Map<String, Set<String>> on, String app, String node, JsonNode tasks) {
+        for (JsonNode task : tasks) {
+            on.computeIfAbsent(app + ":" + task.asString(), key -> new HashSet<>()).add(node);
+        }
+    }
+
+    private static JsonNode tasks(ServiceNode node) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(node.url("/streams/tasks"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()).get("apps") : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
