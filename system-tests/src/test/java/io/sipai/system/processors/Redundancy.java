@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.sipai.schemas.Topics;
 import io.sipai.testing.cluster.ServiceNode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Redundancy {
 
     static final long CAUGHT_UP = 500;
+    /** The timeline's tasks (one per partition of {@code call.events.v1}) and admission's decider. */
+    static final long STATEFUL_TASKS = Topics.CALL_EVENTS.partitions() + 1;
     static final Duration SETTLED = Duration.ofSeconds(1);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -35,7 +38,9 @@ public final class Redundancy {
     /**
      * Waits until the instances are redundant and stay so for {@link #SETTLED}; returns how long until they were, in
      * ms; fails after {@code timeout}. The settling matters: Kafka Streams moves tasks back in a follow-up
-     * rebalance right when the warm-up copies have caught up, which is the moment they first look redundant.
+     * rebalance right when the warm-up copies have caught up, which is the moment they first look redundant; one
+     * second (a heartbeat and a bit) was enough in the runs of 2026-12-06 (an earlier variant waited 3 s and a
+     * longer warm-up, which cost {@code .ci/run} 80 s).
      * Under exactly-once a SIGKILLed instance's local state is discarded when it comes back (no checkpoint:
      * "TaskCorruptedException"), so its standbys restore from the changelogs first: seconds, and more the longer the
      * scenario ran.
@@ -80,6 +85,10 @@ public final class Redundancy {
                 collect(activeOn, id, node.name(), app.get("active"));
                 collect(standbyOn, id, node.name(), app.get("standby"));
             }
+        }
+        long statefulActive = activeOn.keySet().stream().filter(task -> task.contains(":0_")).count();
+        if (statefulActive < STATEFUL_TASKS) {
+            return "only " + statefulActive + " of " + STATEFUL_TASKS + " stateful tasks active";
         }
         List<String> missing = new ArrayList<>();
         activeOn.forEach((task, owners) -> {

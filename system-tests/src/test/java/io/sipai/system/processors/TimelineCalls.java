@@ -65,7 +65,11 @@ public final class TimelineCalls {
             int salt = 0;
             String id = run + "-tl-" + call;
             while (partitionOf(id, partitions) != call % partitions) {
-                id = run + "-tl-" + call + "-" + ++salt;
+                if (++salt > 10_000) {
+                    throw new IllegalStateException("no id for call " + call + " lands on partition "
+                            + call % partitions);
+                }
+                id = run + "-tl-" + call + "-" + salt;
             }
             ids.add(id);
         }
