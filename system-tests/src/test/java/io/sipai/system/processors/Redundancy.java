@@ -1,5 +1,7 @@
 package io.sipai.system.processors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +15,7 @@ import java.util.Set;
 
 import io.sipai.schemas.Topics;
 import io.sipai.testing.cluster.ServiceNode;
+import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,21 +50,10 @@ public final class Redundancy {
      */
     public static long await(List<ServiceNode> nodes, Duration timeout) {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        long redundantSince = -1;
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = problem(nodes);
-            if (!last.isEmpty()) {
-                redundantSince = -1;
-            } else if (redundantSince < 0) {
-                redundantSince = System.nanoTime();
-            } else if (System.nanoTime() - redundantSince >= SETTLED.toNanos()) {
-                return (redundantSince - start) / 1_000_000;
-            }
-            pause();
-        }
-        throw new AssertionError("stream-processors not redundant within " + timeout + ": " + last);
+        Awaitility.await("stream-processors redundant again").atMost(timeout).during(SETTLED)
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(problem(nodes)).as("what keeps them from being redundant").isEmpty());
+        return (System.nanoTime() - start) / 1_000_000 - SETTLED.toMillis();
     }
 
     /** What keeps the instances from being redundant; empty when they are. */
@@ -116,15 +108,6 @@ public final class Redundancy {
             return response.statusCode() == 200 ? JSON.readTree(response.body()).get("apps") : null;
         } catch (java.io.IOException e) {
             return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(250);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
