@@ -3,20 +3,32 @@ package io.sipai.testing.cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Free TCP ports on loopback for the processes of a test. */
+/**
+ * Free TCP ports on loopback for the processes of a test. A port is handed out once per JVM: the kernel may offer a
+ * port again as soon as the probe closed it, and a cluster that got one port twice (a broker's listener and another
+ * broker's controller, seen in a .ci/run) cannot start.
+ */
 public final class FreePorts {
+
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private FreePorts() {
     }
 
-    /** A port nobody listens on right now. */
+    /** A port nobody listens on right now and that this JVM has not handed out before. */
     public static int next() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.sipai.testing.s3;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.sipai.testing.cluster.ChildProcess;
+import io.sipai.testing.cluster.FreePorts;
 
 /**
  * A real S3-compatible server on loopback for tests: Adobe's S3Mock, run from its executable jar (system property
@@ -38,10 +38,10 @@ public final class LocalS3 implements AutoCloseable {
             throw new IllegalStateException("no S3Mock jar at sipai.s3mock.jar=" + jar + ": run the tests through "
                     + "Maven, which copies it into target/s3mock");
         }
-        int port = freePort();
+        int port = FreePorts.next();
         ChildProcess process = new ChildProcess("s3mock", ChildProcess.java(List.of("-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar,
-                "--com.adobe.testing.s3mock.http-port=" + port, "--server.port=" + freePort(),
+                "--com.adobe.testing.s3mock.http-port=" + port, "--server.port=" + FreePorts.next(),
                 "--com.adobe.testing.s3mock.store.initial-buckets=" + bucket,
                 "--com.adobe.testing.s3mock.store.root=" + directory.resolve("store"),
                 "--spring.main.banner-mode=off")), Map.of(), directory.resolve("s3mock.log"));
@@ -75,12 +75,6 @@ public final class LocalS3 implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("S3Mock did not answer within " + timeout + ": " + process.describe(30));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override
