@@ -30,7 +30,10 @@ import org.HdrHistogram.Histogram;
  * JIT).
  *
  * <p>Args: {@code --url ws://127.0.0.1:18081 --bootstrap host:port --calls 4 --rounds 2 --server-pid P}, and
- * {@code --pause-ms} for the agent's {@code endpointing.pauseMs} (default 250; 0 measures the fixed end of turn); a
+ * {@code --pause-ms} for the agent's {@code endpointing.pauseMs} (default 250; 0 measures the fixed end of turn),
+ * {@code --stagger-ms} for how far apart a round's calls start (default 0: all at once, so the callers speak in
+ * lockstep and end every turn in the same instant; N: each call starts at a uniformly random offset in [0, N), seeded,
+ * as independent callers would); a
  * stream-processors on the same broker decides the admissions and the media claims; the edge
  * needs {@code TELEPHONY_TOKEN_SECRET=bench-telephony-secret-000000001} and {@code WEBHOOK_ALLOWED_HOSTS=127.0.0.1}
  * (the tool receiver is on loopback).
@@ -76,6 +79,8 @@ public final class OfflineCallBenchmark {
         List<byte[]> phrases = CallBench.phrases(List.of("I would like to book an appointment", "tomorrow at ten",
                 "yes"), true);
         int pauseMs = Integer.parseInt(args.getOrDefault("pause-ms", "250"));
+        int staggerMs = Integer.parseInt(args.getOrDefault("stagger-ms", "0"));
+        java.util.Random offsets = new java.util.Random(20_261_206L);
         HttpServer receiver = CallBench.toolReceiver();
         String agentId = "offline-bench-" + System.nanoTime();
         publishAgent(bootstrap, agentId, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/book", pauseMs);
@@ -100,7 +105,9 @@ public final class OfflineCallBenchmark {
                 TwilioCaller caller = new TwilioCaller(stream, callId, CallBench.TENANT, agentId, secret,
                         TwilioCaller.Behaviour.LISTEN);
                 callers.add(caller);
+                long offsetMs = staggerMs == 0 ? 0 : offsets.nextInt(staggerMs);
                 threads.add(Thread.ofVirtual().start(() -> {
+                    sleep(offsetMs);
                     CallBench.admit(admission, callId, agentId);
                     caller.play(phrases);
                 }));
@@ -118,6 +125,15 @@ public final class OfflineCallBenchmark {
         receiver.stop(0);
         admission.close();
         report(calls, rounds, failed, wall, cpu, heard, CallBench.turnMetrics(bootstrap, callIds));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void report(int calls, int rounds, int failed, double wall, double cpu, Histogram heard,
