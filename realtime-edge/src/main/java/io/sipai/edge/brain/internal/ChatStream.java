@@ -93,6 +93,10 @@ public final class ChatStream {
             Thread.currentThread().interrupt();
         } catch (JacksonException e) {
             fail("malformed chunk: " + e.getOriginalMessage());
+        } catch (RuntimeException e) {
+            // The HTTP client's own failures (and an abort's cause) surface here too; after a cancel they are
+            // the abort itself, and nobody listens any more.
+            fail("stream broken: " + e);
         }
     }
 

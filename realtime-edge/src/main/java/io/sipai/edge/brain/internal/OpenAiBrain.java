@@ -1,9 +1,9 @@
 package io.sipai.edge.brain.internal;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +130,8 @@ public final class OpenAiBrain implements AgentBrain {
                 .body(new StringRequestContent("application/json", JSON.writeValueAsString(body),
                         StandardCharsets.UTF_8));
         ChatStream stream = new ChatStream(listener, history,
-                () -> request.abort(new CancellationException("reply cancelled")));
+                // An IOException: Jetty rethrows a RuntimeException cause as it is from the body's read.
+                () -> request.abort(new IOException("reply cancelled")));
         STREAMS.execute(() -> stream.run(() -> {
             InputStreamResponseListener response = new InputStreamResponseListener();
             request.send(response);

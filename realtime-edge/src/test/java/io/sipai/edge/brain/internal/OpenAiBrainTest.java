@@ -291,6 +291,32 @@ class OpenAiBrainTest {
     }
 
     @Test
+    void givenAReplyStreaming_whenItIsCancelled_thenItsReaderEndsQuietlyWithoutAnUncaughtException() {
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> uncaught.add(error));
+        try {
+            // given a reply whose stream the reader is blocked on
+            responses.add("HOLD" + "data: " + text("Once upon a time.") + "\n\n");
+            AgentBrain.Reply reply = conversation(Duration.ofSeconds(5)).respond(new BrainInput.UserText("a story"),
+                    recorder);
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(5))
+                    .until(() -> !recorder.events.isEmpty());
+
+            // when
+            reply.cancel();
+
+            // then the abort ends the read without a thread dying of it, and the listener hears nothing more
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(3)).untilTrue(abandoned);
+            await().dontCatchUncaughtExceptions().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .until(uncaught::isEmpty);
+            assertThat(recorder.events).containsExactly("text:Once upon a time.");
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
+    }
+
+    @Test
     void givenToolCallsCutBeforeTheirResultsWentBack_whenTheCallerGoesOn_thenTheyAreAnsweredAsInterrupted() {
         responses.add(sse(PREFIX + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":"
                 + "\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":\"{}\"}}]}"
