@@ -27,6 +27,7 @@ import io.sipai.events.CallRequested;
 import io.sipai.runtime.tracing.CallTracing;
 import io.sipai.schemas.Topics;
 import io.sipai.schemas.otlp.OtlpSpan;
+import io.sipai.testing.cluster.FreePorts;
 import io.sipai.testing.otlp.OtlpReceiver;
 import io.sipai.testing.ws.WsClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

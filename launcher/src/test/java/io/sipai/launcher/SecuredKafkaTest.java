@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.cluster.FreePorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.Test;

@@ -14,13 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FreePorts {
 
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final int MAX_ATTEMPTS = 10_000;
 
     private FreePorts() {
     }
 
     /** A port nobody listens on right now and that this JVM has not handed out before. */
     public static int next() {
-        while (true) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try (ServerSocket socket = new ServerSocket(0)) {
                 socket.setReuseAddress(true);
                 if (HANDED_OUT.add(socket.getLocalPort())) {
@@ -30,5 +31,7 @@ public final class FreePorts {
                 throw new UncheckedIOException(e);
             }
         }
+        throw new IllegalStateException("no free port left that this JVM has not handed out (" + HANDED_OUT.size()
+                + " handed out)");
     }
 }

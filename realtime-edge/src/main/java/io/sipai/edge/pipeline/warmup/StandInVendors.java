@@ -1,5 +1,6 @@
 package io.sipai.edge.pipeline.warmup;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -114,17 +115,20 @@ public final class StandInVendors {
                 }
                 AtomicBoolean cleared = new AtomicBoolean();
                 return new Stream() {
+                    /** A call's sentences are spoken one after another, in order, as the real engines do. */
+                    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
                     @Override
-                    public void speak(String sentenceId, String text) {
+                    public synchronized void speak(String sentenceId, String text) {
                         cleared.set(false);
-                        timers.schedule(() -> {
+                        tail = tail.exceptionally(failed -> null).thenRunAsync(() -> {
                             for (int i = 0; i < chunksPerSentence && !cleared.get(); i++) {
                                 listener.audio(sentenceId, chunk, chunk.length);
                             }
                             if (!cleared.get()) {
                                 listener.done(sentenceId);
                             }
-                        }, ttsMs, TimeUnit.MILLISECONDS);
+                        }, CompletableFuture.delayedExecutor(ttsMs, TimeUnit.MILLISECONDS, timers));
                     }
 
                     @Override
