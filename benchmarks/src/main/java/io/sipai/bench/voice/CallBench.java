@@ -53,6 +53,15 @@ final class CallBench {
     private CallBench() {
     }
 
+    /** Waits {@code ms} as a caller would (pacing, ramps, start offsets); an interrupt ends the wait early. */
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static Map<String, String> args(String[] argv) {
         Map<String, String> args = new HashMap<>();
         for (int i = 0; i + 1 < argv.length; i += 2) {

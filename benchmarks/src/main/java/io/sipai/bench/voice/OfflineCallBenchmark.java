@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +81,7 @@ public final class OfflineCallBenchmark {
                 "yes"), true);
         int pauseMs = Integer.parseInt(args.getOrDefault("pause-ms", "250"));
         int staggerMs = Integer.parseInt(args.getOrDefault("stagger-ms", "0"));
-        java.util.Random offsets = new java.util.Random(20_261_206L);
+        Random offsets = new Random(20_261_206L);
         HttpServer receiver = CallBench.toolReceiver();
         String agentId = "offline-bench-" + System.nanoTime();
         publishAgent(bootstrap, agentId, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/book", pauseMs);
@@ -107,7 +108,7 @@ public final class OfflineCallBenchmark {
                 callers.add(caller);
                 long offsetMs = staggerMs == 0 ? 0 : offsets.nextInt(staggerMs);
                 threads.add(Thread.ofVirtual().start(() -> {
-                    sleep(offsetMs);
+                    CallBench.sleep(offsetMs);
                     CallBench.admit(admission, callId, agentId);
                     caller.play(phrases);
                 }));
@@ -125,15 +126,6 @@ public final class OfflineCallBenchmark {
         receiver.stop(0);
         admission.close();
         report(calls, rounds, failed, wall, cpu, heard, CallBench.turnMetrics(bootstrap, callIds));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void report(int calls, int rounds, int failed, double wall, double cpu, Histogram heard,

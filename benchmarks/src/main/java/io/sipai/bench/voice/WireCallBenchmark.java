@@ -94,7 +94,7 @@ public final class WireCallBenchmark {
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {
             while (running.get()) {
                 peakRss.accumulateAndGet(processes.edgeRss(), Math::max);
-                sleep(1_000);
+                CallBench.sleep(1_000);
             }
         });
         processes.start();
@@ -147,7 +147,7 @@ public final class WireCallBenchmark {
                     CallBench.admit(admission, callId, agentId);
                     caller.play(phrases);
                 }));
-                sleep(rampMs);
+                CallBench.sleep(rampMs);
             }
             for (Thread thread : threads) {
                 thread.join();
@@ -236,14 +236,6 @@ public final class WireCallBenchmark {
                 .setTts(deepgram).setTools(List.of(CallBench.bookingTool(toolUrl)))
                 .setBargeIn(BargeInSettings.newBuilder().build())
                 .setEndpointing(EndpointingSettings.newBuilder().build()).build());
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The processes under test, by the pids given: their CPU over the measured calls, the edge's memory. */
