@@ -41,7 +41,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class OfflineCallBenchmark {
 
-    private static final String SCRIPT = """
+    /** The booking agent's script (also the grammar of {@link SphinxBeamBenchmark}). */
+    static final String SCRIPT = """
             {"greeting": "Hello, this is the clinic. How can I help you?",
              "slots": {"day": {"values": ["today", "tomorrow", "monday", "friday"]},
                        "hour": {"values": ["nine", "ten", "eleven", "noon"]}},

@@ -118,24 +118,41 @@ public final class SphinxEngine implements AutoCloseable {
         }
 
         private TurnRecognizer create() throws IOException {
-            Configuration config = new Configuration();
-            config.setAcousticModelPath(ACOUSTIC_MODEL);
-            config.setDictionaryPath(DICTIONARY);
-            if (DICTATION.equals(jsgf)) {
-                config.setLanguageModelPath(LANGUAGE_MODEL);
-            } else {
-                Path dir = Files.createTempDirectory("sipai-jsgf");
-                Files.writeString(dir.resolve(JsgfGrammar.NAME + ".gram"), jsgf, StandardCharsets.UTF_8);
-                config.setGrammarPath(dir.toUri().toString());
-                config.setGrammarName(JsgfGrammar.NAME);
-                config.setUseGrammar(true);
-            }
             try {
-                return new TurnRecognizer(config);
+                return new TurnRecognizer(configuration(jsgf), SphinxSearchConfig.RELATIVE_BEAM);
             } catch (IOException | RuntimeException e) {
                 created.decrementAndGet();
                 throw e;
             }
         }
+    }
+
+    /** The relative search beam the engine's recognizers decode with. */
+    public static String relativeBeam() {
+        return SphinxSearchConfig.RELATIVE_BEAM;
+    }
+
+    /**
+     * One recognizer of {@code jsgf} decoding with another relative search beam than the engine's, for benchmarks
+     * that compare beams on the engine's own decode path.
+     */
+    public static SphinxStream.Decoder decoder(String jsgf, String relativeBeam) throws IOException {
+        return new TurnRecognizer(configuration(jsgf), relativeBeam)::decode;
+    }
+
+    private static Configuration configuration(String jsgf) throws IOException {
+        Configuration config = new Configuration();
+        config.setAcousticModelPath(ACOUSTIC_MODEL);
+        config.setDictionaryPath(DICTIONARY);
+        if (DICTATION.equals(jsgf)) {
+            config.setLanguageModelPath(LANGUAGE_MODEL);
+        } else {
+            Path dir = Files.createTempDirectory("sipai-jsgf");
+            Files.writeString(dir.resolve(JsgfGrammar.NAME + ".gram"), jsgf, StandardCharsets.UTF_8);
+            config.setGrammarPath(dir.toUri().toString());
+            config.setGrammarName(JsgfGrammar.NAME);
+            config.setUseGrammar(true);
+        }
+        return config;
     }
 }

@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.List;
 
+import edu.cmu.sphinx.api.AbstractSpeechRecognizer;
 import edu.cmu.sphinx.api.Configuration;
+import edu.cmu.sphinx.api.Context;
 import edu.cmu.sphinx.api.SpeechResult;
-import edu.cmu.sphinx.api.StreamSpeechRecognizer;
 import edu.cmu.sphinx.frontend.feature.LiveCMN;
 
 /**
@@ -25,7 +26,7 @@ import edu.cmu.sphinx.frontend.feature.LiveCMN;
  * they are looked up when the recognizer is built, so a Sphinx version without them fails at once instead of
  * leaking state quietly.
  */
-final class TurnRecognizer extends StreamSpeechRecognizer {
+final class TurnRecognizer extends AbstractSpeechRecognizer {
 
     private final LiveCMN normalisation;
     private final Field sum;
@@ -33,8 +34,9 @@ final class TurnRecognizer extends StreamSpeechRecognizer {
     private final Field numberFrame;
     private final Field initialList;
 
-    TurnRecognizer(Configuration config) throws IOException {
-        super(config);
+    /** A recognizer of {@code config} on Sphinx's configuration with the given search beam ({@link SphinxSearchConfig}). */
+    TurnRecognizer(Configuration config, String relativeBeam) throws IOException {
+        super(new Context(SphinxSearchConfig.location(relativeBeam), config));
         this.normalisation = context.getInstance(LiveCMN.class);
         this.sum = field("sum");
         this.currentMean = field("currentMean");
@@ -45,7 +47,8 @@ final class TurnRecognizer extends StreamSpeechRecognizer {
     /** Decodes PCM16 little-endian 16 kHz audio from the initial state; the hypotheses joined by spaces. */
     String decode(byte[] pcm16le) {
         restartNormalisation();
-        startRecognition(new ByteArrayInputStream(pcm16le));
+        recognizer.allocate();
+        context.setSpeechSource(new ByteArrayInputStream(pcm16le));
         try {
             StringBuilder text = new StringBuilder();
             SpeechResult result;
@@ -57,7 +60,7 @@ final class TurnRecognizer extends StreamSpeechRecognizer {
             }
             return text.toString();
         } finally {
-            stopRecognition();
+            recognizer.deallocate();
         }
     }
 
