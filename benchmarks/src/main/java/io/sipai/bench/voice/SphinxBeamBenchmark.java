@@ -3,6 +3,9 @@ package io.sipai.bench.voice;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,6 +81,7 @@ public final class SphinxBeamBenchmark {
                 recordings.put(voice + "|hiss|" + phrase, pcm(speech, 300, random));
             }
         }
+        Files.delete(dir);
         return recordings;
     }
 
@@ -89,6 +93,13 @@ public final class SphinxBeamBenchmark {
             throw new IOException("flite failed for voice " + voice);
         }
         byte[] bytes = Files.readAllBytes(wav);
+        Files.delete(wav);
+        ByteBuffer header = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        String data = new String(bytes, 36, 4, StandardCharsets.US_ASCII);
+        boolean pcm16kMono = header.getInt(24) == 16_000 && header.getShort(22) == 1 && header.getShort(34) == 16;
+        if (!pcm16kMono || !"data".equals(data)) {
+            throw new IOException("flite's voice " + voice + " did not write a 16 kHz mono PCM16 WAV");
+        }
         short[] samples = new short[(bytes.length - 44) / 2];
         for (int i = 0; i < samples.length; i++) {
             samples[i] = (short) ((bytes[44 + 2 * i] & 0xff) | (bytes[45 + 2 * i] << 8));

@@ -119,7 +119,9 @@ public final class SphinxEngine implements AutoCloseable {
 
         private TurnRecognizer create() throws IOException {
             try {
-                return new TurnRecognizer(configuration(jsgf), SphinxSearchConfig.RELATIVE_BEAM);
+                // Dictation keeps Sphinx's beam: the narrower one was measured on grammars only.
+                return new TurnRecognizer(configuration(jsgf),
+                        DICTATION.equals(jsgf) ? null : SphinxSearchConfig.RELATIVE_BEAM);
             } catch (IOException | RuntimeException e) {
                 created.decrementAndGet();
                 throw e;
@@ -127,7 +129,7 @@ public final class SphinxEngine implements AutoCloseable {
         }
     }
 
-    /** The relative search beam the engine's recognizers decode with. */
+    /** The relative search beam the engine's grammar recognizers decode with. */
     public static String relativeBeam() {
         return SphinxSearchConfig.RELATIVE_BEAM;
     }

@@ -34,9 +34,12 @@ final class TurnRecognizer extends AbstractSpeechRecognizer {
     private final Field numberFrame;
     private final Field initialList;
 
-    /** A recognizer of {@code config} on Sphinx's configuration with the given search beam ({@link SphinxSearchConfig}). */
+    /**
+     * A recognizer of {@code config}: on Sphinx's configuration with {@code relativeBeam} as the search's relative beam
+     * ({@link SphinxSearchConfig}), or as it is when that is null.
+     */
     TurnRecognizer(Configuration config, String relativeBeam) throws IOException {
-        super(new Context(SphinxSearchConfig.location(relativeBeam), config));
+        super(relativeBeam == null ? new Context(config) : SphinxSearchConfig.context(config, relativeBeam));
         this.normalisation = context.getInstance(LiveCMN.class);
         this.sum = field("sum");
         this.currentMean = field("currentMean");
