@@ -1,29 +1,28 @@
 package io.sipai.bench.voice;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.sipai.edge.asr.internal.JsgfGrammar;
 import io.sipai.edge.asr.internal.SphinxEngine;
 import io.sipai.edge.asr.internal.SphinxStream;
 import io.sipai.edge.brain.Script;
+import io.sipai.edge.tts.FliteEngine;
+import io.sipai.edge.tts.TextToSpeech;
 
 /**
  * Decoding CPU and transcripts of the offline recognizer (the engine's own decode path: Sphinx4 in grammar mode)
  * per search beam: phrases of the booking agent's grammar ({@link OfflineCallBenchmark#SCRIPT}) spoken by flite's
- * four voices, clean and with hiss, each decoded on one thread whose CPU time is measured. Usage: {@code [relative
+ * four voices through the edge's flite engine, clean and with hiss, each decoded on one thread whose CPU time is measured. Usage: {@code [relative
  * beam ...]} (default: Sphinx's 1e-60, the engine's, then 1e-60 again, since the first beam also warms the JIT).
  * Needs {@code flite} on the PATH.
  */
@@ -70,41 +69,45 @@ public final class SphinxBeamBenchmark {
     }
 
     /** Each phrase by each voice, clean and with hiss, half a second of silence around it; PCM16LE 16 kHz. */
-    private static Map<String, byte[]> recordings() throws IOException, InterruptedException {
+    private static Map<String, byte[]> recordings() throws Exception {
         Map<String, byte[]> recordings = new LinkedHashMap<>();
-        Path dir = Files.createTempDirectory("sipai-beam");
         Random random = new Random(7);
-        for (String voice : VOICES) {
-            for (String phrase : PHRASES) {
-                short[] speech = flite(voice, phrase, dir.resolve(voice + "-" + recordings.size() + ".wav"));
-                recordings.put(voice + "|clean|" + phrase, pcm(speech, 0, random));
-                recordings.put(voice + "|hiss|" + phrase, pcm(speech, 300, random));
+        try (FliteEngine flite = FliteEngine.find("flite", 1)
+                .orElseThrow(() -> new IllegalStateException("flite is not installed"))) {
+            for (String voice : VOICES) {
+                for (String phrase : PHRASES) {
+                    short[] speech = speak(flite, voice, phrase);
+                    recordings.put(voice + "|clean|" + phrase, pcm(speech, 0, random));
+                    recordings.put(voice + "|hiss|" + phrase, pcm(speech, 300, random));
+                }
             }
         }
-        Files.delete(dir);
         return recordings;
     }
 
-    private static short[] flite(String voice, String text, Path wav) throws IOException, InterruptedException {
-        Process flite = new ProcessBuilder("flite", "-voice", voice, "-t", text, "-o", wav.toString())
-                .redirectErrorStream(true).start();
-        flite.getInputStream().readAllBytes();
-        if (flite.waitFor() != 0) {
-            throw new IOException("flite failed for voice " + voice);
+    /** {@code text} in {@code voice} through the edge's own flite engine, as 16 kHz PCM. */
+    private static short[] speak(FliteEngine flite, String voice, String text) throws Exception {
+        ShortArrayOutput speech = new ShortArrayOutput();
+        CompletableFuture<short[]> done = new CompletableFuture<>();
+        try (TextToSpeech.Stream stream = flite.open("beam-" + voice, voice, new TextToSpeech.AudioListener() {
+            @Override
+            public void audio(String sentenceId, short[] pcm16k, int length) {
+                speech.write(pcm16k, length);
+            }
+
+            @Override
+            public void done(String sentenceId) {
+                done.complete(speech.toArray());
+            }
+
+            @Override
+            public void failed(String error) {
+                done.completeExceptionally(new IllegalStateException("flite, voice " + voice + ": " + error));
+            }
+        })) {
+            stream.speak(text, text);
+            return done.get(60, TimeUnit.SECONDS);
         }
-        byte[] bytes = Files.readAllBytes(wav);
-        Files.delete(wav);
-        ByteBuffer header = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        String data = new String(bytes, 36, 4, StandardCharsets.US_ASCII);
-        boolean pcm16kMono = header.getInt(24) == 16_000 && header.getShort(22) == 1 && header.getShort(34) == 16;
-        if (!pcm16kMono || !"data".equals(data)) {
-            throw new IOException("flite's voice " + voice + " did not write a 16 kHz mono PCM16 WAV");
-        }
-        short[] samples = new short[(bytes.length - 44) / 2];
-        for (int i = 0; i < samples.length; i++) {
-            samples[i] = (short) ((bytes[44 + 2 * i] & 0xff) | (bytes[45 + 2 * i] << 8));
-        }
-        return samples;
     }
 
     private static byte[] pcm(short[] speech, double hiss, Random random) {
@@ -118,5 +121,24 @@ public final class SphinxBeamBenchmark {
             out[2 * i + 1] = (byte) (clipped >> 8);
         }
         return out;
+    }
+
+    /** Audio chunks as they come, joined. */
+    private static final class ShortArrayOutput {
+
+        private short[] samples = new short[16_000];
+        private int length;
+
+        synchronized void write(short[] chunk, int count) {
+            if (length + count > samples.length) {
+                samples = Arrays.copyOf(samples, Math.max(2 * samples.length, length + count));
+            }
+            System.arraycopy(chunk, 0, samples, length, count);
+            length += count;
+        }
+
+        synchronized short[] toArray() {
+            return Arrays.copyOf(samples, length);
+        }
     }
 }
