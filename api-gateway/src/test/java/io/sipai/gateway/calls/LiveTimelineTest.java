@@ -22,6 +22,7 @@ import io.sipai.common.EndReason;
 import io.sipai.common.Transport;
 import io.sipai.events.CallEvent;
 import io.sipai.events.CallRejected;
+import io.sipai.gateway.calls.internal.CallEventStreams;
 import io.sipai.gateway.testing.GatewayTest;
 import io.sipai.schemas.Topics;
 import io.sipai.testing.events.Events;
@@ -30,6 +31,7 @@ import io.sipai.timeline.CallStatus;
 import io.sipai.timeline.CallTimeline;
 import io.sipai.timeline.TimelineEntry;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * {@code GET /v1/calls/{id}/events}: the call's timeline entries as Server-Sent Events while they are projected,
@@ -39,6 +41,9 @@ class LiveTimelineTest extends GatewayTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Autowired
+    private CallEventStreams liveStreams;
 
     @Test
     void aClientSeesTheEntriesWrittenSoFarThenEachNewOneLiveThenTheEnd() throws Exception {
@@ -108,6 +113,25 @@ class LiveTimelineTest extends GatewayTest {
                     .isEqualTo("CallRejected");
             assertThat(client.next(WAIT).name()).isEqualTo("end");
             assertThat(client.awaitClosed(WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void stoppingTheInstanceEndsTheStreamOfACallInProgressSoItsShutdownDoesNotWaitForIt() throws Exception {
+        // given a client watching a call in progress
+        String callId = projectCall("default");
+        project(Events.eventNow(callId, "default", Events.requested()), 1);
+        try (SseClient client = SseClient.open(port, callId, ADMIN_KEY, null)) {
+            assertThat(client.next(WAIT).id()).isEqualTo("1");
+
+            // when the instance stops its live streams (the phase before the web server's graceful shutdown)
+            liveStreams.stop();
+            try {
+                // then the response ends, so no request stays in progress to hold the shutdown
+                assertThat(client.awaitClosed(WAIT)).isTrue();
+            } finally {
+                liveStreams.start();
+            }
         }
     }
 

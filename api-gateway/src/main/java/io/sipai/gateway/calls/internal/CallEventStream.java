@@ -68,8 +68,13 @@ final class CallEventStream {
             LOG.warn("live stream of {} stopped: {}", callId, e.toString());
             emitter.completeWithError(e);
         } finally {
-            if (closed.compareAndSet(false, true)) {
+            closed.set(true);
+            // Also when stop() ended the loop: an emitter left open keeps its request in progress, and the web
+            // server's graceful shutdown waits for it.
+            try {
                 emitter.complete();
+            } catch (IllegalStateException alreadyDone) {
+                // the client went away first
             }
             onClose.run();
         }
