@@ -142,7 +142,12 @@ final class CallBench {
 
     /** Every event payload of {@code type} the edge published for these calls. */
     static <T> List<T> payloads(String bootstrap, Set<String> callIds, Class<T> type) {
-        List<T> found = new ArrayList<>();
+        return payloadsByCall(bootstrap, callIds, type).values().stream().flatMap(List::stream).toList();
+    }
+
+    /** As {@link #payloads}, per callId in the order published. */
+    static <T> Map<String, List<T>> payloadsByCall(String bootstrap, Set<String> callIds, Class<T> type) {
+        Map<String, List<T>> found = new HashMap<>();
         try (KafkaConsumer<String, CallEvent> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
                 "call-bench-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
@@ -155,7 +160,8 @@ final class CallBench {
                 empty = records.isEmpty() && !found.isEmpty() ? empty + 1 : 0;
                 for (ConsumerRecord<String, CallEvent> record : records) {
                     if (callIds.contains(record.key()) && type.isInstance(record.value().getPayload())) {
-                        found.add(type.cast(record.value().getPayload()));
+                        found.computeIfAbsent(record.key(), id -> new ArrayList<>())
+                                .add(type.cast(record.value().getPayload()));
                     }
                 }
             }

@@ -3,6 +3,7 @@ package io.sipai.bench.voice;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,6 +99,7 @@ public final class OfflineCallBenchmark {
         double cpuStart = pid == null ? 0 : CallBench.cpuSeconds(pid);
         long wallStart = System.nanoTime();
         int failed = 0;
+        List<TwilioCaller> all = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             List<Thread> threads = new ArrayList<>();
             List<TwilioCaller> callers = new ArrayList<>();
@@ -117,6 +119,7 @@ public final class OfflineCallBenchmark {
             for (Thread thread : threads) {
                 thread.join();
             }
+            all.addAll(callers);
             for (TwilioCaller caller : callers) {
                 caller.turnLatencies().forEach(heard::recordValue);
                 failed += caller.completed() ? 0 : 1;
@@ -127,6 +130,34 @@ public final class OfflineCallBenchmark {
         receiver.stop(0);
         admission.close();
         report(calls, rounds, failed, wall, cpu, heard, CallBench.turnMetrics(bootstrap, callIds));
+        int slowest = Integer.parseInt(args.getOrDefault("slowest", "0"));
+        if (slowest > 0) {
+            printSlowest(all, CallBench.payloadsByCall(bootstrap, callIds, TurnMetrics.class), slowest);
+        }
+    }
+
+    /**
+     * The {@code count} slowest turns at the caller, each with what the caller saw (replies cleared while it spoke
+     * and after) and the edge's own metrics of every turn of that call, to tell where a slow turn's time went.
+     */
+    private static void printSlowest(List<TwilioCaller> callers, Map<String, List<TurnMetrics>> edge, int count) {
+        record Slow(TwilioCaller caller, TwilioCaller.Turn turn) {
+        }
+        List<Slow> turns = new ArrayList<>();
+        callers.forEach(caller -> caller.turns().forEach(turn -> turns.add(new Slow(caller, turn))));
+        turns.sort(Comparator.comparingLong((Slow slow) -> slow.turn().voiceToVoiceMicros()).reversed());
+        System.out.println("slowest turns at the caller (phrase, caller-heard ms, replies cleared while speaking / "
+                + "after; the edge's turns of that call: turn v2v/asr/tts ms):");
+        for (Slow slow : turns.subList(0, Math.min(count, turns.size()))) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %s phrase %d: %d ms, cleared %d / %d;",
+                    slow.caller().callId(), slow.turn().phrase(), slow.turn().voiceToVoiceMicros() / 1000,
+                    slow.turn().clearsWhileSpeaking(), slow.turn().clearsAfter()));
+            for (TurnMetrics metrics : edge.getOrDefault(slow.caller().callId(), List.of())) {
+                line.append(String.format(Locale.ROOT, " %d: %d/%d/%d", metrics.getTurn(),
+                        metrics.getVoiceToVoiceMs(), metrics.getAsrFinalMs(), metrics.getTtsFirstByteMs()));
+            }
+            System.out.println(line);
+        }
     }
 
     private static void report(int calls, int rounds, int failed, double wall, double cpu, Histogram heard,

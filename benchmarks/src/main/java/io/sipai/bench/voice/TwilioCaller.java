@@ -37,7 +37,13 @@ final class TwilioCaller {
      * next phrase, whether the caller cut that reply short, and the barge-in reaction of the phrase (-1 unless it
      * interrupted the agent or when no clear came).
      */
-    record Turn(int phrase, long voiceToVoiceMicros, long agentAudioMs, boolean interrupted, long bargeInMicros) {
+    /**
+     * One phrase said and what came back. {@code clearsWhileSpeaking}: replies the edge started and cleared while
+     * the phrase was still being said (a turn it ended at a pause inside the phrase); {@code clearsAfter}: the
+     * same after the phrase ended, before the answer.
+     */
+    record Turn(int phrase, long voiceToVoiceMicros, long agentAudioMs, boolean interrupted, long bargeInMicros,
+                int clearsWhileSpeaking, int clearsAfter) {
     }
 
     private static final int FRAME = 160;
@@ -58,6 +64,8 @@ final class TwilioCaller {
     private volatile long clearedAt;
     private volatile long lastClearAt;
     private volatile long bytesAtLastClear;
+    /** Written by the reader thread only. */
+    private volatile int clears;
     private volatile boolean closed;
     private boolean completed;
 
@@ -103,9 +111,11 @@ final class TwilioCaller {
             throws IOException, InterruptedException {
         boolean bargeIn = bargesIn(i);
         clearedAt = 0;
+        int clearsBefore = clears;
         long spokeAt = System.nanoTime();
         pacer.say(phrases.get(i));
         long end = System.nanoTime();
+        int clearsWhileSpeaking = clears - clearsBefore;
         long reaction = bargeIn && clearedAt > 0 ? (clearedAt - spokeAt) / 1000 : -1;
         long audioBefore = agentAudioBytes;
         firstAudioAfter = end;
@@ -120,7 +130,8 @@ final class TwilioCaller {
         }
         long latency = lastAgentAudio > end ? (firstAudioAfter - end) / 1000 : -1;
         long replyFrom = lastClearAt > end ? bytesAtLastClear : audioBefore;
-        turns.add(new Turn(i, latency, (agentAudioBytes - replyFrom) / 8, nextBargesIn, reaction));
+        turns.add(new Turn(i, latency, (agentAudioBytes - replyFrom) / 8, nextBargesIn, reaction,
+                clearsWhileSpeaking, clears - clearsBefore - clearsWhileSpeaking));
     }
 
     private boolean bargesIn(int phrase) {
@@ -129,6 +140,10 @@ final class TwilioCaller {
 
     List<Turn> turns() {
         return turns;
+    }
+
+    String callId() {
+        return callId;
     }
 
     /** Per phrase answered, voice-to-voice at the caller in microseconds. */
@@ -208,6 +223,7 @@ final class TwilioCaller {
             // phrase): the answer is the audio after the last clear.
             bytesAtLastClear = agentAudioBytes;
             lastClearAt = now;
+            clears++;
             if (firstAudioAfter > 0 && now > firstAudioAfter) {
                 firstAudioAfter = now;
             }
