@@ -110,11 +110,16 @@ public final class SphinxEngine implements AutoCloseable {
                     throw new IOException("no recognizer became free within 30 s");
                 }
             }
+            String text;
             try {
-                return recognizer.decode(pcm16le);
-            } finally {
-                idle.offer(recognizer);
+                text = recognizer.decode(pcm16le);
+            } catch (RuntimeException e) {
+                // Its front end may still hold audio of this stream: the next decode gets a new recognizer.
+                created.decrementAndGet();
+                throw e;
             }
+            idle.offer(recognizer);
+            return text;
         }
 
         private TurnRecognizer create() throws IOException {

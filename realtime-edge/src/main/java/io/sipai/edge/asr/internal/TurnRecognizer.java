@@ -10,6 +10,7 @@ import edu.cmu.sphinx.api.Configuration;
 import edu.cmu.sphinx.api.Context;
 import edu.cmu.sphinx.api.SpeechResult;
 import edu.cmu.sphinx.frontend.feature.LiveCMN;
+import edu.cmu.sphinx.linguist.acoustic.tiedstate.Sphinx3Loader;
 
 /**
  * A Sphinx4 recognizer whose every decode starts from the same state, so what it transcribes depends on the audio
@@ -26,8 +27,17 @@ import edu.cmu.sphinx.frontend.feature.LiveCMN;
  * four fields are put back to the values a new instance has; they are looked up when the recognizer is built, so a
  * Sphinx version without them fails at once instead of leaking state quietly.
  *
+ * <p>The tied-mixture acoustic model keeps each phone's Gaussian scores of the last frame it scored, matched to the
+ * next frame by its first sample number; sample numbers restart with every stream, so a decode's first frame of a
+ * phone could take the scores of the previous decode's frame with the same number. Those scores are kept in a
+ * queue that is emptied before each decode. (Which Gaussians a frame starts its top-N search from also carries over;
+ * that decides only between scores equal to within Sphinx's integer comparison.)
+ *
  * <p>The recognizer is allocated once, when it is built: allocating loads the whole pronunciation dictionary and
- * builds the grammar's search graph, which took about 70 % of a decode's CPU when it was done for each decode.
+ * builds the grammar's search graph, which took about 70 % of a decode's CPU when it was done for each decode
+ * (allocating never reset the state above either: the model and the front end are not rebuilt). A decode that
+ * fails may leave audio of its stream buffered in the front end, so its recognizer is not used again
+ * ({@link SphinxEngine}).
  */
 final class TurnRecognizer extends AbstractSpeechRecognizer {
 
@@ -36,6 +46,8 @@ final class TurnRecognizer extends AbstractSpeechRecognizer {
     private final Field currentMean;
     private final Field numberFrame;
     private final Field initialList;
+    /** The acoustic model's loader when its mixtures are tied (their scores are kept between frames), else null. */
+    private final Sphinx3Loader gaussians;
 
     /**
      * A recognizer of {@code config}: on Sphinx's configuration with {@code relativeBeam} as the search's relative beam
@@ -48,12 +60,20 @@ final class TurnRecognizer extends AbstractSpeechRecognizer {
         this.currentMean = field("currentMean");
         this.numberFrame = field("numberFrame");
         this.initialList = field("initialList");
+        this.gaussians = context.getLoader() instanceof Sphinx3Loader loader && loader.hasTiedMixtures()
+                ? loader : null;
+        if (gaussians != null) {
+            gaussians.setGauScoresQueueLength(1);
+        }
         recognizer.allocate();
     }
 
     /** Decodes PCM16 little-endian 16 kHz audio from the initial state; the hypotheses joined by spaces. */
     String decode(byte[] pcm16le) {
         restartNormalisation();
+        if (gaussians != null) {
+            gaussians.clearGauScores();
+        }
         context.setSpeechSource(new ByteArrayInputStream(pcm16le));
         StringBuilder text = new StringBuilder();
         SpeechResult result;
