@@ -117,6 +117,22 @@ class LiveTimelineTest extends GatewayTest {
     }
 
     @Test
+    void aClientOfACallWithNoEntryYetGetsTheStreamAtOnceNotAtTheFirstKeepAlive() throws Exception {
+        // given a projected call with no entry yet, and a client that already saw it streamable
+        String callId = projectCall("default");
+        SseClient.open(port, callId, ADMIN_KEY, null).close();
+
+        // when a client opens its stream
+        long started = System.nanoTime();
+        try (SseClient client = SseClient.once(port, callId, ADMIN_KEY, null)) {
+            // then the stream's headers arrive at once (the keep-alive comes after 15 s)
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(client.status()).isEqualTo(200);
+            assertThat(client.contentType()).startsWith("text/event-stream");
+        }
+    }
+
+    @Test
     void stoppingTheInstanceEndsTheStreamOfACallInProgressSoItsShutdownDoesNotWaitForIt() throws Exception {
         // given a client watching a call in progress
         String callId = projectCall("default");
@@ -127,8 +143,9 @@ class LiveTimelineTest extends GatewayTest {
             // when the instance stops its live streams (the phase before the web server's graceful shutdown)
             liveStreams.stop();
             try {
-                // then the response ends, so no request stays in progress to hold the shutdown
-                assertThat(client.awaitClosed(WAIT)).isTrue();
+                // then the response ends at once (not at the next 15 s keep-alive), so no request stays in
+                // progress to hold the shutdown
+                assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
             } finally {
                 liveStreams.start();
             }

@@ -46,6 +46,9 @@ final class CallEventStream {
 
     void run() {
         try {
+            // Commits the response's headers now: with no entry to send yet, the client (and any proxy) would
+            // otherwise see nothing of the stream until the first keep-alive.
+            emitter.send(SseEmitter.event().comment("open"));
             if (sentSeq > 0 && tail.endedBy(tenantId, callId, sentSeq)) {
                 end();
                 return;
@@ -55,7 +58,7 @@ final class CallEventStream {
                     end();
                     return;
                 }
-                if (!watch.awaitPast(sentSeq, CallEventStreams.KEEP_ALIVE) && !closed.get()) {
+                if (!watch.awaitPast(sentSeq, CallEventStreams.KEEP_ALIVE, closed::get) && !closed.get()) {
                     emitter.send(SseEmitter.event().comment("keep-alive"));
                 }
             }

@@ -3,6 +3,7 @@ package io.sipai.gateway.calls.internal;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * How far one watched call's projected timeline has got, as the poller last read it; the streams of that call wait
@@ -38,12 +39,18 @@ final class CallWatch {
         }
     }
 
-    /** Waits until the call's newest seq is past {@code sentSeq}; false when {@code timeout} passed first. */
-    boolean awaitPast(long sentSeq, Duration timeout) throws InterruptedException {
+    /**
+     * Waits until the call's newest seq is past {@code sentSeq}; false when {@code timeout} passed first or, once
+     * {@link #wakeAll() woken}, the stream is {@code gone}.
+     */
+    boolean awaitPast(long sentSeq, Duration timeout, BooleanSupplier gone) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
             while (latestSeq <= sentSeq) {
+                if (gone.getAsBoolean()) {
+                    return false;
+                }
                 if (nanos <= 0) {
                     return false;
                 }
