@@ -35,12 +35,8 @@ final class TwilioCaller {
     /**
      * One phrase: its voice-to-voice at the caller (-1 without an answer), the agent audio received before the
      * next phrase, whether the caller cut that reply short, and the barge-in reaction of the phrase (-1 unless it
-     * interrupted the agent or when no clear came).
-     */
-    /**
-     * One phrase said and what came back. {@code clearsWhileSpeaking}: replies the edge started and cleared while
-     * the phrase was still being said (a turn it ended at a pause inside the phrase); {@code clearsAfter}: the
-     * same after the phrase ended, before the answer.
+     * interrupted the agent or when no clear came), the replies the edge started and cleared while the phrase was
+     * still being said (a turn it ended at a pause inside the phrase) and those cleared after it, before the answer.
      */
     record Turn(int phrase, long voiceToVoiceMicros, long agentAudioMs, boolean interrupted, long bargeInMicros,
                 int clearsWhileSpeaking, int clearsAfter) {

@@ -48,10 +48,7 @@ final class CallWatch {
         lock.lock();
         try {
             while (latestSeq <= sentSeq) {
-                if (gone.getAsBoolean()) {
-                    return false;
-                }
-                if (nanos <= 0) {
+                if (nanos <= 0 || gone.getAsBoolean()) {
                     return false;
                 }
                 nanos = moved.awaitNanos(nanos);
