@@ -75,6 +75,7 @@ allow webhook-dispatcher --topic webhook.subscriptions.v1 --operation Create --o
 # stream-processors
 allow stream-processors --cluster --operation Describe --operation IdempotentWrite
 allow stream-processors --group sipai-admission --operation Describe --operation Read
+allow stream-processors --group sipai-admission-releases --operation Describe --operation Read
 allow stream-processors --group sipai-timeline --operation Describe --operation Read
 allow stream-processors --resource-pattern-type prefixed --topic sipai-admission- --operation Create --operation Delete --operation Describe --operation DescribeConfigs --operation Read --operation Write
 allow stream-processors --resource-pattern-type prefixed --topic sipai-timeline- --operation Create --operation Delete --operation Describe --operation DescribeConfigs --operation Read --operation Write

@@ -276,6 +276,7 @@ variable "consumer_lag_alarms" {
   default = [
     { consumer_group = "sipai-timeline", topic = "call.events.v1", max_offset_lag = 10000 },
     { consumer_group = "sipai-admission", topic = "call.admission.v1", max_offset_lag = 1000 },
+    { consumer_group = "sipai-admission-releases", topic = "call.events.v1", max_offset_lag = 10000 },
     { consumer_group = "api-gateway-projection", topic = "call.timeline-entries.v1", max_offset_lag = 10000 },
     { consumer_group = "webhook-dispatcher", topic = "webhook.outbox.v1", max_offset_lag = 5000 },
   ]

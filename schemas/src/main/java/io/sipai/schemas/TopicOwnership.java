@@ -43,14 +43,17 @@ public final class TopicOwnership {
                     Topics.CALL_QUARANTINE, Topics.SERVICE_HEALTH),
             Set.of("webhook-dispatcher-replay"), Set.of("webhook-dispatcher"));
 
-    /** Admission and timeline Streams apps; creates every contract topic at startup. */
+    /**
+     * Admission and timeline Streams apps and the release bridge (a plain consumer group); creates every contract
+     * topic at startup.
+     */
     public static final KafkaAccess STREAM_PROCESSORS = new KafkaAccess("stream-processors",
             names(Topics.CALL_ADMISSION, Topics.CALL_EVENTS, Topics.CAMPAIGN_CONFIG),
             names(Topics.CALL_ADMISSION_DECISIONS, Topics.CALL_EVENTS, Topics.CALL_ADMISSION, Topics.CALL_QUARANTINE,
                     Topics.CALL_TIMELINE, Topics.CALL_TIMELINE_ENTRIES, Topics.ADMISSION_COUNTERS,
                     Topics.SERVICE_HEALTH),
             names(Topics.ALL),
-            Set.of(), Set.of("sipai-admission", "sipai-timeline"));
+            Set.of("sipai-admission-releases"), Set.of("sipai-admission", "sipai-timeline"));
 
     /** The one-off create-topics task (the launcher image): creates and describes, reads and writes nothing. */
     public static final KafkaAccess TOPIC_INIT = new KafkaAccess("topic-init", Set.of(), Set.of(), names(Topics.ALL),

@@ -47,7 +47,7 @@ public class StreamsAppsConfiguration {
     @Bean
     StreamsApplication admissionApp(TopicsReady topics, KafkaSettings kafka, StreamsSettings streams,
                                     AdmissionSettings admission, CallTracing tracing) {
-        // One thread: the admission work is one task; the releaser's tasks are light.
+        // One thread: the admission work is one task.
         return app(kafka, AdmissionTopology.build(admission, tracing), new StreamsApplication.Options(
                 streams.admissionApplicationId(), streams.stateDirectory(),
                 Duration.ofMillis(streams.admissionCommitIntervalMs()), 1, streams.overrides()));

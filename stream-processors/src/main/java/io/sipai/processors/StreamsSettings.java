@@ -146,6 +146,13 @@ public record StreamsSettings(String applicationIdPrefix, String dataDir, Long a
         return applicationIdPrefix + "-timeline";
     }
 
+    /**
+     * Consumer group of the release bridge ({@code <prefix>-admission-releases}), also its client ids.
+     */
+    public String releasesGroupId() {
+        return applicationIdPrefix + "-admission-releases";
+    }
+
     private static long interval(String variable, Long value, long fallback) {
         if (value == null) {
             return fallback;

@@ -8,9 +8,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
+import io.sipai.admission.AdmissionCommand;
+import io.sipai.admission.ReleaseSlot;
+import io.sipai.common.EndReason;
+import io.sipai.events.CallEvent;
+import io.sipai.processors.testing.Broker;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.events.Events;
 import io.sipai.testing.http.Health;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The stream-processors context starts against the module's one in-JVM broker, turns ready once both Streams apps
- * run, serves the admission counters and lists its Streams tasks. The context is closed after the class so its apps stop consuming the
+ * run, serves the admission counters, lists its Streams tasks, and releases the slot of a call that ended through its
+ * release bridge. The context is closed after the class so its apps stop consuming the
  * shared topics that other tests use.
  */
 @SpringBootTest(classes = ProcessorsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -74,6 +88,50 @@ class ServiceContextTest {
             assertThat(timeline.get("active")).hasSize(Topics.CALL_EVENTS.partitions());
             assertThat(timeline.get("standby")).isEmpty();
             assertThat(timeline.get("maxStoreLag").asLong()).isGreaterThanOrEqualTo(0);
+        });
+    }
+
+    @Test
+    void aCallEndedReleasesItsSlotThroughTheBridgeAndTheSameEventReadAgainReleasesNothingMore() throws Exception {
+        // given two calls of a tenant of their own holding a slot each
+        String tenant = "bridge-" + UUID.randomUUID().toString().substring(0, 8);
+        Health.awaitReady(port, Duration.ofSeconds(60));
+        try (KafkaProducer<String, AdmissionCommand> commands = Broker.producer(Topics.CALL_ADMISSION);
+             KafkaProducer<String, CallEvent> events = Broker.producer(Topics.CALL_EVENTS);
+             KafkaConsumer<String, AdmissionCommand> log = Broker.consumerAtEnd(Topics.CALL_ADMISSION)) {
+            for (String call : List.of("a", "b")) {
+                commands.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
+                        Events.acquire(tenant + "-" + call, tenant, null))).get();
+            }
+            awaitTenantHolds(tenant, 2);
+
+            // when call a's CallEnded is written twice (a producer's retry, a re-read after a crash)
+            CallEvent ended = Events.eventNow(tenant + "-a", tenant, Events.ended(EndReason.CALLER_HANGUP));
+            for (int i = 0; i < 2; i++) {
+                events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), ended.getCallId(), ended)).get();
+            }
+
+            // then each becomes a ReleaseSlot named after the event, and only the first frees a slot: a call that
+            // acquires after both releases were written finds the tenant at two again, not at one
+            List<ConsumerRecord<String, AdmissionCommand>> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Broker.poll(log, seen);
+                assertThat(seen).filteredOn(r -> r.value().getCommand() instanceof ReleaseSlot)
+                        .extracting(r -> r.value().getCommandId())
+                        .containsExactly("call-ended/" + ended.getEventId(), "call-ended/" + ended.getEventId());
+            });
+            awaitTenantHolds(tenant, 1);
+            commands.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY,
+                    Events.acquire(tenant + "-c", tenant, null))).get();
+            awaitTenantHolds(tenant, 2);
+        }
+    }
+
+    private void awaitTenantHolds(String tenant, int active) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> counters = get("/admission/counters");
+            assertThat(counters.statusCode()).as(counters.body()).isEqualTo(200);
+            assertThat(counters.body()).contains("\"" + tenant + "\":{\"active\":" + active + ",");
         });
     }
 }

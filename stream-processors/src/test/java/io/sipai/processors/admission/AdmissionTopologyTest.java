@@ -18,7 +18,6 @@ import io.sipai.admission.CounterScope;
 import io.sipai.admission.Granted;
 import io.sipai.admission.Rejected;
 import io.sipai.common.AdmissionLimit;
-import io.sipai.common.EndReason;
 import io.sipai.common.EventSource;
 import io.sipai.config.CampaignConfig;
 import io.sipai.events.CallAdmitted;
@@ -211,18 +210,6 @@ class AdmissionTopologyTest {
         assertThat(((Rejected) late.getOutcome()).getLimit()).isEqualTo(AdmissionLimit.ALREADY_RELEASED);
         assertThat(counter(CounterKeys.GLOBAL)).isZero();
         assertThat(events.isEmpty()).isTrue();
-    }
-
-    @Test
-    void aCallEndedEventReleasesTheSlotThroughTheAdmissionTopic() {
-        given(1, 10, 10);
-        send(acquire("call-1", "t1", null));
-
-        Drivers.input(driver, Topics.CALL_EVENTS).pipeInput("call-1",
-                Events.event("call-1", "t1", Events.ended(EndReason.CALLER_HANGUP)));
-
-        assertThat(counter(CounterKeys.GLOBAL)).isZero();
-        assertThat(send(acquire("call-2", "t1", null)).getOutcome()).isInstanceOf(Granted.class);
     }
 
     @Test

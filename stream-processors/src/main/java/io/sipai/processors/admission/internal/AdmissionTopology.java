@@ -12,18 +12,16 @@ import org.apache.kafka.streams.state.Stores;
  * The admission application: exact call-concurrency limits.
  *
  * <ul>
- *   <li>Sub-topology 1 (one task): {@code call.admission.v1} (key {@link Topics#ADMISSION_KEY}) -> admission
+ *   <li>One task: {@code call.admission.v1} (key {@link Topics#ADMISSION_KEY}) -> admission
  *       processor with stores {@value #SLOTS_STORE}, {@value #COUNTERS_STORE}, {@value #EXPIRY_STORE},
  *       {@value #CLAIMS_STORE}, {@value #CLAIM_EXPIRY_STORE} -> {@code call.admission-decisions.v1} (key callId;
  *       slot decisions and answers to media claims), {@code call.events.v1} (CallAdmitted, CallRejected,
  *       SlotReclaimed; key callId), {@code admission.counters.v1} (every counter change; key: the counter's store
  *       key), {@code call.quarantine.v1}.</li>
- *   <li>Sub-topology 2 (twelve tasks): {@code call.events.v1} -> CallEnded becomes a ReleaseSlot command ->
- *       {@code call.admission.v1}. Releasing through the command topic, rather than reading the 12-partition event
- *       topic in the admission task, keeps one total order of acquires and releases on one partition, so the
- *       counters are a pure function of that log; each hop is exactly-once, and releases are idempotent.</li>
  *   <li>Global store {@value #CAMPAIGN_LIMITS_STORE} from {@code campaign.config.v1}: per-campaign overrides.</li>
  * </ul>
+ * CallEnded events reach {@code call.admission.v1} as ReleaseSlot commands through the {@link ReleaseBridge}, not
+ * through this application: nothing in the command topic then waits for one of this app's transactions.
  * Run with {@code processing.guarantee=exactly_once_v2}; the commit interval bounds decision latency.
  */
 public final class AdmissionTopology {
@@ -46,9 +44,6 @@ public final class AdmissionTopology {
     public static final String DECISIONS_SINK = "admission-decisions-sink";
     public static final String EVENTS_SINK = "admission-events-sink";
     public static final String COUNTERS_SINK = "admission-counters-sink";
-    public static final String CALL_EVENTS_SOURCE = "admission-call-events";
-    public static final String RELEASER = "call-ended-releaser";
-    public static final String RELEASE_SINK = "release-commands-sink";
     public static final String CAMPAIGN_SOURCE = "campaign-config-source";
     public static final String CAMPAIGN_UPDATER = "campaign-limits-updater";
 
@@ -85,12 +80,6 @@ public final class AdmissionTopology {
                 Topics.ADMISSION_COUNTERS.valueSerde().serializer(), PROCESSOR);
         topology.addSink(Quarantine.SINK, Topics.CALL_QUARANTINE.name(), Topics.CALL_QUARANTINE.keySerde().serializer(),
                 Topics.CALL_QUARANTINE.valueSerde().serializer(), PROCESSOR);
-
-        topology.addSource(CALL_EVENTS_SOURCE, Topics.CALL_EVENTS.keySerde().deserializer(),
-                Serdes.ByteArray().deserializer(), Topics.CALL_EVENTS.name());
-        topology.addProcessor(RELEASER, CallEndedReleaser::new, CALL_EVENTS_SOURCE);
-        topology.addSink(RELEASE_SINK, Topics.CALL_ADMISSION.name(), Topics.CALL_ADMISSION.keySerde().serializer(),
-                Topics.CALL_ADMISSION.valueSerde().serializer(), RELEASER);
 
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CAMPAIGN_LIMITS_STORE),
                         Serdes.String(), Serdes.Integer()).withLoggingDisabled(), CAMPAIGN_SOURCE,
