@@ -41,7 +41,7 @@ resource "aws_msk_configuration" "this" {
     "offsets.topic.replication.factor=3",
     "transaction.state.log.replication.factor=3",
     "transaction.state.log.min.isr=2",
-    # Lets stream-processors use a 3 s session timeout, so a dead instance's tasks move within 10 s (docs/reliability.md).
+    # Lets stream-processors use a 2 s session timeout, so a dead instance's tasks move within 10 s (docs/reliability.md).
     "group.min.session.timeout.ms=${var.group_min_session_timeout_ms}",
   ])
 

@@ -314,7 +314,7 @@ module "service" {
     contains(var.services_with_database, each.key) ? local.database_environment : {},
     { DRAIN_TIMEOUT_SEC = tostring(each.value.drain_seconds) },
     contains(["realtime-edge", "api-gateway"], each.key) ? local.recordings_environment : {},
-    each.key == "stream-processors" ? { PROCESSORS_SESSION_TIMEOUT_MS = tostring(max(3000, module.msk.min_session_timeout_ms)) } : {},
+    each.key == "stream-processors" ? { PROCESSORS_SESSION_TIMEOUT_MS = tostring(max(2000, module.msk.min_session_timeout_ms)) } : {},
   )
 
   secrets = { for s in var.service_secrets[each.key] : s => module.secrets.secret_arns[s] }

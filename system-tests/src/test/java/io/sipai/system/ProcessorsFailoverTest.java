@@ -57,7 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
  * processors serve equal the replay, the call whose edge died ended EDGE_LOST (its edge's late CallEnded is the only
  * record quarantined, AFTER_END: one end per call) and no live call did. Measures the time from each kill until
  * processing resumed on every partition and in admission (goal: p99 at most 10 s) with the failover settings the
- * shipped deploys use (a 3 s session timeout; the dead instance's open transactions aborted by the survivor as soon
+ * shipped deploys use (a 2 s session timeout; the dead instance's open transactions aborted by the survivor as soon
  * as the group drops it).
  */
 class ProcessorsFailoverTest {
@@ -66,7 +66,7 @@ class ProcessorsFailoverTest {
     private static final int LIMIT = 10;
     private static final int CALLERS = 30;
     /** As the shipped deploys set it, on brokers whose group.min.session.timeout.ms allows it. */
-    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(8);
     private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
     /**
