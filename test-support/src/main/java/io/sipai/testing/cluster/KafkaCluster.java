@@ -88,6 +88,15 @@ public interface KafkaCluster extends AutoCloseable {
         }
     }
 
+    /** The id of the node that is the active KRaft controller now. */
+    default int activeController() {
+        try (Admin admin = admin()) {
+            return admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS).leaderId();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot find the active controller", e);
+        }
+    }
+
     @Override
     void close();
 }
