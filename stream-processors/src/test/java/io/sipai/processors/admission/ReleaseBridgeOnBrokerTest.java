@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.sipai.admission.AdmissionCommand;
 import io.sipai.common.EndReason;
@@ -26,6 +25,7 @@ import io.sipai.processors.testing.Broker;
 import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.kafka.KafkaClients;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.MutableClock;
 import io.sipai.testing.events.Events;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,7 +49,7 @@ class ReleaseBridgeOnBrokerTest {
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> offsets(long... byPartition) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (int p = 0; p < byPartition.length; p++) {
             offsets.put(new TopicPartition(Topics.CALL_EVENTS.name(), p), new OffsetAndMetadata(byPartition[p]));
         }
@@ -91,23 +91,7 @@ class ReleaseBridgeOnBrokerTest {
         // given a bridge whose first two producers are unusable (closed), on a clock the test moves
         AtomicInteger made = new AtomicInteger();
         AtomicBoolean healthy = new AtomicBoolean(false);
-        AtomicLong now = new AtomicLong(Instant.parse("2026-12-06T12:00:00Z").toEpochMilli());
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now.get());
-            }
-        };
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
         Map<String, Object> config = KafkaClients.producer(KafkaSettings.plaintext(Broker.servers()),
                 "bridge-test-" + UUID.randomUUID(), Map.of());
         ReleaseBridge bridge = new ReleaseBridge(() -> {
@@ -122,14 +106,14 @@ class ReleaseBridgeOnBrokerTest {
         String tenant = group("bridge");
         CallEvent ended = Events.eventNow(tenant + "-a", tenant, Events.ended(EndReason.CALLER_HANGUP));
         List<ConsumerRecord<byte[], byte[]>> batch = List.of(new ConsumerRecord<>(Topics.CALL_EVENTS.name(), 0, 0L,
-                ended.getCallId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                ended.getCallId().getBytes(StandardCharsets.UTF_8),
                 Topics.CALL_EVENTS.valueSerde().serializer().serialize(Topics.CALL_EVENTS.name(), ended)));
 
         try (bridge; KafkaConsumer<String, AdmissionCommand> log = Broker.consumerAtEnd(Topics.CALL_ADMISSION)) {
             // when a batch fails, and fails again two minutes later
             assertThatThrownBy(() -> bridge.handle(batch)).isInstanceOf(RuntimeException.class);
             assertThat(bridge.alive()).as("one failure is not death").isTrue();
-            now.addAndGet(ReleaseBridge.STUCK_AFTER.toMillis());
+            clock.advance(ReleaseBridge.STUCK_AFTER);
             assertThatThrownBy(() -> bridge.handle(batch)).isInstanceOf(RuntimeException.class);
 
             // then each failure replaced the producer, and writes failing for that long fail liveness

@@ -27,7 +27,7 @@ import io.sipai.config.WebhookSubscription;
 import io.sipai.dispatcher.DispatcherApplication;
 import io.sipai.dispatcher.DispatcherStreams;
 import io.sipai.dispatcher.testing.MasterKeys;
-import io.sipai.dispatcher.testing.MutableClock;
+import io.sipai.testing.MutableClock;
 import io.sipai.dispatcher.testing.Receiver.Answer;
 import io.sipai.dispatcher.testing.Receiver;
 import io.sipai.dispatcher.testing.TopicRecorder;

@@ -18,6 +18,7 @@ import io.sipai.runtime.KafkaSettings;
 import io.sipai.runtime.kafka.StreamsApplication;
 import io.sipai.schemas.Topic;
 import io.sipai.schemas.Topics;
+import io.sipai.testing.MutableClock;
 import io.sipai.testing.events.Events;
 import io.sipai.testing.streams.StateDirs;
 import io.sipai.timeline.TimelineEntry;

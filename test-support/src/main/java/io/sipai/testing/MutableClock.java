@@ -1,4 +1,4 @@
-package io.sipai.dispatcher.testing;
+package io.sipai.testing;
 
 import java.time.Clock;
 import java.time.Duration;
