@@ -46,9 +46,12 @@ import io.sipai.webhook.WebhookDelivery;
 import io.sipai.webhook.WebhookReplay;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -72,12 +75,13 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = {DispatcherApplication.class, WebhookDispatcherIntegrationTest.TestClock.class},
         webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-            "webhook.application-id=webhook-dispatcher-it", "webhook.request-timeout=4s",
+            "webhook.application-id=" + WebhookDispatcherIntegrationTest.APPLICATION_ID, "webhook.request-timeout=4s",
             "webhook.max-concurrency-per-endpoint=4", "sipai.secrets.keys=" + MasterKeys.KEYS})
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebhookDispatcherIntegrationTest {
 
+    static final String APPLICATION_ID = "webhook-dispatcher-it";
     static final MutableClock CLOCK = new MutableClock(Instant.now());
     static final Receiver RECEIVER = receiver();
     static TopicRecorder<WebhookAttempt> attempts;
@@ -193,7 +197,7 @@ class WebhookDispatcherIntegrationTest {
         WebhookAttempt first = awaitAttempt(event.getEventId(), 1);
         CLOCK.advance(Duration.ofSeconds(7));
         WebhookAttempt second = awaitAttempt(event.getEventId(), 2);
-        CLOCK.advance(Duration.ofMinutes(7));
+        advanceOnceApplied(event.getEventId(), Duration.ofMinutes(7));
         WebhookAttempt third = awaitAttempt(event.getEventId(), 3);
 
         // then
@@ -223,7 +227,7 @@ class WebhookDispatcherIntegrationTest {
 
         publishEvent(event);
         WebhookAttempt throttled = awaitAttempt(event.getEventId(), 1);
-        CLOCK.advance(Duration.ofSeconds(121));
+        advanceOnceApplied(event.getEventId(), Duration.ofSeconds(121));
         WebhookAttempt delivered = awaitAttempt(event.getEventId(), 2);
 
         assertThat(throttled.getOutcome()).isEqualTo(AttemptOutcome.RETRYING);
@@ -364,7 +368,7 @@ class WebhookDispatcherIntegrationTest {
         publishEvent(event);
         for (int attempt = 1; attempt < 8; attempt++) {
             awaitAttempt(event.getEventId(), attempt);
-            CLOCK.advance(Duration.ofHours(13));
+            advanceOnceApplied(event.getEventId(), Duration.ofHours(13));
         }
 
         // then the eighth attempt dead-letters it
@@ -397,7 +401,7 @@ class WebhookDispatcherIntegrationTest {
             CallEvent event = Events.eventNow("call-" + UUID.randomUUID(), tenant, Events.dtmf("1"));
             publishEvent(event);
             awaitAttempt(event.getEventId(), 1);
-            CLOCK.advance(Duration.ofHours(61));
+            advanceOnceApplied(event.getEventId(), Duration.ofHours(61));
         }
 
         // then the endpoint is disabled: an ENDPOINT_DISABLED attempt and the subscription's next version
@@ -513,6 +517,30 @@ class WebhookDispatcherIntegrationTest {
         publishEvent(probe);
         await().atMost(Duration.ofSeconds(30)).until(() -> !RECEIVER.received(path).isEmpty());
         return probe;
+    }
+
+    /**
+     * Moves the clock once the dispatcher has applied every attempt of this webhook written so far (its committed
+     * offset on the attempts topic is past them). Moved earlier by more than the in-flight timeout, the clock would
+     * pass the deadline of an attempt whose result the scheduler has not read yet, and it would rightly send that
+     * attempt again as lost, its retry timed from the moved clock: the next attempt the test waits for would never
+     * come (seen on a busy machine).
+     */
+    private static void advanceOnceApplied(String webhookId, Duration by) {
+        List<ConsumerRecord<String, WebhookAttempt>> written = attempts.records().stream()
+                .filter(r -> r.value() != null && r.value().getWebhookId().equals(webhookId)).toList();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                System.getProperty("spring.embedded.kafka.brokers")))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                        .partitionsToOffsetAndMetadata().get();
+                return written.stream().allMatch(r -> {
+                    OffsetAndMetadata offset = committed.get(new TopicPartition(r.topic(), r.partition()));
+                    return offset != null && offset.offset() > r.offset();
+                });
+            });
+        }
+        CLOCK.advance(by);
     }
 
     private static WebhookAttempt awaitAttempt(String webhookId, int number) {
