@@ -160,6 +160,7 @@ class ProcessorsFailoverTest {
                 // and every decision is the one the replay of the command log predicts, and so are the counters
                 AdmissionReplay.Result replay = awaitCountersEqualReplay(servers, outputs, nodes);
                 report(started, deployedMs, failovers, replay, race, lostAfterMs, live.size());
+                reportCalmLatency(Failovers.calmLatencies(failovers, inputs, outputs));
                 System.out.printf(Locale.ROOT, "RESULT processors-failover: redundant again (every stateful task "
                         + "active on one instance, a caught-up standby on the other) %s ms after the restarted "
                         + "instance was ready%n", redundantAfterMs);
@@ -286,6 +287,19 @@ class ProcessorsFailoverTest {
                 lostAfterMs, HEARTBEAT_TIMEOUT.toSeconds(), liveEdgeCalls);
         System.out.printf(Locale.ROOT, "RESULT processors-failover: scenario %d s (deployment ready "
                 + "after %d s)%n", (System.nanoTime() - started) / 1_000_000_000, deployedMs / 1_000);
+    }
+
+    /** Between failovers: how long an event took to its committed entry and a command to its decision. */
+    private static void reportCalmLatency(Failovers.Latencies calm) {
+        if (calm.eventsMs().isEmpty() || calm.decisionsMs().isEmpty()) {
+            System.out.println("RESULT processors-failover: between failovers, nothing was sent in calm times");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "RESULT processors-failover: between failovers, event to committed "
+                + "entry p50=%d ms p99=%d ms (n=%d), command to decision p50=%d ms p99=%d ms (n=%d)%n",
+                Failovers.percentile(calm.eventsMs(), 50), Failovers.percentile(calm.eventsMs(), 99),
+                calm.eventsMs().size(), Failovers.percentile(calm.decisionsMs(), 50),
+                Failovers.percentile(calm.decisionsMs(), 99), calm.decisionsMs().size());
     }
 
     private static void sleep(long millis) {

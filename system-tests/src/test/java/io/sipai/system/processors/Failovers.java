@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 import io.sipai.admission.AdmissionDecision;
+import io.sipai.schemas.Topics;
 import io.sipai.timeline.TimelineEntry;
 
 /**
@@ -40,10 +41,7 @@ public final class Failovers {
 
     /** What resumed after {@code kill}, as far as the outputs seen so far tell. */
     public static Resumed resumed(Kill kill, Inputs inputs, Outputs outputs, int partitions) {
-        Map<String, Long> entrySeen = new HashMap<>();
-        for (Outputs.Seen<TimelineEntry> seen : outputs.entries()) {
-            entrySeen.putIfAbsent(seen.value().getEventId(), seen.at());
-        }
+        Map<String, Long> entrySeen = firstEntrySeen(outputs);
         long[] firstByPartition = new long[partitions];
         java.util.Arrays.fill(firstByPartition, Long.MAX_VALUE);
         inputs.sentEvents().forEach((eventId, sent) -> {
@@ -68,6 +66,65 @@ public final class Failovers {
             }
         }
         return new Resumed(kill, timeline, admission);
+    }
+
+    /** What was sent this long before a kill counts as sent in calm times (the slowest results take seconds). */
+    private static final long CALM_MARGIN_NANOS = 5_000_000_000L;
+
+    /**
+     * Milliseconds from sending to seeing the result (committed) of what was sent in calm times: before the first
+     * kill, or after a failover resumed, and at least 5 s before the next kill (nothing after the last, when the
+     * test writes the rest at once): each event to its timeline entry, each command to its decision. What a
+     * takeover adds is on top of this, so the report shows it beside the kill figures.
+     */
+    public static Latencies calmLatencies(List<Resumed> failovers, Inputs inputs, Outputs outputs) {
+        int partitions = Topics.CALL_EVENTS.partitions();
+        long[][] calm = new long[failovers.size()][2];
+        long from = Long.MIN_VALUE;
+        for (int k = 0; k < failovers.size(); k++) {
+            Resumed failover = failovers.get(k);
+            calm[k] = new long[] {from, failover.kill().at() - CALM_MARGIN_NANOS};
+            from = failover.kill().at() + failover.allMs(partitions).orElse(0) * 1_000_000;
+        }
+        Map<String, Long> entrySeen = firstEntrySeen(outputs);
+        List<Long> events = new ArrayList<>();
+        inputs.sentEvents().forEach((eventId, sent) -> {
+            Long seenAt = entrySeen.get(eventId);
+            if (seenAt != null && within(calm, sent.at())) {
+                events.add((seenAt - sent.at()) / 1_000_000);
+            }
+        });
+        Map<String, Inputs.Sent> commands = inputs.sentCommands();
+        List<Long> decisions = new ArrayList<>();
+        for (Outputs.Seen<AdmissionDecision> seen : outputs.decisions()) {
+            Inputs.Sent sent = commands.get(seen.value().getCommandId());
+            if (sent != null && within(calm, sent.at())) {
+                decisions.add((seen.at() - sent.at()) / 1_000_000);
+            }
+        }
+        return new Latencies(events, decisions);
+    }
+
+    private static boolean within(long[][] windows, long at) {
+        for (long[] window : windows) {
+            if (at >= window[0] && at < window[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Send-to-seen milliseconds of events (to their entries) and commands (to their decisions). */
+    public record Latencies(List<Long> eventsMs, List<Long> decisionsMs) {
+    }
+
+    /** When the test first saw each event's timeline entry, by eventId. */
+    private static Map<String, Long> firstEntrySeen(Outputs outputs) {
+        Map<String, Long> entrySeen = new HashMap<>();
+        for (Outputs.Seen<TimelineEntry> seen : outputs.entries()) {
+            entrySeen.putIfAbsent(seen.value().getEventId(), seen.at());
+        }
+        return entrySeen;
     }
 
     /** The {@code p}-th percentile (nearest rank) of {@code values}. */
