@@ -79,11 +79,10 @@ public final class Failovers {
      */
     public static Latencies calmLatencies(List<Resumed> failovers, Inputs inputs, Outputs outputs) {
         int partitions = Topics.CALL_EVENTS.partitions();
-        long[][] calm = new long[failovers.size()][2];
+        List<Window> calm = new ArrayList<>();
         long from = Long.MIN_VALUE;
-        for (int k = 0; k < failovers.size(); k++) {
-            Resumed failover = failovers.get(k);
-            calm[k] = new long[] {from, failover.kill().at() - CALM_MARGIN_NANOS};
+        for (Resumed failover : failovers) {
+            calm.add(new Window(from, failover.kill().at() - CALM_MARGIN_NANOS));
             from = failover.kill().at() + failover.allMs(partitions).orElse(0) * 1_000_000;
         }
         Map<String, Long> entrySeen = firstEntrySeen(outputs);
@@ -105,13 +104,12 @@ public final class Failovers {
         return new Latencies(events, decisions);
     }
 
-    private static boolean within(long[][] windows, long at) {
-        for (long[] window : windows) {
-            if (at >= window[0] && at < window[1]) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean within(List<Window> windows, long at) {
+        return windows.stream().anyMatch(window -> at >= window.from() && at < window.until());
+    }
+
+    /** From {@code from} (inclusive) to {@code until} (exclusive), {@link System#nanoTime()} values. */
+    private record Window(long from, long until) {
     }
 
     /** Send-to-seen milliseconds of events (to their entries) and commands (to their decisions). */

@@ -88,6 +88,7 @@ class WebhookDispatcherIntegrationTest {
     static TopicRecorder<WebhookDelivery> deadLetters;
     static TopicRecorder<WebhookSubscription> subscriptions;
     static KafkaProducer<String, Object> producer;
+    static Admin admin;
     /** Entry numbers: the dispatcher does not read them, so one counter serves every call. */
     static final AtomicLong ENTRY_SEQ = new AtomicLong();
 
@@ -114,9 +115,8 @@ class WebhookDispatcherIntegrationTest {
     @BeforeAll
     static void clients() {
         String bootstrap = System.getProperty("spring.embedded.kafka.brokers");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicCreator(admin, (short) 1, Duration.ofSeconds(30)).createAll(DispatcherStreams.TOPICS);
-        }
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        new TopicCreator(admin, (short) 1, Duration.ofSeconds(30)).createAll(DispatcherStreams.TOPICS);
         attempts = new TopicRecorder<>(bootstrap, Topics.WEBHOOK_ATTEMPTS);
         deadLetters = new TopicRecorder<>(bootstrap, Topics.WEBHOOK_DEAD_LETTER);
         subscriptions = new TopicRecorder<>(bootstrap, Topics.WEBHOOK_SUBSCRIPTIONS);
@@ -131,6 +131,7 @@ class WebhookDispatcherIntegrationTest {
         deadLetters.close();
         subscriptions.close();
         producer.close();
+        admin.close();
         RECEIVER.close();
     }
 
@@ -529,17 +530,14 @@ class WebhookDispatcherIntegrationTest {
     private static void advanceOnceApplied(String webhookId, Duration by) {
         List<ConsumerRecord<String, WebhookAttempt>> written = attempts.records().stream()
                 .filter(r -> r.value() != null && r.value().getWebhookId().equals(webhookId)).toList();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                System.getProperty("spring.embedded.kafka.brokers")))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
-                        .partitionsToOffsetAndMetadata().get();
-                return written.stream().allMatch(r -> {
-                    OffsetAndMetadata offset = committed.get(new TopicPartition(r.topic(), r.partition()));
-                    return offset != null && offset.offset() > r.offset();
-                });
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                    .partitionsToOffsetAndMetadata().get();
+            return written.stream().allMatch(r -> {
+                OffsetAndMetadata offset = committed.get(new TopicPartition(r.topic(), r.partition()));
+                return offset != null && offset.offset() > r.offset();
             });
-        }
+        });
         CLOCK.advance(by);
     }
 
