@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,7 +79,14 @@ final class TwilioMediaStream {
         }
         socket.sendText("{\"event\":\"stop\",\"sequenceNumber\":\"9999\",\"stop\":{\"callSid\":\"" + callSid
                 + "\"},\"streamSid\":\"" + streamSid + "\"}", true).join();
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+        // The edge ends the stream on "stop" and may close first; the client's reply to that close has then
+        // already gone out, so a refused close of our own is that, not a failure.
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(error -> {
+            if (socket.isOutputClosed()) {
+                return socket;
+            }
+            throw new CompletionException(error);
+        }).join();
     }
 
     private String start() {
