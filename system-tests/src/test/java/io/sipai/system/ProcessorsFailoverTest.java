@@ -300,6 +300,15 @@ class ProcessorsFailoverTest {
                 Failovers.percentile(calm.eventsMs(), 50), Failovers.percentile(calm.eventsMs(), 99),
                 calm.eventsMs().size(), Failovers.percentile(calm.decisionsMs(), 50),
                 Failovers.percentile(calm.decisionsMs(), 99), calm.decisionsMs().size());
+        if (calm.readableMs().isEmpty()) {
+            return;
+        }
+        // Where that time goes: the write and its replication, then the processors' transactions.
+        System.out.printf(Locale.ROOT, "RESULT processors-failover: between failovers, event to acknowledged "
+                + "(acks=all) p50=%d ms p99=%d ms, to readable in %s p50=%d ms p99=%d ms%n",
+                Failovers.percentile(calm.ackedMs(), 50), Failovers.percentile(calm.ackedMs(), 99),
+                Topics.CALL_EVENTS.name(), Failovers.percentile(calm.readableMs(), 50),
+                Failovers.percentile(calm.readableMs(), 99));
     }
 
     private static void sleep(long millis) {

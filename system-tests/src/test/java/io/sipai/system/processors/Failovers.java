@@ -86,11 +86,19 @@ public final class Failovers {
             from = failover.kill().at() + failover.allMs(partitions).orElse(0) * 1_000_000;
         }
         Map<String, Long> entrySeen = firstEntrySeen(outputs);
+        Map<String, Long> inputSeen = outputs.eventsSeen();
         List<Long> events = new ArrayList<>();
+        List<Long> acked = new ArrayList<>();
+        List<Long> readable = new ArrayList<>();
         inputs.sentEvents().forEach((eventId, sent) -> {
             Long seenAt = entrySeen.get(eventId);
             if (seenAt != null && within(calm, sent.at())) {
                 events.add((seenAt - sent.at()) / 1_000_000);
+                acked.add((sent.ackedAt() - sent.at()) / 1_000_000);
+                Long read = inputSeen.get(eventId);
+                if (read != null) {
+                    readable.add((read - sent.at()) / 1_000_000);
+                }
             }
         });
         Map<String, Inputs.Sent> commands = inputs.sentCommands();
@@ -101,7 +109,7 @@ public final class Failovers {
                 decisions.add((seen.at() - sent.at()) / 1_000_000);
             }
         }
-        return new Latencies(events, decisions);
+        return new Latencies(events, decisions, acked, readable);
     }
 
     private static boolean within(List<Window> windows, long at) {
@@ -112,8 +120,12 @@ public final class Failovers {
     private record Window(long from, long until) {
     }
 
-    /** Send-to-seen milliseconds of events (to their entries) and commands (to their decisions). */
-    public record Latencies(List<Long> eventsMs, List<Long> decisionsMs) {
+    /**
+     * Send-to-seen milliseconds of events (to their entries) and commands (to their decisions), and of the events'
+     * first stages: to the producer's acknowledgement ({@code acks=all}) and to being readable in
+     * {@code call.events.v1}.
+     */
+    public record Latencies(List<Long> eventsMs, List<Long> decisionsMs, List<Long> ackedMs, List<Long> readableMs) {
     }
 
     /** When the test first saw each event's timeline entry, by eventId. */

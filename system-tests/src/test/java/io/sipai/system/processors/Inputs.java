@@ -23,8 +23,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class Inputs implements AutoCloseable {
 
-    /** When a record was sent ({@link System#nanoTime()}) and its partition once acknowledged (-1 before). */
-    public record Sent(long at, int partition) {
+    /**
+     * When a record was sent ({@link System#nanoTime()}), its partition once acknowledged (-1 before) and when the
+     * acknowledgement came (0 before).
+     */
+    public record Sent(long at, int partition, long ackedAt) {
     }
 
     private final KafkaProducer<String, CallEvent> events;
@@ -46,7 +49,7 @@ public final class Inputs implements AutoCloseable {
     /** Sends a call event without waiting. */
     public void send(CallEvent event) {
         long at = System.nanoTime();
-        sentEvents.put(event.getEventId(), new Sent(at, -1));
+        sentEvents.put(event.getEventId(), new Sent(at, -1, 0));
         events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), event.getCallId(), event),
                 (metadata, error) -> acknowledged(sentEvents, event.getEventId(), at, metadata));
     }
@@ -54,7 +57,7 @@ public final class Inputs implements AutoCloseable {
     /** Sends a call event and waits for the broker's acknowledgement, as a producer does before asking admission. */
     public void sendAndWait(CallEvent event) {
         long at = System.nanoTime();
-        sentEvents.put(event.getEventId(), new Sent(at, -1));
+        sentEvents.put(event.getEventId(), new Sent(at, -1, 0));
         RecordMetadata metadata = await(events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(),
                 event.getCallId(), event)));
         acknowledged(sentEvents, event.getEventId(), at, metadata);
@@ -63,7 +66,7 @@ public final class Inputs implements AutoCloseable {
     /** Sends an admission command without waiting. */
     public void send(AdmissionCommand command) {
         long at = System.nanoTime();
-        sentCommands.put(command.getCommandId(), new Sent(at, 0));
+        sentCommands.put(command.getCommandId(), new Sent(at, 0, 0));
         commands.send(new ProducerRecord<>(Topics.CALL_ADMISSION.name(), Topics.ADMISSION_KEY, command));
     }
 
@@ -84,7 +87,7 @@ public final class Inputs implements AutoCloseable {
 
     private static void acknowledged(Map<String, Sent> sent, String id, long at, RecordMetadata metadata) {
         if (metadata != null) {
-            sent.put(id, new Sent(at, metadata.partition()));
+            sent.put(id, new Sent(at, metadata.partition(), System.nanoTime()));
         }
     }
 

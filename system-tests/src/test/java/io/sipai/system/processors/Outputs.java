@@ -38,6 +38,7 @@ public final class Outputs implements AutoCloseable {
     private final List<Seen<AdmissionDecision>> decisions = new CopyOnWriteArrayList<>();
     private final List<Seen<CallEvent>> admissionEnds = new CopyOnWriteArrayList<>();
     private final List<QuarantinedRecord> quarantined = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> eventsSeen = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<AdmissionDecision>> waiting = new ConcurrentHashMap<>();
     private final Thread reader;
     private volatile boolean running = true;
@@ -78,6 +79,14 @@ public final class Outputs implements AutoCloseable {
         return List.copyOf(admissionEnds);
     }
 
+    /**
+     * When this test first read each event from {@code call.events.v1} itself, by eventId: how soon an input becomes
+     * readable, before any processing.
+     */
+    public Map<String, Long> eventsSeen() {
+        return Map.copyOf(eventsSeen);
+    }
+
     public List<QuarantinedRecord> quarantined() {
         return List.copyOf(quarantined);
     }
@@ -95,6 +104,7 @@ public final class Outputs implements AutoCloseable {
                     decisionFor(decision.getCommandId()).complete(decision);
                 } else if (topic.equals(Topics.CALL_EVENTS.name())) {
                     CallEvent event = decode(Topics.CALL_EVENTS, record);
+                    eventsSeen.putIfAbsent(event.getEventId(), at);
                     if (event.getPayload() instanceof CallEnded
                             && event.getSource() == io.sipai.common.EventSource.STREAM_PROCESSORS) {
                         admissionEnds.add(new Seen<>(event, record.partition(), at));
